@@ -1,0 +1,57 @@
+# Pregón: the two commands a newcomer needs are `make run` and `make test`.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+VENV := .venv/bin
+PORT ?= 8000
+# The PostgreSQL server the second half of the suite runs on.
+PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: help install install-dev run test lint typecheck test-sqlite test-postgres messages clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+install:  ## install the runtime packages, front-end assets and translations
+	@scripts/bootstrap.sh
+
+install-dev:  ## install everything, including the development tools
+	@scripts/bootstrap.sh dev
+
+run: install  ## install, migrate, load the demo data if empty, serve on http://127.0.0.1:$(PORT) with the task worker
+	@$(VENV)/pregon migrate --no-input
+	@$(VENV)/pregon demo --if-empty
+	@$(VENV)/pregon serve --port $(PORT)
+
+lint:  ## ruff and the migrations check
+	@echo "==> ruff"
+	@$(VENV)/ruff check .
+	@$(VENV)/ruff format --check .
+	@echo "==> migrations are up to date"
+	@$(VENV)/pregon makemigrations --check --dry-run
+
+typecheck:  ## mypy
+	@echo "==> mypy"
+	@$(VENV)/mypy
+
+test-sqlite:  ## the whole pytest suite on SQLite
+	@echo "==> pytest on SQLite"
+	@env -u DATABASE_URL $(VENV)/pytest
+
+test-postgres:  ## the whole pytest suite on PostgreSQL ($$DATABASE_URL, default the local server)
+	@echo "==> pytest on PostgreSQL"
+	@url="$${DATABASE_URL:-$(PG_DATABASE_URL)}"; \
+	if $(VENV)/python scripts/db_reachable.py "$$url"; then \
+		DATABASE_URL="$$url" $(VENV)/pytest; \
+	elif [ -n "$$CI" ]; then \
+		echo "error: PostgreSQL is not reachable at $$url and CI is set; start it (see docs/operations.md)." >&2; exit 1; \
+	else \
+		echo "warning: PostgreSQL is not reachable at $$url; skipped the PostgreSQL run (start it to run it)." >&2; \
+	fi
+
+test: install-dev lint typecheck test-sqlite test-postgres  ## install the dev tools, then ruff, mypy, migrations check and pytest on SQLite and PostgreSQL
+
+messages:  ## extract the translatable strings into the .po files
+	@cd src/pregon && for lang in es pt fr; do ../../$(VENV)/django-admin makemessages -l $$lang --ignore=static/vendor/* --no-obsolete >/dev/null; done
+
+clean:  ## remove the virtual environments, assets and local database
+	rm -rf .venv .tools node_modules var src/pregon/web/static/vendor

@@ -1,0 +1,1 @@
+"""Pregón: open e-procurement for the Americas."""

@@ -1,0 +1,1 @@
+"""Shared kernel: domain errors, the acting party, the audit log, the clock, uploads."""

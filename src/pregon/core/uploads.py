@@ -1,0 +1,123 @@
+"""Checks every uploaded document before it is stored: bounded size, allowed type by content.
+
+The type is decided from the file's bytes (puremagic), not from the name or the browser's
+claim, and the two must agree, so a renamed executable is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import puremagic
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from pregon.core.errors import ValidationFailed
+
+# Extension -> MIME type recorded for it. Office formats are ZIP containers, sniffed as such.
+ALLOWED_TYPES: dict[str, str] = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".csv": "text/csv",
+    ".txt": "text/plain",
+    ".zip": "application/zip",
+}
+# What the content must look like for each extension ("text" = valid UTF-8 without NUL bytes).
+_SIGNATURES: dict[str, set[str]] = {
+    ".pdf": {".pdf"},
+    ".png": {".png"},
+    ".jpg": {".jpg", ".jpeg"},
+    ".jpeg": {".jpg", ".jpeg"},
+    ".docx": {".docx", ".zip"},
+    ".xlsx": {".xlsx", ".zip"},
+    ".odt": {".odt", ".zip"},
+    ".ods": {".ods", ".zip"},
+    ".zip": {".zip"},
+}
+_TEXT = {".csv", ".txt"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckedUpload:
+    """An upload that passed the checks, with the facts stored beside it."""
+
+    file: UploadedFile
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def check_upload(upload: UploadedFile) -> CheckedUpload:
+    """Refuse an upload that is empty, too large, or whose content does not match its type."""
+    name = PurePath(upload.name or "").name
+    extension = PurePath(name).suffix.lower()
+    size = upload.size or 0
+    if size == 0:
+        raise ValidationFailed(_("The file is empty."), field="file", code="empty_file")
+    limit = settings.PREGON_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise ValidationFailed(
+            _("The file is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
+            field="file",
+            code="file_too_large",
+        )
+    if extension not in ALLOWED_TYPES:
+        raise ValidationFailed(
+            _("Files of this type are not accepted. Accepted types: %(types)s.")
+            % {"types": ", ".join(sorted(ALLOWED_TYPES))},
+            field="file",
+            code="file_type_not_allowed",
+        )
+    digest = hashlib.sha256()
+    head = b""
+    for chunk in upload.chunks():
+        if len(head) < 8192:
+            head += chunk[: 8192 - len(head)]
+        digest.update(chunk)
+    upload.seek(0)
+    if not _content_matches(extension, head):
+        raise ValidationFailed(
+            _(
+                "The file's content does not match its name (%(name)s). Save it again in the "
+                "right format and retry."
+            )
+            % {"name": name},
+            field="file",
+            code="file_content_mismatch",
+        )
+    return CheckedUpload(
+        file=upload,
+        filename=name,
+        content_type=ALLOWED_TYPES[extension],
+        size=size,
+        sha256=digest.hexdigest(),
+    )
+
+
+def _content_matches(extension: str, head: bytes) -> bool:
+    if extension in _TEXT:
+        if b"\x00" in head:
+            return False
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as error:
+            # A multi-byte character cut at the end of the sample is still text.
+            return error.start >= len(head) - 3
+        return True
+    try:
+        found = {match.extension.lower() for match in puremagic.magic_string(head)}
+    except puremagic.PureError:
+        return False
+    return bool(found & _SIGNATURES[extension])

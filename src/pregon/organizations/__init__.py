@@ -1,0 +1,1 @@
+"""Buyers, suppliers (with their scale and characteristics), oversight bodies and API keys."""

@@ -1,0 +1,349 @@
+"""Every change to organizations, memberships and API keys goes through these functions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, fields
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from pregon.accounts.choices import Role
+from pregon.accounts.models import Membership, User
+from pregon.accounts.permissions import require_platform_admin, require_role
+from pregon.core import clock
+from pregon.core.actor import Actor
+from pregon.core.audit import audit_record
+from pregon.core.errors import NotFound, ValidationFailed
+from pregon.core.identifiers import id_is_valid, normalize_id, scheme_is_valid
+from pregon.organizations.choices import ApiScope, OrganizationKind, Scale
+from pregon.organizations.models import ApiKey, Organization
+
+_ROLES_BY_KIND: dict[str, set[str]] = {
+    OrganizationKind.BUYER: {Role.BUYER_OFFICIAL, Role.COMMITTEE_MEMBER, Role.AUDITOR},
+    OrganizationKind.SUPPLIER: {Role.SUPPLIER_USER},
+    OrganizationKind.OVERSIGHT: {Role.AUDITOR},
+    OrganizationKind.OPERATOR: {Role.ADMINISTRATOR},
+}
+
+
+@dataclass(kw_only=True)
+class OrganizationData:
+    """The public profile of an organization, as a form or the API gives it."""
+
+    identifier_scheme: str
+    identifier_id: str
+    legal_name: str
+    country: str
+    name: str = ""
+    street_address: str = ""
+    locality: str = ""
+    region: str = ""
+    postal_code: str = ""
+    email: str = ""
+    telephone: str = ""
+    website: str = ""
+    description: str = ""
+    buyer_type: str = ""
+    scale: str = ""
+    is_cooperative: bool = False
+    women_owned: bool = False
+    indigenous_owned: bool = False
+    is_local: bool = False
+
+
+@dataclass(kw_only=True)
+class SupplierRegistration:
+    """What a new supplier gives to register itself and its first user."""
+
+    email: str
+    password: str
+    full_name: str
+    organization: OrganizationData
+    language: str = ""
+
+
+def _clean_identifier(data: OrganizationData) -> tuple[str, str]:
+    scheme = data.identifier_scheme.strip().upper()
+    if not scheme_is_valid(scheme):
+        raise ValidationFailed(
+            _(
+                "The identifier scheme must look like CL-RUT or BR-CNPJ (country code, dash, "
+                "register)."
+            ),
+            field="identifier_scheme",
+        )
+    identifier = normalize_id(scheme, data.identifier_id)
+    if not id_is_valid(scheme, identifier):
+        raise ValidationFailed(
+            _("%(id)s is not a valid %(scheme)s; check the digits.")
+            % {"id": data.identifier_id, "scheme": scheme},
+            field="identifier_id",
+        )
+    if Organization.objects.filter(identifier_scheme=scheme, identifier_id=identifier).exists():
+        raise ValidationFailed(
+            _(
+                "An organization with this identifier is already registered. Ask its users to "
+                "invite you instead."
+            ),
+            field="identifier_id",
+            code="organization_exists",
+        )
+    return scheme, identifier
+
+
+def _validate_profile(kind: str, data: OrganizationData) -> None:
+    if not data.legal_name.strip():
+        raise ValidationFailed(_("Give the organization's legal name."), field="legal_name")
+    if not data.country:
+        raise ValidationFailed(_("Choose the country."), field="country")
+    if kind == OrganizationKind.SUPPLIER and data.scale not in Scale.values:
+        raise ValidationFailed(_("Choose the supplier's scale."), field="scale")
+    if kind != OrganizationKind.SUPPLIER and (
+        data.scale
+        or data.is_cooperative
+        or data.women_owned
+        or data.indigenous_owned
+        or data.is_local
+    ):
+        raise ValidationFailed(_("Only suppliers declare a scale and characteristics."))
+
+
+def _create(kind: str, data: OrganizationData) -> Organization:
+    _validate_profile(kind, data)
+    scheme, identifier = _clean_identifier(data)
+    values = {f.name: getattr(data, f.name) for f in fields(data)}
+    values.update(identifier_scheme=scheme, identifier_id=identifier, kind=kind)
+    values["legal_name"] = data.legal_name.strip()
+    try:
+        with transaction.atomic():
+            return Organization.objects.create(**values)
+    except IntegrityError:
+        # Raced with another registration of the same identifier.
+        raise ValidationFailed(
+            _("An organization with this identifier is already registered."),
+            field="identifier_id",
+        ) from None
+
+
+def organization_create(*, actor: Actor, kind: str, data: OrganizationData) -> Organization:
+    """A platform administrator registers a buyer, an oversight body or the operator."""
+    require_platform_admin(actor)
+    if kind not in OrganizationKind.values:
+        raise ValidationFailed(_("Unknown kind of organization."), field="kind")
+    with transaction.atomic():
+        organization = _create(kind, data)
+        audit_record(
+            actor=actor,
+            action="organization.create",
+            target=organization,
+            summary={"kind": kind, "identifier": organization.party_id},
+        )
+    return organization
+
+
+def supplier_register(*, actor: Actor, registration: SupplierRegistration) -> User:
+    """A supplier registers itself: its organization, its first user, the user's membership.
+
+    The e-mail address starts unverified; the caller sends the verification message after
+    commit. All three rows are written or none is.
+    """
+    email = registration.email.strip().lower()
+    if not email:
+        raise ValidationFailed(_("Give your e-mail address."), field="email")
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationFailed(
+            _("This e-mail address is already registered. Sign in, or reset your password."),
+            field="email",
+            code="email_taken",
+        )
+    try:
+        validate_password(registration.password, User(email=email))
+    except ValidationError as error:
+        raise ValidationFailed(" ".join(error.messages), field="password") from None
+    with transaction.atomic():
+        organization = _create(OrganizationKind.SUPPLIER, registration.organization)
+        user = User.objects.create_user(
+            email,
+            registration.password,
+            full_name=registration.full_name.strip(),
+            language=registration.language,
+        )
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+        Membership.objects.create(user=user, organization=organization, role=Role.SUPPLIER_USER)
+        registered = Actor(
+            user=user,
+            organization=organization,
+            ip_address=actor.ip_address,
+            channel=actor.channel,
+        )
+        audit_record(
+            actor=registered,
+            action="supplier.register",
+            target=organization,
+            summary={
+                "identifier": organization.party_id,
+                "scale": organization.scale,
+                "user": email,
+            },
+        )
+    return user
+
+
+_EDITABLE = (
+    "legal_name",
+    "name",
+    "street_address",
+    "locality",
+    "region",
+    "postal_code",
+    "email",
+    "telephone",
+    "website",
+    "description",
+    "buyer_type",
+    "scale",
+    "is_cooperative",
+    "women_owned",
+    "indigenous_owned",
+    "is_local",
+)
+
+
+def organization_update(
+    *, actor: Actor, organization: Organization, data: OrganizationData
+) -> Organization:
+    """Members who manage the organization update its public profile (not its identifier)."""
+    managers = {
+        OrganizationKind.SUPPLIER: {Role.SUPPLIER_USER},
+        OrganizationKind.BUYER: {Role.BUYER_OFFICIAL},
+    }.get(organization.kind, {Role.ADMINISTRATOR, Role.AUDITOR})
+    require_role(actor, organization, managers)
+    _validate_profile(organization.kind, data)
+    with transaction.atomic():
+        locked = Organization.objects.select_for_update().get(pk=organization.pk)
+        changes = {}
+        for name in _EDITABLE:
+            new = getattr(data, name)
+            if isinstance(new, str):
+                new = new.strip()
+            old = getattr(locked, name)
+            if old != new:
+                changes[name] = [old, new]
+                setattr(locked, name, new)
+        if changes:
+            locked.updated_at = clock.now()
+            locked.save()
+            audit_record(
+                actor=actor,
+                action="organization.update",
+                target=locked,
+                summary={"changes": changes},
+            )
+    return locked
+
+
+def membership_grant(
+    *, actor: Actor, organization: Organization, user: User, role: str
+) -> Membership:
+    """A platform administrator gives a person a role in an organization."""
+    require_platform_admin(actor)
+    if role not in _ROLES_BY_KIND.get(organization.kind, set()):
+        raise ValidationFailed(
+            _("The role %(role)s does not exist in this kind of organization.")
+            % {"role": Role(role).label if role in Role.values else role},
+            field="role",
+        )
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            user=user, organization=organization, role=role
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action="membership.grant",
+                target=membership,
+                summary={"user": user.email, "role": role},
+            )
+    return membership
+
+
+def membership_revoke(*, actor: Actor, membership: Membership) -> None:
+    """A platform administrator removes a role."""
+    require_platform_admin(actor)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="membership.revoke",
+            target=membership,
+            summary={"user": membership.user.email, "role": membership.role},
+        )
+        membership.delete()
+
+
+def _hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_key_issue(
+    *, actor: Actor, organization: Organization, name: str, scopes: list[str]
+) -> tuple[ApiKey, str]:
+    """Issue a key for an integrator. The full secret is returned once and never stored."""
+    managers = {
+        OrganizationKind.SUPPLIER: {Role.SUPPLIER_USER},
+        OrganizationKind.BUYER: {Role.BUYER_OFFICIAL},
+    }.get(organization.kind, set())
+    require_role(actor, organization, managers)
+    unknown = set(scopes) - set(ApiScope.values)
+    if unknown or not scopes:
+        raise ValidationFailed(_("Choose at least one valid scope."), field="scopes")
+    if not name.strip():
+        raise ValidationFailed(
+            _("Name the key after the integrator that will use it."), field="name"
+        )
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        key = ApiKey.objects.create(
+            organization=organization,
+            name=name.strip(),
+            prefix=prefix,
+            secret_hash=_hash_secret(secret),
+            scopes=sorted(set(scopes)),
+            created_by=actor.user,
+        )
+        audit_record(
+            actor=actor, action="api_key.issue", target=key, summary={"scopes": key.scopes}
+        )
+    return key, f"pk_{prefix}_{secret}"
+
+
+def api_key_revoke(*, actor: Actor, key: ApiKey) -> ApiKey:
+    """Revoke a key at once; requests with it are refused from now on."""
+    require_role(actor, key.organization, {Role.SUPPLIER_USER, Role.BUYER_OFFICIAL})
+    with transaction.atomic():
+        locked = ApiKey.objects.select_for_update().get(pk=key.pk)
+        if locked.revoked_at is None:
+            locked.revoked_at = clock.now()
+            locked.save(update_fields=["revoked_at"])
+            audit_record(actor=actor, action="api_key.revoke", target=locked)
+    return locked
+
+
+def api_key_authenticate(token: str) -> ApiKey:
+    """Find the active key for a presented token, or refuse."""
+    try:
+        _, prefix, secret = token.split("_", 2)
+    except ValueError:
+        raise NotFound(_("The API key is malformed.")) from None
+    key = ApiKey.objects.select_related("organization").filter(prefix=prefix).first()
+    if key is None or not secrets.compare_digest(key.secret_hash, _hash_secret(secret)):
+        raise NotFound(_("The API key is not valid."))
+    if not key.is_active:
+        raise NotFound(_("The API key was revoked or has expired."))
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=clock.now())
+    return key

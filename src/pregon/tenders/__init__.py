@@ -1,0 +1,1 @@
+"""Tenders from draft to the bid deadline: lots, items, documents, questions, amendments."""

@@ -1,0 +1,319 @@
+"""Tenders and what they are made of.
+
+State diagram (see `choices.TRANSITIONS`; every move goes through a service):
+
+    draft ──publish──▶ active ──deadline (task worker)──▶ closed ──▶ (opening, evaluation,
+      │                  │  ▲                                │         award: later)
+      │                  └──┘ amend                          │
+      └──────cancel──────┴──────────────cancel───────────────┴──▶ cancelled
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from pregon.core import clock
+from pregon.tenders.choices import (
+    AwardCriteria,
+    Category,
+    ClassificationScheme,
+    ContentLanguage,
+    Currency,
+    DocumentType,
+    Method,
+    TenderStatus,
+)
+
+
+class Tender(models.Model):
+    """A call for offers by one buyer, split into lots of items."""
+
+    buyer = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("buyer"),
+        on_delete=models.PROTECT,
+        related_name="tenders",
+    )
+    reference = models.CharField(_("buyer's reference"), max_length=64)
+    ocid = models.CharField(
+        _("open contracting id"), max_length=100, unique=True, null=True, blank=True
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"))
+    language = models.CharField(
+        _("language of the tender"),
+        max_length=2,
+        choices=ContentLanguage.choices,
+        default=ContentLanguage.ES,
+    )
+    method = models.CharField(_("procurement method"), max_length=16, choices=Method.choices)
+    category = models.CharField(_("main category"), max_length=16, choices=Category.choices)
+    estimated_value = models.DecimalField(_("estimated value"), max_digits=18, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    award_criteria = models.CharField(
+        _("award criteria"),
+        max_length=16,
+        choices=AwardCriteria.choices,
+        default=AwardCriteria.PRICE_ONLY,
+    )
+    award_criteria_details = models.TextField(_("how offers will be evaluated"), blank=True)
+    enquiry_end = models.DateTimeField(_("questions accepted until"))
+    submission_deadline = models.DateTimeField(_("bid deadline"))
+    opening_at = models.DateTimeField(_("bid opening"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=TenderStatus.choices,
+        default=TenderStatus.DRAFT,
+        db_index=True,
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=clock.now)
+    updated_at = models.DateTimeField(_("updated"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("tender")
+        verbose_name_plural = _("tenders")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "submission_deadline"]),
+            models.Index(fields=["buyer", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "reference"], name="tender_reference_unique_per_buyer"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=TenderStatus.values), name="tender_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_value__gte=0), name="tender_value_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(enquiry_end__lte=F("submission_deadline")),
+                name="tender_enquiries_end_before_deadline",
+            ),
+            models.CheckConstraint(
+                condition=Q(opening_at__gte=F("submission_deadline")),
+                name="tender_opening_after_deadline",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=TenderStatus.DRAFT)
+                | Q(published_at__isnull=False)
+                | Q(status=TenderStatus.CANCELLED),
+                name="tender_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=TenderStatus.CANCELLED) | ~Q(cancellation_reason=""),
+                name="tender_cancellation_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} · {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tenders:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != TenderStatus.DRAFT and self.published_at is not None
+
+    @property
+    def accepts_questions(self) -> bool:
+        return self.status == TenderStatus.ACTIVE and clock.now() < self.enquiry_end
+
+
+class Lot(models.Model):
+    """A part of a tender that can be bid for and awarded on its own."""
+
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="lots"
+    )
+    number = models.PositiveSmallIntegerField(_("lot number"))
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    estimated_value = models.DecimalField(
+        _("estimated value"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("lot")
+        verbose_name_plural = _("lots")
+        ordering = ["tender", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "number"], name="lot_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="lot_number_positive"),
+            models.CheckConstraint(
+                condition=Q(estimated_value__isnull=True) | Q(estimated_value__gte=0),
+                name="lot_value_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Lot %(number)s: %(title)s") % {"number": self.number, "title": self.title}
+
+
+class Item(models.Model):
+    """Something to be delivered, classified by CPV or UNSPSC."""
+
+    lot = models.ForeignKey(
+        Lot, verbose_name=_("lot"), on_delete=models.CASCADE, related_name="items"
+    )
+    description = models.CharField(_("description"), max_length=500)
+    classification_scheme = models.CharField(
+        _("classification scheme"), max_length=8, choices=ClassificationScheme.choices
+    )
+    classification_code = models.CharField(_("classification code"), max_length=16)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=40)
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["lot", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="item_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+def document_path(instance: TenderDocument, filename: str) -> str:
+    # The stored name is the content hash: uploads never overwrite each other and names
+    # supplied by users never reach the file system.
+    return f"tenders/{instance.tender_id}/{instance.sha256}"
+
+
+class TenderDocument(models.Model):
+    """A public document of a tender (notice, specifications, ...)."""
+
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    document_type = models.CharField(_("type"), max_length=32, choices=DocumentType.choices)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("format"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    amendment = models.ForeignKey(
+        "Amendment",
+        verbose_name=_("added by amendment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["tender", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("tenders:document", kwargs={"pk": self.tender_id, "doc": self.pk})
+
+
+class Question(models.Model):
+    """A clarification question. The asker is kept private; question and answer are public."""
+
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="questions"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    lot = models.ForeignKey(
+        Lot,
+        verbose_name=_("lot"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="questions",
+    )
+    text = models.TextField(_("question"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    asked_for = models.ForeignKey(
+        "organizations.Organization", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    asked_at = models.DateTimeField(_("asked"), default=clock.now)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["tender", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "number"], name="question_number_unique"),
+            models.CheckConstraint(
+                condition=(Q(answer="") & Q(answered_at__isnull=True))
+                | (~Q(answer="") & Q(answered_at__isnull=False)),
+                name="question_answer_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Question %(number)s") % {"number": self.number}
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class Amendment(models.Model):
+    """A change to a published tender, with its reason and what it changed."""
+
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="amendments"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    reason = models.TextField(_("reason"))
+    changes = models.JSONField(_("changes"), default=dict)
+    # True when the change alters what bidders must offer; the deadline then moved.
+    changes_offer = models.BooleanField(_("changes what bidders must offer"), default=False)
+    previous_deadline = models.DateTimeField(_("previous deadline"))
+    new_deadline = models.DateTimeField(_("new deadline"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("date"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        ordering = ["tender", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "number"], name="amendment_number_unique"),
+            models.CheckConstraint(condition=~Q(reason=""), name="amendment_has_reason"),
+            models.CheckConstraint(
+                condition=Q(new_deadline__gte=F("previous_deadline")),
+                name="amendment_never_shortens_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Amendment %(number)s") % {"number": self.number}

@@ -1,0 +1,154 @@
+"""Reading tenders: what the public may see, and what a buyer's workspace lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from pregon.accounts.choices import Role
+from pregon.accounts.models import User
+from pregon.accounts.permissions import roles_in
+from pregon.core import clock
+from pregon.core.errors import NotFound
+from pregon.organizations.models import Organization
+from pregon.tenders.choices import TenderStatus
+from pregon.tenders.models import Item, Lot, Question, Tender
+
+
+@dataclass(kw_only=True)
+class TenderFilters:
+    """The public list's filters; every field is optional."""
+
+    q: str = ""
+    status: str = ""
+    method: str = ""
+    category: str = ""
+    buyer: int | None = None
+    country: str = ""
+    value_min: Decimal | None = None
+    value_max: Decimal | None = None
+    closing_after: dt.date | None = None
+    closing_before: dt.date | None = None
+    classification: str = ""
+    order: str = "closing"
+
+
+ORDERINGS = {
+    "closing": ("submission_deadline", "id"),
+    "newest": ("-published_at", "-id"),
+    "value": ("-estimated_value", "id"),
+}
+
+
+def tenders_public(*, filters: TenderFilters | None = None) -> QuerySet[Tender]:
+    """Published tenders (never drafts) matching the filters."""
+    filters = filters or TenderFilters()
+    queryset = (
+        Tender.objects.exclude(status=TenderStatus.DRAFT)
+        .filter(published_at__isnull=False)
+        .select_related("buyer")
+        .annotate(lot_count=Count("lots", distinct=True))
+    )
+    if filters.q:
+        for word in filters.q.split()[:8]:
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(reference__icontains=word)
+                | Q(buyer__legal_name__icontains=word)
+                | Q(buyer__name__icontains=word)
+                | Q(lots__items__description__icontains=word)
+            )
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.method:
+        queryset = queryset.filter(method=filters.method)
+    if filters.category:
+        queryset = queryset.filter(category=filters.category)
+    if filters.buyer:
+        queryset = queryset.filter(buyer_id=filters.buyer)
+    if filters.country:
+        queryset = queryset.filter(buyer__country=filters.country)
+    if filters.value_min is not None:
+        queryset = queryset.filter(estimated_value__gte=filters.value_min)
+    if filters.value_max is not None:
+        queryset = queryset.filter(estimated_value__lte=filters.value_max)
+    if filters.closing_after:
+        queryset = queryset.filter(submission_deadline__date__gte=filters.closing_after)
+    if filters.closing_before:
+        queryset = queryset.filter(submission_deadline__date__lte=filters.closing_before)
+    if filters.classification:
+        queryset = queryset.filter(
+            lots__items__classification_code__startswith=filters.classification[:2]
+        )
+    return queryset.distinct().order_by(*ORDERINGS.get(filters.order, ORDERINGS["closing"]))
+
+
+def tenders_open(*, limit: int = 6) -> QuerySet[Tender]:
+    """Open tenders closing soonest, for the home page."""
+    return (
+        Tender.objects.filter(status=TenderStatus.ACTIVE, submission_deadline__gt=clock.now())
+        .select_related("buyer")
+        .order_by("submission_deadline", "id")[:limit]
+    )
+
+
+def _with_contents(queryset: QuerySet[Tender]) -> QuerySet[Tender]:
+    return queryset.select_related("buyer").prefetch_related(
+        Prefetch(
+            "lots",
+            queryset=Lot.objects.order_by("number").prefetch_related(
+                Prefetch("items", queryset=Item.objects.order_by("id"))
+            ),
+        ),
+        "documents",
+        "amendments",
+    )
+
+
+def tender_public_get(*, pk: int) -> Tender:
+    """A published tender with everything public about it, or NotFound (drafts included)."""
+    tender = _with_contents(Tender.objects.exclude(status=TenderStatus.DRAFT)).filter(pk=pk).first()
+    if tender is None:
+        raise NotFound(_("There is no published tender with this number."))
+    return tender
+
+
+def tender_for_buyer(*, user: User, pk: int) -> Tender:
+    """A tender of one of the user's buyer organizations (drafts included), or NotFound.
+
+    Another organization's draft answers NotFound, not "forbidden", so drafts stay secret.
+    """
+    tender = _with_contents(Tender.objects.all()).filter(pk=pk).first()
+    if tender is None or not (
+        roles_in(user, tender.buyer) & {Role.BUYER_OFFICIAL, Role.COMMITTEE_MEMBER, Role.AUDITOR}
+    ):
+        raise NotFound(_("There is no tender with this number in your organization."))
+    return tender
+
+
+def tenders_of_buyer(*, buyer: Organization) -> QuerySet[Tender]:
+    """Every tender of a buyer for its workspace, newest first, with open question counts."""
+    return (
+        Tender.objects.filter(buyer=buyer)
+        .annotate(unanswered=Count("questions", filter=Q(questions__answered_at__isnull=True)))
+        .order_by("-created_at", "-id")
+    )
+
+
+def questions_public(*, tender: Tender) -> QuerySet[Question]:
+    """Questions as the public sees them. The asker is never part of this."""
+    return tender.questions.select_related("lot").order_by("number")
+
+
+def questions_of_supplier(*, organization: Organization) -> QuerySet[Question]:
+    """The questions a supplier organization asked, for its workspace."""
+    return (
+        Question.objects.filter(asked_for=organization)
+        .select_related("tender", "tender__buyer")
+        .order_by("-asked_at")
+    )

@@ -1,0 +1,31 @@
+"""URLs. Pages live under a language prefix (/es/, /pt/, ...); the API and data do not."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from pregon.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("pregon.web.urls")),
+    path("tenders/", include("pregon.tenders.urls")),
+    path("buyer/", include("pregon.tenders.workspace_urls")),
+    path("organizations/", include("pregon.organizations.urls")),
+    path("audit/", include("pregon.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

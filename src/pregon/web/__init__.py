@@ -1,0 +1,1 @@
+"""Base templates, static assets and the shared pages of the public portal."""

@@ -1,0 +1,75 @@
+"""Fixtures shared by the whole suite: people in each role, and tenders in each state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from pregon.core.actor import Actor
+from tests import factories
+
+# Playwright's sync API runs an event loop; Django refuses ORM calls from a thread with a
+# running loop unless told it is safe (the live server and the test share the database).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PREGON_REQUIRE_MFA_FOR_OFFICIALS = False
+    cache.clear()
+
+
+@pytest.fixture
+def buyer(db: None) -> Any:
+    return factories.BuyerFactory()
+
+
+@pytest.fixture
+def other_buyer(db: None) -> Any:
+    return factories.BuyerFactory()
+
+
+@pytest.fixture
+def supplier(db: None) -> Any:
+    return factories.SupplierFactory()
+
+
+@pytest.fixture
+def official(buyer: Any) -> Any:
+    """A buyer official of `buyer`."""
+    return factories.member(buyer, "buyer_official")
+
+
+@pytest.fixture
+def supplier_user(supplier: Any) -> Any:
+    return factories.member(supplier, "supplier_user")
+
+
+@pytest.fixture
+def official_actor(official: Any, buyer: Any) -> Actor:
+    return Actor(user=official, organization=buyer, ip_address="203.0.113.7")
+
+
+@pytest.fixture
+def supplier_actor(supplier_user: Any, supplier: Any) -> Actor:
+    return Actor(user=supplier_user, organization=supplier, ip_address="198.51.100.4")
+
+
+@pytest.fixture
+def draft(buyer: Any) -> Any:
+    return factories.TenderDraftFactory(buyer=buyer)
+
+
+@pytest.fixture
+def open_tender(buyer: Any) -> Any:
+    return factories.TenderOpenFactory(buyer=buyer)
+
+
+@pytest.fixture
+def days() -> Any:
+    return lambda n: dt.timedelta(days=n)
