@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("pregon.web.urls")),
     path("tenders/", include("pregon.tenders.urls")),
     path("buyer/", include("pregon.tenders.workspace_urls")),
+    path("supplier/", include("pregon.organizations.workspace_urls")),
     path("organizations/", include("pregon.organizations.urls")),
     path("audit/", include("pregon.core.urls")),
     path("accounts/", include("allauth.urls")),
