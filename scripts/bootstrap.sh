@@ -47,5 +47,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 .venv/bin/python scripts/copy_assets.py
 
-echo "==> compiling translations"
-(cd src/pregon && ../../.venv/bin/django-admin compilemessages --ignore=.venv >/dev/null)
+if [ -d src/pregon/locale ]; then
+    echo "==> compiling translations"
+    (cd src/pregon && ../../.venv/bin/pregon compilemessages --ignore="static/*" >/dev/null)
+fi
