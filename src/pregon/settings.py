@@ -261,8 +261,10 @@ PREGON_QUESTION_RATE = os.environ.get("PREGON_QUESTION_RATE", "10/h")
 PREGON_OCID_PREFIX = os.environ.get("PREGON_OCID_PREFIX", "ocds-pregon")
 PREGON_INSTANCE_NAME = os.environ.get("PREGON_INSTANCE_NAME", "Pregón")
 
-# E-mail: printed to the console unless an SMTP server is configured (EMAIL_HOST).
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+# E-mail: printed to the console unless an SMTP server is configured (EMAIL_HOST). Production
+# never prints mail (people would silently miss their verification e-mails): without EMAIL_HOST
+# it hands mail to the machine's own mail server on localhost.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost" if PRODUCTION else "")
 if EMAIL_HOST:
     MAILERS = {
         "default": {

@@ -38,7 +38,7 @@ class RequireMFAMiddleware:
             request.user.is_authenticated
             and not path.startswith(_ALLOWED_PREFIXES)
             and not any(part in path for part in _ALLOWED_PARTS)
-            and mfa_required(request.user)  # type: ignore[arg-type]
+            and mfa_required(request.user)
         ):
             return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -42,9 +42,9 @@ class User(AbstractUser):
     mfa_waived = models.BooleanField(_("multi-factor sign-in waived (demo only)"), default=False)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # noqa: RUF012 (Django reads this class attribute)
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[misc,assignment]
 
     class Meta:
         verbose_name = _("user")

@@ -23,6 +23,11 @@ from pregon.core.identifiers import id_is_valid, normalize_id, scheme_is_valid
 from pregon.organizations.choices import ApiScope, OrganizationKind, Scale
 from pregon.organizations.models import ApiKey, Organization
 
+# Who may change an organization's profile and issue its API keys.
+_MANAGERS_BY_KIND: dict[str, set[str]] = {
+    OrganizationKind.SUPPLIER: {Role.SUPPLIER_USER},
+    OrganizationKind.BUYER: {Role.BUYER_OFFICIAL},
+}
 _ROLES_BY_KIND: dict[str, set[str]] = {
     OrganizationKind.BUYER: {Role.BUYER_OFFICIAL, Role.COMMITTEE_MEMBER, Role.AUDITOR},
     OrganizationKind.SUPPLIER: {Role.SUPPLIER_USER},
@@ -218,10 +223,7 @@ def organization_update(
     *, actor: Actor, organization: Organization, data: OrganizationData
 ) -> Organization:
     """Members who manage the organization update its public profile (not its identifier)."""
-    managers = {
-        OrganizationKind.SUPPLIER: {Role.SUPPLIER_USER},
-        OrganizationKind.BUYER: {Role.BUYER_OFFICIAL},
-    }.get(organization.kind, {Role.ADMINISTRATOR, Role.AUDITOR})
+    managers = _MANAGERS_BY_KIND.get(organization.kind, {Role.ADMINISTRATOR, Role.AUDITOR})
     require_role(actor, organization, managers)
     _validate_profile(organization.kind, data)
     with transaction.atomic():
@@ -293,10 +295,7 @@ def api_key_issue(
     *, actor: Actor, organization: Organization, name: str, scopes: list[str]
 ) -> tuple[ApiKey, str]:
     """Issue a key for an integrator. The full secret is returned once and never stored."""
-    managers = {
-        OrganizationKind.SUPPLIER: {Role.SUPPLIER_USER},
-        OrganizationKind.BUYER: {Role.BUYER_OFFICIAL},
-    }.get(organization.kind, set())
+    managers = _MANAGERS_BY_KIND.get(organization.kind, set())
     require_role(actor, organization, managers)
     unknown = set(scopes) - set(ApiScope.values)
     if unknown or not scopes:
@@ -337,7 +336,7 @@ def api_key_revoke(*, actor: Actor, key: ApiKey) -> ApiKey:
 def api_key_authenticate(token: str) -> ApiKey:
     """Find the active key for a presented token, or refuse."""
     try:
-        _, prefix, secret = token.split("_", 2)
+        _marker, prefix, secret = token.split("_", 2)
     except ValueError:
         raise NotFound(_("The API key is malformed.")) from None
     key = ApiKey.objects.select_related("organization").filter(prefix=prefix).first()

@@ -337,7 +337,7 @@ def tender_update(*, actor: Actor, tender: Tender, data: TenderData) -> Tender:
         with transaction.atomic():
             locked = _lock(tender)
             _require_transition(locked, "edit")
-            changes = {}
+            changes: dict[str, Any] = {}
             for name in _TENDER_FIELDS:
                 new, old = getattr(data, name), getattr(locked, name)
                 if new != old:
@@ -466,7 +466,7 @@ def document_delete(*, actor: Actor, document: TenderDocument) -> None:
             target=document,
             summary={"tender": locked.pk, "sha256": document.sha256},
         )
-        name, storage = document.file.name, document.file.storage
+        name, storage = document.file.name or "", document.file.storage
         document.delete()
         if not TenderDocument.objects.filter(file=name).exists():
             transaction.on_commit(lambda: storage.delete(name))

@@ -1,0 +1,1 @@
+"""OCDS toolkit (placeholder)."""

@@ -1,0 +1,306 @@
+"""Streaming readers: release and record packages, JSON arrays, JSON Lines and concatenated JSON.
+
+Input may be a path, ``-`` (standard input) or a binary file object; gzip is recognised by its magic
+bytes. Memory stays flat whatever the input size: packages and arrays are read item by item with
+ijson (its C backend when available), JSON Lines line by line with orjson.
+
+The format is decided from the first bytes:
+
+* ``[`` -- a JSON array of releases, records or packages;
+* ``{`` whose first line is a complete JSON value -- JSON Lines (each line a release, record or package);
+* ``{`` otherwise -- one document: a release or record package (its ``releases`` or ``records`` array
+  is streamed), or one or more concatenated releases or records.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+import ijson
+import orjson
+
+from pregon.ocds.errors import InputError
+
+try:  # the C backend is several times faster than the pure Python one
+    _ijson: Any = ijson.get_backend("yajl2_c")
+except (ImportError, AttributeError):  # pragma: no cover - depends on the platform's wheel
+    _ijson = ijson
+
+PEEK_SIZE = 1 << 20
+TAIL_SIZE = 4 << 20
+GZIP_MAGIC = b"\x1f\x8b"
+PACKAGE_ARRAYS = {"releases": "release", "records": "record"}
+
+Source = str | Path | IO[bytes]
+
+
+class _Chain(io.RawIOBase):
+    """A raw stream that serves ``head`` and then the rest of ``stream``; optionally keeps a tail."""
+
+    def __init__(self, head: bytes, stream: IO[bytes], tail: deque[bytes] | None = None) -> None:
+        self._head = memoryview(head)
+        self._stream = stream
+        self._tail = tail
+        self._tail_size = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            data = bytes(buffer[:n]) if self._tail is not None else b""
+        else:
+            data = self._stream.read(len(buffer))
+            n = len(data)
+            buffer[:n] = data
+        if self._tail is not None and n:
+            self._remember(data)
+        return n
+
+    def _remember(self, data: bytes) -> None:
+        assert self._tail is not None
+        self._tail.append(data)
+        self._tail_size += len(data)
+        while self._tail_size - len(self._tail[0]) >= TAIL_SIZE:
+            self._tail_size -= len(self._tail.popleft())
+
+
+def _read_head(stream: IO[bytes], size: int) -> bytes:
+    parts = []
+    total = 0
+    while total < size:
+        chunk = stream.read(size - total)
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+    return b"".join(parts)
+
+
+def open_binary(source: Source) -> tuple[IO[bytes], bool]:
+    """Open ``source`` (a path, ``-`` for standard input, or a binary file object) for reading.
+
+    Returns the stream (gzip decompressed when the data starts with gzip's magic bytes) and whether
+    the toolkit opened it (and so must close it).
+    """
+    if isinstance(source, (str, Path)):
+        if str(source) == "-":
+            raw: IO[bytes] = sys.stdin.buffer
+            owned = False
+        else:
+            try:
+                raw = open(source, "rb")  # noqa: SIM115 - closed by the caller
+            except OSError as exc:
+                raise InputError(
+                    f"cannot open {source}: {exc.strerror or exc}", "check the path, or pass - to read standard input"
+                ) from exc
+            owned = True
+    else:
+        raw, owned = source, False
+    head = _read_head(raw, 2)
+    stream: IO[bytes] = io.BufferedReader(_Chain(head, raw))
+    if head == GZIP_MAGIC:
+        stream = gzip.GzipFile(fileobj=stream, mode="rb")
+    return stream, owned
+
+
+@dataclass
+class Reader:
+    """Iterate the releases or records in one input, whatever its container.
+
+    Iterating yields parsed objects (dicts). ``kind`` is ``"release"`` or ``"record"`` once known
+    (after the first item), ``container`` one of ``release_package``, ``record_package``, ``array``,
+    ``lines`` or ``json``, and ``packages`` the metadata of each package read (every field but the
+    ``releases``/``records`` array), filled in as the packages are read.
+    """
+
+    source: Source
+    name: str = ""
+    kind: str | None = None
+    container: str | None = None
+    packages: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            self.name = "standard input" if str(self.source) == "-" else str(getattr(self.source, "name", self.source))
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for item in self.iter_raw():
+            yield item if isinstance(item, dict) else orjson.loads(item)
+
+    def iter_raw(self) -> Iterator[dict[str, Any] | bytes]:
+        """Yield each item, as the raw bytes of a JSON Lines line where possible, else parsed.
+
+        Raw lines are not parsed here (the compile pipeline parses them in its workers); they are
+        objects whose first byte is ``{``. Blank lines are skipped.
+        """
+        stream, owned = open_binary(self.source)
+        try:
+            yield from self._dispatch(stream)
+        except (ijson.JSONError, ijson.IncompleteJSONError) as exc:
+            raise InputError(f"{self.name} is not valid JSON: {exc}", "check the file is complete JSON") from exc
+        except orjson.JSONDecodeError as exc:
+            raise InputError(f"{self.name} is not valid JSON: {exc}", "check the file is complete JSON") from exc
+        finally:
+            if owned:
+                stream.close()
+
+    def _dispatch(self, stream: IO[bytes]) -> Iterator[dict[str, Any] | bytes]:
+        head = _read_head(stream, PEEK_SIZE)
+        start = len(head) - len(head.lstrip(b"\xef\xbb\xbf \t\r\n"))
+        first = head[start : start + 1]
+        if not first:
+            raise InputError(f"{self.name} is empty", "give a file with OCDS releases or records")
+        if first == b"[":
+            self.container = "array"
+            chained = io.BufferedReader(_Chain(head, stream), buffer_size=1 << 16)
+            for value in _ijson.items(chained, "item", use_float=True):
+                yield from self._expand(value)
+            return
+        if first != b"{":
+            raise InputError(
+                f"{self.name} does not start with a JSON object or array (found {first!r})",
+                "give OCDS JSON: a release or record package, an array, or JSON Lines",
+            )
+        newline = head.find(b"\n", start)
+        if newline != -1 and _is_json(head[start:newline]):
+            self.container = "lines"
+            yield from self._lines(io.BufferedReader(_Chain(head, stream), buffer_size=1 << 16))
+            return
+        yield from self._document(head, stream)
+
+    def _lines(self, stream: BinaryIO) -> Iterator[dict[str, Any] | bytes]:
+        for number, line in enumerate(stream, 1):
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if stripped[:1] != b"{":
+                raise InputError(
+                    f"{self.name}, line {number}: expected a JSON object, found {stripped[:20]!r}",
+                    "each line of JSON Lines must be one release, record or package",
+                )
+            if b'"releases"' in stripped or b'"records"' in stripped:
+                try:
+                    value = orjson.loads(stripped)
+                except orjson.JSONDecodeError as exc:
+                    raise InputError(f"{self.name}, line {number} is not valid JSON: {exc}") from exc
+                yield from self._expand(value)
+            else:
+                if self.kind is None:
+                    self.kind = "release"
+                yield stripped
+
+    def _document(self, head: bytes, stream: IO[bytes]) -> Iterator[dict[str, Any] | bytes]:
+        array_key, before = _package_prefix(head)
+        if array_key is None:
+            self.container = "json"
+            chained = io.BufferedReader(_Chain(head, stream), buffer_size=1 << 16)
+            for value in _ijson.items(chained, "", multiple_values=True, use_float=True):
+                yield from self._expand(value)
+            return
+        self.container = f"{PACKAGE_ARRAYS[array_key]}_package"
+        self.kind = PACKAGE_ARRAYS[array_key]
+        tail: deque[bytes] = deque()
+        chained = io.BufferedReader(_Chain(head, stream, tail), buffer_size=1 << 16)
+        yield from _ijson.items(chained, f"{array_key}.item", use_float=True)
+        metadata = dict(before)
+        metadata.update(_package_suffix(b"".join(tail), self.name, array_key))
+        self.packages.append(metadata)
+
+    def _expand(self, value: Any) -> Iterator[dict[str, Any]]:
+        if not isinstance(value, dict):
+            raise InputError(
+                f"{self.name} holds a {type(value).__name__} where a release, record or package was expected",
+                "give OCDS JSON objects",
+            )
+        for key, kind in PACKAGE_ARRAYS.items():
+            if isinstance(value.get(key), list) and "ocid" not in value:
+                self.kind = self.kind or kind
+                self.packages.append({k: v for k, v in value.items() if k != key})
+                for item in value[key]:
+                    if not isinstance(item, dict):
+                        raise InputError(f"{self.name}: an item of {key!r} is not a JSON object")
+                    yield item
+                return
+        if self.kind is None:
+            self.kind = "record" if "compiledRelease" in value or "versionedRelease" in value else "release"
+        yield value
+
+
+def _is_json(data: bytes) -> bool:
+    try:
+        orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+def _package_prefix(head: bytes) -> tuple[str | None, dict[str, Any]]:
+    """Find whether ``head`` opens a package; return its array's key and the members before it."""
+    before: dict[str, Any] = {}
+    key: str | None = None
+    builder: Any = None
+    depth = 0
+    seen_ocid = False
+    try:
+        for prefix, event, value in ijson.parse(io.BytesIO(head), multiple_values=True, use_float=True):
+            if builder is not None:
+                builder.event(event, value)
+                depth += 1 if event in ("start_map", "start_array") else -1 if event in ("end_map", "end_array") else 0
+                if depth == 0:
+                    before[key or ""] = builder.value
+                    builder = None
+            elif prefix == "" and event == "map_key":
+                key = value
+                seen_ocid = seen_ocid or value == "ocid"
+            elif prefix == "" and event == "end_map":
+                return None, {}
+            elif key is not None and prefix == key:
+                if event == "start_array" and key in PACKAGE_ARRAYS and not seen_ocid:
+                    return key, before
+                if event in ("start_map", "start_array"):
+                    builder = ijson.ObjectBuilder()
+                    builder.event(event, value)
+                    depth = 1
+                else:
+                    before[key] = value
+    except ijson.IncompleteJSONError:
+        pass
+    except ijson.JSONError as exc:
+        raise InputError(f"the input is not valid JSON: {exc}") from exc
+    return None, {}
+
+
+def _package_suffix(tail: bytes, name: str, array_key: str) -> dict[str, Any]:
+    """Parse the package members that follow its ``releases``/``records`` array.
+
+    ``tail`` holds the last bytes of the document. The array's closing bracket is the first ``]``
+    after which the rest of the document parses as the remainder of an object.
+    """
+    position = tail.find(b"]")
+    while position != -1:
+        rest = tail[position + 1 :].lstrip(b" \t\r\n")
+        if rest.startswith(b","):
+            rest = rest[1:]
+        try:
+            value = orjson.loads(b"{" + rest)
+        except orjson.JSONDecodeError:
+            position = tail.find(b"]", position + 1)
+            continue
+        if isinstance(value, dict) and array_key not in value:
+            return value
+        position = tail.find(b"]", position + 1)
+    raise InputError(
+        f"{name}: the package fields after its array could not be read",
+        f"put the package metadata before the releases or records, or keep it under {TAIL_SIZE >> 20} MB",
+    )
