@@ -1,0 +1,99 @@
+"""Browser journeys: Playwright driving Debian's chromium against pytest-django's live server.
+
+Playwright's own browser download cannot work here, so the machine's /usr/bin/chromium is
+launched headless. axe-core (from node_modules, installed by `npm ci`) checks every page a
+journey visits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("PREGON_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"chromium is missing at {CHROMIUM}; .ci/run installs it (apt-get install chromium).")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `make install-dev` (npm ci).")
+    with playwright_sync.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+SERIOUS = {"serious", "critical"}
+
+
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8") + "\n;undefined"
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Run axe-core (WCAG 2.0–2.2 A and AA rules) on the current page; serious or critical only."""
+    # Evaluated through the DevTools protocol rather than added as a <script>: the pages'
+    # Content-Security-Policy (rightly) refuses inline scripts.
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe_source())
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag', values:
+            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
+    )
+    return [v for v in result["violations"] if v.get("impact") in SERIOUS]
+
+
+def assert_accessible(page: Any) -> None:
+    """Fail with a readable report when axe finds a serious or critical violation."""
+    violations = axe_violations(page)
+    if violations:
+        report = [
+            {
+                "rule": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"][:5]],
+            }
+            for v in violations
+        ]
+        pytest.fail(f"axe-core on {page.url}:\n{json.dumps(report, indent=2)}")
