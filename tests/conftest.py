@@ -73,3 +73,48 @@ def open_tender(buyer: Any) -> Any:
 @pytest.fixture
 def days() -> Any:
     return lambda n: dt.timedelta(days=n)
+
+
+def database_snapshot() -> dict[str, list[dict[str, Any]]]:
+    """Every row of the tables services write, to compare before and after a refused action."""
+    from allauth.account.models import EmailAddress
+    from django_tasks_db.models import DBTaskResult
+
+    from pregon.accounts.models import Membership, User
+    from pregon.core.models import AuditEvent
+    from pregon.organizations.models import ApiKey, Organization
+    from pregon.tenders.models import Amendment, Item, Lot, Question, Tender, TenderDocument
+
+    models = (
+        Tender, Lot, Item, TenderDocument, Question, Amendment, Organization, Membership, User,
+        EmailAddress, ApiKey, AuditEvent, DBTaskResult,
+    )
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values()) for model in models
+    }
+
+
+@pytest.fixture
+def refused(db: None) -> Any:
+    """Call a service that must refuse: `refused(ErrorClass, "code", service, **arguments)`.
+
+    Checks the exact error class and code, that no row of any domain table changed (tenders,
+    lots, items, documents, questions, amendments, organizations, people, keys), that no audit
+    row and no task was written, and that nothing was left scheduled to run on commit.
+    Returns the error for further checks of its message or field.
+    """
+    from django.db import connection
+
+    def check(error_class: type[Exception], code: str, service: Any, /, *args: Any,
+              **kwargs: Any) -> Any:
+        before = database_snapshot()
+        pending = len(connection.run_on_commit)
+        with pytest.raises(error_class) as info:
+            service(*args, **kwargs)
+        assert type(info.value) is error_class
+        assert info.value.code == code  # type: ignore[attr-defined]
+        assert database_snapshot() == before
+        assert len(connection.run_on_commit) == pending
+        return info.value
+
+    return check

@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "pregon.accounts.middleware.RequireMFAMiddleware",
+    # Turns django-ratelimit's refusal into RATELIMIT_VIEW (a translated 429 page).
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "pregon.urls"
@@ -139,7 +141,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+elif PREGON_ENV == "test":
+    # One test database per test process, so parallel runs on one server never collide.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_pregon_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis, when configured, carries the cache (rate limits, sessions) for every web process.
@@ -152,6 +156,8 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "pregon"),
         }
     }
+elif PREGON_ENV == "test":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     # A database table shared by every process: rate limits hold across gunicorn workers.
     CACHES = {
@@ -257,6 +263,10 @@ PREGON_MIN_SUBMISSION_DAYS: dict[str, int] = {
 PREGON_MIN_SUBMISSION_DAYS.update(json.loads(os.environ.get("PREGON_MIN_SUBMISSION_DAYS", "{}")))
 PREGON_AMENDMENT_MIN_DAYS = int(os.environ.get("PREGON_AMENDMENT_MIN_DAYS", "5"))
 PREGON_QUESTION_RATE = os.environ.get("PREGON_QUESTION_RATE", "10/h")
+# Supplier registrations accepted from one address.
+PREGON_REGISTRATION_RATE = os.environ.get("PREGON_REGISTRATION_RATE", "10/h")
+# Writes through the JSON API per API key (or signed-in person); more answer 429.
+PREGON_API_WRITE_RATE = os.environ.get("PREGON_API_WRITE_RATE", "120/m")
 # The prefix of every open contracting id (ocid) this instance mints; register one with OCP.
 PREGON_OCID_PREFIX = os.environ.get("PREGON_OCID_PREFIX", "ocds-pregon")
 PREGON_INSTANCE_NAME = os.environ.get("PREGON_INSTANCE_NAME", "Pregón")

@@ -35,6 +35,7 @@ from pregon.ledger.checkpoint import (
     split_note,
 )
 from pregon.ledger.errors import LedgerError, MalformedNoteError, NoteVerificationError
+from pregon.ledger.merkle import MemoryNodeStore, MerkleLog
 
 # The example key and note of Go's golang.org/x/mod/sumdb/note documentation: matching it byte for
 # byte means Go verifiers and witnesses read our notes.
@@ -68,6 +69,32 @@ def test_go_reference_note_is_reproduced_byte_for_byte() -> None:
     opened = open_note(GO_NOTE, [verifier])
     assert opened.text == GO_TEXT
     assert opened.signed_by(verifier)
+
+
+# The example of docs/ledger.md: a log signature and a witness cosignature over the 3-leaf tree
+# of "a", "b", "c". Pinned so that a change of format cannot slip through unnoticed.
+DOCS_NOTE = (
+    "pregon.example/log\n3\nNmQuc8JUCrEh46a/lUWwokmCzYMOsT080Z3jzmwCHsE=\n\n"
+    "— pregon.example/log wQmBi/JF50zKVF607rZ48fGi52LgRu6uceSiAeWOPlkm4m0AzrPz9qM69LfKLLvhtAYL5K3zsIB"
+    "XFk8ouUJzZpYeFw0=\n"
+    "— witness.example/w1 o+1w0QAAAABpVbkAyMLRG53KGRxqiER+llvZ7PUCGV2g9V44yDyF5zlmT21ozGO30zAfZ2aGi4"
+    "wYbcR8O1yo+pxjg06/G86D4Kb6BA==\n"
+)
+DOCS_LOG_VKEY = "pregon.example/log+c109818b+AbXmsV1rKEzv806HBQsZnbThtIuH1O6OE0aGfXMJ/shR"
+DOCS_WITNESS_VKEY = "witness.example/w1+a3ed70d1+BFSQt4f+DIat0OrehhBO3vaPMyW1+ETfVfPU5rezyGUR"
+
+
+def test_documented_example_checkpoint_verifies() -> None:
+    log_key = parse_verifier_key(DOCS_LOG_VKEY)
+    witness_key = parse_verifier_key(DOCS_WITNESS_VKEY)
+    verified = open_checkpoint(
+        DOCS_NOTE, origin="pregon.example/log", verifiers=[log_key, witness_key]
+    )
+    log = MerkleLog(MemoryNodeStore())
+    log.append_many([b"a", b"b", b"c"])
+    assert verified.checkpoint == Checkpoint("pregon.example/log", 3, log.root())
+    assert [s.timestamp for s in verified.note.verified] == [None, 1767225600]
+    assert witness_key.algorithm == ALG_COSIGNATURE_V1
 
 
 def test_key_id_is_the_truncated_sha256_of_name_newline_algorithm_and_key() -> None:

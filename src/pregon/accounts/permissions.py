@@ -42,7 +42,7 @@ def is_platform_admin(user: User | None) -> bool:
 
 def is_oversight_auditor(user: User | None) -> bool:
     """Auditors of an oversight body read the whole audit log."""
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or not user.is_active:
         return False
     return Membership.objects.filter(
         user=user, role=Role.AUDITOR, organization__kind=OrganizationKind.OVERSIGHT

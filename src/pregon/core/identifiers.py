@@ -37,19 +37,21 @@ KNOWN_SCHEMES: tuple[Scheme, ...] = (
 def normalize_id(scheme: str, identifier: str) -> str:
     """The canonical form of an id: trimmed, upper case, and for numeric schemes digits only."""
     value = identifier.strip().upper()
+    # [0-9], not \d: \d also matches other scripts' digits, which no register issues.
     if scheme == "BR-CNPJ":
-        return re.sub(r"\D", "", value)
+        return re.sub(r"[^0-9]", "", value)
     if scheme == "CL-RUT":
         digits = re.sub(r"[^0-9K]", "", value)
-        return f"{digits[:-1]}-{digits[-1]}" if len(digits) > 1 else digits
+        # Leading zeros do not change a RUT's check digit; dropping them keeps one RUT one id.
+        return f"{digits[:-1].lstrip('0')}-{digits[-1]}" if len(digits) > 1 else digits
     if scheme == "US-EIN":
-        digits = re.sub(r"\D", "", value)
+        digits = re.sub(r"[^0-9]", "", value)
         return f"{digits[:2]}-{digits[2:]}" if len(digits) == 9 else value
     return value
 
 
 def _valid_rut(value: str) -> bool:
-    match = re.fullmatch(r"(\d{1,9})-([0-9K])", value)
+    match = re.fullmatch(r"([0-9]{1,9})-([0-9K])", value)
     if not match:
         return False
     body, check = match.groups()
@@ -60,7 +62,7 @@ def _valid_rut(value: str) -> bool:
 
 
 def _valid_cnpj(value: str) -> bool:
-    if not re.fullmatch(r"\d{14}", value) or len(set(value)) == 1:
+    if not re.fullmatch(r"[0-9]{14}", value) or len(set(value)) == 1:
         return False
     for position in (12, 13):
         weights = list(range(position - 7, 1, -1)) + list(range(9, 1, -1))
@@ -72,12 +74,12 @@ def _valid_cnpj(value: str) -> bool:
 
 
 def _valid_ein(value: str) -> bool:
-    return re.fullmatch(r"\d{2}-\d{7}", value) is not None
+    return re.fullmatch(r"[0-9]{2}-[0-9]{7}", value) is not None
 
 
 def _valid_rfc(value: str) -> bool:
     # Companies have 3 letters, individuals 4, then the date and a 3-character homoclave.
-    return re.fullmatch(r"[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}", value) is not None
+    return re.fullmatch(r"[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{3}", value) is not None
 
 
 _CHECKS: dict[str, Callable[[str], bool]] = {

@@ -6,6 +6,7 @@ claim, and the two must agree, so a renamed executable is refused.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -82,12 +83,18 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
         )
     digest = hashlib.sha256()
     head = b""
+    # Text is checked through the whole file, not only its start: a NUL byte or invalid UTF-8
+    # after the first kilobytes still makes it something other than text.
+    text = _TextCheck() if extension in _TEXT else None
     for chunk in upload.chunks():
         if len(head) < 8192:
             head += chunk[: 8192 - len(head)]
         digest.update(chunk)
+        if text is not None:
+            text.feed(chunk)
     upload.seek(0)
-    if not _content_matches(extension, head):
+    matches = text.finish() if text is not None else _content_matches(extension, head)
+    if not matches:
         raise ValidationFailed(
             _(
                 "The file's content does not match its name (%(name)s). Save it again in the "
@@ -106,16 +113,34 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     )
 
 
-def _content_matches(extension: str, head: bytes) -> bool:
-    if extension in _TEXT:
-        if b"\x00" in head:
-            return False
+class _TextCheck:
+    """Whether a file read chunk by chunk is UTF-8 text without NUL bytes."""
+
+    def __init__(self) -> None:
+        # Incremental, so a character split between two chunks is still read as one.
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self._ok = True
+
+    def feed(self, chunk: bytes) -> None:
+        if not self._ok:
+            return
         try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as error:
-            # A multi-byte character cut at the end of the sample is still text.
-            return error.start >= len(head) - 3
-        return True
+            self._decoder.decode(chunk)
+        except UnicodeDecodeError:
+            self._ok = False
+        else:
+            self._ok = b"\x00" not in chunk
+
+    def finish(self) -> bool:
+        if self._ok:
+            try:
+                self._decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                self._ok = False
+        return self._ok
+
+
+def _content_matches(extension: str, head: bytes) -> bool:
     try:
         found = {match.extension.lower() for match in puremagic.magic_string(head)}
     except puremagic.PureError:

@@ -33,6 +33,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from pregon.ledger.errors import MalformedNoteError, NoteVerificationError
+from pregon.ledger.merkle import HASH_SIZE
 
 ALG_ED25519: Final = 0x01
 ALG_COSIGNATURE_V1: Final = 0x04
@@ -202,8 +203,8 @@ class Checkpoint:
         ):
             msg = f"tree size {self.size!r} is not an unsigned 64-bit integer"
             raise MalformedNoteError(msg)
-        if len(self.root_hash) != _KEY_SIZE:
-            msg = f"root hash is {len(self.root_hash)} bytes, not 32"
+        if len(self.root_hash) != HASH_SIZE:
+            msg = f"root hash is {len(self.root_hash)} bytes, not {HASH_SIZE}"
             raise MalformedNoteError(msg)
 
 

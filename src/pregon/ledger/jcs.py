@@ -9,9 +9,10 @@ would not denote exactly the value given.
 Accepted values:
 
 * ``None``, ``bool``, ``str`` (valid Unicode: lone surrogates are refused);
-* ``int`` within the I-JSON safe range ``-(2**53 - 1) .. 2**53 - 1``; larger integers are refused
-  because JSON readers hold numbers as IEEE 754 doubles and would silently round them (send them
-  as strings, as RFC 8785 section 3.2.2.3 advises);
+* ``int``: every integer within the I-JSON safe range ``-(2**53 - 1) .. 2**53 - 1``; beyond it,
+  only integers a double holds exactly in its shortest form (``2**53``, ``10**22``); others, such
+  as ``2**53 + 1``, are refused because JSON readers hold numbers as IEEE 754 doubles and would
+  silently round them (send them as strings, as RFC 8785 section 3.2.2.3 advises);
 * finite ``float``, serialized as ECMAScript's ``Number.prototype.toString`` does (``-0.0`` becomes
   ``0``); NaN and infinities are refused;
 * finite ``decimal.Decimal`` *only when the nearest double denotes exactly the same number*,
@@ -31,6 +32,8 @@ from typing import Any
 import rfc8785
 
 from pregon.ledger.errors import CanonicalizationError
+
+_SAFE_INTEGER = 2**53 - 1
 
 type JSONValue = (
     bool | int | float | Decimal | str | list[Any] | tuple[Any, ...] | Mapping[str, Any] | None
@@ -56,12 +59,15 @@ def canonical_bytes(value: JSONValue) -> bytes:
         raise CanonicalizationError(msg) from error
 
 
-def canonicalize_text(text: str | bytes) -> bytes:
+def canonicalize_text(text: str | bytes, *, exact_numbers: bool = True) -> bytes:
     """Parse a JSON text strictly and return its RFC 8785 canonical bytes.
 
     This is what a verifier applies to each line of a bulk file. Strict means what RFC 8785
     requires of its input (I-JSON, RFC 7493): UTF-8 only, no duplicate member names, no NaN or
-    Infinity literals; numbers with a fraction or exponent are read as doubles.
+    Infinity literals. With ``exact_numbers`` (the default) a number is refused unless its text
+    denotes exactly the double it becomes, by the same rule as ``Decimal`` values: a file that
+    says ``0.1000000000000000000001`` while the log holds ``0.1`` should fail loudly. Pass
+    ``exact_numbers=False`` for RFC 8785's plain behaviour of rounding every number to a double.
     """
     if isinstance(text, bytes):
         try:
@@ -71,7 +77,11 @@ def canonicalize_text(text: str | bytes) -> bytes:
             raise CanonicalizationError(msg) from error
     try:
         value = json.loads(
-            text, object_pairs_hook=_object_without_duplicates, parse_constant=_refuse_constant
+            text,
+            object_pairs_hook=_object_without_duplicates,
+            parse_constant=_refuse_constant,
+            parse_float=Decimal if exact_numbers else float,
+            parse_int=_parse_exact_int if exact_numbers else _parse_double_int,
         )
     except json.JSONDecodeError as error:
         msg = f"not a JSON text: {error}"
@@ -84,6 +94,8 @@ def canonicalize_text(text: str | bytes) -> bytes:
 
 def _to_json_model(value: object) -> Any:  # Any: rfc8785 keeps its value type private
     """Copy ``value`` into the plain types ``rfc8785`` serializes, checking what it cannot."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _SAFE_INTEGER:
+        return _decimal_to_float(Decimal(value))
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, Decimal):
@@ -113,6 +125,17 @@ def _decimal_to_float(value: Decimal) -> float:
         msg = f"{value} has no exact IEEE 754 double form; send it as a string"
         raise CanonicalizationError(msg)
     return number
+
+
+def _parse_exact_int(text: str) -> int | Decimal:
+    value = int(text)
+    # Large integers go through the Decimal rule: kept if a double holds them exactly.
+    return value if abs(value) <= _SAFE_INTEGER else Decimal(text)
+
+
+def _parse_double_int(text: str) -> int | float:
+    value = int(text)
+    return value if abs(value) <= _SAFE_INTEGER else float(text)
 
 
 def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -21,7 +21,10 @@ sections 2.1.3.1 and 2.1.4.1 in the test suite.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from itertools import repeat
+from operator import itemgetter
 from typing import Final, Protocol
 
 from pregon.ledger.errors import InvalidProofError, NodeStoreError, ProofRequestError
@@ -211,7 +214,7 @@ class NodeStore(Protocol):
         ...
 
     def get_many(self, keys: Sequence[NodeKey]) -> list[bytes]:
-        """Return the hashes of ``keys`` in the same order, in one round trip; ``KeyError`` if any is missing."""
+        """Return the hashes of ``keys`` in order, in one round trip; ``KeyError`` if one is missing."""
         ...
 
     def put_many(self, nodes: Sequence[Node]) -> None:
@@ -254,13 +257,37 @@ class MemoryNodeStore:
         Refuses with ``NodeStoreError`` a node that would leave a gap in its level or that
         differs from the hash already stored at its key.
         """
+        # Sorting groups the batch by level in index order; MerkleLog already emits that order,
+        # for which Python's sort is a single linear pass.
+        batch = sorted(nodes)
+        levels = list(map(itemgetter(0), batch))
+        indices = list(map(itemgetter(1), batch))
+        values = list(map(itemgetter(2), batch))
+        appends: list[tuple[int, list[bytes]]] = []
+        start = 0
+        while start < len(batch):
+            level = levels[start]
+            end = bisect_right(levels, level, start)
+            stored = self.count(level)
+            # Fast path, checked at C speed: each level continues exactly where it ends.
+            if level < 0 or indices[start:end] != list(range(stored, stored + end - start)):
+                self._put_checked(batch)
+                return
+            appends.append((level, values[start:end]))
+            start = end
+        if set(map(len, values)) != {HASH_SIZE}:
+            self._put_checked(batch)
+            return
+        for level, level_values in appends:
+            self._append(level, level_values)
+
+    def _put_checked(self, batch: Sequence[Node]) -> None:
+        """The general case of ``put_many``: overlaps, retries, and precise refusals."""
         pending: dict[int, list[bytes]] = {}
         level = -1
         stored = 0
         chunk: list[bytes] = []
-        # Sorting groups the batch by level in index order; MerkleLog already emits that order,
-        # for which Python's sort is a single linear pass.
-        for node_level, index, value in sorted(nodes):
+        for node_level, index, value in batch:
             if node_level != level:
                 level = node_level
                 if level < 0:
@@ -281,10 +308,13 @@ class MemoryNodeStore:
             if existing != value:
                 msg = f"node ({level}, {index}) is already stored with a different hash"
                 raise NodeStoreError(msg)
-        for node_level, values in sorted(pending.items()):
-            while len(self._levels) <= node_level:
-                self._levels.append(bytearray())
-            self._levels[node_level] += b"".join(values)
+        for node_level, values in pending.items():
+            self._append(node_level, values)
+
+    def _append(self, level: int, values: Sequence[bytes]) -> None:
+        while len(self._levels) <= level:
+            self._levels.append(bytearray())
+        self._levels[level] += b"".join(values)
 
 
 # --- the log ---------------------------------------------------------------------------------------
@@ -341,27 +371,27 @@ class MerkleLog:
         start = self._size
         if not values:
             return start
-        for value in values:
-            _check_length(value, "leaf hash", ValueError)
+        if set(map(len, values)) != {HASH_SIZE}:
+            msg = f"every leaf hash must be {HASH_SIZE} bytes"
+            raise ValueError(msg)
         frontier = list(self._load_frontier())
         end = start + len(values)
         # One list per level, so the batch comes out ordered by (level, index): the order a
         # store can write fastest, and the one MemoryNodeStore sorts in linear time.
         by_level: list[list[Node]] = [[] for _ in range(end.bit_length() + 1)]
-        leaves = by_level[0]
-        position = start
-        for value in values:
-            leaves.append((0, position, value))
+        by_level[0] = list(zip(repeat(0), range(start, end), values, strict=False))
+        sha256 = _sha256  # this loop is the append hot path: a local name and inlined node_hash
+        for position, value in zip(range(start, end), values, strict=True):
             current = value
             level = 0
             remaining = position
+            # Each trailing one bit of the position is a perfect subtree this leaf completes.
             while remaining & 1:
-                current = node_hash(frontier.pop(), current)
+                current = sha256(b"\x01" + frontier.pop() + current).digest()
                 level += 1
                 remaining >>= 1
                 by_level[level].append((level, remaining, current))
             frontier.append(current)
-            position += 1
         self._store.put_many([node for nodes in by_level for node in nodes])
         self._size = end
         self._frontier = frontier

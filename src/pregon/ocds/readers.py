@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import sys
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, Any
 
 import ijson
 import orjson
@@ -87,6 +88,21 @@ def _read_head(stream: IO[bytes], size: int) -> bytes:
     return b"".join(parts)
 
 
+def _rewind(stream: IO[bytes], head: bytes, tail: deque[bytes] | None = None) -> IO[bytes]:
+    """Return a stream that reads ``head`` (already read from ``stream``) and then the rest."""
+    if tail is None and head and _seekable(stream):
+        stream.seek(0)
+        return stream
+    return io.BufferedReader(_Chain(head, stream, tail), buffer_size=1 << 16)
+
+
+def _seekable(stream: IO[bytes]) -> bool:
+    try:
+        return stream.seekable() and not isinstance(stream, gzip.GzipFile)
+    except (AttributeError, ValueError):
+        return False
+
+
 def open_binary(source: Source) -> tuple[IO[bytes], bool]:
     """Open ``source`` (a path, ``-`` for standard input, or a binary file object) for reading.
 
@@ -108,7 +124,7 @@ def open_binary(source: Source) -> tuple[IO[bytes], bool]:
     else:
         raw, owned = source, False
     head = _read_head(raw, 2)
-    stream: IO[bytes] = io.BufferedReader(_Chain(head, raw))
+    stream = _rewind(raw, head)
     if head == GZIP_MAGIC:
         stream = gzip.GzipFile(fileobj=stream, mode="rb")
     return stream, owned
@@ -163,8 +179,7 @@ class Reader:
             raise InputError(f"{self.name} is empty", "give a file with OCDS releases or records")
         if first == b"[":
             self.container = "array"
-            chained = io.BufferedReader(_Chain(head, stream), buffer_size=1 << 16)
-            for value in _ijson.items(chained, "item", use_float=True):
+            for value in _ijson.items(_rewind(stream, head), "item", use_float=True):
                 yield from self._expand(value)
             return
         if first != b"{":
@@ -175,11 +190,11 @@ class Reader:
         newline = head.find(b"\n", start)
         if newline != -1 and _is_json(head[start:newline]):
             self.container = "lines"
-            yield from self._lines(io.BufferedReader(_Chain(head, stream), buffer_size=1 << 16))
+            yield from self._lines(_rewind(stream, head))
             return
         yield from self._document(head, stream)
 
-    def _lines(self, stream: BinaryIO) -> Iterator[dict[str, Any] | bytes]:
+    def _lines(self, stream: IO[bytes]) -> Iterator[dict[str, Any] | bytes]:
         for number, line in enumerate(stream, 1):
             stripped = line.strip()
             if not stripped:
@@ -204,15 +219,13 @@ class Reader:
         array_key, before = _package_prefix(head)
         if array_key is None:
             self.container = "json"
-            chained = io.BufferedReader(_Chain(head, stream), buffer_size=1 << 16)
-            for value in _ijson.items(chained, "", multiple_values=True, use_float=True):
+            for value in _ijson.items(_rewind(stream, head), "", multiple_values=True, use_float=True):
                 yield from self._expand(value)
             return
         self.container = f"{PACKAGE_ARRAYS[array_key]}_package"
         self.kind = PACKAGE_ARRAYS[array_key]
         tail: deque[bytes] = deque()
-        chained = io.BufferedReader(_Chain(head, stream, tail), buffer_size=1 << 16)
-        yield from _ijson.items(chained, f"{array_key}.item", use_float=True)
+        yield from _ijson.items(_rewind(stream, head, tail), f"{array_key}.item", use_float=True)
         metadata = dict(before)
         metadata.update(_package_suffix(b"".join(tail), self.name, array_key))
         self.packages.append(metadata)
@@ -281,26 +294,88 @@ def _package_prefix(head: bytes) -> tuple[str | None, dict[str, Any]]:
     return None, {}
 
 
+_TOKEN = re.compile(rb'[\[\]{}"]')
+
+
+def _quote_start(text: bytes, end: int) -> int:
+    """Return the index of the quote opening the JSON string whose closing quote is at ``end``."""
+    position = end
+    while True:
+        position = text.rfind(b'"', 0, position)
+        if position < 0:
+            raise ValueError("unterminated string")
+        before = position
+        while before > 0 and text[before - 1] == 0x5C:
+            before -= 1
+        if (position - before) % 2 == 0:
+            return position
+
+
+def _value_start(text: bytes, end: int, limit: int) -> int:
+    """Return the index where the JSON value ending at ``end`` starts, or -1 past ``limit`` bytes."""
+    closer = text[end : end + 1]
+    if closer == b'"':
+        return _quote_start(text, end)
+    if closer not in (b"]", b"}"):
+        colon = text.rfind(b":", 0, end)
+        return colon + 1 if colon >= 0 else -1
+    floor = max(0, end - limit)
+    reverse = text[floor : end + 1][::-1]
+    depth = 0
+    index = 0
+    while True:
+        match = _TOKEN.search(reverse, index)
+        if match is None:
+            return -1
+        index = match.end()
+        char = reverse[match.start()]
+        if char == 0x22:  # a string, read backwards: skip to its unescaped opening quote
+            while True:
+                index = reverse.find(b'"', index)
+                if index < 0:
+                    return -1
+                after = index + 1
+                while after < len(reverse) and reverse[after] == 0x5C:
+                    after += 1
+                index += 1
+                if (after - index) % 2 == 0:
+                    break
+        elif char in (0x5D, 0x7D):
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return end - match.start()
+
+
 def _package_suffix(tail: bytes, name: str, array_key: str) -> dict[str, Any]:
     """Parse the package members that follow its ``releases``/``records`` array.
 
-    ``tail`` holds the last bytes of the document. The array's closing bracket is the first ``]``
-    after which the rest of the document parses as the remainder of an object.
+    ``tail`` holds the last bytes of a document that ijson has already checked to be valid JSON.
+    Walk back from the closing brace member by member (``, "key": value``) until the array: a
+    value whose start lies more than a megabyte back, or whose key is the array's key.
     """
-    position = tail.find(b"]")
-    while position != -1:
-        rest = tail[position + 1 :].lstrip(b" \t\r\n")
-        if rest.startswith(b","):
-            rest = rest[1:]
-        try:
-            value = orjson.loads(b"{" + rest)
-        except orjson.JSONDecodeError:
-            position = tail.find(b"]", position + 1)
-            continue
-        if isinstance(value, dict) and array_key not in value:
-            return value
-        position = tail.find(b"]", position + 1)
-    raise InputError(
-        f"{name}: the package fields after its array could not be read",
-        f"put the package metadata before the releases or records, or keep it under {TAIL_SIZE >> 20} MB",
-    )
+    text = tail.rstrip()
+    members: dict[str, Any] = {}
+    end = len(text) - 1
+    try:
+        while True:
+            end = len(text[:end].rstrip()) - 1
+            start = _value_start(text, end, 1 << 20)
+            if start < 0:
+                return members
+            colon = len(text[:start].rstrip()) - 1
+            key_end = len(text[:colon].rstrip()) - 1
+            key_start = _quote_start(text, key_end)
+            key = orjson.loads(text[key_start : key_end + 1])
+            if key == array_key:
+                return members
+            members[key] = orjson.loads(text[start : end + 1])
+            end = len(text[:key_start].rstrip()) - 1
+            if text[end : end + 1] != b",":
+                return members
+    except (ValueError, orjson.JSONDecodeError) as exc:
+        raise InputError(
+            f"{name}: the package fields after its array could not be read ({exc})",
+            "put the package metadata before the releases or records",
+        ) from exc

@@ -7,10 +7,13 @@ import secrets
 from dataclasses import dataclass, fields
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.validators import URLValidator, validate_email
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from pregon.accounts.choices import Role
 from pregon.accounts.models import Membership, User
@@ -18,9 +21,9 @@ from pregon.accounts.permissions import require_platform_admin, require_role
 from pregon.core import clock
 from pregon.core.actor import Actor
 from pregon.core.audit import audit_record
-from pregon.core.errors import NotFound, ValidationFailed
+from pregon.core.errors import NotFound, PermissionDenied, ValidationFailed
 from pregon.core.identifiers import id_is_valid, normalize_id, scheme_is_valid
-from pregon.organizations.choices import ApiScope, OrganizationKind, Scale
+from pregon.organizations.choices import ApiScope, BuyerType, OrganizationKind, Scale
 from pregon.organizations.models import ApiKey, Organization
 
 # Who may change an organization's profile and issue its API keys.
@@ -101,11 +104,46 @@ def _clean_identifier(data: OrganizationData) -> tuple[str, str]:
     return scheme, identifier
 
 
+def _check_length(model: type[models.Model], name: str, value: str) -> None:
+    # The column's limit, checked here: PostgreSQL would refuse the row with a server error.
+    limit = getattr(model._meta.get_field(name), "max_length", None)
+    if limit is not None and len(value) > limit:
+        raise ValidationFailed(
+            _("This text is too long (%(length)s characters); the limit is %(limit)s.")
+            % {"length": len(value), "limit": limit},
+            field=name,
+        )
+
+
+def _check_email(value: str, field: str) -> None:
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise ValidationFailed(
+            _("%(email)s is not a valid e-mail address.") % {"email": value}, field=field
+        ) from None
+
+
 def _validate_profile(kind: str, data: OrganizationData) -> None:
     if not data.legal_name.strip():
         raise ValidationFailed(_("Give the organization's legal name."), field="legal_name")
     if not data.country:
         raise ValidationFailed(_("Choose the country."), field="country")
+    if data.country not in countries:
+        raise ValidationFailed(_("Choose the country from the list."), field="country")
+    for name in _TEXT_FIELDS:
+        _check_length(Organization, name, getattr(data, name))
+    if data.email.strip():
+        _check_email(data.email.strip(), "email")
+    if data.website.strip():
+        try:
+            URLValidator(schemes=["http", "https"])(data.website.strip())
+        except ValidationError:
+            raise ValidationFailed(
+                _("Give the website's full address, starting with https://."), field="website"
+            ) from None
+    if data.buyer_type not in {"", *BuyerType.values}:
+        raise ValidationFailed(_("Choose the type of public body."), field="buyer_type")
     if kind == OrganizationKind.SUPPLIER and data.scale not in Scale.values:
         raise ValidationFailed(_("Choose the supplier's scale."), field="scale")
     if kind != OrganizationKind.SUPPLIER and (
@@ -116,6 +154,19 @@ def _validate_profile(kind: str, data: OrganizationData) -> None:
         or data.is_local
     ):
         raise ValidationFailed(_("Only suppliers declare a scale and characteristics."))
+
+
+_TEXT_FIELDS = (
+    "legal_name",
+    "name",
+    "street_address",
+    "locality",
+    "region",
+    "postal_code",
+    "email",
+    "telephone",
+    "website",
+)
 
 
 def _create(kind: str, data: OrganizationData) -> Organization:
@@ -160,6 +211,10 @@ def supplier_register(*, actor: Actor, registration: SupplierRegistration) -> Us
     email = registration.email.strip().lower()
     if not email:
         raise ValidationFailed(_("Give your e-mail address."), field="email")
+    _check_email(email, "email")
+    _check_length(User, "full_name", registration.full_name.strip())
+    if registration.language not in {"", *(code for code, _name in settings.LANGUAGES)}:
+        raise ValidationFailed(_("Choose one of the platform's languages."), field="language")
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationFailed(
             _("This e-mail address is already registered. Sign in, or reset your password."),
@@ -172,12 +227,20 @@ def supplier_register(*, actor: Actor, registration: SupplierRegistration) -> Us
         raise ValidationFailed(" ".join(error.messages), field="password") from None
     with transaction.atomic():
         organization = _create(OrganizationKind.SUPPLIER, registration.organization)
-        user = User.objects.create_user(
-            email,
-            registration.password,
-            full_name=registration.full_name.strip(),
-            language=registration.language,
-        )
+        try:
+            user = User.objects.create_user(
+                email,
+                registration.password,
+                full_name=registration.full_name.strip(),
+                language=registration.language,
+            )
+        except IntegrityError:
+            # Raced with another registration of the same address; the block rolls back.
+            raise ValidationFailed(
+                _("This e-mail address is already registered. Sign in, or reset your password."),
+                field="email",
+                code="email_taken",
+            ) from None
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
         Membership.objects.create(user=user, organization=organization, role=Role.SUPPLIER_USER)
         registered = Actor(
@@ -287,6 +350,12 @@ def membership_revoke(*, actor: Actor, membership: Membership) -> None:
         membership.delete()
 
 
+def _refuse_api_key(actor: Actor) -> None:
+    # Keys are managed by people: a key that could mint keys would escape its own scopes.
+    if actor.api_key is not None:
+        raise PermissionDenied(_("API keys are issued and revoked by a person, not by a key."))
+
+
 def _hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -295,6 +364,7 @@ def api_key_issue(
     *, actor: Actor, organization: Organization, name: str, scopes: list[str]
 ) -> tuple[ApiKey, str]:
     """Issue a key for an integrator. The full secret is returned once and never stored."""
+    _refuse_api_key(actor)
     managers = _MANAGERS_BY_KIND.get(organization.kind, set())
     require_role(actor, organization, managers)
     unknown = set(scopes) - set(ApiScope.values)
@@ -304,6 +374,7 @@ def api_key_issue(
         raise ValidationFailed(
             _("Name the key after the integrator that will use it."), field="name"
         )
+    _check_length(ApiKey, "name", name.strip())
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -323,6 +394,7 @@ def api_key_issue(
 
 def api_key_revoke(*, actor: Actor, key: ApiKey) -> ApiKey:
     """Revoke a key at once; requests with it are refused from now on."""
+    _refuse_api_key(actor)
     require_role(actor, key.organization, {Role.SUPPLIER_USER, Role.BUYER_OFFICIAL})
     with transaction.atomic():
         locked = ApiKey.objects.select_for_update().get(pk=key.pk)

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pregon.organizations import views
 
 app_name = "organizations"
-urlpatterns: list = []
+urlpatterns = [
+    path("register/", views.register, name="register"),
+    path("register/check-your-email/", views.registered, name="registered"),
+    path("<int:pk>/", views.organization_detail, name="detail"),
+]

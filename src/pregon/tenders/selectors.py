@@ -16,7 +16,7 @@ from pregon.core import clock
 from pregon.core.errors import NotFound
 from pregon.organizations.models import Organization
 from pregon.tenders.choices import TenderStatus
-from pregon.tenders.models import Item, Lot, Question, Tender
+from pregon.tenders.models import Item, Lot, Question, Tender, TenderDocument
 
 
 @dataclass(kw_only=True)
@@ -151,4 +151,50 @@ def questions_of_supplier(*, organization: Organization) -> QuerySet[Question]:
         Question.objects.filter(asked_for=organization)
         .select_related("tender", "tender__buyer")
         .order_by("-asked_at")
+    )
+
+
+def tender_for_organization(*, organization: Organization, pk: int) -> Tender:
+    """A tender of `organization` (drafts included) with its contents, or NotFound.
+
+    For callers that act for an organization as a whole (an API key): another organization's
+    tender answers NotFound, so its drafts stay secret.
+    """
+    tender = _with_contents(Tender.objects.filter(buyer=organization)).filter(pk=pk).first()
+    if tender is None:
+        raise NotFound(_("There is no tender with this number in your organization."))
+    return tender
+
+
+def question_for_organization(*, organization: Organization, pk: int) -> Question:
+    """A question on one of `organization`'s tenders, or NotFound."""
+    question = (
+        Question.objects.select_related("tender", "tender__buyer", "lot")
+        .filter(pk=pk, tender__buyer=organization)
+        .first()
+    )
+    if question is None:
+        raise NotFound(_("There is no question with this number on your organization's tenders."))
+    return question
+
+
+def document_public_get(*, tender_pk: int, pk: int) -> TenderDocument:
+    """A document of a published tender, or NotFound (a draft's documents stay private)."""
+    document = (
+        TenderDocument.objects.select_related("tender")
+        .exclude(tender__status=TenderStatus.DRAFT)
+        .filter(tender__published_at__isnull=False, tender_id=tender_pk, pk=pk)
+        .first()
+    )
+    if document is None:
+        raise NotFound(_("There is no such document on a published tender."))
+    return document
+
+
+def buyers_public() -> QuerySet[Organization]:
+    """Buyers with at least one published tender, by name (the public list's buyer filter)."""
+    return (
+        Organization.objects.filter(tenders__published_at__isnull=False)
+        .distinct()
+        .order_by("legal_name", "pk")
     )

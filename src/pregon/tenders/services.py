@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from pregon.accounts.permissions import require_role
 from pregon.core import classifications, clock
 from pregon.core.actor import Actor
 from pregon.core.audit import audit_record
-from pregon.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from pregon.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from pregon.core.uploads import check_upload
 from pregon.organizations.choices import OrganizationKind
 from pregon.organizations.models import Organization
@@ -145,6 +145,44 @@ def _check_choice(value: str, choices: type[Any], name: str, message: str) -> No
         raise ValidationFailed(message, field=name)
 
 
+def _check_length(model: type[models.Model], name: str, value: str) -> None:
+    # The column's limit, checked here: PostgreSQL would refuse the row with a server error.
+    limit = getattr(model._meta.get_field(name), "max_length", None)
+    if limit is not None and len(value) > limit:
+        raise ValidationFailed(
+            _("This text is too long (%(length)s characters); the limit is %(limit)s.")
+            % {"length": len(value), "limit": limit},
+            field=name,
+        )
+
+
+def _check_number(
+    value: Decimal | None, model: type[models.Model], name: str, *, positive: bool = False
+) -> None:
+    """Refuse a number the column cannot hold exactly (or a negative one, or zero if `positive`)."""
+    column = model._meta.get_field(name)
+    assert isinstance(column, models.DecimalField)
+    if isinstance(value, int | float):
+        # Callers are typed to pass Decimal; a plain number from a script still gets checked.
+        value = Decimal(str(value))
+    if value is None or not value.is_finite():
+        raise ValidationFailed(_("Give a number."), field=name)
+    if value < 0 or (positive and value == 0):
+        message = (
+            _("The quantity must be more than zero.")
+            if positive
+            else _("The estimated value cannot be negative.")
+        )
+        raise ValidationFailed(message, field=name)
+    places, digits = column.decimal_places or 0, column.max_digits or 0
+    if value >= Decimal(10) ** (digits - places):
+        raise ValidationFailed(_("This number is too large."), field=name)
+    if value != value.quantize(Decimal(1).scaleb(-places)):
+        raise ValidationFailed(
+            _("Use at most %(places)s decimal places.") % {"places": places}, field=name
+        )
+
+
 def _validate_fields(data: TenderData | AmendmentData, *, partial: bool) -> None:
     """Checks that do not depend on the stored tender."""
 
@@ -160,14 +198,15 @@ def _validate_fields(data: TenderData | AmendmentData, *, partial: bool) -> None
         _check_choice(data.category, Category, "category", _("Choose a main category."))
         _check_choice(data.currency, Currency, "currency", _("Choose a currency."))
         _check_choice(data.language, ContentLanguage, "language", _("Choose a language."))
+        _check_length(Tender, "reference", data.reference)
     if given("title") and not (data.title or "").strip():
         raise ValidationFailed(_("Give the tender a title."), field="title")
+    if given("title"):
+        _check_length(Tender, "title", data.title or "")
     if given("description") and not (data.description or "").strip():
         raise ValidationFailed(_("Describe what is being bought."), field="description")
-    if given("estimated_value") and (data.estimated_value is None or data.estimated_value < 0):
-        raise ValidationFailed(
-            _("The estimated value cannot be negative."), field="estimated_value"
-        )
+    if given("estimated_value"):
+        _check_number(data.estimated_value, Tender, "estimated_value")
     if given("award_criteria"):
         _check_choice(
             data.award_criteria or "",
@@ -197,19 +236,19 @@ def _validate_item(item: ItemData) -> None:
             % {"code": item.classification_code, "scheme": item.classification_scheme},
             field="classification_code",
         )
-    if item.quantity is None or item.quantity <= 0:
-        raise ValidationFailed(_("The quantity must be more than zero."), field="quantity")
+    _check_length(Item, "description", item.description.strip())
+    _check_number(item.quantity, Item, "quantity", positive=True)
     if not item.unit.strip():
         raise ValidationFailed(_("Give the unit of measure (e.g. unit, box, hour)."), field="unit")
+    _check_length(Item, "unit", item.unit.strip())
 
 
 def _validate_lot(lot: LotData) -> None:
     if not lot.title.strip():
         raise ValidationFailed(_("Give each lot a title."), field="title")
-    if lot.estimated_value is not None and lot.estimated_value < 0:
-        raise ValidationFailed(
-            _("The estimated value cannot be negative."), field="estimated_value"
-        )
+    _check_length(Lot, "title", lot.title.strip())
+    if lot.estimated_value is not None:
+        _check_number(lot.estimated_value, Lot, "estimated_value")
     for item in lot.items:
         _validate_item(item)
 
@@ -243,14 +282,18 @@ def _store_document(
 ) -> TenderDocument:
     if not data.title.strip():
         raise ValidationFailed(_("Give the document a title."), field="title")
+    _check_length(TenderDocument, "title", data.title.strip())
     if data.document_type not in DocumentType.values:
         raise ValidationFailed(_("Choose the type of document."), field="document_type")
     checked = check_upload(data.upload)
+    # Browsers send names of up to 255 characters; keep the end, where the extension is.
+    limit = TenderDocument._meta.get_field("filename").max_length or 200
+    filename = checked.filename if len(checked.filename) <= limit else checked.filename[-limit:]
     document = TenderDocument(
         tender=tender,
         title=data.title.strip(),
         document_type=data.document_type,
-        filename=checked.filename,
+        filename=filename,
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
@@ -374,7 +417,10 @@ def lot_save(*, actor: Actor, tender: Tender, data: LotData, lot: Lot | None = N
             saved = _create_lot(locked, number, data)
             action = "lot.add"
         else:
-            saved = Lot.objects.select_for_update().get(pk=lot.pk, tender=locked)
+            found = Lot.objects.select_for_update().filter(pk=lot.pk, tender=locked).first()
+            if found is None:
+                raise NotFound(_("This lot is not part of the tender."))
+            saved = found
             saved.title, saved.description = data.title.strip(), data.description.strip()
             saved.estimated_value = data.estimated_value
             saved.save()
@@ -604,6 +650,9 @@ def tender_amend(*, actor: Actor, tender: Tender, data: AmendmentData) -> Amendm
         locked = _lock(tender)
         _require_transition(locked, "amend")
         now = clock.now()
+        # Read from the locked row: the caller's instance may predate another amendment.
+        previous_deadline = locked.submission_deadline
+        previous_opening, previous_enquiry_end = locked.opening_at, locked.enquiry_end
         changes: dict[str, list[Any]] = {}
         for name in (
             "title",
@@ -621,7 +670,6 @@ def tender_amend(*, actor: Actor, tender: Tender, data: AmendmentData) -> Amendm
                 setattr(locked, name, new)
         if not changes and not data.documents:
             raise ValidationFailed(_("The amendment changes nothing."), code="empty_amendment")
-        previous_deadline = tender.submission_deadline
         if locked.submission_deadline < previous_deadline:
             raise ValidationFailed(
                 _("An amendment cannot bring the deadline forward."), field="submission_deadline"
@@ -641,6 +689,11 @@ def tender_amend(*, actor: Actor, tender: Tender, data: AmendmentData) -> Amendm
                 if locked.enquiry_end <= now:
                     locked.enquiry_end = min(now + dt.timedelta(days=1), earliest)
                 changes["submission_deadline"] = [previous_deadline, earliest]
+                # The moved dates are part of the public record of what the amendment changed.
+                if locked.opening_at != previous_opening:
+                    changes["opening_at"] = [previous_opening, locked.opening_at]
+                if locked.enquiry_end != previous_enquiry_end:
+                    changes["enquiry_end"] = [previous_enquiry_end, locked.enquiry_end]
         _validate_dates(locked.enquiry_end, locked.submission_deadline, locked.opening_at)
         locked.updated_at = now
         locked.save()

@@ -172,6 +172,16 @@ def _add_error(form: forms.BaseForm, name: str | None, text: str) -> None:
         errors[key].append(text)
 
 
+def nav_context(request: HttpRequest, *, can_edit: bool) -> dict[str, bool]:
+    """What a workspace's navigation offers: creating things, and the audit log."""
+    from pregon.core.selectors import audit_scope_of
+
+    return {
+        "nav_can_edit": can_edit,
+        "show_audit": audit_scope_of(user=user_of(request)) is not None,
+    }
+
+
 def user_of(request: HttpRequest) -> User:
     """The signed-in person (views using it are behind `login_required`)."""
     return request.user  # type: ignore[return-value]

@@ -1,0 +1,293 @@
+"""The audit log's page and its CSV export.
+
+What a person may read is decided in `selectors.audit_events_visible_to`; this module parses
+the filters, renders the rows readably and streams the export.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from pregon.core.errors import PermissionDenied
+from pregon.core.models import AuditEvent
+from pregon.core.selectors import (
+    AuditFilters,
+    audit_events_visible_to,
+    audit_filter_options,
+    audit_scope_of,
+)
+from pregon.tenders.forms import time_zone_note
+from pregon.web.workspace import user_of
+
+PAGE_SIZE = 50
+
+# Readable names of the actions services record; an unknown action shows its code.
+ACTION_LABELS: dict[str, Any] = {
+    "tender.create": gettext_lazy("Draft tender created"),
+    "tender.update": gettext_lazy("Draft tender edited"),
+    "tender.publish": gettext_lazy("Tender published"),
+    "tender.close": gettext_lazy("Tender closed at its deadline"),
+    "tender.cancel": gettext_lazy("Tender cancelled"),
+    "tender.amend": gettext_lazy("Tender amended"),
+    "lot.add": gettext_lazy("Lot added"),
+    "lot.update": gettext_lazy("Lot changed"),
+    "lot.delete": gettext_lazy("Lot deleted"),
+    "item.add": gettext_lazy("Item added"),
+    "item.delete": gettext_lazy("Item deleted"),
+    "document.add": gettext_lazy("Document attached"),
+    "document.delete": gettext_lazy("Document deleted"),
+    "question.ask": gettext_lazy("Question asked"),
+    "question.answer": gettext_lazy("Question answered"),
+    "organization.create": gettext_lazy("Organization created"),
+    "organization.update": gettext_lazy("Organization profile changed"),
+    "supplier.register": gettext_lazy("Supplier registered"),
+    "membership.grant": gettext_lazy("Role granted"),
+    "membership.revoke": gettext_lazy("Role removed"),
+    "api_key.issue": gettext_lazy("API key issued"),
+    "api_key.revoke": gettext_lazy("API key revoked"),
+}
+
+
+def action_label(action: str) -> str:
+    """The readable name of an action code."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+class AuditFilterForm(forms.Form):
+    """The filters above the audit table (a GET form)."""
+
+    action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
+    object_type = forms.ChoiceField(label=gettext_lazy("Type of object"), required=False)
+    actor = forms.CharField(
+        label=gettext_lazy("Who (e-mail address)"),
+        required=False,
+        max_length=254,
+        help_text=gettext_lazy("Part of the address is enough."),
+    )
+    organization = forms.TypedChoiceField(
+        label=gettext_lazy("Organization"), required=False, coerce=int, empty_value=None
+    )
+    date_from = forms.DateField(
+        label=gettext_lazy("From (day)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("Until (day, included)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    object_id = forms.CharField(label=gettext_lazy("Object number"), required=False, max_length=64)
+
+    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        options = audit_filter_options(user=user_of(request))
+        any_choice = ("", _("Any"))
+        self.fields["action"].choices = [any_choice] + [  # type: ignore[attr-defined]
+            (action, f"{action_label(action)} ({action})") for action in options.actions
+        ]
+        self.fields["object_type"].choices = [any_choice] + [  # type: ignore[attr-defined]
+            (kind, kind) for kind in options.object_types
+        ]
+        self.fields["organization"].choices = [any_choice] + [  # type: ignore[attr-defined]
+            (str(organization.pk), str(organization)) for organization in options.organizations
+        ]
+        zone = _("Days in %(zone)s.") % {"zone": time_zone_note()}
+        self.fields["date_from"].help_text = zone
+        self.fields["date_to"].help_text = zone
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The last day comes before the first."))
+        return cleaned
+
+    def filters(self) -> AuditFilters:
+        """The valid filters typed (an invalid one is left out and shown as an error)."""
+        data = getattr(self, "cleaned_data", {})
+        return AuditFilters(
+            action=data.get("action") or "",
+            object_type=data.get("object_type") or "",
+            actor=data.get("actor") or "",
+            organization=data.get("organization"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            object_id=data.get("object_id") or "",
+        )
+
+
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def _readable(value: Any) -> str:
+    """One value of a change summary as a person reads it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str) and _ISO_MOMENT.match(value):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+        return value
+    if isinstance(value, list):
+        return ", ".join(_readable(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _name(key: str) -> str:
+    return capfirst(key.replace("_", " "))
+
+
+def summary_lines(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """A change summary as (what, how) lines: changed fields read "old → new"."""
+    lines: list[tuple[str, str]] = []
+    for key, value in summary.items():
+        if key == "changes" and isinstance(value, dict):
+            for name, change in value.items():
+                if isinstance(change, list) and len(change) == 2:
+                    old, new = change
+                    lines.append((_name(name), f"{_readable(old)} → {_readable(new)}"))
+                else:
+                    lines.append((_name(name), _readable(change)))
+        else:
+            lines.append((_name(key), _readable(value)))
+    return lines
+
+
+def _forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    return render(request, "core/audit_forbidden.html", {"error": error.message}, status=403)
+
+
+@login_required
+@require_GET
+def audit(request: HttpRequest) -> HttpResponse:
+    """The audit log the person may read, filtered and paginated."""
+    if audit_scope_of(user=user_of(request)) is None:
+        return _forbidden(
+            request,
+            PermissionDenied(
+                _("Only auditors, buyer officials and platform administrators read the audit log.")
+            ),
+        )
+    form = AuditFilterForm(request.GET or None, request=request)
+    valid = form.is_valid() if request.GET else True
+    events = audit_events_visible_to(user=user_of(request), filters=form.filters())
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {"event": event, "label": action_label(event.action), "lines": summary_lines(event.summary)}
+        for event in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/audit.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "scope": audit_scope_of(user=user_of(request)),
+            "export_query": query.urlencode(),
+            "time_zone": time_zone_note(),
+        },
+        status=200 if valid else 400,
+    )
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+# Spreadsheet programs run cells that start with these; the export neutralizes them.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+CSV_HEADER = (
+    "when",
+    "who",
+    "organization",
+    "action",
+    "object_type",
+    "object_id",
+    "object",
+    "summary",
+    "channel",
+    "from_address",
+)
+
+
+def csv_row(event: AuditEvent) -> list[str]:
+    """One audit row as CSV cells (time in TIME_ZONE, summary as JSON)."""
+    return [
+        _cell(timezone.localtime(event.created_at).isoformat()),
+        _cell(event.actor_label),
+        _cell(event.organization.party_id if event.organization else ""),
+        _cell(event.action),
+        _cell(event.object_type),
+        _cell(event.object_id),
+        _cell(event.object_repr),
+        _cell(json.dumps(event.summary, ensure_ascii=False, sort_keys=True)),
+        _cell(event.channel),
+        _cell(event.ip_address or ""),
+    ]
+
+
+@login_required
+@require_GET
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """The filtered rows as CSV (every page), streamed."""
+    if audit_scope_of(user=user_of(request)) is None:
+        return _forbidden(
+            request,
+            PermissionDenied(
+                _("Only auditors, buyer officials and platform administrators read the audit log.")
+            ),
+        )
+    form = AuditFilterForm(request.GET or None, request=request)
+    if request.GET:
+        form.is_valid()
+    events = audit_events_visible_to(user=user_of(request), filters=form.filters())
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield writer.writerow(CSV_HEADER)
+        for event in events.iterator(chunk_size=500):
+            yield writer.writerow(csv_row(event))
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
+    return response

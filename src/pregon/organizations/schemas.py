@@ -1,0 +1,84 @@
+"""Output schemas and filters of the organizations API: the public directory and profiles.
+
+Contact e-mail and telephone are left out of the API so that the directory cannot be harvested
+for addresses; the address and website are part of the public profile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Field, Schema
+
+from pregon.organizations.choices import BuyerType, OrganizationKind, Scale
+from pregon.organizations.models import Organization
+
+
+def _url(obj: Organization, context: dict[str, Any] | None) -> str:
+    path = reverse("api:organization_detail", kwargs={"organization_id": obj.pk})
+    request: HttpRequest | None = (context or {}).get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class OrganizationFilterQuery(Schema):
+    kind: OrganizationKind | None = Field(None, description="Only organizations of this kind.")
+    country: str = Field(
+        "", pattern=r"^([A-Za-z]{2})?$", description="Only this country (ISO 3166-1 alpha-2)."
+    )
+    scale: Scale | None = Field(None, description="Only suppliers of this scale.")
+    cooperative: bool | None = Field(
+        None, description="true: only cooperatives; false: only other organizations."
+    )
+
+
+class OrganizationSummaryOut(Schema):
+    id: int
+    kind: OrganizationKind
+    name: str = Field(description="The name in common use, or the legal name.")
+    legal_name: str
+    party_id: str = Field(description="Organization identifier, org-id style (e.g. CL-RUT-…).")
+    country: str = Field(description="ISO 3166-1 alpha-2 code.")
+    region: str
+    scale: Scale | None = Field(description="Suppliers only: micro to large, or self-employed.")
+    is_cooperative: bool
+    url: str = Field(description="This organization's profile in the API.")
+
+    @staticmethod
+    def resolve_name(obj: Organization) -> str:
+        return obj.display_name
+
+    @staticmethod
+    def resolve_country(obj: Organization) -> str:
+        return str(obj.country.code)
+
+    @staticmethod
+    def resolve_scale(obj: Organization) -> str | None:
+        return obj.scale or None
+
+    @staticmethod
+    def resolve_url(obj: Organization, context: dict[str, Any] | None = None) -> str:
+        return _url(obj, context)
+
+
+class OrganizationOut(OrganizationSummaryOut):
+    """The public profile of an organization."""
+
+    identifier_scheme: str = Field(description="Register the identifier belongs to, e.g. CL-RUT.")
+    identifier_id: str
+    street_address: str
+    locality: str
+    postal_code: str
+    website: str
+    description: str
+    buyer_type: BuyerType | None = Field(description="Buyers only: the kind of public body.")
+    women_owned: bool
+    indigenous_owned: bool
+    is_local: bool
+    created_at: dt.datetime = Field(description="When it registered on this platform.")
+
+    @staticmethod
+    def resolve_buyer_type(obj: Organization) -> str | None:
+        return obj.buyer_type or None

@@ -1,0 +1,339 @@
+"""The tenders API: public reads, the buyer's drafting and transitions, and clarifications.
+
+Each endpoint parses its input, finds the object through a selector (another organization's
+tender or a draft answers 404), calls one service and renders its own output schema.
+Transitions are `POST …/actions/<verb>/`.
+"""
+
+
+import base64
+
+from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, UploadedFile
+
+from pregon.accounts.choices import Role
+from pregon.core.api_auth import (
+    WriteThrottle,
+    acting,
+    acting_for,
+    actor_of,
+    public,
+    require_reader,
+)
+from pregon.core.api_pagination import paginated
+from pregon.core.errors import ValidationFailed
+from pregon.organizations.choices import ApiScope
+from pregon.tenders import services
+from pregon.tenders.models import Amendment, Question, Tender, TenderDocument
+from pregon.tenders.schemas import (
+    AmendIn,
+    AmendmentOut,
+    AnswerIn,
+    BuyerTenderDetailOut,
+    BuyerTenderOut,
+    CancelIn,
+    DocumentIn,
+    DocumentOut,
+    QuestionIn,
+    QuestionOut,
+    TenderCreateIn,
+    TenderDetailOut,
+    TenderFilterQuery,
+    TenderSummaryOut,
+    TenderUpdateIn,
+)
+from pregon.tenders.selectors import (
+    document_public_get,
+    question_for_organization,
+    questions_public,
+    tender_for_organization,
+    tender_public_get,
+    tenders_of_buyer,
+    tenders_public,
+)
+
+router = Router(tags=["tenders"])
+
+# Who may read an organization's own tenders (drafts included) when signed in.
+READER_ROLES = {Role.BUYER_OFFICIAL, Role.COMMITTEE_MEMBER, Role.AUDITOR}
+_BINARY = {
+    "responses": {
+        200: {
+            "description": "The document's bytes.",
+            "content": {
+                "application/octet-stream": {
+                    "schema": {"type": "string", "contentMediaType": "application/octet-stream"}
+                }
+            },
+        }
+    }
+}
+
+
+def _own(request: HttpRequest, tender_id: int) -> Tender:
+    """One of the acting organization's tenders, or 404."""
+    return tender_for_organization(organization=acting_for(actor_of(request)), pk=tender_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# public reads
+
+
+@router.get(
+    "/tenders",
+    response=list[TenderSummaryOut],
+    url_name="tender_list",
+    summary="List published tenders",
+    **public(errors=(422,)),
+)
+@paginated
+def tender_list(request: HttpRequest, filters: Query[TenderFilterQuery]) -> object:
+    """Published tenders (open, closed and cancelled; never drafts), with the portal's filters.
+
+    By default the tenders closing soonest come first.
+    """
+    return tenders_public(filters=filters.to_filters())
+
+
+@router.get(
+    "/tenders/{int:tender_id}",
+    response=TenderDetailOut,
+    url_name="tender_detail",
+    summary="Read a published tender",
+    **public(errors=(404,)),
+)
+def tender_detail(request: HttpRequest, tender_id: int) -> Tender:
+    """Everything public about a tender: lots and items, documents with their SHA-256,
+    questions with their answers (never who asked), amendments. Drafts answer 404."""
+    return tender_public_get(pk=tender_id)
+
+
+@router.get(
+    "/tenders/{int:tender_id}/questions",
+    response=list[QuestionOut],
+    url_name="tender_questions",
+    summary="List a tender's questions and answers",
+    **public(errors=(404, 422)),
+)
+@paginated
+def tender_questions(request: HttpRequest, tender_id: int) -> object:
+    """The clarification questions of a published tender in the order they were asked,
+    with the buyer's answers. Who asked is never published."""
+    return questions_public(tender=tender_public_get(pk=tender_id))
+
+
+@router.get(
+    "/tenders/{int:tender_id}/documents/{int:document_id}",
+    url_name="tender_document_download",
+    summary="Download a tender document",
+    **public(errors=(404,), extra=_BINARY),
+)
+def tender_document_download(
+    request: HttpRequest, tender_id: int, document_id: int
+) -> FileResponse:
+    """The file of a published tender's document. The `Repr-Digest` header carries its
+    SHA-256 (RFC 9530), the same as `sha256` in the tender."""
+    document = document_public_get(tender_pk=tender_id, pk=document_id)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type=document.content_type,
+    )
+    digest = base64.b64encode(bytes.fromhex(document.sha256)).decode()
+    response["Repr-Digest"] = f"sha-256=:{digest}:"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# the buyer's tenders
+
+
+@router.get(
+    "/buyer/tenders",
+    response=list[BuyerTenderOut],
+    url_name="buyer_tender_list",
+    summary="List your organization's tenders",
+    tags=["buyer"],
+    **acting(ApiScope.TENDERS_READ, write=False, errors=(422,)),
+)
+@paginated
+def buyer_tender_list(request: HttpRequest) -> object:
+    """Every tender of the organization you act for, drafts included, newest first, with how
+    many questions wait for an answer."""
+    actor = actor_of(request)
+    organization = acting_for(actor)
+    require_reader(actor, organization, READER_ROLES)
+    return tenders_of_buyer(buyer=organization)
+
+
+@router.get(
+    "/buyer/tenders/{int:tender_id}",
+    response=BuyerTenderDetailOut,
+    url_name="buyer_tender_detail",
+    summary="Read one of your organization's tenders",
+    tags=["buyer"],
+    **acting(ApiScope.TENDERS_READ, write=False, errors=(404,)),
+)
+def buyer_tender_detail(request: HttpRequest, tender_id: int) -> Tender:
+    """One tender of the organization you act for, drafts included. Other organizations'
+    tenders answer 404."""
+    actor = actor_of(request)
+    organization = acting_for(actor)
+    require_reader(actor, organization, READER_ROLES)
+    return tender_for_organization(organization=organization, pk=tender_id)
+
+
+@router.post(
+    "/tenders",
+    response={201: BuyerTenderDetailOut},
+    url_name="tender_create",
+    summary="Draft a tender",
+    tags=["buyer"],
+    **acting(ApiScope.TENDERS_WRITE, errors=(422,)),
+)
+def tender_create(request: HttpRequest, payload: TenderCreateIn) -> Tender:
+    """Create a draft for the organization you act for, with its lots and items in one body.
+    Nothing is public until the draft is published."""
+    actor = actor_of(request)
+    tender = services.tender_create(actor=actor, buyer=acting_for(actor), data=payload.to_data())
+    return tender_for_organization(organization=tender.buyer, pk=tender.pk)
+
+
+@router.patch(
+    "/tenders/{int:tender_id}",
+    response=BuyerTenderDetailOut,
+    url_name="tender_update",
+    summary="Edit a draft",
+    tags=["buyer"],
+    **acting(ApiScope.TENDERS_WRITE, errors=(404, 409, 422)),
+)
+def tender_update(request: HttpRequest, tender_id: int, payload: TenderUpdateIn) -> Tender:
+    """Change a draft. Omitted fields keep their value; `lots`, when given, replaces every lot
+    and item. A published tender changes through an amendment instead (409 here)."""
+    tender = _own(request, tender_id)
+    services.tender_update(actor=actor_of(request), tender=tender, data=payload.to_data(tender))
+    return tender_for_organization(organization=tender.buyer, pk=tender.pk)
+
+
+@router.post(
+    "/tenders/{int:tender_id}/documents",
+    response={201: DocumentOut},
+    url_name="tender_document_add",
+    summary="Attach a document to a draft",
+    tags=["buyer"],
+    **acting(ApiScope.TENDERS_WRITE, errors=(404, 409, 422)),
+)
+def tender_document_add(
+    request: HttpRequest,
+    tender_id: int,
+    file: File[UploadedFile],
+    meta: Form[DocumentIn],
+) -> TenderDocument:
+    """Upload a document (multipart/form-data: `file`, `title`, `document_type`). The size is
+    bounded and the type is checked from the content (PDF, office formats, images, CSV,
+    text, ZIP)."""
+    return services.document_add(
+        actor=actor_of(request),
+        tender=_own(request, tender_id),
+        data=services.DocumentData(upload=file, title=meta.title, document_type=meta.document_type),
+    )
+
+
+@router.post(
+    "/tenders/{int:tender_id}/actions/publish/",
+    response=BuyerTenderDetailOut,
+    url_name="tender_publish",
+    summary="Publish a draft",
+    tags=["buyer"],
+    **acting(ApiScope.TENDERS_WRITE, errors=(404, 409, 422)),
+)
+def tender_publish(request: HttpRequest, tender_id: int) -> Tender:
+    """Publish a draft: it becomes public and open for questions and bids, and closes by itself
+    at the bid deadline. Refused (422, with every reason in `errors`) when it breaks a rule,
+    such as the minimum time between publication and deadline."""
+    tender = services.tender_publish(actor=actor_of(request), tender=_own(request, tender_id))
+    return tender_for_organization(organization=tender.buyer, pk=tender.pk)
+
+
+@router.post(
+    "/tenders/{int:tender_id}/actions/cancel/",
+    response=BuyerTenderDetailOut,
+    url_name="tender_cancel",
+    summary="Cancel a tender",
+    tags=["buyer"],
+    **acting(ApiScope.TENDERS_WRITE, errors=(404, 409, 422)),
+)
+def tender_cancel(request: HttpRequest, tender_id: int, payload: CancelIn) -> Tender:
+    """Cancel a draft, an open or a closed tender, stating why. A published tender stays
+    public with the reason."""
+    tender = services.tender_cancel(
+        actor=actor_of(request), tender=_own(request, tender_id), reason=payload.reason
+    )
+    return tender_for_organization(organization=tender.buyer, pk=tender.pk)
+
+
+@router.post(
+    "/tenders/{int:tender_id}/actions/amend/",
+    response={201: AmendmentOut},
+    url_name="tender_amend",
+    summary="Amend an open tender",
+    tags=["buyer"],
+    **acting(ApiScope.TENDERS_WRITE, errors=(404, 409, 422)),
+)
+def tender_amend(request: HttpRequest, tender_id: int, payload: AmendIn) -> Amendment:
+    """Change an open tender with a public reason. When the change alters what bidders must
+    offer, the deadline moves so that bidders keep the minimum time. Documents are not
+    added through this endpoint."""
+    return services.tender_amend(
+        actor=actor_of(request), tender=_own(request, tender_id), data=payload.to_data()
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# clarifications
+
+
+@router.post(
+    "/tenders/{int:tender_id}/questions",
+    response={201: QuestionOut},
+    url_name="question_ask",
+    summary="Ask a clarification question",
+    tags=["questions"],
+    **acting(
+        ApiScope.QUESTIONS_ASK,
+        errors=(404, 409, 422),
+        throttles=[WriteThrottle("PREGON_QUESTION_RATE", per_organization=True)],
+    ),
+)
+def question_ask(request: HttpRequest, tender_id: int, payload: QuestionIn) -> Question:
+    """A supplier (or an integrator acting for one) asks about an open tender while the
+    period for questions lasts. The question is published with the answer; who asked is
+    not."""
+    tender = tender_public_get(pk=tender_id)
+    lot = None
+    if payload.lot is not None:
+        lot = next((lot for lot in tender.lots.all() if lot.number == payload.lot), None)
+        if lot is None:
+            raise ValidationFailed(
+                _("This tender has no lot %(number)s.") % {"number": payload.lot}, field="lot"
+            )
+    return services.question_ask(actor=actor_of(request), tender=tender, text=payload.text, lot=lot)
+
+
+@router.post(
+    "/questions/{int:question_id}/actions/answer/",
+    response=QuestionOut,
+    url_name="question_answer",
+    summary="Answer a question",
+    tags=["buyer", "questions"],
+    **acting(ApiScope.QUESTIONS_ANSWER, errors=(404, 409, 422)),
+)
+def question_answer(request: HttpRequest, question_id: int, payload: AnswerIn) -> Question:
+    """Answer a question on one of your organization's tenders. The answer is public at once;
+    the asker stays anonymous. A question is answered once."""
+    question = question_for_organization(
+        organization=acting_for(actor_of(request)), pk=question_id
+    )
+    return services.question_answer(actor=actor_of(request), question=question, answer=payload.answer)

@@ -1,0 +1,432 @@
+"""Input and output schemas of the tenders API: one pair per endpoint.
+
+Inputs turn into the services' dataclasses (`to_data`); outputs read the models. Limits that
+the database enforces by column size are checked here, so a too-long value is a 422 problem
+rather than a database error. Questions never carry who asked them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Field, Schema
+from pydantic import AwareDatetime
+
+from pregon.core import classifications
+from pregon.tenders.choices import (
+    AwardCriteria,
+    Category,
+    ClassificationScheme,
+    ContentLanguage,
+    Currency,
+    DocumentType,
+    Method,
+    TenderStatus,
+)
+from pregon.tenders.models import Item, Question, Tender, TenderDocument
+from pregon.tenders.selectors import TenderFilters, questions_public
+from pregon.tenders.services import AmendmentData, ItemData, LotData, TenderData
+
+MAX_LOTS = 100
+MAX_ITEMS = 500
+
+
+def _absolute(context: dict[str, Any] | None, name: str, **kwargs: Any) -> str:
+    path = reverse(f"api:{name}", kwargs=kwargs)
+    request: HttpRequest | None = (context or {}).get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+# ---------------------------------------------------------------------------------------------
+# query parameters
+
+
+class TenderFilterQuery(Schema):
+    """The filters of the public list (the same as the portal's)."""
+
+    q: str = Field(
+        "",
+        max_length=200,
+        description="Words to find in the title, description, reference, buyer or items.",
+    )
+    status: TenderStatus | None = Field(None, description="Only tenders in this state.")
+    method: Method | None = Field(None, description="Only this procurement method.")
+    category: Category | None = Field(None, description="Only this main category.")
+    buyer: int | None = Field(None, description="Only tenders of this buyer (organization id).")
+    country: str = Field(
+        "", pattern=r"^([A-Za-z]{2})?$", description="Only buyers of this country (ISO 3166)."
+    )
+    value_min: Decimal | None = Field(None, ge=0, description="Estimated value at least this.")
+    value_max: Decimal | None = Field(None, ge=0, description="Estimated value at most this.")
+    closing_after: dt.date | None = Field(None, description="Bid deadline on or after this day.")
+    closing_before: dt.date | None = Field(
+        None, description="Bid deadline on or before this day."
+    )
+    classification: str = Field(
+        "",
+        max_length=16,
+        description="Items classified under the same top-level group as this code.",
+    )
+    order: Literal["closing", "newest", "value"] = Field(
+        "closing",
+        description="closing: deadline soonest first; newest: latest published first; "
+        "value: highest estimated value first.",
+    )
+
+    def to_filters(self) -> TenderFilters:
+        """The selector's filters."""
+        return TenderFilters(
+            q=self.q,
+            status=self.status or "",
+            method=self.method or "",
+            category=self.category or "",
+            buyer=self.buyer,
+            country=self.country.upper(),
+            value_min=self.value_min,
+            value_max=self.value_max,
+            closing_after=self.closing_after,
+            closing_before=self.closing_before,
+            classification=self.classification,
+            order=self.order,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# outputs
+
+
+class BuyerRefOut(Schema):
+    id: int
+    name: str = Field(description="The buyer's name in common use, or its legal name.")
+    party_id: str = Field(description="Organization identifier, org-id style (e.g. CL-RUT-…).")
+    country: str = Field(description="ISO 3166-1 alpha-2 code.")
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.display_name)
+
+    @staticmethod
+    def resolve_country(obj: Any) -> str:
+        return str(obj.country.code)
+
+
+class ClassificationOut(Schema):
+    scheme: ClassificationScheme
+    code: str
+    name: str = Field(description="The code's name (or its group's) in the request's language.")
+
+
+class ItemOut(Schema):
+    id: int
+    description: str
+    classification: ClassificationOut
+    quantity: Decimal
+    unit: str
+
+    @staticmethod
+    def resolve_classification(obj: Item) -> dict[str, str]:
+        return {
+            "scheme": obj.classification_scheme,
+            "code": obj.classification_code,
+            "name": classifications.describe(obj.classification_scheme, obj.classification_code),
+        }
+
+
+class LotOut(Schema):
+    id: int
+    number: int
+    title: str
+    description: str
+    estimated_value: Decimal | None
+    items: list[ItemOut]
+
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+    document_type: DocumentType
+    filename: str
+    content_type: str
+    size: int = Field(description="Size in bytes.")
+    sha256: str = Field(description="SHA-256 of the file's bytes, hexadecimal.")
+    uploaded_at: dt.datetime
+    amendment: int | None = Field(description="Number of the amendment that added it, if any.")
+    url: str = Field(description="Where to download it (once the tender is published).")
+
+    @staticmethod
+    def resolve_amendment(obj: TenderDocument) -> int | None:
+        return obj.amendment.number if obj.amendment_id and obj.amendment else None
+
+    @staticmethod
+    def resolve_url(obj: TenderDocument, context: dict[str, Any] | None = None) -> str:
+        return _absolute(
+            context, "tender_document_download", tender_id=obj.tender_id, document_id=obj.pk
+        )
+
+
+class QuestionOut(Schema):
+    """A clarification question and its answer; who asked is never published."""
+
+    id: int
+    number: int
+    lot: int | None = Field(description="Number of the lot it is about, if any.")
+    text: str
+    asked_at: dt.datetime
+    answer: str = Field(description="Empty until the buyer answers.")
+    answered_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_lot(obj: Question) -> int | None:
+        return obj.lot.number if obj.lot_id and obj.lot else None
+
+
+class AmendmentOut(Schema):
+    number: int
+    reason: str
+    changes: dict[str, Any] = Field(description="Each changed field: [before, after].")
+    changes_offer: bool = Field(description="Whether it changes what bidders must offer.")
+    previous_deadline: dt.datetime
+    new_deadline: dt.datetime
+    created_at: dt.datetime
+
+
+class TenderSummaryOut(Schema):
+    id: int
+    ocid: str | None = Field(description="Open contracting id of the tender's process.")
+    reference: str = Field(description="The buyer's own reference.")
+    title: str
+    status: TenderStatus
+    method: Method
+    category: Category
+    language: ContentLanguage = Field(description="The language the tender is written in.")
+    estimated_value: Decimal
+    currency: Currency
+    buyer: BuyerRefOut
+    enquiry_end: dt.datetime = Field(description="Questions are accepted until then.")
+    submission_deadline: dt.datetime
+    opening_at: dt.datetime
+    published_at: dt.datetime | None
+    url: str = Field(description="This tender in the API.")
+
+    @staticmethod
+    def resolve_url(obj: Tender, context: dict[str, Any] | None = None) -> str:
+        return _absolute(context, "tender_detail", tender_id=obj.pk)
+
+
+class TenderDetailOut(TenderSummaryOut):
+    description: str
+    award_criteria: AwardCriteria
+    award_criteria_details: str
+    closed_at: dt.datetime | None
+    cancelled_at: dt.datetime | None
+    cancellation_reason: str
+    lots: list[LotOut]
+    documents: list[DocumentOut]
+    questions: list[QuestionOut]
+    amendments: list[AmendmentOut]
+
+    @staticmethod
+    def resolve_questions(obj: Tender) -> list[Question]:
+        return list(questions_public(tender=obj))
+
+
+class BuyerTenderOut(TenderSummaryOut):
+    """A tender in the buyer's own list, drafts included."""
+
+    unanswered_questions: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_unanswered_questions(obj: Any) -> int:
+        return int(obj.unanswered)
+
+    @staticmethod
+    def resolve_url(obj: Tender, context: dict[str, Any] | None = None) -> str:
+        return _absolute(context, "buyer_tender_detail", tender_id=obj.pk)
+
+
+class BuyerTenderDetailOut(TenderDetailOut):
+    """Everything about one of the buyer's tenders, drafts included."""
+
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_url(obj: Tender, context: dict[str, Any] | None = None) -> str:
+        return _absolute(context, "buyer_tender_detail", tender_id=obj.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# inputs
+
+
+class ItemIn(Schema):
+    description: str = Field(min_length=1, max_length=500)
+    classification_scheme: ClassificationScheme
+    classification_code: str = Field(
+        min_length=1, max_length=16, description="e.g. CPV 30213000-5 or UNSPSC 43211902."
+    )
+    quantity: Decimal = Field(gt=0, max_digits=14, decimal_places=3)
+    unit: str = Field(min_length=1, max_length=40, description="e.g. unit, box, hour.")
+
+    def to_data(self) -> ItemData:
+        """The service's item."""
+        return ItemData(
+            description=self.description,
+            classification_scheme=self.classification_scheme,
+            classification_code=self.classification_code,
+            quantity=self.quantity,
+            unit=self.unit,
+        )
+
+
+class LotIn(Schema):
+    title: str = Field(min_length=1, max_length=300)
+    description: str = ""
+    estimated_value: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
+    items: list[ItemIn] = Field(default_factory=list, max_length=MAX_ITEMS)
+
+    def to_data(self) -> LotData:
+        """The service's lot, with its items."""
+        return LotData(
+            title=self.title,
+            description=self.description,
+            estimated_value=self.estimated_value,
+            items=[item.to_data() for item in self.items],
+        )
+
+
+class TenderCreateIn(Schema):
+    """A new draft, with its lots and items in one body."""
+
+    reference: str = Field(min_length=1, max_length=64, description="The buyer's own reference.")
+    title: str = Field(min_length=1, max_length=300)
+    description: str = Field(min_length=1)
+    language: ContentLanguage = ContentLanguage.ES
+    method: Method
+    category: Category
+    estimated_value: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
+    currency: Currency
+    award_criteria: AwardCriteria = AwardCriteria.PRICE_ONLY
+    award_criteria_details: str = ""
+    enquiry_end: AwareDatetime
+    submission_deadline: AwareDatetime
+    opening_at: AwareDatetime
+    lots: list[LotIn] = Field(default_factory=list, max_length=MAX_LOTS)
+
+    def to_data(self) -> TenderData:
+        """The service's draft."""
+        return TenderData(
+            reference=self.reference,
+            title=self.title,
+            description=self.description,
+            language=self.language,
+            method=self.method,
+            category=self.category,
+            estimated_value=self.estimated_value,
+            currency=self.currency,
+            award_criteria=self.award_criteria,
+            award_criteria_details=self.award_criteria_details,
+            enquiry_end=self.enquiry_end,
+            submission_deadline=self.submission_deadline,
+            opening_at=self.opening_at,
+            lots=[lot.to_data() for lot in self.lots],
+        )
+
+
+class TenderUpdateIn(Schema):
+    """Changes to a draft. Omitted fields keep their value; `lots`, when given, replaces all."""
+
+    reference: str | None = Field(None, min_length=1, max_length=64)
+    title: str | None = Field(None, min_length=1, max_length=300)
+    description: str | None = Field(None, min_length=1)
+    language: ContentLanguage | None = None
+    method: Method | None = None
+    category: Category | None = None
+    estimated_value: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
+    currency: Currency | None = None
+    award_criteria: AwardCriteria | None = None
+    award_criteria_details: str | None = None
+    enquiry_end: AwareDatetime | None = None
+    submission_deadline: AwareDatetime | None = None
+    opening_at: AwareDatetime | None = None
+    lots: list[LotIn] | None = Field(None, max_length=MAX_LOTS)
+
+    def to_data(self, tender: Tender) -> TenderData:
+        """The service's draft: the stored values, with the given ones laid over them."""
+
+        def pick(name: str) -> Any:
+            value = getattr(self, name)
+            return getattr(tender, name) if value is None else value
+
+        return TenderData(
+            reference=pick("reference"),
+            title=pick("title"),
+            description=pick("description"),
+            language=pick("language"),
+            method=pick("method"),
+            category=pick("category"),
+            estimated_value=pick("estimated_value"),
+            currency=pick("currency"),
+            award_criteria=pick("award_criteria"),
+            award_criteria_details=pick("award_criteria_details"),
+            enquiry_end=pick("enquiry_end"),
+            submission_deadline=pick("submission_deadline"),
+            opening_at=pick("opening_at"),
+            lots=None if self.lots is None else [lot.to_data() for lot in self.lots],
+        )
+
+
+class DocumentIn(Schema):
+    """The form fields sent with a document upload (multipart/form-data)."""
+
+    title: str = Field(min_length=1, max_length=300)
+    document_type: DocumentType = DocumentType.BIDDING_DOCUMENTS
+
+
+class CancelIn(Schema):
+    reason: str = Field(
+        min_length=1, max_length=5000, description="Why; bidders and the public read it."
+    )
+
+
+class AmendIn(Schema):
+    """What an amendment changes; omitted fields stay as they are."""
+
+    reason: str = Field(min_length=1, max_length=5000, description="Why; published with it.")
+    title: str | None = Field(None, min_length=1, max_length=300)
+    description: str | None = Field(None, min_length=1)
+    estimated_value: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
+    award_criteria: AwardCriteria | None = None
+    award_criteria_details: str | None = None
+    enquiry_end: AwareDatetime | None = None
+    submission_deadline: AwareDatetime | None = None
+    opening_at: AwareDatetime | None = None
+
+    def to_data(self) -> AmendmentData:
+        """The service's amendment (documents are added to drafts, not through this body)."""
+        return AmendmentData(
+            reason=self.reason,
+            title=self.title,
+            description=self.description,
+            estimated_value=self.estimated_value,
+            award_criteria=self.award_criteria,
+            award_criteria_details=self.award_criteria_details,
+            enquiry_end=self.enquiry_end,
+            submission_deadline=self.submission_deadline,
+            opening_at=self.opening_at,
+        )
+
+
+class QuestionIn(Schema):
+    text: str = Field(min_length=1, max_length=5000)
+    lot: int | None = Field(None, ge=1, description="Number of the lot it is about, if any.")
+
+
+class AnswerIn(Schema):
+    answer: str = Field(min_length=1, max_length=10000, description="Published with the question.")
