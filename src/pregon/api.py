@@ -8,7 +8,6 @@ The OpenAPI document is served at /api/v1/openapi.json and committed as
 src/pregon/openapi.json; `pregon openapi --check` (and a test) fails when they drift apart.
 """
 
-
 import functools
 import json
 from collections.abc import Callable
@@ -16,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.urls import URLPattern, URLResolver, re_path, reverse
+from django.urls import Resolver404, URLPattern, URLResolver, re_path, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI, Path as PathParam, Router, Schema
+from ninja import NinjaAPI, Router, Schema
+from ninja import Path as PathParam
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
@@ -213,28 +213,28 @@ def on_throttled(request: HttpRequest, error: Throttled) -> HttpResponse:
     )
 
 
-_HTTP_TITLES: dict[int, Callable[[], str]] = {
-    403: lambda: _("You may not do this"),
-    404: lambda: _("Not found"),
-}
-
-
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     status = error.status_code
-    detail = str(error)
-    if status == 403 and "CSRF" in detail:
+    code, title, detail = f"http_{status}", str(error), str(error)
+    if status == 400:
+        # ninja raises this when the body is not JSON (or form data) at all.
+        code = "malformed_request"
+        title = _("The request could not be read")
+        detail = _("Send the body as JSON, or as multipart form data for uploads.")
+    elif status == 403 and "CSRF" in str(error):
+        code = "csrf_failed"
+        title = _("You may not do this")
         detail = _("Send the CSRF token (X-CSRFToken header) with a signed-in session.")
-    title = _HTTP_TITLES.get(status, lambda: detail)()
     return problem(
         request,
         status,
         {
-            "type": f"urn:pregon:error:http_{status}",
+            "type": f"urn:pregon:error:{code}",
             "title": title,
             "status": status,
             "detail": detail,
-            "code": "csrf_failed" if "CSRF" in str(error) else f"http_{status}",
+            "code": code,
         },
     )
 
@@ -245,6 +245,19 @@ def on_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
+    detail = _("There is nothing at this address. The API is described at %(url)s.") % {
+        "url": reverse("api:openapi-json")
+    }
+    if not request.path.endswith("/"):
+        # Transitions end with a slash (…/actions/publish/); say so rather than only "no".
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:  # pragma: no cover - the catch-all matches everything
+            match = None
+        if match is not None and match.url_name != "not-found":
+            detail = _("There is nothing at this address; did you mean %(path)s?") % {
+                "path": request.path + "/"
+            }
     return problem(
         request,
         404,
@@ -252,8 +265,7 @@ def _not_found(request: HttpRequest) -> HttpResponse:
             "type": "urn:pregon:error:not_found",
             "title": _("Not found"),
             "status": 404,
-            "detail": _("There is nothing at this address. The API is described at %(url)s.")
-            % {"url": reverse("api:openapi-json")},
+            "detail": detail,
             "code": "not_found",
         },
     )

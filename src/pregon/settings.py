@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "pregon.accounts",
     "pregon.organizations",
     "pregon.tenders",
+    "pregon.publication",
+    "pregon.ledger",
     "pregon.web",
 ]
 
@@ -244,6 +246,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Outside production, find static files on request rather than index them all whenever a
+# handler starts: every test client starts one, and indexing USWDS's 3,000 files takes seconds.
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # Uploads: bounded size, checked type (see pregon.core.uploads).
 PREGON_MAX_UPLOAD_BYTES = int(os.environ.get("PREGON_MAX_UPLOAD_BYTES", "20971520"))
@@ -269,6 +274,10 @@ PREGON_REGISTRATION_RATE = os.environ.get("PREGON_REGISTRATION_RATE", "10/h")
 PREGON_API_WRITE_RATE = os.environ.get("PREGON_API_WRITE_RATE", "120/m")
 # The prefix of every open contracting id (ocid) this instance mints; register one with OCP.
 PREGON_OCID_PREFIX = os.environ.get("PREGON_OCID_PREFIX", "ocds-pregon")
+# The transparency log: its origin line (the instance's host name and path, per C2SP) and the
+# Ed25519 signer key in the note format (PRIVATE+KEY+...). Development creates a key in var/.
+PREGON_LOG_ORIGIN = os.environ.get("PREGON_LOG_ORIGIN", "")
+PREGON_LOG_SIGNER_KEY = os.environ.get("PREGON_LOG_SIGNER_KEY", "")
 PREGON_INSTANCE_NAME = os.environ.get("PREGON_INSTANCE_NAME", "Pregón")
 
 # E-mail: printed to the console unless an SMTP server is configured (EMAIL_HOST). Production

@@ -10,6 +10,9 @@ from pregon.api import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
+    path("api/ocds/", include("pregon.publication.api_urls")),
+    path("data/", include("pregon.publication.urls")),
+    path("log/", include("pregon.ledger.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

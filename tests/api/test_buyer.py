@@ -20,6 +20,7 @@ from pregon.core.models import AuditEvent
 from pregon.organizations.models import ApiKey
 from pregon.tenders import services
 from pregon.tenders.models import Amendment, Item, Lot, Question, Tender, TenderDocument
+from pregon.tenders.tasks import close_tender_at_deadline
 from tests import factories
 from tests.api.conftest import bearer
 from tests.api.openapi_check import check
@@ -88,7 +89,9 @@ def post(client: Client, url: str, token: str, body: dict[str, Any] | None = Non
 
 
 def patch(client: Client, url: str, token: str, body: dict[str, Any]) -> Any:
-    return client.patch(url, json.dumps(body), content_type="application/json", headers=bearer(token))
+    return client.patch(
+        url, json.dumps(body), content_type="application/json", headers=bearer(token)
+    )
 
 
 @pytest.fixture
@@ -276,20 +279,29 @@ def test_publish_schedules_the_close_at_the_deadline(
     assert response.status_code == 200
     body = check(response)
     draft.refresh_from_db()
-    assert body["status"] == "active"
+    assert body == {
+        "id": draft.pk,
+        "ocid": draft.ocid,
+        "status": "active",
+        "published_at": body["published_at"],
+        "submission_deadline": body["submission_deadline"],
+        "url": f"http://testserver/api/v1/tenders/{draft.pk}",
+    }
     assert draft.status == "active"
     assert draft.published_at is not None
     task = DBTaskResult.objects.get()
     assert task.task_path == "pregon.tenders.tasks.close_tender_at_deadline"
     assert task.args_kwargs == {"args": [draft.pk], "kwargs": {}}
+    assert task.status == "READY"
     assert task.run_after == draft.submission_deadline
-    # The public can read it now.
+    # The public can read it now; when the worker runs the task after the deadline, it closes.
     assert check(client.get(f"/api/v1/tenders/{draft.pk}"))["status"] == "active"
+    with clock.at(draft.submission_deadline + dt.timedelta(seconds=1)):
+        assert close_tender_at_deadline.call(*task.args_kwargs["args"]) is True
+    assert check(client.get(f"/api/v1/tenders/{draft.pk}"))["status"] == "closed"
 
 
-def test_publish_refused_lists_every_problem(
-    client: Client, buyer: Any, buyer_token: str
-) -> None:
+def test_publish_refused_lists_every_problem(client: Client, buyer: Any, buyer_token: str) -> None:
     soon = clock.now() + dt.timedelta(days=2)
     draft = factories.TenderDraftFactory(
         buyer=buyer,

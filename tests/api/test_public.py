@@ -242,9 +242,7 @@ def test_detail_has_everything_public_and_never_the_asker(
         "sha256": hashlib.sha256(PDF).hexdigest(),
         "uploaded_at": document["uploaded_at"],
         "amendment": None,
-        "url": (
-            f"http://testserver/api/v1/tenders/{rich_tender.pk}/documents/{stored.pk}"
-        ),
+        "url": (f"http://testserver/api/v1/tenders/{rich_tender.pk}/documents/{stored.pk}"),
     }
     first, second = body["questions"]
     assert set(first) == {

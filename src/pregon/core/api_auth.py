@@ -235,7 +235,7 @@ def acting(
     throttle = list(throttles)
     if write:
         throttle.insert(0, WriteThrottle("PREGON_API_WRITE_RATE"))
-        statuses.add(429)
+        statuses |= {400, 429}
     extra = _responses(statuses)
     extra[SCOPE_EXTENSION] = scope.value
     return {

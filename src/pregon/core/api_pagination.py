@@ -18,7 +18,7 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 
 
-class PageParams(Schema):
+class PageParams(PaginationBase.Input):
     """The query parameters every list takes."""
 
     limit: int = Field(
@@ -33,7 +33,8 @@ class PageParams(Schema):
 class LimitOffset(PaginationBase):
     """`limit` (default 20, at most 100) items starting at `offset`, with the total count."""
 
-    Input = PageParams
+    # A named class rather than a nested `Input`: it names the schema in the OpenAPI document.
+    Input = PageParams  # type: ignore[assignment]
 
     class Output(Schema):
         count: int = Field(description="How many items match, over all pages.")

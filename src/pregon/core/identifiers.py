@@ -43,7 +43,7 @@ def normalize_id(scheme: str, identifier: str) -> str:
     if scheme == "CL-RUT":
         digits = re.sub(r"[^0-9K]", "", value)
         # Leading zeros do not change a RUT's check digit; dropping them keeps one RUT one id.
-        return f"{digits[:-1].lstrip('0')}-{digits[-1]}" if len(digits) > 1 else digits
+        return f"{digits[:-1].lstrip('0') or '0'}-{digits[-1]}" if len(digits) > 1 else digits
     if scheme == "US-EIN":
         digits = re.sub(r"[^0-9]", "", value)
         return f"{digits[:2]}-{digits[2:]}" if len(digits) == 9 else value
@@ -55,6 +55,8 @@ def _valid_rut(value: str) -> bool:
     if not match:
         return False
     body, check = match.groups()
+    if int(body) == 0:
+        return False
     total = sum(int(d) * (2 + i % 6) for i, d in enumerate(reversed(body)))
     expected = 11 - total % 11
     digit = {11: "0", 10: "K"}.get(expected, str(expected))

@@ -138,9 +138,7 @@ def audit_filter_options(*, user: User | None) -> AuditFilterOptions:
     )
     organizations = list(
         Organization.objects.filter(
-            pk__in=visible.filter(organization__isnull=False)
-            .order_by()
-            .values("organization_id")
+            pk__in=visible.filter(organization__isnull=False).order_by().values("organization_id")
         ).order_by("legal_name", "pk")
     )
     return AuditFilterOptions(

@@ -267,7 +267,7 @@ def csv_row(event: AuditEvent) -> list[str]:
 
 @login_required
 @require_GET
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The filtered rows as CSV (every page), streamed."""
     if audit_scope_of(user=user_of(request)) is None:
         return _forbidden(

@@ -26,19 +26,29 @@ def build(source: Path) -> dict[str, bytes]:
     """Return the contents of every vendored data file, built from ``source``."""
     option = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
     files = {"release-schema.json": orjson.dumps(build_patched_schema(source), option=option)}
-    for name in ("release-package-schema.json", "record-package-schema.json", "versioned-release-validation-schema.json"):
-        files[name] = orjson.dumps(orjson.loads((source / "schema" / name).read_bytes()), option=option)
+    for name in (
+        "release-package-schema.json",
+        "record-package-schema.json",
+        "versioned-release-validation-schema.json",
+    ):
+        files[name] = orjson.dumps(
+            orjson.loads((source / "schema" / name).read_bytes()), option=option
+        )
     return files
 
 
 def main(argv: list[str] | None = None) -> int:
     """Write (or with ``--check`` compare) the vendored schema files; return an exit code."""
     parser = argparse.ArgumentParser(prog="python -m pregon.ocds.build_schema", description=__doc__)
-    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="the reference files (shared/ocds)")
+    parser.add_argument(
+        "--source", type=Path, default=DEFAULT_SOURCE, help="the reference files (shared/ocds)"
+    )
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args(argv)
     if not (args.source / "schema" / "release-schema.json").is_file():
-        print(f"error: {args.source} does not hold schema/release-schema.json; pass --source", file=sys.stderr)
+        sys.stderr.write(
+            f"error: {args.source} does not hold schema/release-schema.json; pass --source\n"
+        )
         return 2
     stale = []
     for name, content in build(args.source).items():
@@ -49,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             target.write_bytes(content)
     if stale:
-        print(f"stale: {', '.join(stale)}; run python -m pregon.ocds.build_schema", file=sys.stderr)
+        sys.stderr.write(f"stale: {', '.join(stale)}; run python -m pregon.ocds.build_schema\n")
         return 1
     return 0
 

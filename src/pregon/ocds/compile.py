@@ -6,13 +6,13 @@ raw, to partition files by a hash of their ``ocid``, and each partition (every r
 ocids) is merged on its own, by worker processes in parallel. Peak memory is bounded by the budget
 and the partition size, whatever the input size.
 
-Output is in the order each ``ocid`` first appears in the input.
+Output order is fixed by the ocids themselves (a hash of each, then first appearance), so it does
+not depend on whether the input was spilled.
 """
 
 from __future__ import annotations
 
 import gc
-import heapq
 import multiprocessing
 import os
 import shutil
@@ -21,7 +21,6 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -76,14 +75,20 @@ def _hash(ocid: Any) -> int:
 
 
 def _merge_group(ocid: Any, raws: list[bytes], tree: RuleNode, options: CompileOptions) -> bytes:
-    releases = [orjson.loads(raw) for raw in raws]
+    try:
+        releases = [orjson.loads(raw) for raw in raws]
+    except orjson.JSONDecodeError as exc:
+        raise InputError(f"a release of {ocid} is not valid JSON: {exc}", "fix or remove that release") from exc
+    if not all(isinstance(release, dict) for release in releases):
+        raise InputError(f"a release of {ocid} is not a JSON object")
     order = list(range(len(releases)))
     if len(releases) > 1:
         try:
             order.sort(key=lambda index: releases[index]["date"])
         except (KeyError, TypeError) as exc:
             raise MergeError(
-                f"a release of {ocid} has no string 'date'", "every release needs a date to be merged in order"
+                f"a release of {ocid} has no string 'date'",
+                "every release needs a date to be merged in order",
             ) from exc
     compiled: dict[str, Any] | None = None
     versioned: dict[str, Any] | None = None
@@ -102,15 +107,27 @@ def _merge_group(ocid: Any, raws: list[bytes], tree: RuleNode, options: CompileO
     assert compiled is not None
     if options.linked_releases:
         uri = (options.metadata or PackageMetadata()).uri
-        return make_record(ocid, [linked_release(orjson.loads(raws[index]), uri) for index in order], compiled, versioned)
+        return make_record(
+            ocid, [linked_release(releases[index], uri) for index in order], compiled, versioned
+        )
     return make_record(ocid, [raws[index] for index in order], compiled, versioned)
 
 
-def _merge_groups(
-    groups: dict[Any, tuple[int, list[bytes]]], tree: RuleNode, options: CompileOptions
-) -> Iterator[tuple[int, bytes]]:
-    for ocid, (first, raws) in groups.items():
-        yield first, _merge_group(ocid, raws, tree, options)
+Groups = dict[Any, tuple[int, int, list[bytes]]]
+
+
+def _add(groups: Groups, seq: int, ocid: Any, raw: bytes) -> None:
+    group = groups.get(ocid)
+    if group is None:
+        groups[ocid] = (_hash(ocid), seq, [raw])
+    else:
+        group[2].append(raw)
+
+
+def _merge_groups(groups: Groups, tree: RuleNode, options: CompileOptions) -> Iterator[bytes]:
+    """Merge each group, in output order: by the ocid's hash, then by first appearance."""
+    for ocid, (_, _, raws) in sorted(groups.items(), key=lambda item: item[1][:2]):
+        yield _merge_group(ocid, raws, tree, options)
 
 
 # --- partitions (worker side) -----------------------------------------------------------------
@@ -124,72 +141,67 @@ def _init_worker(tree: RuleNode, options: CompileOptions) -> None:
     _WORKER["options"] = options
 
 
-def _read_partition(path: Path) -> dict[Any, tuple[int, list[bytes]]]:
-    groups: dict[Any, tuple[int, list[bytes]]] = {}
-    with open(path, "rb") as f:
+def _read_partition(path: Path) -> Groups:
+    groups: Groups = {}
+    with path.open("rb") as f:
         for line in f:
             seq, _, raw = line.rstrip(b"\n").partition(b" ")
-            ocid = _ocid_of(raw)
-            group = groups.get(ocid)
-            if group is None:
-                groups[ocid] = (int(seq), [raw])
-            else:
-                group[1].append(raw)
+            _add(groups, int(seq), _ocid_of(raw), raw)
     return groups
 
 
-def _split_partition(path: Path, parts: int) -> list[Path]:
-    """Split an oversized partition in ``parts`` by a second hash of the ocid."""
-    paths = [path.with_name(f"{path.name}.{index}") for index in range(parts)]
+def _split_partition(path: Path, bits: int, extra: int) -> list[Path]:
+    """Split an oversized partition by the next ``extra`` bits of the ocid hash (keeping hash order)."""
+    paths = [path.with_name(f"{path.name}.{index:04d}") for index in range(1 << extra)]
+    shift = 32 - bits - extra
+    mask = (1 << extra) - 1
     with ExitStack() as stack:
-        files = [stack.enter_context(open(part, "wb")) for part in paths]
-        with open(path, "rb") as f:
+        files = [stack.enter_context(part.open("wb")) for part in paths]
+        with path.open("rb") as f:
             for line in f:
-                raw = line.partition(b" ")[2]
-                files[(_hash(_ocid_of(raw.rstrip(b"\n"))) >> 16) % parts].write(line)
+                raw = line.partition(b" ")[2].rstrip(b"\n")
+                files[(_hash(_ocid_of(raw)) >> shift) & mask].write(line)
     path.unlink()
     return paths
 
 
-def _process_partition(path_name: str) -> list[tuple[str, int]]:
-    """Merge one partition file; return the result files (lines ``seq json``) and their line counts."""
+def _process_partition(job: tuple[str, int]) -> tuple[str, int]:
+    """Merge one partition file into a result file (items joined by the output separator)."""
     tree: RuleNode = _WORKER["tree"]
     options: CompileOptions = _WORKER["options"]
-    path = Path(path_name)
+    path = Path(job[0])
     size = path.stat().st_size
-    todo = _split_partition(path, -(-size // PARTITION_SIZE)) if size > 2 * PARTITION_SIZE else [path]
-    results = []
-    for part in todo:
-        groups = _read_partition(part)
-        part.unlink()
-        out_path = part.with_name(part.name + ".out")
-        with open(out_path, "wb") as out:
-            for first, data in _merge_groups(groups, tree, options):
-                out.write(b"%d " % first + data + b"\n")
-        results.append((str(out_path), len(groups)))
-    return results
-
-
-def _read_results(path: str) -> Iterator[tuple[int, bytes]]:
-    with open(path, "rb") as f:
-        for line in f:
-            seq, _, data = line.partition(b" ")
-            yield int(seq), data[:-1]
+    extra = (
+        max(0, (-(-size // PARTITION_SIZE) - 1).bit_length()) if size > 2 * PARTITION_SIZE else 0
+    )
+    parts = _split_partition(path, job[1], min(extra, 32 - job[1])) if extra else [path]
+    separator = b"," if options.package else b"\n"
+    out_path = path.with_name(path.name + ".out")
+    count = 0
+    with out_path.open("wb") as out:
+        for part in parts:
+            groups = _read_partition(part)
+            part.unlink()
+            for data in _merge_groups(groups, tree, options):
+                out.write(separator + data if count else data)
+                count += 1
+    return str(out_path), count
 
 
 # --- the pipeline -----------------------------------------------------------------------------
 
 
 class _Spill:
-    """Partition files that raw releases are appended to, by a hash of their ocid."""
+    """Partition files that raw releases are appended to, by ranges of the ocid's hash."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, bits: int) -> None:
+        self.bits = bits
         self.directory = Path(tempfile.mkdtemp(prefix="pregon-ocds-"))
-        self.paths = [self.directory / f"p{index:04d}" for index in range(count)]
-        self.files = [open(path, "wb", buffering=1 << 16) for path in self.paths]  # noqa: SIM115
+        self.paths = [self.directory / f"p{index:04d}" for index in range(1 << bits)]
+        self.files = [path.open("wb", buffering=1 << 16) for path in self.paths]
 
     def add(self, seq: int, ocid: Any, raw: bytes) -> None:
-        self.files[_hash(ocid) % len(self.files)].write(b"%d " % seq + raw + b"\n")
+        self.files[_hash(ocid) >> (32 - self.bits)].write(b"%d " % seq + raw + b"\n")
 
     def close(self) -> None:
         for f in self.files:
@@ -213,14 +225,14 @@ def _raw_releases(sources: Iterable[Source], on_item: Callable[[], None] | None)
             yield item if isinstance(item, bytes) else orjson.dumps(item)
 
 
-def _partition_count(sources: Iterable[Source]) -> int:
+def _partition_bits(sources: Iterable[Source]) -> int:
     total = 0
     for source in sources:
-        if isinstance(source, (str, Path)) and str(source) != "-" and os.path.isfile(source):
-            total += os.path.getsize(source)
+        if isinstance(source, (str, Path)) and str(source) != "-" and Path(source).is_file():
+            total += Path(source).stat().st_size
         else:
-            return 256
-    return max(8, min(1024, -(-total // PARTITION_SIZE)))
+            return 8
+    return max(3, min(10, (-(-total // PARTITION_SIZE) - 1).bit_length()))
 
 
 def compile_stream(
@@ -239,11 +251,15 @@ def compile_stream(
     record package with ``options.package``. ``schema`` (a release schema path or dict) sets the
     merge rules. ``workers`` processes (default: the CPU count) merge spilled partitions;
     ``memory_budget`` bounds the raw bytes grouped in memory before spilling to disk.
+
+    The output order is fixed by the ocids (a hash of each, then first appearance), so the same
+    input gives the same bytes whether it was merged in memory or spilled.
     """
     options = options or CompileOptions()
     tree = rules_for(schema)
     sources = list(sources)
     stats = CompileStats()
+    groups: Groups = {}
     buffered: list[tuple[int, Any, bytes]] = []
     size = 0
     spill: _Spill | None = None
@@ -251,7 +267,9 @@ def compile_stream(
         for seq, raw in enumerate(_raw_releases(sources, on_item)):
             ocid = _ocid_of(raw)
             if ocid is None:
-                raise MergeError(f"release {seq + 1} has no 'ocid'", "every release needs an ocid to be merged")
+                raise MergeError(
+                    f"release {seq + 1} has no 'ocid'", "every release needs an ocid to be merged"
+                )
             stats.releases += 1
             if spill is not None:
                 spill.add(seq, ocid, raw)
@@ -259,12 +277,17 @@ def compile_stream(
             buffered.append((seq, ocid, raw))
             size += len(raw)
             if size > memory_budget:
-                spill = _Spill(_partition_count(sources))
+                spill = _Spill(_partition_bits(sources))
                 for item in buffered:
                     spill.add(*item)
                 buffered = []
-        results = _in_memory(buffered, tree, options) if spill is None else _spilled(spill, tree, options, workers, stats)
-        stats.ocids = _write(out, results, options)
+        if spill is None:
+            for item in buffered:
+                _add(groups, *item)
+            del buffered[:]
+            stats.ocids = _write_in_memory(out, groups, tree, options)
+        else:
+            stats.ocids = _write_spilled(out, spill, tree, options, workers=workers, stats=stats)
     finally:
         if spill is not None:
             spill.close()
@@ -272,64 +295,81 @@ def compile_stream(
     return stats
 
 
-def _in_memory(buffered: list[tuple[int, Any, bytes]], tree: RuleNode, options: CompileOptions) -> Iterator[bytes]:
-    groups: dict[Any, tuple[int, list[bytes]]] = {}
-    for seq, ocid, raw in buffered:
-        group = groups.get(ocid)
-        if group is None:
-            groups[ocid] = (seq, [raw])
-        else:
-            group[1].append(raw)
-    del buffered[:]
+def _open_output(out: IO[bytes], options: CompileOptions) -> None:
+    if options.package:
+        metadata = (options.metadata or PackageMetadata()).as_dict()
+        out.write(orjson.dumps(metadata)[:-1] + b',"records":[')
+
+
+def _close_output(out: IO[bytes], options: CompileOptions, count: int) -> None:
+    if options.package:
+        out.write(b"]}\n")
+    elif count:
+        out.write(b"\n")
+
+
+def _write_in_memory(
+    out: IO[bytes], groups: Groups, tree: RuleNode, options: CompileOptions
+) -> int:
+    _open_output(out, options)
+    separator = b"," if options.package else b"\n"
     enabled = gc.isenabled()
     gc.disable()
+    count = 0
     try:
-        for _, data in _merge_groups(groups, tree, options):
-            yield data
+        for data in _merge_groups(groups, tree, options):
+            out.write(separator + data if count else data)
+            count += 1
     finally:
         if enabled:
             gc.enable()
+    _close_output(out, options, count)
+    return count
 
 
-def _spilled(
-    spill: _Spill, tree: RuleNode, options: CompileOptions, workers: int | None, stats: CompileStats
-) -> Iterator[bytes]:
+def _write_spilled(
+    out: IO[bytes],
+    spill: _Spill,
+    tree: RuleNode,
+    options: CompileOptions,
+    *,
+    workers: int | None,
+    stats: CompileStats,
+) -> int:
     spill.close()
     stats.spilled = True
-    paths = [str(path) for path in spill.paths if path.stat().st_size]
-    stats.partitions = len(paths)
+    jobs = [(str(path), spill.bits) for path in spill.paths if path.stat().st_size]
+    stats.partitions = len(jobs)
     workers = workers or os.cpu_count() or 1
-    if workers > 1 and len(paths) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    _open_output(out, options)
+    separator = b"," if options.package else b"\n"
+    count = 0
+
+    def collect(results: Iterable[tuple[str, int]]) -> None:
+        nonlocal count
+        for path, written in results:
+            if written:
+                if count:
+                    out.write(separator)
+                with Path(path).open("rb") as f:
+                    shutil.copyfileobj(f, out, 1 << 20)
+                count += written
+            Path(path).unlink()
+
+    if workers > 1 and len(jobs) > 1 and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
-        with context.Pool(min(workers, len(paths)), _init_worker, (tree, options)) as pool:
-            nested = pool.map(_process_partition, paths, chunksize=1)
+        with context.Pool(min(workers, len(jobs)), _init_worker, (tree, options)) as pool:
+            collect(pool.imap(_process_partition, jobs))
     else:
         previous = dict(_WORKER)
         enabled = gc.isenabled()
         _init_worker(tree, options)
         try:
-            nested = [_process_partition(path) for path in paths]
+            collect(_process_partition(job) for job in jobs)
         finally:
             _WORKER.clear()
             _WORKER.update(previous)
             if enabled:
                 gc.enable()
-    streams = [_read_results(path) for results in nested for path, _ in results]
-    for _, data in heapq.merge(*streams, key=itemgetter(0)):
-        yield data
-
-
-def _write(out: IO[bytes], results: Iterator[bytes], options: CompileOptions) -> int:
-    count = 0
-    if options.package:
-        metadata = (options.metadata or PackageMetadata()).as_dict()
-        out.write(orjson.dumps(metadata)[:-1] + b',"records":[')
-        for data in results:
-            out.write(b"," + data if count else data)
-            count += 1
-        out.write(b"]}\n")
-    else:
-        for data in results:
-            out.write(data + b"\n")
-            count += 1
+    _close_output(out, options, count)
     return count

@@ -55,70 +55,103 @@ def _id_key(value: Any) -> Any:
 # --- compiled --------------------------------------------------------------------------------
 
 
-_NO_RULES: RuleNode = {}
+_NO_CHILDREN: dict[str, tuple[int, RuleNode | None]] = {}
+_NO_OMIT: frozenset[str] = frozenset()
+_SCALARS = frozenset((str, int, float, bool))
+
+
+def _restore(out: dict[str, Any], key: str, old: Any) -> None:
+    if old is _MISSING:
+        out.pop(key, None)
+    else:
+        out[key] = old
 
 
 def _compile_object(out: dict[str, Any], inp: dict[str, Any], node: RuleNode | None) -> bool:
-    """Merge object ``inp`` into ``out``; return whether ``inp`` held anything to merge."""
-    touched = False
-    rule = (node if node is not None else _NO_RULES).get
-    for key, value in inp.items():
-        info = rule(key)
-        kind_of = type(value)
-        if info is None:
-            if kind_of is str or kind_of is int or kind_of is float or kind_of is bool:
-                out[key] = value
-                touched = True
-                continue
-            child = None
-        else:
+    """Merge object ``inp`` into ``out``; return whether ``inp`` held anything to merge.
+
+    Literal values are copied with one ``dict.update`` (in C); the few other fields are then put
+    right one by one: objects and arrays merged, ``null`` removing, omitted fields restored.
+    """
+    children, omit = node if node is not None else (_NO_CHILDREN, _NO_OMIT)
+    special = [key for key, value in inp.items() if type(value) not in _SCALARS]
+    dropped = omit.intersection(inp) if omit else _NO_OMIT
+    if not special and not dropped:
+        if inp:
+            out.update(inp)
+            return True
+        return False
+    if out:
+        saved = [(key, out.get(key, _MISSING)) for key in special]
+        kept = [(key, out.get(key, _MISSING)) for key in dropped]
+    else:
+        saved = [(key, _MISSING) for key in special]
+        kept = [(key, _MISSING) for key in dropped]
+    out.update(inp)
+    touched = len(inp) > len(special) + len(dropped)
+    for key, old in kept:
+        _restore(out, key, old)
+    for key, old in saved:
+        if key in dropped:
+            continue
+        value = inp[key]
+        info = children.get(key)
+        child = None
+        if info is not None:
             kind, child = info
-            if kind:
-                if kind == OMIT:
-                    continue
-                touched = True  # WHOLE: the value replaces, whatever it is
+            if kind == WHOLE:  # the value replaces, whatever it is
+                touched = True
                 if value is None:
-                    out.pop(key, None)
-                else:
-                    out[key] = value
+                    del out[key]
                 continue
+        kind_of = type(value)
         if kind_of is dict:
             if not value:
-                continue
-            current = out.get(key)
-            if type(current) is dict:
-                if _compile_object(current, value, child):
+                _restore(out, key, old)
+            elif type(old) is dict:
+                out[key] = old
+                if set(map(type, value.values())) <= _SCALARS and (
+                    child is None or child[0].keys().isdisjoint(value)
+                ):
+                    old.update(value)  # only non-null literals and no rules: a plain update
+                    touched = True
+                elif _compile_object(old, value, child):
                     touched = True
             else:
                 new: dict[str, Any] = {}
                 if _compile_object(new, value, child):
                     out[key] = new
                     touched = True
+                else:
+                    _restore(out, key, old)
         elif kind_of is list:
             if not value:
+                _restore(out, key, old)
                 continue
             for item in value:
                 if type(item) is not dict:
-                    out[key] = value
-                    touched = True
+                    touched = True  # an array of literals: already replaced
                     break
             else:
+                _restore(out, key, old)
                 if _compile_array(out, key, value, child):
                     touched = True
         elif value is None:
             touched = True
-            current = out.get(key, _MISSING)
-            if current is not _MISSING and not _is_structure(current):
+            if old is not _MISSING and _is_structure(old):
+                out[key] = old
+            else:
                 del out[key]
         else:
-            out[key] = value
-            touched = True
+            touched = True  # another literal type (e.g. Decimal): already copied
     return touched
 
 
-def _compile_array(out: dict[str, Any], key: str, items: list[dict[str, Any]], node: RuleNode | None) -> bool:
+def _compile_array(
+    out: dict[str, Any], key: str, items: list[dict[str, Any]], node: RuleNode | None
+) -> bool:
     current = out.get(key)
-    fresh = not _is_structure(current)
+    fresh = current is None or not _is_structure(current)
     target: list[dict[str, Any]] = [] if fresh else current  # type: ignore[assignment]
     index: dict[Any, dict[str, Any]] | None = None
     touched = False
@@ -129,7 +162,9 @@ def _compile_array(out: dict[str, Any], key: str, items: list[dict[str, Any]], n
                 for element in target:
                     if "id" in element:
                         index.setdefault(_id_key(element["id"]), element)
-            ident = _id_key(item["id"])
+            ident = item["id"]
+            if type(ident) is not str:
+                ident = _id_key(ident)
             match = index.get(ident)
             if match is not None:
                 _compile_object(match, item, node)
@@ -157,8 +192,9 @@ def _top_trees(tree: RuleNode) -> tuple[RuleNode, RuleNode]:
     """The tree with the release-level fields the routine handles itself marked as omitted."""
     cached = _TOP_TREES.get(id(tree))
     if cached is None or cached[0] is not tree:
-        compiled = {**tree, "tag": (OMIT, None)}
-        versioned = {**compiled, "ocid": (OMIT, None)}
+        children, omit = tree
+        compiled = ({**children, "tag": (OMIT, None)}, omit | {"tag"})
+        versioned = ({**compiled[0], "ocid": (OMIT, None)}, compiled[1] | {"ocid"})
         cached = _TOP_TREES[id(tree)] = (tree, compiled, versioned)
     return cached[1], cached[2]
 
@@ -189,11 +225,18 @@ class _Version:
         self.tag = release.get("tag")
 
     def value(self, value: Any) -> dict[str, Any]:
-        return {"releaseID": self.id, "releaseDate": self.date, "releaseTag": self.tag, "value": value}
+        return {
+            "releaseID": self.id,
+            "releaseDate": self.date,
+            "releaseTag": self.tag,
+            "value": value,
+        }
 
 
 def _is_history(value: Any) -> bool:
-    return type(value) is list and bool(value) and type(value[-1]) is dict and "releaseID" in value[-1]
+    return (
+        type(value) is list and bool(value) and type(value[-1]) is dict and "releaseID" in value[-1]
+    )
 
 
 def _version_leaf(out: dict[str, Any], key: str, value: Any, version: _Version) -> None:
@@ -207,7 +250,11 @@ def _version_leaf(out: dict[str, Any], key: str, value: Any, version: _Version) 
 
 
 def _version_object(
-    out: dict[str, Any], inp: dict[str, Any], node: RuleNode | None, version: _Version, skip_id: bool = False
+    out: dict[str, Any],
+    inp: dict[str, Any],
+    node: RuleNode | None,
+    version: _Version,
+    skip_id: bool = False,
 ) -> bool:
     touched = False
     for key, value in inp.items():
@@ -216,7 +263,7 @@ def _version_object(
             continue
         child: RuleNode | None = None
         if node is not None:
-            info = node.get(key)
+            info = node[0].get(key)
             if info is not None:
                 kind, child = info
                 if kind:
@@ -256,7 +303,11 @@ def _version_object(
 
 
 def _version_array(
-    out: dict[str, Any], key: str, items: list[dict[str, Any]], node: RuleNode | None, version: _Version
+    out: dict[str, Any],
+    key: str,
+    items: list[dict[str, Any]],
+    node: RuleNode | None,
+    version: _Version,
 ) -> bool:
     current = out.get(key)
     fresh = _is_history(current) or not _is_structure(current)
@@ -317,7 +368,9 @@ def sort_releases(releases: Iterable[Release]) -> list[Release]:
     except KeyError as exc:
         raise MergeError("a release has no 'date': releases are merged in date order") from exc
     except TypeError as exc:
-        raise MergeError("a release's 'date' is not a string: releases are merged in date order") from exc
+        raise MergeError(
+            "a release's 'date' is not a string: releases are merged in date order"
+        ) from exc
 
 
 def _tree(rules: RuleNode | None, schema: Any) -> RuleNode:

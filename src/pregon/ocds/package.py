@@ -38,7 +38,11 @@ class PackageMetadata:
     def as_dict(self) -> dict[str, Any]:
         """Return the metadata as the package's fields, in the schema's order, omitting unset ones."""
         publisher: dict[str, Any] = {"name": self.publisher_name}
-        for key, value in (("scheme", self.publisher_scheme), ("uid", self.publisher_uid), ("uri", self.publisher_uri)):
+        for key, value in (
+            ("scheme", self.publisher_scheme),
+            ("uid", self.publisher_uid),
+            ("uri", self.publisher_uri),
+        ):
             if value is not None:
                 publisher[key] = value
         data: dict[str, Any] = {
@@ -79,7 +83,9 @@ class PackageMetadata:
         return cls(**values)
 
 
-def _write_package(out: IO[bytes], metadata: PackageMetadata, key: str, items: Iterable[bytes | dict[str, Any]]) -> int:
+def _write_package(
+    out: IO[bytes], metadata: PackageMetadata, key: str, items: Iterable[bytes | dict[str, Any]]
+) -> int:
     head = orjson.dumps(metadata.as_dict())
     out.write(head[:-1] + b',"' + key.encode() + b'":[')
     count = 0
@@ -93,32 +99,44 @@ def _write_package(out: IO[bytes], metadata: PackageMetadata, key: str, items: I
 
 
 def write_release_package(
-    out: IO[bytes], releases: Iterable[bytes | dict[str, Any]], metadata: PackageMetadata | None = None
+    out: IO[bytes],
+    releases: Iterable[bytes | dict[str, Any]],
+    metadata: PackageMetadata | None = None,
 ) -> int:
     """Write a release package holding ``releases`` (dicts, or serialised JSON bytes); return the count."""
     return _write_package(out, metadata or PackageMetadata(), "releases", releases)
 
 
 def write_record_package(
-    out: IO[bytes], records: Iterable[bytes | dict[str, Any]], metadata: PackageMetadata | None = None
+    out: IO[bytes],
+    records: Iterable[bytes | dict[str, Any]],
+    metadata: PackageMetadata | None = None,
 ) -> int:
     """Write a record package holding ``records`` (dicts, or serialised JSON bytes); return the count."""
     return _write_package(out, metadata or PackageMetadata(), "records", records)
 
 
-def release_package(releases: Iterable[dict[str, Any]], metadata: PackageMetadata | None = None) -> dict[str, Any]:
+def release_package(
+    releases: Iterable[dict[str, Any]], metadata: PackageMetadata | None = None
+) -> dict[str, Any]:
     """Return a release package (a dict) holding ``releases``."""
     return {**(metadata or PackageMetadata()).as_dict(), "releases": list(releases)}
 
 
-def record_package(records: Iterable[dict[str, Any]], metadata: PackageMetadata | None = None) -> dict[str, Any]:
+def record_package(
+    records: Iterable[dict[str, Any]], metadata: PackageMetadata | None = None
+) -> dict[str, Any]:
     """Return a record package (a dict) holding ``records``."""
     return {**(metadata or PackageMetadata()).as_dict(), "records": list(records)}
 
 
 def linked_release(release: dict[str, Any], package_uri: str) -> dict[str, Any]:
     """Return the linked-release form of a release for a record: its URL, date and tag."""
-    return {"url": f"{package_uri}#{release.get('id')}", "date": release.get("date"), "tag": release.get("tag")}
+    return {
+        "url": f"{package_uri}#{release.get('id')}",
+        "date": release.get("date"),
+        "tag": release.get("tag"),
+    }
 
 
 def make_record(
@@ -132,7 +150,14 @@ def make_record(
         body = b"[" + b",".join(releases) + b"]"  # type: ignore[arg-type]
     else:
         body = orjson.dumps(releases)
-    parts = [b'{"ocid":', orjson.dumps(ocid), b',"releases":', body, b',"compiledRelease":', orjson.dumps(compiled)]
+    parts = [
+        b'{"ocid":',
+        orjson.dumps(ocid),
+        b',"releases":',
+        body,
+        b',"compiledRelease":',
+        orjson.dumps(compiled),
+    ]
     if versioned is not None:
         parts += [b',"versionedRelease":', orjson.dumps(versioned)]
     parts.append(b"}")

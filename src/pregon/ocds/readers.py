@@ -115,10 +115,11 @@ def open_binary(source: Source) -> tuple[IO[bytes], bool]:
             owned = False
         else:
             try:
-                raw = open(source, "rb")  # noqa: SIM115 - closed by the caller
+                raw = Path(source).open("rb")  # noqa: SIM115 - closed by the caller
             except OSError as exc:
                 raise InputError(
-                    f"cannot open {source}: {exc.strerror or exc}", "check the path, or pass - to read standard input"
+                    f"cannot open {source}: {exc.strerror or exc}",
+                    "check the path, or pass - to read standard input",
                 ) from exc
             owned = True
     else:
@@ -148,11 +149,24 @@ class Reader:
 
     def __post_init__(self) -> None:
         if not self.name:
-            self.name = "standard input" if str(self.source) == "-" else str(getattr(self.source, "name", self.source))
+            self.name = (
+                "standard input"
+                if str(self.source) == "-"
+                else str(getattr(self.source, "name", self.source))
+            )
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        for item in self.iter_raw():
-            yield item if isinstance(item, dict) else orjson.loads(item)
+        for index, item in enumerate(self.iter_raw()):
+            if isinstance(item, dict):
+                yield item
+                continue
+            try:
+                yield orjson.loads(item)
+            except orjson.JSONDecodeError as exc:
+                raise InputError(
+                    f"{self.name}, item {index + 1} is not valid JSON: {exc}",
+                    "each line of JSON Lines must be one complete JSON object",
+                ) from exc
 
     def iter_raw(self) -> Iterator[dict[str, Any] | bytes]:
         """Yield each item, as the raw bytes of a JSON Lines line where possible, else parsed.
@@ -164,9 +178,13 @@ class Reader:
         try:
             yield from self._dispatch(stream)
         except (ijson.JSONError, ijson.IncompleteJSONError) as exc:
-            raise InputError(f"{self.name} is not valid JSON: {exc}", "check the file is complete JSON") from exc
+            raise InputError(
+                f"{self.name} is not valid JSON: {exc}", "check the file is complete JSON"
+            ) from exc
         except orjson.JSONDecodeError as exc:
-            raise InputError(f"{self.name} is not valid JSON: {exc}", "check the file is complete JSON") from exc
+            raise InputError(
+                f"{self.name} is not valid JSON: {exc}", "check the file is complete JSON"
+            ) from exc
         finally:
             if owned:
                 stream.close()
@@ -195,6 +213,9 @@ class Reader:
         yield from self._document(head, stream)
 
     def _lines(self, stream: IO[bytes]) -> Iterator[dict[str, Any] | bytes]:
+        # The first line decides: packages are parsed and expanded line by line; releases and
+        # records are passed on raw (the consumer parses them, possibly in another process).
+        packages: bool | None = None
         for number, line in enumerate(stream, 1):
             stripped = line.strip()
             if not stripped:
@@ -204,22 +225,33 @@ class Reader:
                     f"{self.name}, line {number}: expected a JSON object, found {stripped[:20]!r}",
                     "each line of JSON Lines must be one release, record or package",
                 )
-            if b'"releases"' in stripped or b'"records"' in stripped:
-                try:
-                    value = orjson.loads(stripped)
-                except orjson.JSONDecodeError as exc:
-                    raise InputError(f"{self.name}, line {number} is not valid JSON: {exc}") from exc
-                yield from self._expand(value)
+            if packages is None:
+                first = list(self._expand(self._parse(stripped, number)))
+                packages = self.container == "lines" and bool(self.packages)
+                if packages:
+                    yield from first
+                    continue
+            if packages:
+                yield from self._expand(self._parse(stripped, number))
             else:
-                if self.kind is None:
-                    self.kind = "release"
                 yield stripped
+
+    def _parse(self, data: bytes, number: int) -> Any:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            raise InputError(
+                f"{self.name}, line {number} is not valid JSON: {exc}",
+                "each line of JSON Lines must be one complete JSON object",
+            ) from exc
 
     def _document(self, head: bytes, stream: IO[bytes]) -> Iterator[dict[str, Any] | bytes]:
         array_key, before = _package_prefix(head)
         if array_key is None:
             self.container = "json"
-            for value in _ijson.items(_rewind(stream, head), "", multiple_values=True, use_float=True):
+            for value in _ijson.items(
+                _rewind(stream, head), "", multiple_values=True, use_float=True
+            ):
                 yield from self._expand(value)
             return
         self.container = f"{PACKAGE_ARRAYS[array_key]}_package"
@@ -246,7 +278,9 @@ class Reader:
                     yield item
                 return
         if self.kind is None:
-            self.kind = "record" if "compiledRelease" in value or "versionedRelease" in value else "release"
+            self.kind = (
+                "record" if "compiledRelease" in value or "versionedRelease" in value else "release"
+            )
         yield value
 
 
@@ -266,10 +300,18 @@ def _package_prefix(head: bytes) -> tuple[str | None, dict[str, Any]]:
     depth = 0
     seen_ocid = False
     try:
-        for prefix, event, value in ijson.parse(io.BytesIO(head), multiple_values=True, use_float=True):
+        for prefix, event, value in ijson.parse(
+            io.BytesIO(head), multiple_values=True, use_float=True
+        ):
             if builder is not None:
                 builder.event(event, value)
-                depth += 1 if event in ("start_map", "start_array") else -1 if event in ("end_map", "end_array") else 0
+                depth += (
+                    1
+                    if event in ("start_map", "start_array")
+                    else -1
+                    if event in ("end_map", "end_array")
+                    else 0
+                )
                 if depth == 0:
                     before[key or ""] = builder.value
                     builder = None

@@ -20,8 +20,9 @@ from pregon.ocds.schema import deref, load_release_schema, types_of
 OMIT = 1
 WHOLE = 2
 
-#: A node of the rule tree: field name -> (rule, child node or None when no rule applies below).
-RuleNode = dict[str, tuple[int, "RuleNode | None"]]
+#: A node of the rule tree: (field name -> (rule, child node or None when no rule applies below),
+#: the names of the fields with rule ``omitWhenMerged`` at this level).
+RuleNode = tuple[dict[str, tuple[int, "RuleNode | None"]], frozenset[str]]
 
 
 def merge_rules(schema: dict[str, Any]) -> dict[tuple[str, ...], str]:
@@ -46,7 +47,9 @@ def _rules(
         types = types_of(value)
         if value.get("omitWhenMerged") or value.get("mergeStrategy") == "ocdsOmit":
             yield new_path, "omitWhenMerged"
-        elif "array" in types and (value.get("wholeListMerge") or value.get("mergeStrategy") == "ocdsVersion"):
+        elif "array" in types and (
+            value.get("wholeListMerge") or value.get("mergeStrategy") == "ocdsVersion"
+        ):
             yield new_path, "wholeListMerge"
         elif "object" in types and isinstance(value.get("properties"), dict):
             yield from _rules(value["properties"], root, new_path, active)
@@ -73,9 +76,11 @@ def rule_tree(rules: dict[tuple[str, ...], str]) -> RuleNode:
         node.setdefault(path[-1], {})["rule"] = names[rule]
 
     def freeze(level: dict[str, Any]) -> RuleNode:
-        return {
-            key: (entry.get("rule", 0), freeze(entry[""]) if entry.get("") else None) for key, entry in level.items()
+        children = {
+            key: (entry.get("rule", 0), freeze(entry[""]) if entry.get("") else None)
+            for key, entry in level.items()
         }
+        return children, frozenset(key for key, (rule, _) in children.items() if rule == OMIT)
 
     return freeze(nested)
 

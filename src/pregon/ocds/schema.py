@@ -20,10 +20,10 @@ from pregon.ocds.errors import SchemaError
 
 OCDS_VERSION = "1.1"
 STANDARD_TAG = "1__1__5"
-RELEASE_SCHEMA_URL = f"https://standard.open-contracting.org/schema/{STANDARD_TAG}/release-schema.json"
-VERSIONED_SCHEMA_URL = (
-    f"https://standard.open-contracting.org/schema/{STANDARD_TAG}/versioned-release-validation-schema.json"
+RELEASE_SCHEMA_URL = (
+    f"https://standard.open-contracting.org/schema/{STANDARD_TAG}/release-schema.json"
 )
+VERSIONED_SCHEMA_URL = f"https://standard.open-contracting.org/schema/{STANDARD_TAG}/versioned-release-validation-schema.json"
 
 #: The extensions applied to the core schema, in the order they are applied: (name, extension.json URL).
 EXTENSIONS: tuple[tuple[str, str], ...] = (
@@ -117,7 +117,9 @@ def load_release_schema(path: str | Path | None = None) -> dict[str, Any]:
     except orjson.JSONDecodeError as exc:
         raise SchemaError(f"the schema file {path} is not valid JSON: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("properties"), dict):
-        raise SchemaError(f"the schema file {path} is not a release schema (no top-level 'properties' object)")
+        raise SchemaError(
+            f"the schema file {path} is not a release schema (no top-level 'properties' object)"
+        )
     return data
 
 
@@ -128,14 +130,13 @@ def resolve_pointer(document: Any, pointer: str) -> Any:
         return node
     for raw in pointer.lstrip("/").split("/"):
         part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, list):
-            node = node[int(part)]
-        else:
-            node = node[part]
+        node = node[int(part)] if isinstance(node, list) else node[part]
     return node
 
 
-def deref(subschema: dict[str, Any], root: dict[str, Any], seen: frozenset[str] = frozenset()) -> dict[str, Any]:
+def deref(
+    subschema: dict[str, Any], root: dict[str, Any], seen: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """Follow local ``$ref`` chains (``#/definitions/...``) from ``subschema`` to the schema they name.
 
     Like ``jsonref`` without ``merge_props``, sibling keywords of ``$ref`` are ignored. A reference
@@ -166,7 +167,10 @@ def types_of(subschema: dict[str, Any]) -> list[str]:
 
 
 def walk_fields(
-    schema: dict[str, Any], root: dict[str, Any] | None = None, path: tuple[str, ...] = (), depth: int = 0
+    schema: dict[str, Any],
+    root: dict[str, Any] | None = None,
+    path: tuple[str, ...] = (),
+    depth: int = 0,
 ) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
     """Yield ``(path, dereferenced subschema)`` for every field under ``properties``, depth first.
 

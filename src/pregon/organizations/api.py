@@ -1,6 +1,5 @@
 """The organizations API: the public directory of buyers, suppliers and oversight bodies."""
 
-
 from django.http import HttpRequest
 from ninja import Query, Router
 

@@ -7,7 +7,7 @@ service's, and its refusals come back onto the fields named after the service's 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -21,6 +21,11 @@ from pregon.organizations.choices import Scale
 from pregon.organizations.services import OrganizationData, SupplierRegistration
 
 OTHER_SCHEME = "other"
+
+
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """A form's choice field, typed as one (its choices are set per request)."""
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 def _password_help() -> str:
@@ -91,9 +96,7 @@ class SupplierRegistrationForm(forms.Form):
     is_cooperative = forms.BooleanField(label=_("It is a cooperative"), required=False)
     women_owned = forms.BooleanField(label=_("It is women-owned"), required=False)
     indigenous_owned = forms.BooleanField(label=_("It is indigenous-owned"), required=False)
-    is_local = forms.BooleanField(
-        label=_("It is a local business where it sells"), required=False
-    )
+    is_local = forms.BooleanField(label=_("It is a local business where it sells"), required=False)
     description = forms.CharField(
         label=_("What your business does"),
         required=False,
@@ -104,13 +107,13 @@ class SupplierRegistrationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["identifier_scheme"].choices = [
+        _choice_field(self, "identifier_scheme").choices = [
             ("", _("Choose a register")),
             *[(scheme.code, f"{scheme.code} · {scheme.name}") for scheme in KNOWN_SCHEMES],
             (OTHER_SCHEME, _("Another register")),
         ]
-        self.fields["country"].choices = [("", _("Choose a country")), *list(countries)]
-        self.fields["scale"].choices = [("", _("Choose a size")), *Scale.choices]
+        _choice_field(self, "country").choices = [("", _("Choose a country")), *list(countries)]
+        _choice_field(self, "scale").choices = [("", _("Choose a size")), *Scale.choices]
 
     def clean(self) -> dict[str, Any]:
         """The passwords agree, and another register is named when chosen."""
@@ -118,9 +121,10 @@ class SupplierRegistrationForm(forms.Form):
         password, again = cleaned.get("password"), cleaned.get("password_confirm")
         if password and again and password != again:
             self.add_error("password_confirm", _("The two passwords are not the same."))
-        if cleaned.get("identifier_scheme") == OTHER_SCHEME and not cleaned.get(
-            "identifier_scheme_other", ""
-        ).strip():
+        if (
+            cleaned.get("identifier_scheme") == OTHER_SCHEME
+            and not cleaned.get("identifier_scheme_other", "").strip()
+        ):
             self.add_error("identifier_scheme_other", _("Give the code of the register."))
         return cleaned
 
@@ -133,7 +137,9 @@ class SupplierRegistrationForm(forms.Form):
         """The service's input from a valid form."""
         data = self.cleaned_data
         scheme = (
-            data["identifier_scheme_other"] if self.chose_other_scheme else data["identifier_scheme"]
+            data["identifier_scheme_other"]
+            if self.chose_other_scheme
+            else data["identifier_scheme"]
         )
         return SupplierRegistration(
             email=data["email"],

@@ -52,7 +52,7 @@ class OrganizationSummaryOut(Schema):
 
     @staticmethod
     def resolve_country(obj: Organization) -> str:
-        return str(obj.country.code)
+        return str(obj.country)
 
     @staticmethod
     def resolve_scale(obj: Organization) -> str | None:

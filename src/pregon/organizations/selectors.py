@@ -48,7 +48,11 @@ def api_keys_of(*, organization: Organization) -> QuerySet[ApiKey]:
 
 def api_key_of(*, organization: Organization, pk: int) -> ApiKey:
     """One of an organization's API keys, or NotFound (another organization's key included)."""
-    key = ApiKey.objects.select_related("organization").filter(organization=organization, pk=pk).first()
+    key = (
+        ApiKey.objects.select_related("organization")
+        .filter(organization=organization, pk=pk)
+        .first()
+    )
     if key is None:
         raise NotFound(_("There is no API key with this number in your organization."))
     return key

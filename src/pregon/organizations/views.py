@@ -64,7 +64,8 @@ def register(request: HttpRequest) -> HttpResponse:
         )
         return redirect("web:dashboard")
     form = SupplierRegistrationForm(
-        request.POST or None, initial={"language": (get_language() or "en")[:2]}
+        request.POST if request.method == "POST" else None,
+        initial={"language": (get_language() or "en")[:2]},
     )
     status = 200
     if request.method == "POST":

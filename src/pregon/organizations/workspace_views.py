@@ -125,7 +125,10 @@ def api_key_revoke(request: HttpRequest, key_pk: int) -> HttpResponse:
 
 def _keys_context(
     request: HttpRequest,
-    workspace: WorkspaceOrganization, namespace: str, can_manage: bool, **extra: Any
+    workspace: WorkspaceOrganization,
+    namespace: str,
+    can_manage: bool,
+    **extra: Any,
 ) -> dict[str, Any]:
     return {
         "workspace": workspace,

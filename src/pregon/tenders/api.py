@@ -5,7 +5,6 @@ tender or a draft answers 404), calls one service and renders its own output sch
 Transitions are `POST …/actions/<verb>/`.
 """
 
-
 import base64
 
 from django.http import FileResponse, HttpRequest
@@ -37,9 +36,11 @@ from pregon.tenders.schemas import (
     DocumentOut,
     QuestionIn,
     QuestionOut,
+    TenderCancelOut,
     TenderCreateIn,
     TenderDetailOut,
     TenderFilterQuery,
+    TenderPublishOut,
     TenderSummaryOut,
     TenderUpdateIn,
 )
@@ -243,7 +244,7 @@ def tender_document_add(
 
 @router.post(
     "/tenders/{int:tender_id}/actions/publish/",
-    response=BuyerTenderDetailOut,
+    response=TenderPublishOut,
     url_name="tender_publish",
     summary="Publish a draft",
     tags=["buyer"],
@@ -253,13 +254,12 @@ def tender_publish(request: HttpRequest, tender_id: int) -> Tender:
     """Publish a draft: it becomes public and open for questions and bids, and closes by itself
     at the bid deadline. Refused (422, with every reason in `errors`) when it breaks a rule,
     such as the minimum time between publication and deadline."""
-    tender = services.tender_publish(actor=actor_of(request), tender=_own(request, tender_id))
-    return tender_for_organization(organization=tender.buyer, pk=tender.pk)
+    return services.tender_publish(actor=actor_of(request), tender=_own(request, tender_id))
 
 
 @router.post(
     "/tenders/{int:tender_id}/actions/cancel/",
-    response=BuyerTenderDetailOut,
+    response=TenderCancelOut,
     url_name="tender_cancel",
     summary="Cancel a tender",
     tags=["buyer"],
@@ -268,10 +268,9 @@ def tender_publish(request: HttpRequest, tender_id: int) -> Tender:
 def tender_cancel(request: HttpRequest, tender_id: int, payload: CancelIn) -> Tender:
     """Cancel a draft, an open or a closed tender, stating why. A published tender stays
     public with the reason."""
-    tender = services.tender_cancel(
+    return services.tender_cancel(
         actor=actor_of(request), tender=_own(request, tender_id), reason=payload.reason
     )
-    return tender_for_organization(organization=tender.buyer, pk=tender.pk)
 
 
 @router.post(
@@ -333,7 +332,7 @@ def question_ask(request: HttpRequest, tender_id: int, payload: QuestionIn) -> Q
 def question_answer(request: HttpRequest, question_id: int, payload: AnswerIn) -> Question:
     """Answer a question on one of your organization's tenders. The answer is public at once;
     the asker stays anonymous. A question is answered once."""
-    question = question_for_organization(
-        organization=acting_for(actor_of(request)), pk=question_id
+    question = question_for_organization(organization=acting_for(actor_of(request)), pk=question_id)
+    return services.question_answer(
+        actor=actor_of(request), question=question, answer=payload.answer
     )
-    return services.question_answer(actor=actor_of(request), question=question, answer=payload.answer)

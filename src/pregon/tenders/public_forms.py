@@ -6,7 +6,7 @@ to its filter, never a server error.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +25,11 @@ ORDER_CHOICES = [
 ]
 
 VALUE_LIMIT = 10**16
+
+
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """A form's choice field, typed as one (its choices are set per request)."""
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 def _any(label: Any, choices: Any) -> list[tuple[str, Any]]:
@@ -77,19 +82,19 @@ class TenderFilterForm(forms.Form):
         """`buyers` are the buyers that have published tenders (for the buyer and country
         choices), read once by the view."""
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = _any(
+        _choice_field(self, "status").choices = _any(
             _("Any status"),
             [(value, label) for value, label in TenderStatus.choices if value != "draft"],
         )
-        self.fields["buyer"].choices = _any(
+        _choice_field(self, "buyer").choices = _any(
             _("Any buyer"), [(str(buyer.pk), buyer.display_name) for buyer in buyers]
         )
         codes = sorted({str(buyer.country) for buyer in buyers if buyer.country})
-        self.fields["country"].choices = _any(
+        _choice_field(self, "country").choices = _any(
             _("Any country"),
             sorted(((code, countries.name(code)) for code in codes), key=lambda c: str(c[1])),
         )
-        self.fields["classification"].choices = _any(
+        _choice_field(self, "classification").choices = _any(
             _("Any classification"),
             [
                 (
@@ -139,7 +144,9 @@ class TenderFilterForm(forms.Form):
         """Whether any filter narrows the list (ordering aside)."""
         if not self.is_bound or not hasattr(self, "cleaned_data"):
             return False
-        return any(value not in (None, "") for name, value in self.cleaned_data.items() if name != "order")
+        return any(
+            value not in (None, "") for name, value in self.cleaned_data.items() if name != "order"
+        )
 
 
 class QuestionForm(forms.Form):
@@ -154,14 +161,12 @@ class QuestionForm(forms.Form):
             "organization's are never shown."
         ),
     )
-    lot = forms.TypedChoiceField(
-        label=_("About"), required=False, coerce=int, empty_value=None
-    )
+    lot = forms.TypedChoiceField(label=_("About"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, lots: list[Lot], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lots = {lot.pk: lot for lot in lots}
-        self.fields["lot"].choices = _any(
+        _choice_field(self, "lot").choices = _any(
             _("The whole tender"), [(str(lot.pk), str(lot)) for lot in lots]
         )
         if len(lots) < 2:

@@ -63,9 +63,7 @@ class TenderFilterQuery(Schema):
     value_min: Decimal | None = Field(None, ge=0, description="Estimated value at least this.")
     value_max: Decimal | None = Field(None, ge=0, description="Estimated value at most this.")
     closing_after: dt.date | None = Field(None, description="Bid deadline on or after this day.")
-    closing_before: dt.date | None = Field(
-        None, description="Bid deadline on or before this day."
-    )
+    closing_before: dt.date | None = Field(None, description="Bid deadline on or before this day.")
     classification: str = Field(
         "",
         max_length=16,
@@ -111,7 +109,7 @@ class BuyerRefOut(Schema):
 
     @staticmethod
     def resolve_country(obj: Any) -> str:
-        return str(obj.country.code)
+        return str(obj.country)
 
 
 class ClassificationOut(Schema):
@@ -255,6 +253,35 @@ class BuyerTenderDetailOut(TenderDetailOut):
 
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_url(obj: Tender, context: dict[str, Any] | None = None) -> str:
+        return _absolute(context, "buyer_tender_detail", tender_id=obj.pk)
+
+
+class TenderPublishOut(Schema):
+    """The outcome of publishing: the tender is public and closes by itself at the deadline."""
+
+    id: int
+    ocid: str | None
+    status: TenderStatus
+    published_at: dt.datetime
+    submission_deadline: dt.datetime = Field(description="When the tender closes by itself.")
+    url: str = Field(description="The tender as the public reads it.")
+
+    @staticmethod
+    def resolve_url(obj: Tender, context: dict[str, Any] | None = None) -> str:
+        return _absolute(context, "tender_detail", tender_id=obj.pk)
+
+
+class TenderCancelOut(Schema):
+    """The outcome of a cancellation."""
+
+    id: int
+    status: TenderStatus
+    cancelled_at: dt.datetime
+    cancellation_reason: str
+    url: str = Field(description="The tender in the buyer's view.")
 
     @staticmethod
     def resolve_url(obj: Tender, context: dict[str, Any] | None = None) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -126,8 +127,8 @@ def amendment_changes(amendment: Amendment) -> list[Change]:
         if name == "documents" or not isinstance(values, list) or len(values) != 2:
             continue
         try:
-            label = str(Tender._meta.get_field(name).verbose_name)
-        except Exception:  # noqa: BLE001 - an unknown key from an older version: show it raw
+            label = str(getattr(Tender._meta.get_field(name), "verbose_name", name))
+        except FieldDoesNotExist:  # a key written by an older version: show it as it is
             label = name
         old, new = values
         changes.append(
@@ -281,4 +282,3 @@ def tender_ask(request: HttpRequest, pk: int) -> HttpResponse:
         % {"number": question.number},
     )
     return redirect(questions_url)
-

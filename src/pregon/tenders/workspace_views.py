@@ -20,7 +20,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -88,7 +94,11 @@ class TenderAccess:
         """The transitions the person may start now (none for read-only roles)."""
         if not self.can_edit:
             return set()
-        return {name for name, (sources, _target) in TRANSITIONS.items() if self.tender.status in sources}
+        return {
+            name
+            for name, (sources, _target) in TRANSITIONS.items()
+            if self.tender.status in sources
+        }
 
     @property
     def can_answer(self) -> bool:
@@ -109,6 +119,14 @@ def _editable(request: HttpRequest, pk: int) -> TenderAccess:
     if not access.can_edit:
         raise DjangoPermissionDenied
     return access
+
+
+def _reading(request: HttpRequest) -> HttpResponse | None:
+    """405 for anything but a read, decided after the access checks (so another
+    organization's tender still answers 404, whatever the method)."""
+    if request.method in {"GET", "HEAD"}:
+        return None
+    return HttpResponseNotAllowed(["GET", "HEAD"])
 
 
 def _tender_url(tender: Tender, anchor: str = "") -> str:
@@ -162,9 +180,7 @@ def _workspace_context(request: HttpRequest, workspace: WorkspaceOrganization) -
     }
 
 
-def _tender_context(
-    request: HttpRequest, access: TenderAccess, **extra: Any
-) -> dict[str, Any]:
+def _tender_context(request: HttpRequest, access: TenderAccess, **extra: Any) -> dict[str, Any]:
     return {
         "tender": access.tender,
         "access": access,
@@ -183,6 +199,8 @@ def _tender_context(
 def home(request: HttpRequest) -> HttpResponse:
     """The buyer's tenders by status, with the number of questions waiting for an answer."""
     workspace = require_workspace(request, kinds=BUYER_KINDS, roles=READ_ROLES)
+    if refused := _reading(request):
+        return refused
     tenders = list(selectors.tenders_of_buyer(buyer=workspace.organization))
     groups = [
         {
@@ -210,7 +228,12 @@ def tender_create(request: HttpRequest) -> HttpResponse:
     if not workspace.has_any(WRITE_ROLES):
         raise DjangoPermissionDenied
     form = TenderForm(request.POST or None)
-    context = {**_workspace_context(request, workspace), "form": form, "creating": True, "nav": "create"}
+    context = {
+        **_workspace_context(request, workspace),
+        "form": form,
+        "creating": True,
+        "nav": "create",
+    }
     if request.method != "POST":
         return render(request, "tenders/workspace/tender_form.html", context)
     if not form.is_valid():
@@ -233,9 +256,9 @@ def tender_create(request: HttpRequest) -> HttpResponse:
 def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one tender, with the actions its state allows."""
     access = _access(request, pk)
-    return render(
-        request, "tenders/workspace/tender.html", _tender_page_context(request, access)
-    )
+    if refused := _reading(request):
+        return refused
+    return render(request, "tenders/workspace/tender.html", _tender_page_context(request, access))
 
 
 def _tender_page_context(
@@ -372,9 +395,7 @@ def lot_edit(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
             data=form.to_data(),
         )
     except DomainError as error:
-        return _refused(
-            request, "tenders/workspace/lot_form.html", context, form=form, error=error
-        )
+        return _refused(request, "tenders/workspace/lot_form.html", context, form=form, error=error)
     messages.success(request, _("The lot is saved."))
     return redirect(_tender_url(access.tender, f"lot-{lot.pk}"))
 
@@ -397,7 +418,9 @@ def _confirm_delete(
         action()
     except DomainError as error:
         if request.htmx:  # type: ignore[attr-defined]
-            return _lots_response(request, access.tender.pk, status=error.status, error=str(error.message))
+            return _lots_response(
+                request, access.tender.pk, status=error.status, error=str(error.message)
+            )
         return _refused(request, "tenders/workspace/confirm_delete.html", context, error=error)
     if anchor == "lots":
         return _lots_done(request, access, done)
@@ -522,10 +545,13 @@ def document_delete(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
 
 
 @login_required
-@require_http_methods(["GET"])
-def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+def document_download(
+    request: HttpRequest, pk: int, document_pk: int
+) -> HttpResponse | FileResponse:
     """A document as stored, for the buyer's people (drafts' documents are not public yet)."""
     document = _document(_access(request, pk), document_pk)
+    if refused := _reading(request):
+        return refused
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -650,17 +676,20 @@ def _questions_context(
 def questions(request: HttpRequest, pk: int) -> HttpResponse:
     """Questions of a tender: those waiting, each with an answer form, then those answered."""
     access = _access(request, pk)
-    return render(
-        request, "tenders/workspace/questions.html", _questions_context(request, access)
-    )
+    if refused := _reading(request):
+        return refused
+    return render(request, "tenders/workspace/questions.html", _questions_context(request, access))
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def question_answer(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
-    """Publish the answer to one question."""
+    """Publish the answer to one question (a GET leads to the question's form)."""
     access = _editable(request, pk)
     question: Question = _find(selectors.questions_public(tender=access.tender), question_pk)
+    if request.method != "POST":
+        url = reverse("workspace:questions", kwargs={"pk": pk})
+        return redirect(f"{url}#question-{question.pk}")
     form = AnswerForm(request.POST, prefix=f"q{question.pk}")
     if form.is_valid():
         try:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from pregon.accounts.choices import Role
 from pregon.accounts.models import Membership
 from pregon.tenders.selectors import tenders_open
+from pregon.web.workspace import user_of
 
 HOME_OPPORTUNITIES = 8
 
@@ -25,7 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Send a signed-in person to the workspace of their role."""
-    roles = set(Membership.objects.filter(user=request.user).values_list("role", flat=True))
+    user = user_of(request)
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
     if roles & {Role.BUYER_OFFICIAL, Role.COMMITTEE_MEMBER}:
         return redirect("workspace:home")
     if Role.SUPPLIER_USER in roles:

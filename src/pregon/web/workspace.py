@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -32,7 +33,7 @@ def actor_from_request(request: HttpRequest, organization: Organization | None) 
     """The acting party of a page request: the signed-in person, for `organization`."""
     user = request.user if request.user.is_authenticated else None
     return Actor(
-        user=user,  # type: ignore[arg-type]
+        user=user,
         organization=organization,
         ip_address=client_ip(request),
         channel="web",
@@ -70,9 +71,7 @@ def current_organization(
         return None
     kinds, roles = set(kinds), set(roles)
     memberships = (
-        Membership.objects.filter(
-            user=request.user, organization__kind__in=kinds, role__in=roles
-        )
+        Membership.objects.filter(user=request.user, organization__kind__in=kinds, role__in=roles)
         .select_related("organization")
         .order_by("organization__legal_name", "organization_id")
     )
@@ -150,8 +149,8 @@ def form_errors_from(error: DomainError, form: forms.BaseForm) -> None:
         messages.setdefault(error.field, [])
         if str(error.message) not in messages[error.field]:
             messages[error.field].insert(0, str(error.message))
-    for name, texts in messages.items():
-        target = name if name in form.fields else None
+    for field_name, texts in messages.items():
+        target = field_name if field_name in form.fields else None
         for text in texts:
             _add_error(form, target, text)
 
@@ -159,13 +158,11 @@ def form_errors_from(error: DomainError, form: forms.BaseForm) -> None:
 def _add_error(form: forms.BaseForm, name: str | None, text: str) -> None:
     # form.add_error would drop the field from cleaned_data; the form is only re-rendered, so
     # append to the error lists directly and keep what the person typed.
-    key = name or forms.forms.NON_FIELD_ERRORS
-    if form._errors is None:  # noqa: SLF001
-        form.full_clean()
-    errors = form._errors  # noqa: SLF001
+    key = name or NON_FIELD_ERRORS
+    errors = form.errors  # runs the form's own validation first if it has not run
     if key not in errors:
         errors[key] = form.error_class(
-            error_class="nonfield" if key == forms.forms.NON_FIELD_ERRORS else None,
+            error_class="nonfield" if key == NON_FIELD_ERRORS else None,
             renderer=form.renderer,
         )
     if text not in errors[key]:
@@ -185,4 +182,3 @@ def nav_context(request: HttpRequest, *, can_edit: bool) -> dict[str, bool]:
 def user_of(request: HttpRequest) -> User:
     """The signed-in person (views using it are behind `login_required`)."""
     return request.user  # type: ignore[return-value]
-

@@ -7,7 +7,7 @@ UNSPSC codes; values are in each buyer's currency (or in US dollars for a loan-f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 OPEN, CLOSED, CANCELLED, CLOSED_CANCELLED, DRAFT = (
     "open",
@@ -51,6 +51,7 @@ class AmendmentSpec:
     deadline_days: int
     description: str | None = None
     document_title: str = ""
+    document_type: str = "other"
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,6 @@ class TenderSpec:
     amendment: AmendmentSpec | None = None
     cancellation: str = ""
     cancelled_days_ago: int = 0
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def _cpv(description: str, code: str, quantity: str, unit: str) -> ItemSpec:
@@ -161,6 +161,7 @@ TENDERS: tuple[TenderSpec, ...] = (
             days_ago=5,
             deadline_days=25,
             document_title="Anexo N.º 3: cubicaciones corregidas",
+            document_type="billOfQuantity",
         ),
     ),
     TenderSpec(
@@ -654,15 +655,16 @@ TENDERS: tuple[TenderSpec, ...] = (
             days_ago=30,
             deadline_days=-6,
             document_title="Minuta tipo y raciones diarias por servicio",
+            document_type="technicalSpecifications",
         ),
     ),
     TenderSpec(
         buyer="temuco",
         reference="HHHA-GEST-2026-015",
-        title="Servicio de facilitación intercultural y traducción mapudungun–castellano",
+        title="Servicio de facilitación intercultural y traducción mapudungun-castellano",
         description=(
             "Facilitación intercultural para pacientes mapuche y sus familias en los servicios "
-            "de urgencia, medicina y pediatría: acompañamiento, traducción mapudungun–castellano "
+            "de urgencia, medicina y pediatría: acompañamiento, traducción mapudungun-castellano "
             "y apoyo al equipo de salud, 44 horas semanales por 12 meses."
         ),
         method="rfq",
@@ -901,6 +903,7 @@ TENDERS: tuple[TenderSpec, ...] = (
                 "requisitos de acessibilidade WCAG 2.2 AA."
             ),
             document_title="Termo de referência revisado",
+            document_type="technicalSpecifications",
         ),
     ),
     TenderSpec(

@@ -197,7 +197,7 @@ BUYERS: tuple[BuyerSpec, ...] = (
         country="BR",
         region="Paraná",
         locality="Curitiba",
-        street_address="Avenida Cândido de Abreu, 817 – Centro Cívico",
+        street_address="Avenida Cândido de Abreu, 817 - Centro Cívico",
         postal_code="80530-908",
         buyer_type="municipality",
         email="licitacoes@curitiba.demo.example",
@@ -229,7 +229,7 @@ BUYERS: tuple[BuyerSpec, ...] = (
         country="BR",
         region="Rio Grande do Sul",
         locality="Porto Alegre",
-        street_address="Rua Ramiro Barcelos, 2350 – Santa Cecília",
+        street_address="Rua Ramiro Barcelos, 2350 - Santa Cecília",
         postal_code="90035-903",
         buyer_type="hospital",
         email="suprimentos@hcpa.demo.example",
@@ -287,39 +287,95 @@ BUYERS: tuple[BuyerSpec, ...] = (
 )
 
 
-def _cl(key: str, body: int, legal: str, name: str, region: str, city: str, scale: str,
-        description: str, person: str, **flags: bool) -> SupplierSpec:
+def _cl(  # noqa: PLR0917 (one compact row per supplier below)
+    key: str,
+    body: int,
+    legal: str,
+    name: str,
+    region: str,
+    city: str,
+    scale: str,
+    description: str,
+    person: str,
+    **flags: bool,
+) -> SupplierSpec:
     return SupplierSpec(
-        key=key, legal_name=legal, name=name, scheme="CL-RUT",
-        identifier=rut_with_check_digit(body), country="CL", region=region, locality=city,
-        scale=scale, description=description,
+        key=key,
+        legal_name=legal,
+        name=name,
+        scheme="CL-RUT",
+        identifier=rut_with_check_digit(body),
+        country="CL",
+        region=region,
+        locality=city,
+        scale=scale,
+        description=description,
         user=Person(full_name=person, email=f"contacto@{key}.demo.example", language="es"),
         **flags,
-    )  # fmt: skip
+    )
 
 
-def _br(key: str, base: str, legal: str, name: str, region: str, city: str, scale: str,
-        description: str, person: str, **flags: bool) -> SupplierSpec:
+def _br(  # noqa: PLR0917 (one compact row per supplier below)
+    key: str,
+    base: str,
+    legal: str,
+    name: str,
+    region: str,
+    city: str,
+    scale: str,
+    description: str,
+    person: str,
+    **flags: bool,
+) -> SupplierSpec:
     return SupplierSpec(
-        key=key, legal_name=legal, name=name, scheme="BR-CNPJ",
-        identifier=cnpj_with_check_digits(base), country="BR", region=region, locality=city,
-        scale=scale, description=description,
+        key=key,
+        legal_name=legal,
+        name=name,
+        scheme="BR-CNPJ",
+        identifier=cnpj_with_check_digits(base),
+        country="BR",
+        region=region,
+        locality=city,
+        scale=scale,
+        description=description,
         user=Person(full_name=person, email=f"contato@{key}.demo.example", language="pt"),
         **flags,
-    )  # fmt: skip
+    )
 
 
-def _bz(key: str, tin: str, legal: str, name: str, region: str, city: str, scale: str,
-        description: str, person: str, **flags: bool) -> SupplierSpec:
+def _bz(  # noqa: PLR0917 (one compact row per supplier below)
+    key: str,
+    tin: str,
+    legal: str,
+    name: str,
+    region: str,
+    city: str,
+    scale: str,
+    description: str,
+    person: str,
+    **flags: bool,
+) -> SupplierSpec:
     return SupplierSpec(
-        key=key, legal_name=legal, name=name, scheme="BZ-TIN", identifier=tin, country="BZ",
-        region=region, locality=city, scale=scale, description=description,
+        key=key,
+        legal_name=legal,
+        name=name,
+        scheme="BZ-TIN",
+        identifier=tin,
+        country="BZ",
+        region=region,
+        locality=city,
+        scale=scale,
+        description=description,
         user=Person(full_name=person, email=f"info@{key}.demo.example", language="en"),
         **flags,
-    )  # fmt: skip
+    )
 
 
-RM, VALPO, ARAUCANIA = "Región Metropolitana de Santiago", "Región de Valparaíso", "Región de La Araucanía"
+RM, VALPO, ARAUCANIA = (
+    "Región Metropolitana de Santiago",
+    "Región de Valparaíso",
+    "Región de La Araucanía",
+)
 PR, RS = "Paraná", "Rio Grande do Sul"
 
 SUPPLIERS: tuple[SupplierSpec, ...] = (
@@ -361,7 +417,7 @@ SUPPLIERS: tuple[SupplierSpec, ...] = (
         "Verónica Alarcón Méndez"),
     _cl("huenchumilla", 15_873_402, "Marcela Huenchumilla Paillal", "Marcela Huenchumilla",
         ARAUCANIA, "Temuco", "selfEmployed",
-        "Facilitadora intercultural y traductora mapudungun–castellano con experiencia en "
+        "Facilitadora intercultural y traductora mapudungun-castellano con experiencia en "
         "salud pública.",
         "Marcela Huenchumilla Paillal", women_owned=True, indigenous_owned=True, is_local=True),
     _cl("araya", 12_406_117, "Jorge Araya Cortés", "Jorge Araya, electricista", VALPO,
@@ -410,11 +466,11 @@ SUPPLIERS: tuple[SupplierSpec, ...] = (
         "Eldorado do Sul", "large",
         "Fabricação de medicamentos genéricos injetáveis e antimicrobianos.",
         "Roberto Dallagnol Pires"),
-    _br("pinhao", "345678120001", "Pinhão Tecnologia Ltda. – ME", "Pinhão Tecnologia", PR,
+    _br("pinhao", "345678120001", "Pinhão Tecnologia Ltda. - ME", "Pinhão Tecnologia", PR,
         "Curitiba", "micro",
         "Startup de aplicativos móveis e serviços digitais para cidades.",
         "Beatriz Tanaka Moreira", women_owned=True, is_local=True),
-    _br("kanhgag", "456781230001", "Cerâmica e Artesanato Kanhgág Ltda. – ME",
+    _br("kanhgag", "456781230001", "Cerâmica e Artesanato Kanhgág Ltda. - ME",
         "Artesanato Kanhgág", RS, "Nonoai", "micro",
         "Empresa de famílias Kaingang que produz cestaria, cerâmica e peças de mobiliário "
         "urbano em madeira certificada.",
@@ -427,7 +483,7 @@ SUPPLIERS: tuple[SupplierSpec, ...] = (
         PR, "Araucária", "small",
         "Transporte escolar e fretamento de ônibus na Região Metropolitana de Curitiba.",
         "Sérgio Lemos Carvalho"),
-    _br("rocha", "789234560001", "Marcos Vinícius Rocha – MEI", "Marcos Rocha Manutenção", PR,
+    _br("rocha", "789234560001", "Marcos Vinícius Rocha - MEI", "Marcos Rocha Manutenção", PR,
         "Curitiba", "selfEmployed",
         "Microempreendedor individual: manutenção elétrica e hidráulica predial.",
         "Marcos Vinícius Rocha", is_local=True),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -42,12 +43,15 @@ def widget_class(widget: forms.Widget) -> str:
 @register.filter
 def uswds(field: forms.BoundField) -> SafeString:
     """Render a form field's widget with its USWDS class (and Django's aria attributes)."""
-    widget = field.field.widget
+    widget = copy.copy(field.field.widget)
+    # The visible label says what to type; a placeholder repeating it (as allauth's forms
+    # have, in English only) disappears on typing and reads poorly in screen readers.
+    widget.attrs = {key: value for key, value in widget.attrs.items() if key != "placeholder"}
     css = widget_class(widget)
     if field.errors and css in {"usa-input", "usa-select", "usa-textarea"}:
         css += " usa-input--error"
     existing = widget.attrs.get("class", "")
-    return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+    return field.as_widget(widget=widget, attrs={"class": f"{existing} {css}".strip()})
 
 
 @register.filter
@@ -82,9 +86,7 @@ def closes_in(deadline: dt.datetime | None) -> str:
     days = _days_left(deadline, now)
     if days <= 0:
         return _("closes today")
-    return ngettext(
-        "closes in %(days)s day", "closes in %(days)s days", days
-    ) % {"days": days}
+    return ngettext("closes in %(days)s day", "closes in %(days)s days", days) % {"days": days}
 
 
 @register.filter

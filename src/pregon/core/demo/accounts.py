@@ -1,0 +1,76 @@
+"""The demo's accounts: one documented password, and the table printed to sign in with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from pregon.accounts.choices import Role
+from pregon.accounts.models import Membership
+
+# Every demo account signs in with this password (README and the demo command say so).
+DEMO_PASSWORD = "pregon-demo"  # noqa: S105 (published on purpose; demo accounts only)
+
+_ROLE_ORDER = [
+    Role.ADMINISTRATOR,
+    Role.AUDITOR,
+    Role.BUYER_OFFICIAL,
+    Role.COMMITTEE_MEMBER,
+    Role.SUPPLIER_USER,
+]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    organization: str
+    email: str
+
+
+def demo_accounts() -> list[DemoAccount]:
+    """Every role held by a demo account (one whose MFA is waived), staff first."""
+    memberships = Membership.objects.filter(user__mfa_waived=True).select_related(
+        "user", "organization"
+    )
+    rows = sorted(
+        memberships,
+        key=lambda m: (
+            _ROLE_ORDER.index(Role(m.role)),
+            m.organization.country.code,
+            str(m.organization),
+            m.user.email,
+        ),
+    )
+    return [
+        DemoAccount(
+            role=str(Role(m.role).label), organization=str(m.organization), email=m.user.email
+        )
+        for m in rows
+    ]
+
+
+def accounts_table(accounts: list[DemoAccount]) -> str:
+    """A plain-text table: role, organization, e-mail, password."""
+    header = (_("Role"), _("Organization"), _("E-mail"), _("Password"))
+    rows = [(a.role, _shorten(a.organization, 48), a.email, DEMO_PASSWORD) for a in accounts]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(header)).rstrip()]
+    lines.append("  ".join("-" * width for width in widths))
+    lines.extend(
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows
+    )
+    return "\n".join(lines)
+
+
+def mfa_notice() -> str:
+    """What the person running the demo must know about multi-factor sign-in."""
+    return _(
+        "Multi-factor sign-in is waived for these demo accounts so you can try every role at "
+        "once. Production refuses that waiver: with PREGON_ENV=production every buyer "
+        "official, committee member and administrator must set up an authenticator app."
+    )
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,1 @@
+"""The Django side of OCDS: releases on every public change, compiled records, API, bulk files."""

@@ -1,0 +1,104 @@
+"""The OpenAPI document: served at /api/v1/openapi.json, committed as src/pregon/openapi.json,
+and the two must agree. When this fails, run `pregon openapi --write` and commit the file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+import pregon.api
+from pregon.api import SNAPSHOT, openapi_text
+
+DRIFT = (
+    "The committed OpenAPI document (src/pregon/openapi.json) differs from the API the code "
+    "describes. Run `pregon openapi --write`, review the diff and commit it."
+)
+
+
+def test_committed_snapshot_matches_the_code() -> None:
+    assert SNAPSHOT.read_text(encoding="utf-8") == openapi_text(), DRIFT
+
+
+@pytest.mark.django_db
+def test_served_document_is_the_committed_one_in_any_language(client: Client) -> None:
+    committed = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    for language in ("en", "es"):
+        response = client.get("/api/v1/openapi.json", headers={"Accept-Language": language})
+        assert response.status_code == 200
+        assert response.json() == committed, DRIFT
+
+
+def test_openapi_command_checks_and_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("openapi", "--check")
+    assert capsys.readouterr().out == "The OpenAPI snapshot is up to date.\n"
+
+    stale = tmp_path / "openapi.json"
+    stale.write_text('{"openapi": "3.1.0"}\n', encoding="utf-8")
+    monkeypatch.setattr(pregon.api, "SNAPSHOT", stale)
+    with pytest.raises(CommandError, match=r"run `pregon openapi --write`"):
+        call_command("openapi", "--check")
+
+    call_command("openapi", "--write")
+    assert stale.read_text(encoding="utf-8") == openapi_text()
+    call_command("openapi", "--check")
+
+
+def _operations() -> list[tuple[str, str, dict[str, Any]]]:
+    document = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    return [
+        (path, method, operation)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+    ]
+
+
+def test_document_describes_every_operation() -> None:
+    document = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    assert document["openapi"] == "3.1.0"
+    tags = {tag["name"] for tag in document["tags"]}
+    assert set(document["components"]["securitySchemes"]) == {
+        "OrganizationApiKey",
+        "SignedInSession",
+    }
+    assert {(m.upper(), p) for p, m, _ in _operations()} == {
+        ("GET", "/api/v1/tenders"),
+        ("POST", "/api/v1/tenders"),
+        ("GET", "/api/v1/tenders/{tender_id}"),
+        ("PATCH", "/api/v1/tenders/{tender_id}"),
+        ("GET", "/api/v1/tenders/{tender_id}/questions"),
+        ("POST", "/api/v1/tenders/{tender_id}/questions"),
+        ("GET", "/api/v1/tenders/{tender_id}/documents/{document_id}"),
+        ("POST", "/api/v1/tenders/{tender_id}/documents"),
+        ("POST", "/api/v1/tenders/{tender_id}/actions/publish/"),
+        ("POST", "/api/v1/tenders/{tender_id}/actions/cancel/"),
+        ("POST", "/api/v1/tenders/{tender_id}/actions/amend/"),
+        ("GET", "/api/v1/buyer/tenders"),
+        ("GET", "/api/v1/buyer/tenders/{tender_id}"),
+        ("POST", "/api/v1/questions/{question_id}/actions/answer/"),
+        ("GET", "/api/v1/organizations"),
+        ("GET", "/api/v1/organizations/{organization_id}"),
+        ("GET", "/api/v1/classifications/{scheme}"),
+    }
+    for path, method, operation in _operations():
+        where = f"{method.upper()} {path}"
+        assert operation["summary"] and operation["description"], where
+        assert operation["tags"] and set(operation["tags"]) <= tags, where
+        for status, response in operation["responses"].items():
+            if int(status) >= 400:
+                assert list(response["content"]) == ["application/problem+json"], where
+        if method != "get" or path.startswith("/api/v1/buyer/"):
+            [api_key, session] = operation["security"]
+            [(scheme, [scope])] = api_key.items()
+            assert scheme == "OrganizationApiKey", where
+            assert scope == operation["x-pregon-scope"], where
+            assert session == {"SignedInSession": []}, where
+            assert {"401", "403"} <= set(operation["responses"]), where
+        else:
+            assert "security" not in operation, where

@@ -1,0 +1,291 @@
+"""`pregon demo`: the world it promises, built through the services, and its guard rails.
+
+The world is built once for the module (inside a transaction rolled back at the end), since
+every test here reads the same world.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.test.utils import override_settings
+
+from pregon.accounts.models import Membership, User
+from pregon.core import classifications, clock
+from pregon.core.demo.content import TENDERS
+from pregon.core.demo.pdf import render_pdf
+from pregon.core.identifiers import id_is_valid
+from pregon.core.models import AuditEvent
+from pregon.organizations.models import Organization
+from pregon.tenders.models import Amendment, Item, Question, Tender, TenderDocument
+
+EXPECTED_AUDIT = {
+    "organization.create": 7,  # the oversight body and six buyers
+    "membership.grant": 13,  # the auditor, and an official and a committee member per buyer
+    "supplier.register": 30,
+    "tender.create": 31,
+    "document.add": 37,  # plus three documents added by amendments
+    "tender.publish": 26,
+    "question.ask": 38,
+    "question.answer": 29,
+    "tender.amend": 3,
+    "tender.close": 10,  # nine closed, and one closed then cancelled
+    "tender.cancel": 5,
+}
+
+
+@pytest.fixture(scope="module")
+def demo_build(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[tuple[str, Path]]:
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        out = io.StringIO()
+        call_command("demo", "--if-empty", stdout=out)
+        yield out.getvalue(), media
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(demo_build: tuple[str, Path], db: None) -> str:
+    """The demo command's output; the database holds the world it built."""
+    return demo_build[0]
+
+
+def test_buyers_in_three_countries_with_an_official_and_a_committee_member(world: str) -> None:
+    buyers = Organization.objects.filter(kind="buyer")
+    assert sorted(buyers.values_list("country", flat=True)) == ["BR", "BR", "BZ", "CL", "CL", "CL"]
+    assert sorted(buyers.values_list("buyer_type", flat=True)) == [
+        "hospital",
+        "hospital",
+        "ministry",
+        "ministry",
+        "municipality",
+        "municipality",
+    ]
+    for buyer in buyers:
+        roles = sorted(Membership.objects.filter(organization=buyer).values_list("role", flat=True))
+        assert roles == ["buyer_official", "committee_member"], buyer
+        assert id_is_valid(buyer.identifier_scheme, buyer.identifier_id), buyer
+    assert Organization.objects.filter(kind="oversight").count() == 1
+    assert Membership.objects.filter(organization__kind="oversight", role="auditor").count() == 1
+    assert (
+        Membership.objects.filter(organization__kind="operator", role="administrator").count() == 1
+    )
+
+
+def test_thirty_suppliers_of_every_scale_with_cooperatives(world: str) -> None:
+    suppliers = Organization.objects.filter(kind="supplier")
+    assert suppliers.count() == 30
+    assert Counter(suppliers.values_list("scale", flat=True)) == {
+        "micro": 7,
+        "small": 9,
+        "medium": 5,
+        "large": 5,
+        "selfEmployed": 4,
+    }
+    assert Counter(suppliers.values_list("country", flat=True)) == {"CL": 14, "BR": 11, "BZ": 5}
+    assert suppliers.filter(is_cooperative=True).count() == 6
+    assert suppliers.filter(women_owned=True).count() == 11
+    assert suppliers.filter(indigenous_owned=True).count() == 4
+    assert suppliers.filter(is_local=True).count() == 16
+    for supplier in suppliers:
+        assert id_is_valid(supplier.identifier_scheme, supplier.identifier_id), supplier
+        assert Membership.objects.filter(organization=supplier, role="supplier_user").count() == 1
+
+
+def test_every_demo_account_is_verified_waives_mfa_and_uses_the_documented_password(
+    world: str,
+) -> None:
+    users = User.objects.all()
+    assert users.count() == 44
+    assert not users.filter(mfa_waived=False).exists()
+    assert EmailAddress.objects.filter(verified=True, primary=True).count() == 44
+    assert users.get(email="admin@demo.example").is_superuser
+    assert users.filter(is_staff=True).count() == 1
+    for email in (
+        "admin@demo.example",
+        "compras@mop.demo.example",
+        "contato@coopafap.demo.example",
+    ):
+        assert users.get(email=email).check_password("pregon-demo")
+
+
+def test_published_tenders_in_every_reachable_state_and_drafts(world: str) -> None:
+    now = clock.now()
+    assert Counter(Tender.objects.values_list("status", flat=True)) == {
+        "active": 12,
+        "closed": 9,
+        "cancelled": 5,
+        "draft": 5,
+    }
+    published = Tender.objects.exclude(status="draft")
+    assert published.filter(published_at__isnull=False).count() == 26
+    assert Counter(published.values_list("language", flat=True)) == {"es": 13, "pt": 8, "en": 5}
+    assert Counter(published.values_list("currency", flat=True)) == {
+        "CLP": 13,
+        "BRL": 8,
+        "BZD": 4,
+        "USD": 1,
+    }
+    assert set(published.values_list("method", flat=True)) == {
+        "open",
+        "selective",
+        "limited",
+        "direct",
+        "rfq",
+    }
+    for tender in Tender.objects.filter(status="active"):
+        assert tender.submission_deadline > now, tender
+    for tender in Tender.objects.filter(status="closed"):
+        assert tender.submission_deadline < tender.closed_at < now, tender
+    for tender in Tender.objects.filter(status="cancelled"):
+        assert tender.cancellation_reason and tender.cancelled_at < now, tender
+    # One tender was cancelled after its deadline closed it.
+    assert Tender.objects.filter(status="cancelled", closed_at__isnull=False).count() == 1
+    drafts = Tender.objects.filter(status="draft")
+    assert not drafts.filter(published_at__isnull=False).exists()
+    assert all(tender.submission_deadline > now for tender in drafts)
+
+
+def test_lots_and_items_carry_known_classification_codes(world: str) -> None:
+    assert Tender.objects.filter(lots__isnull=True).count() == 0
+    items = Item.objects.all()
+    assert items.count() == sum(len(lot.items) for spec in TENDERS for lot in spec.lots)
+    assert set(items.values_list("classification_scheme", flat=True)) == {"CPV", "UNSPSC"}
+    for item in items:
+        assert classifications.is_valid(item.classification_scheme, item.classification_code)
+        assert item.quantity > 0 and item.unit
+
+
+def test_questions_answered_and_unanswered_with_the_asker_recorded(world: str) -> None:
+    questions = Question.objects.all()
+    assert questions.count() == 38
+    assert questions.filter(answered_at__isnull=True).count() == 9
+    assert questions.filter(asked_for__kind="supplier").count() == 38
+    for question in questions.select_related("tender"):
+        assert question.asked_at >= question.tender.published_at
+        if question.answered_at is not None:
+            assert question.asked_at < question.answered_at <= clock.now()
+    # The unanswered questions all wait on open tenders.
+    assert set(
+        questions.filter(answered_at__isnull=True).values_list("tender__status", flat=True)
+    ) == {"active"}
+
+
+def test_amendments_give_reasons_and_move_deadlines_later(world: str) -> None:
+    amendments = Amendment.objects.all()
+    assert amendments.count() == 3
+    for amendment in amendments:
+        assert amendment.reason
+        assert amendment.new_deadline > amendment.previous_deadline
+        assert amendment.changes_offer
+        assert amendment.tender.submission_deadline == amendment.new_deadline
+    assert TenderDocument.objects.filter(amendment__isnull=False).count() == 3
+
+
+def test_documents_are_valid_pdfs_stored_under_their_hash(
+    world: str, demo_build: tuple[str, Path]
+) -> None:
+    media = demo_build[1]
+    documents = TenderDocument.objects.all()
+    assert documents.count() == 40
+    for document in documents:
+        content = (media / document.file.name).read_bytes()
+        assert content.startswith(b"%PDF-1.4") and content.rstrip().endswith(b"%%EOF")
+        assert hashlib.sha256(content).hexdigest() == document.sha256
+        assert document.size == len(content)
+        assert document.content_type == "application/pdf"
+
+
+def test_every_service_action_left_its_audit_row(world: str) -> None:
+    assert Counter(AuditEvent.objects.values_list("action", flat=True)) == EXPECTED_AUDIT
+    assert AuditEvent.objects.filter(created_at__gt=clock.now()).count() == 0
+    # Deadlines are closed by the platform itself, every other action by a person.
+    assert set(
+        AuditEvent.objects.filter(action="tender.close").values_list("actor_label", flat=True)
+    ) == {"system"}
+    assert not AuditEvent.objects.exclude(action="tender.close").filter(actor=None).exists()
+
+
+def test_the_output_lists_accounts_and_says_mfa_is_waived(world: str) -> None:
+    assert "26 published tenders (12 open, 9 closed, 5 cancelled), 5 drafts" in world
+    rows = [line for line in world.splitlines() if line.rstrip().endswith("pregon-demo")]
+    assert len(rows) == 44
+    assert re.search(
+        r"^Administrator\s+Pregón \(demo\)\s+admin@demo\.example\s+pregon-demo$", world, re.M
+    )
+    assert "Multi-factor sign-in is waived for these demo accounts" in world
+    assert "Production refuses that waiver" in world
+
+
+def test_if_empty_does_nothing_the_second_time(world: str) -> None:
+    before = (Organization.objects.count(), Tender.objects.count(), AuditEvent.objects.count())
+    out = io.StringIO()
+    call_command("demo", "--if-empty", stdout=out)
+    assert (
+        out.getvalue().strip() == "The database already has organizations; the demo was not loaded."
+    )
+    after = (Organization.objects.count(), Tender.objects.count(), AuditEvent.objects.count())
+    assert after == before
+
+
+def test_without_flags_a_populated_database_is_refused(world: str) -> None:
+    before = AuditEvent.objects.count()
+    with pytest.raises(CommandError, match="already has organizations"):
+        call_command("demo", stdout=io.StringIO())
+    assert AuditEvent.objects.count() == before
+
+
+def test_production_is_refused_unless_forced(world: str, settings: Any) -> None:
+    settings.PRODUCTION = True
+    before = Organization.objects.count()
+    with pytest.raises(CommandError, match="production"):
+        call_command("demo", "--reset", stdout=io.StringIO())
+    assert Organization.objects.count() == before
+
+
+def test_reset_erases_everything_and_builds_the_same_world(world: str) -> None:
+    Organization.objects.create(
+        kind="buyer",
+        identifier_scheme="XX-TEST",
+        identifier_id="1",
+        legal_name="Extra",
+        country="CL",
+    )
+    if connection.vendor == "postgresql":
+        # The world was written in this test's own open transaction, whose deferred foreign-key
+        # checks would block TRUNCATE; a real --reset runs on committed data.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    call_command("demo", "--reset", stdout=io.StringIO())
+    assert Organization.objects.count() == 38
+    assert not Organization.objects.filter(legal_name="Extra").exists()
+    assert Counter(AuditEvent.objects.values_list("action", flat=True)) == EXPECTED_AUDIT
+
+
+def test_the_pdf_writer_keeps_its_cross_references_exact() -> None:
+    content = render_pdf(
+        title="Bases (técnicas) \\ São Paulo", subtitle="x", paragraphs=["a " * 400], footer="f"
+    )
+    start = int(content.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+    assert content[start:].startswith(b"xref\n0 8\n")
+    entries = content[start:].split(b"\n")[3:10]
+    for number, entry in enumerate(entries, start=1):
+        offset = int(entry[:10])
+        assert content[offset:].startswith(b"%d 0 obj" % number)
+    length = int(re.search(rb"/Length (\d+) >>\nstream\n", content).group(1))
+    stream = content.split(b"stream\n", 1)[1]
+    assert stream[length:].startswith(b"\nendstream")
+    assert "Bases \\(técnicas\\) \\\\ São Paulo".encode("cp1252") in content

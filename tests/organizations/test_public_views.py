@@ -1,0 +1,342 @@
+"""Public organization pages and the supplier registration page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from pregon.accounts.models import Membership, User
+from pregon.core.models import AuditEvent
+from pregon.organizations.models import Organization
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, language: str = "en", **kwargs: Any) -> str:
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs or None)
+
+
+# ---------------------------------------------------------------------------------------------
+# organization pages
+
+
+def test_buyer_page_lists_its_published_tenders_only(client: Client, buyer: Any) -> None:
+    published = factories.TenderOpenFactory(buyer=buyer, title="Compra publicada")
+    factories.TenderDraftFactory(buyer=buyer, title="Compra en borrador")
+    factories.TenderOpenFactory(title="Compra de otro comprador")
+    response = client.get(buyer.get_absolute_url())
+    assert response.status_code == 200
+    assert [t.pk for t in response.context["tenders"]] == [published.pk]
+    html = response.content.decode()
+    assert "Compra publicada" in html
+    assert "Compra en borrador" not in html
+    assert "Compra de otro comprador" not in html
+    assert buyer.legal_name in html
+    assert f"CL-RUT <code>{buyer.identifier_id}</code>" in html
+    assert "Chile" in html
+    assert "Región Metropolitana" in html
+    assert "Ministry or national agency" in html
+    assert html.count("<h1") == 1
+
+
+def test_supplier_page_shows_scale_and_declared_characteristics(client: Client) -> None:
+    supplier = factories.SupplierFactory(
+        legal_name="Cooperativa Textil del Sur Ltda.",
+        name="Textiles del Sur",
+        scale="micro",
+        is_cooperative=True,
+        women_owned=True,
+        indigenous_owned=False,
+        is_local=True,
+        website="https://textilesdelsur.example",
+        street_address="Av. Alemania 123",
+        locality="Temuco",
+    )
+    response = client.get(url("organizations:detail", "es", pk=supplier.pk))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<title>Textiles del Sur · Pregón</title>" in html
+    assert "Cooperativa Textil del Sur Ltda." in html
+    assert "Av. Alemania 123, Temuco" in html
+    assert 'href="https://textilesdelsur.example"' in html
+    en = client.get(supplier.get_absolute_url()).content.decode()
+    for text in ("Micro enterprise", "Cooperative", "Women-owned", "Local business"):
+        assert text in en
+    assert "Indigenous-owned" not in en
+    assert "Published tenders" not in en
+
+
+def test_operator_and_unknown_organizations_are_404(client: Client) -> None:
+    operator = factories.OperatorFactory()
+    assert client.get(operator.get_absolute_url()).status_code == 404
+    assert client.get(url("organizations:detail", pk=999999)).status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------
+# registration
+
+VALID = {
+    "full_name": "María González",
+    "email": "Maria@Textiles.example",
+    "password": "tejidos-de-lana-2026",
+    "password_confirm": "tejidos-de-lana-2026",
+    "language": "es",
+    "identifier_scheme": "CL-RUT",
+    "identifier_id": "76.086.428-5",
+    "legal_name": "Textiles González SpA",
+    "name": "Textiles González",
+    "country": "CL",
+    "region": "Araucanía",
+    "locality": "Temuco",
+    "street_address": "Calle Montt 45",
+    "scale": "small",
+    "is_cooperative": "",
+    "women_owned": "on",
+    "indigenous_owned": "on",
+    "is_local": "",
+    "description": "Tejidos de lana para uniformes.",
+}
+
+
+def counts() -> tuple[int, int, int, int, int]:
+    return (
+        User.objects.count(),
+        Organization.objects.count(),
+        Membership.objects.count(),
+        EmailAddress.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+def test_the_registration_page_renders(client: Client) -> None:
+    response = client.get(url("organizations:register", "es"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<option value="es" selected>' in html
+    assert '<option value="CL-RUT">CL-RUT · Rol Único Tributario</option>' in html
+    assert '<label class="usa-label" for="id_identifier_id">' in html
+    assert 'aria-describedby="id_identifier_id_helptext"' in html
+
+
+def test_registration_creates_user_organization_membership_and_sends_one_email(
+    client: Client,
+) -> None:
+    response = client.post(url("organizations:register"), VALID, REMOTE_ADDR="198.51.100.23")
+    assert response.status_code == 302
+    assert response["Location"] == url("organizations:registered")
+    user = User.objects.get()
+    assert (user.email, user.full_name, user.language) == (
+        "maria@textiles.example",
+        "María González",
+        "es",
+    )
+    assert user.check_password("tejidos-de-lana-2026")
+    organization = Organization.objects.get()
+    assert (
+        organization.kind,
+        organization.identifier_scheme,
+        organization.identifier_id,
+        organization.legal_name,
+        organization.name,
+        str(organization.country),
+        organization.region,
+        organization.locality,
+        organization.street_address,
+        organization.scale,
+        organization.is_cooperative,
+        organization.women_owned,
+        organization.indigenous_owned,
+        organization.is_local,
+        organization.description,
+    ) == (
+        "supplier",
+        "CL-RUT",
+        "76086428-5",
+        "Textiles González SpA",
+        "Textiles González",
+        "CL",
+        "Araucanía",
+        "Temuco",
+        "Calle Montt 45",
+        "small",
+        False,
+        True,
+        True,
+        False,
+        "Tejidos de lana para uniformes.",
+    )
+    membership = Membership.objects.get()
+    assert (membership.user, membership.organization, membership.role) == (
+        user,
+        organization,
+        "supplier_user",
+    )
+    address = EmailAddress.objects.get()
+    assert (address.user, address.email, address.primary, address.verified) == (
+        user,
+        "maria@textiles.example",
+        True,
+        False,
+    )
+    event = AuditEvent.objects.get()
+    assert (event.action, event.ip_address, event.actor) == (
+        "supplier.register",
+        "198.51.100.23",
+        user,
+    )
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["maria@textiles.example"]
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+    page = client.get(response["Location"]).content.decode()
+    assert "Check your e-mail" in page
+    assert "maria@textiles.example" in page
+
+
+def test_the_verification_link_confirms_the_address(client: Client) -> None:
+    client.post(url("organizations:register"), VALID)
+    link = next(
+        line for line in mail.outbox[0].body.splitlines() if "/accounts/confirm-email/" in line
+    ).strip()
+    path = link[link.index("/", link.index("//") + 2) :]
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "Confirm your e-mail address" in page.content.decode()
+    response = client.post(path)
+    assert response.status_code == 302
+    assert EmailAddress.objects.get().verified is True
+
+
+def test_another_register_can_be_named(client: Client) -> None:
+    data = VALID | {
+        "identifier_scheme": "other",
+        "identifier_scheme_other": "PE-RUC",
+        "identifier_id": "20100070970",
+        "country": "PE",
+    }
+    assert client.post(url("organizations:register"), data).status_code == 302
+    organization = Organization.objects.get()
+    assert (organization.identifier_scheme, organization.identifier_id) == (
+        "PE-RUC",
+        "20100070970",
+    )
+
+
+def assert_refused(response: Any, field: str, message: str, before: tuple[int, ...]) -> None:
+    assert response.status_code == 422
+    assert message in response.context["form"].errors[field]
+    html = response.content.decode()
+    assert f'id="id_{field}_error"' in html
+    assert counts() == before
+    assert mail.outbox == []
+
+
+def test_a_duplicate_identifier_shows_the_field_error_and_creates_nothing(
+    client: Client,
+) -> None:
+    factories.SupplierFactory(identifier_id="76086428-5")
+    before = counts()
+    response = client.post(url("organizations:register"), VALID)
+    assert_refused(
+        response,
+        "identifier_id",
+        "An organization with this identifier is already registered. Ask its users to "
+        "invite you instead.",
+        before,
+    )
+
+
+def test_an_invalid_rut_shows_the_field_error_and_creates_nothing(client: Client) -> None:
+    before = counts()
+    response = client.post(url("organizations:register"), VALID | {"identifier_id": "76086428-4"})
+    assert_refused(
+        response, "identifier_id", "76086428-4 is not a valid CL-RUT; check the digits.", before
+    )
+
+
+def test_a_badly_shaped_other_register_is_refused(client: Client) -> None:
+    before = counts()
+    data = VALID | {"identifier_scheme": "other", "identifier_scheme_other": "peru ruc"}
+    response = client.post(url("organizations:register"), data)
+    assert_refused(
+        response,
+        "identifier_scheme_other",
+        "The identifier scheme must look like CL-RUT or BR-CNPJ (country code, dash, register).",
+        before,
+    )
+
+
+def test_a_taken_email_is_refused(client: Client) -> None:
+    factories.UserFactory(email="maria@textiles.example")
+    before = counts()
+    response = client.post(url("organizations:register"), VALID)
+    assert_refused(
+        response,
+        "email",
+        "This e-mail address is already registered. Sign in, or reset your password.",
+        before,
+    )
+
+
+def test_a_weak_password_is_refused(client: Client) -> None:
+    before = counts()
+    data = VALID | {"password": "12345678", "password_confirm": "12345678"}
+    response = client.post(url("organizations:register"), data)
+    assert response.status_code == 422
+    assert "This password is entirely numeric." in response.context["form"].errors["password"][0]
+    assert counts() == before
+
+
+def test_passwords_that_differ_are_refused(client: Client) -> None:
+    before = counts()
+    response = client.post(
+        url("organizations:register"), VALID | {"password_confirm": "otra-cosa-distinta"}
+    )
+    assert_refused(response, "password_confirm", "The two passwords are not the same.", before)
+
+
+def test_missing_required_fields(client: Client) -> None:
+    before = counts()
+    response = client.post(url("organizations:register"), {})
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert set(errors) == {
+        "full_name",
+        "email",
+        "password",
+        "password_confirm",
+        "language",
+        "identifier_scheme",
+        "identifier_id",
+        "legal_name",
+        "country",
+        "scale",
+    }
+    assert counts() == before
+
+
+def test_registration_is_rate_limited_per_address(client: Client, settings: Any) -> None:
+    settings.PREGON_REGISTRATION_RATE = "2/h"
+    data = VALID | {"identifier_id": "76086428-4"}  # refused, but counted
+    assert client.post(url("organizations:register"), data).status_code == 422
+    assert client.post(url("organizations:register"), data).status_code == 422
+    response = client.post(url("organizations:register"), VALID)
+    assert response.status_code == 429
+    assert not User.objects.exists()
+    # Another address may still register.
+    response = client.post(url("organizations:register"), VALID, REMOTE_ADDR="203.0.113.99")
+    assert response.status_code == 302
+
+
+def test_a_signed_in_person_is_sent_to_the_workspace(client: Client, supplier_user: Any) -> None:
+    client.force_login(supplier_user)
+    response = client.get(url("organizations:register"))
+    assert response.status_code == 302
+    assert response["Location"] == url("web:dashboard")
