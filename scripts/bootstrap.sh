@@ -40,6 +40,8 @@ else
     .tools/bin/uv sync --frozen --quiet --no-default-groups
 fi
 
+mkdir -p var/static var/media
+
 echo "==> installing front-end assets from package-lock.json"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     command -v npm >/dev/null 2>&1 || { echo "error: npm is needed for the front-end assets (apt-get install npm)." >&2; exit 1; }

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from pregon.core.actor import Actor
 from pregon.organizations.models import Organization
@@ -47,8 +46,3 @@ def supplier_token(supplier: Any, issue_key: Callable[..., str]) -> str:
 def bearer(token: str, **headers: str) -> dict[str, str]:
     """Request headers carrying an API key."""
     return {"Authorization": f"Bearer {token}", **headers}
-
-
-@pytest.fixture
-def client() -> Client:
-    return Client()

@@ -17,7 +17,7 @@ from pregon.core.actor import Actor
 from pregon.tenders import services
 from pregon.tenders.models import Tender
 from tests import factories
-from tests.api.openapi_check import check
+from tests.api.openapi_check import check, schema_for
 
 pytestmark = pytest.mark.django_db
 
@@ -320,6 +320,8 @@ def test_document_download(client: Client, rich_tender: Tender) -> None:
     assert response["Content-Disposition"] == 'attachment; filename="bases.pdf"'
     digest = base64.b64encode(hashlib.sha256(PDF).digest()).decode()
     assert response["Repr-Digest"] == f"sha-256=:{digest}:"
+    # The document describes this response as bytes of any media type.
+    assert schema_for(url, "GET", 200, "*/*")
     other = factories.TenderOpenFactory(buyer=rich_tender.buyer)
     missing = client.get(f"/api/v1/tenders/{other.pk}/documents/{document.pk}")
     assert missing.status_code == 404

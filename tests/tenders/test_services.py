@@ -180,6 +180,27 @@ def test_the_state_machine_table() -> None:
     } == TRANSITIONS
 
 
+def test_the_lifecycle_factories_reach_their_states(
+    draft: Tender, open_tender: Tender, closed_tender: Tender, cancelled_tender: Tender
+) -> None:
+    # They are built through the services, so every other test starts from real rows.
+    assert [t.status for t in (draft, open_tender, closed_tender, cancelled_tender)] == [
+        TenderStatus.DRAFT,
+        TenderStatus.ACTIVE,
+        TenderStatus.CLOSED,
+        TenderStatus.CANCELLED,
+    ]
+    assert (draft.published_at, open_tender.published_at is not None) == (None, True)
+    assert closed_tender.closed_at is not None
+    assert (
+        cancelled_tender.cancellation_reason == "La necesidad fue cubierta por un convenio marco."
+    )
+    actions = AuditEvent.objects.filter(
+        object_type="tenders.tender", object_id=str(closed_tender.pk)
+    ).values_list("action", flat=True)
+    assert sorted(actions) == ["tender.close", "tender.publish"]
+
+
 # ---------------------------------------------------------------------------------------------
 # tender_create
 

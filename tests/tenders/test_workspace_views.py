@@ -630,6 +630,9 @@ def test_answer_a_question(official: Any, open_tender: Any, supplier_actor: Any)
     before = database_snapshot()
     response = client.post(url, {f"q{question.pk}-answer": "Otra respuesta"})
     assert response.status_code == 409
+    assert response.context["error"] == (
+        "This question has already been answered; publish an amendment to change the tender."
+    )
     assert database_snapshot() == before
 
 
@@ -797,3 +800,44 @@ def test_question_list_is_scoped_to_the_tender(
     before = database_snapshot()
     assert client.post(url, {f"q{question.pk}-answer": "X"}).status_code == 404
     assert database_snapshot() == before
+
+
+def test_a_lot_of_another_tender_answers_404(official: Any, buyer: Any) -> None:
+    mine = factories.TenderDraftFactory(buyer=buyer)
+    theirs = factories.TenderDraftFactory(buyer=buyer)
+    lot = theirs.lots.get()
+    client = signed_in(official)
+    before = database_snapshot()
+    for name, body in (
+        ("workspace:lot_edit", {"lot-title": "X"}),
+        ("workspace:lot_delete", {}),
+        ("workspace:item_add", item_fields(lot)),
+    ):
+        url = reverse(name, kwargs={"pk": mine.pk, "lot_pk": lot.pk})
+        assert client.post(url, body).status_code == 404, name
+    assert database_snapshot() == before
+
+
+def test_amend_with_a_new_document(official: Any, open_tender: Any) -> None:
+    before = audit_ids()
+    response = signed_in(official).post(
+        reverse("workspace:tender_amend", kwargs={"pk": open_tender.pk}),
+        amendment_post(
+            open_tender,
+            reason="Se agrega el anexo técnico.",
+            document_title="Anexo técnico",
+            document_type="technicalSpecifications",
+            document_file=SimpleUploadedFile("anexo.pdf", PDF),
+        ),
+    )
+    assert response.status_code == 302
+    amendment = Amendment.objects.get(tender=open_tender)
+    document = TenderDocument.objects.get(tender=open_tender)
+    assert (document.title, document.document_type, document.amendment) == (
+        "Anexo técnico",
+        "technicalSpecifications",
+        amendment,
+    )
+    assert amendment.changes["documents"] == ["Anexo técnico"]
+    assert amendment.changes_offer is True
+    assert actions_since(before) == ["tender.amend"]

@@ -28,7 +28,7 @@ def admin_actor(request: HttpRequest) -> Actor:
     """The person using the admin, acting for the platform operator when they administer it."""
     membership = (
         Membership.objects.filter(
-            user_id=request.user.pk,
+            user=request.user,  # type: ignore[misc]
             role=Role.ADMINISTRATOR,
             organization__kind=OrganizationKind.OPERATOR,
         )
@@ -76,9 +76,10 @@ class ServiceAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> type[ModelForm]:
         form_class = super().get_form(request, obj, change, **kwargs)
-        refusal: DomainError | None = getattr(request, "_pregon_refusal", None)
-        if refusal is None:
+        found: DomainError | None = getattr(request, "_pregon_refusal", None)
+        if found is None:
             return form_class
+        refusal = found
 
         class RefusedForm(form_class):  # type: ignore[valid-type,misc]
             def clean(self) -> dict[str, Any]:

@@ -78,7 +78,9 @@ def _merge_group(ocid: Any, raws: list[bytes], tree: RuleNode, options: CompileO
     try:
         releases = [orjson.loads(raw) for raw in raws]
     except orjson.JSONDecodeError as exc:
-        raise InputError(f"a release of {ocid} is not valid JSON: {exc}", "fix or remove that release") from exc
+        raise InputError(
+            f"a release of {ocid} is not valid JSON: {exc}", "fix or remove that release"
+        ) from exc
     if not all(isinstance(release, dict) for release in releases):
         raise InputError(f"a release of {ocid} is not a JSON object")
     order = list(range(len(releases)))

@@ -395,7 +395,7 @@ def _package_suffix(tail: bytes, name: str, array_key: str) -> dict[str, Any]:
 
     ``tail`` holds the last bytes of a document that ijson has already checked to be valid JSON.
     Walk back from the closing brace member by member (``, "key": value``) until the array: a
-    value whose start lies more than a megabyte back, or whose key is the array's key.
+    value whose start lies more than 64 KB back, or whose key is the array's key.
     """
     text = tail.rstrip()
     members: dict[str, Any] = {}
@@ -403,7 +403,7 @@ def _package_suffix(tail: bytes, name: str, array_key: str) -> dict[str, Any]:
     try:
         while True:
             end = len(text[:end].rstrip()) - 1
-            start = _value_start(text, end, 1 << 20)
+            start = _value_start(text, end, 1 << 16)
             if start < 0:
                 return members
             colon = len(text[:start].rstrip()) - 1

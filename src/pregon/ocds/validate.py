@@ -98,7 +98,9 @@ def _strip_unique(schema: Any) -> Any:
 UniquePlan = dict[str, tuple[bool, "UniquePlan | None"]]
 
 
-def unique_plan(schema: dict[str, Any], root: dict[str, Any] | None = None, depth: int = 0) -> UniquePlan | None:
+def unique_plan(
+    schema: dict[str, Any], root: dict[str, Any] | None = None, depth: int = 0
+) -> UniquePlan | None:
     """Return the fields under ``schema`` that lead to arrays with ``uniqueItems`` (or ``None``)."""
     root = schema if root is None else root
     properties = schema.get("properties")
@@ -120,7 +122,11 @@ def unique_plan(schema: dict[str, Any], root: dict[str, Any] | None = None, dept
 def _distinct(values: list[Any]) -> bool:
     seen = set()
     for value in values:
-        key = orjson.dumps(value, option=orjson.OPT_SORT_KEYS) if isinstance(value, (dict, list)) else value
+        key = (
+            orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+            if isinstance(value, (dict, list))
+            else value
+        )
         if isinstance(key, bool):
             key = ("bool", key)
         if key in seen:
@@ -148,7 +154,14 @@ def duplicate_ids(items: list[Any], path: str, id_names: tuple[str, ...] = ("id"
     for ids in duplicates:
         shown = ", ".join(str(value) for value in ids)
         names = ", ".join(id_names)
-        issues.append(Issue(path, "uniqueItems", f"Non-unique {names} value{'s' * (len(ids) == 1)}: {shown}", shown))
+        issues.append(
+            Issue(
+                path,
+                "uniqueItems",
+                f"Non-unique {names} value{'s' * (len(ids) == 1)}: {shown}",
+                shown,
+            )
+        )
     return issues
 
 
@@ -194,9 +207,15 @@ def _describe(error: Any, schema_at: Callable[[str], Any]) -> tuple[str, Any, st
         where = f" within '{parent}'" if parent else ""
         return f"'{details['property']}' is missing but required{where}", None, None
     if kind == "type":
-        wanted = [name for name in details.get("types", []) if name != "null"] or details.get("types", [])
+        wanted = [name for name in details.get("types", []) if name != "null"] or details.get(
+            "types", []
+        )
         names = " or ".join(_TYPE_NAMES.get(name, name) for name in wanted)
-        got = type(instance).__name__ if value is not None else ("an object" if isinstance(instance, dict) else "an array")
+        got = (
+            type(instance).__name__
+            if value is not None
+            else ("an object" if isinstance(instance, dict) else "an array")
+        )
         return f"'{field}' must be {names}, not {shown or got}", value, None
     if kind == "enum":
         location = error.absolute_keyword_location or ""
@@ -210,17 +229,29 @@ def _describe(error: Any, schema_at: Callable[[str], Any]) -> tuple[str, Any, st
                 codelist = parent.get("codelist") if isinstance(parent, dict) else None
         options = [option for option in details.get("options", []) if option is not None]
         if codelist:
-            return f"{shown} is not a code of the closed codelist {codelist} for '{field}'", value, codelist
+            return (
+                f"{shown} is not a code of the closed codelist {codelist} for '{field}'",
+                value,
+                codelist,
+            )
         return f"{shown} is not one of {', '.join(map(str, options))} for '{field}'", value, None
     if kind == "format":
         name = details.get("format", "")
         hint = _FORMAT_HINTS.get(name, f"use the {name} format")
         return f"'{field}' is not a valid {name} ({shown}): {hint}", value, None
     if kind in ("minItems", "maxItems"):
-        return f"'{field}' must have {'at least' if kind == 'minItems' else 'at most'} {details['limit']} item(s)", None, None
+        return (
+            f"'{field}' must have {'at least' if kind == 'minItems' else 'at most'} {details['limit']} item(s)",
+            None,
+            None,
+        )
     if kind in ("minLength", "maxLength"):
         bound = "at least" if kind == "minLength" else "at most"
-        return f"'{field}' must be {bound} {details['limit']} character(s) long ({shown})", value, None
+        return (
+            f"'{field}' must be {bound} {details['limit']} character(s) long ({shown})",
+            value,
+            None,
+        )
     return f"'{field}': {error.message}", value, None
 
 
@@ -235,7 +266,9 @@ class Validator:
     """
 
     def __init__(self, schema: dict[str, Any] | str | None = None) -> None:
-        release = load_release_schema(schema) if not isinstance(schema, dict) else copy.deepcopy(schema)
+        release = (
+            load_release_schema(schema) if not isinstance(schema, dict) else copy.deepcopy(schema)
+        )
         self.schema = release
         self.plan = unique_plan(release)
         registered = {**release, "id": RELEASE_SCHEMA_URL}
@@ -282,7 +315,9 @@ class Validator:
                 issues.append(Issue(path, error.kind.name, message, value, codelist, item))
         return issues
 
-    def validate_release(self, release: Any, prefix: str = "", item: int | None = None) -> list[Issue]:
+    def validate_release(
+        self, release: Any, prefix: str = "", item: int | None = None
+    ) -> list[Issue]:
         """Return the issues of one release; paths start with ``prefix`` (e.g. ``releases/3``)."""
         issues = self._issues(self._release, release, prefix, item)
         if self.plan and isinstance(release, dict):
@@ -291,17 +326,23 @@ class Validator:
             issues.extend(Issue(i.path, i.keyword, i.message, i.value, None, item) for i in found)
         return issues
 
-    def validate_record(self, record: Any, prefix: str = "", item: int | None = None) -> list[Issue]:
+    def validate_record(
+        self, record: Any, prefix: str = "", item: int | None = None
+    ) -> list[Issue]:
         """Return the issues of one record (its compiled and embedded releases included)."""
         issues = self._issues(self._record, record, prefix, item)
         if self.plan and isinstance(record, dict):
             found: list[Issue] = []
-            _unique_issues(record.get("compiledRelease"), self.plan, _join(prefix, ["compiledRelease"]), found)
+            _unique_issues(
+                record.get("compiledRelease"), self.plan, _join(prefix, ["compiledRelease"]), found
+            )
             releases = record.get("releases")
             if isinstance(releases, list):
                 for index, release in enumerate(releases):
                     if isinstance(release, dict) and "id" in release:
-                        _unique_issues(release, self.plan, _join(prefix, ["releases", index]), found)
+                        _unique_issues(
+                            release, self.plan, _join(prefix, ["releases", index]), found
+                        )
             issues.extend(Issue(i.path, i.keyword, i.message, i.value, None, item) for i in found)
         return issues
 
@@ -351,9 +392,16 @@ def validate_stream(
                 if digest in seen and digest not in reported:
                     reported.add(digest)
                     names = "ocid" if len(key) == 1 else "ocid, id"
-                    container = ("records" if reader.kind == "record" else "releases") if package else ""
+                    container = (
+                        ("records" if reader.kind == "record" else "releases") if package else ""
+                    )
                     shown = ", ".join(map(str, key))
-                    yield Issue(container, "uniqueItems", f"Non-unique combination of {names} values: {shown}", shown)
+                    yield Issue(
+                        container,
+                        "uniqueItems",
+                        f"Non-unique combination of {names} values: {shown}",
+                        shown,
+                    )
                 seen.add(digest)
         for metadata in reader.packages:
             yield from validator.validate_package(metadata, reader.kind or "release", count)

@@ -112,11 +112,24 @@ class OrganizationAdmin(ServiceAdmin):
     def save_with_service(
         self, request: HttpRequest, obj: Any, form: ModelForm, change: bool
     ) -> Model:
-        values = form.cleaned_data
+        text = {name: str(form.cleaned_data.get(name) or "") for name in _ADD_FIELDS}
         data = OrganizationData(
-            **{name: values.get(name) or "" for name in _ADD_FIELDS if name != "kind"}
+            identifier_scheme=text["identifier_scheme"],
+            identifier_id=text["identifier_id"],
+            legal_name=text["legal_name"],
+            country=text["country"],
+            name=text["name"],
+            street_address=text["street_address"],
+            locality=text["locality"],
+            region=text["region"],
+            postal_code=text["postal_code"],
+            email=text["email"],
+            telephone=text["telephone"],
+            website=text["website"],
+            description=text["description"],
+            buyer_type=text["buyer_type"],
         )
-        return organization_create(actor=admin_actor(request), kind=values["kind"], data=data)
+        return organization_create(actor=admin_actor(request), kind=text["kind"], data=data)
 
 
 @admin.register(ApiKey)

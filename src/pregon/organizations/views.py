@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
@@ -83,7 +84,9 @@ def register(request: HttpRequest) -> HttpResponse:
             else:
                 # The service has committed: the message never announces a rolled-back account.
                 address = EmailAddress.objects.get(user=user, primary=True)
-                address.send_confirmation(request, signup=True)
+                # The message goes out in the language the person chose for e-mails.
+                with translation.override(user.language or get_language()):
+                    address.send_confirmation(request, signup=True)
                 request.session[_REGISTERED_EMAIL] = address.email
                 return redirect("organizations:registered")
     return render(request, "organizations/register.html", {"form": form}, status=status)

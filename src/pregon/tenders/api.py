@@ -61,12 +61,9 @@ READER_ROLES = {Role.BUYER_OFFICIAL, Role.COMMITTEE_MEMBER, Role.AUDITOR}
 _BINARY = {
     "responses": {
         200: {
-            "description": "The document's bytes.",
-            "content": {
-                "application/octet-stream": {
-                    "schema": {"type": "string", "contentMediaType": "application/octet-stream"}
-                }
-            },
+            "description": "The document's bytes, served with its own media type "
+            "(`content_type` in the tender).",
+            "content": {"*/*": {}},
         }
     }
 }

@@ -711,6 +711,9 @@ def question_answer(request: HttpRequest, pk: int, question_pk: int) -> HttpResp
     else:
         status = INVALID_FORM_STATUS
     context = _questions_context(request, access, {question.pk: form})
+    if all(waiting.pk != question.pk for waiting, _form in context["unanswered"]):
+        # Answered meanwhile: its form is gone from the page, so say why at the top.
+        context["error"] = form.non_field_errors()[0] if form.non_field_errors() else ""
     return render(request, "tenders/workspace/questions.html", context, status=status)
 
 

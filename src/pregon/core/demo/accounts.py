@@ -37,7 +37,7 @@ def demo_accounts() -> list[DemoAccount]:
         memberships,
         key=lambda m: (
             _ROLE_ORDER.index(Role(m.role)),
-            m.organization.country.code,
+            str(m.organization.country),
             str(m.organization),
             m.user.email,
         ),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.text import slugify
+from django.utils.translation import ngettext
 
 from pregon.accounts.models import User
 from pregon.core import clock
@@ -111,10 +113,13 @@ def build_tenders(
     buyers: dict[str, Organization],
     officials: dict[str, User],
     suppliers: dict[str, tuple[Organization, User]],
+    progress: Callable[[str], None],
 ) -> TenderTally:
     """Create every tender of `content.TENDERS` and play its history up to `today`."""
     tally = TenderTally()
     specs_by_key = {spec.key: spec for spec in BUYERS}
+    totals = Counter(spec.buyer for spec in TENDERS)
+    remaining = totals.copy()
     for spec in TENDERS:
         buyer_spec = specs_by_key[spec.buyer]
         buyer = buyers[spec.buyer]
@@ -141,6 +146,13 @@ def build_tenders(
             tally.drafts += 1
         else:
             tally.published += 1
+        remaining[spec.buyer] -= 1
+        if not remaining[spec.buyer]:
+            count = totals[spec.buyer]
+            progress(
+                ngettext("%(buyer)s: %(count)d tender", "%(buyer)s: %(count)d tenders", count)
+                % {"buyer": buyer, "count": count}
+            )
     return tally
 
 
@@ -204,9 +216,7 @@ def _events(
 
     def create(box: list[Tender]) -> None:
         data = _tender_data(spec, buyer.language, timeline)
-        box.append(
-            services.tender_create(actor=official, buyer=official_buyer(official), data=data)
-        )
+        box.append(services.tender_create(actor=official, buyer=_acting_for(official), data=data))
 
     def attach(title: str, document_type: str, filename: str) -> _Action:
         def run(box: list[Tender]) -> None:
@@ -284,7 +294,8 @@ def _events(
     return events
 
 
-def official_buyer(official: Actor) -> Organization:
+def _acting_for(official: Actor) -> Organization:
+    """The buyer an official acts for (always set for the demo's officials)."""
     assert official.organization is not None
     return official.organization
 

@@ -109,7 +109,12 @@ def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
 
         progress(_("Tenders: drafts, publications, questions, amendments, deadlines…"))
         tally = build_tenders(
-            today=today, rng=rng, buyers=buyers, officials=officials, suppliers=suppliers
+            today=today,
+            rng=rng,
+            buyers=buyers,
+            officials=officials,
+            suppliers=suppliers,
+            progress=lambda line: progress(f"  {line}"),
         )
     return DemoSummary(
         buyers=len(buyers),

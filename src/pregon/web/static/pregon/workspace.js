@@ -2,6 +2,11 @@
 // (A static file, as the Content-Security-Policy allows no inline script.)
 (function () {
   "use strict";
+  // While settling a swap HTMX copies the old element's style attribute onto the new one; an
+  // empty one is an inline style, which the Content-Security-Policy blocks (and logs).
+  if (window.htmx) {
+    window.htmx.config.attributesToSettle = ["class", "width", "height"];
+  }
   // HTMX 2 does not swap 4xx responses by default; the workspace answers a refused form with
   // 400, 409 or 422 and the form, with its errors, to put in place of the old one.
   var SHOWN = { 400: true, 409: true, 422: true };
