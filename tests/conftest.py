@@ -86,8 +86,19 @@ def database_snapshot() -> dict[str, list[dict[str, Any]]]:
     from pregon.tenders.models import Amendment, Item, Lot, Question, Tender, TenderDocument
 
     models = (
-        Tender, Lot, Item, TenderDocument, Question, Amendment, Organization, Membership, User,
-        EmailAddress, ApiKey, AuditEvent, DBTaskResult,
+        Tender,
+        Lot,
+        Item,
+        TenderDocument,
+        Question,
+        Amendment,
+        Organization,
+        Membership,
+        User,
+        EmailAddress,
+        ApiKey,
+        AuditEvent,
+        DBTaskResult,
     )
     return {
         model._meta.label: list(model._base_manager.order_by("pk").values()) for model in models
@@ -105,8 +116,9 @@ def refused(db: None) -> Any:
     """
     from django.db import connection
 
-    def check(error_class: type[Exception], code: str, service: Any, /, *args: Any,
-              **kwargs: Any) -> Any:
+    def check(
+        error_class: type[Exception], code: str, service: Any, /, *args: Any, **kwargs: Any
+    ) -> Any:
         before = database_snapshot()
         pending = len(connection.run_on_commit)
         with pytest.raises(error_class) as info:

@@ -279,6 +279,21 @@ PREGON_OCID_PREFIX = os.environ.get("PREGON_OCID_PREFIX", "ocds-pregon")
 PREGON_LOG_ORIGIN = os.environ.get("PREGON_LOG_ORIGIN", "")
 PREGON_LOG_SIGNER_KEY = os.environ.get("PREGON_LOG_SIGNER_KEY", "")
 PREGON_INSTANCE_NAME = os.environ.get("PREGON_INSTANCE_NAME", "Pregón")
+# Open data (OCDS): who publishes, under which license and policy, where the bulk files go.
+PREGON_PUBLISHER_NAME = os.environ.get("PREGON_PUBLISHER_NAME", PREGON_INSTANCE_NAME)
+PREGON_PUBLISHER_URI = os.environ.get("PREGON_PUBLISHER_URI", SITE_URL)
+PREGON_DATA_LICENSE = os.environ.get(
+    "PREGON_DATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/"
+)
+PREGON_PUBLICATION_POLICY_URL = os.environ.get(
+    "PREGON_PUBLICATION_POLICY_URL", f"{SITE_URL}/data/#policy"
+)
+PREGON_DATA_DIR = Path(os.environ.get("PREGON_DATA_DIR", VAR_DIR / "data"))
+# Regenerate the bulk files after each publication (debounced by PREGON_BULK_DELAY seconds);
+# off in tests, and for instances that prefer to run `pregon publish_bulk` from cron.
+PREGON_BULK_AUTO = env_bool("PREGON_BULK_AUTO", PREGON_ENV != "test")
+PREGON_BULK_DELAY = int(os.environ.get("PREGON_BULK_DELAY", "30"))
+PREGON_BULK_STALE_AFTER = int(os.environ.get("PREGON_BULK_STALE_AFTER", "3600"))
 
 # E-mail: printed to the console unless an SMTP server is configured (EMAIL_HOST). Production
 # never prints mail (people would silently miss their verification e-mails): without EMAIL_HOST

@@ -73,13 +73,13 @@ def test_list_shows_published_tenders_never_drafts(client: Client, buyer: Any) -
     assert response.status_code == 200
     body = check(response)
     assert body["count"] == 3
-    # Closing soonest first: the closed one (yesterday), then the two with 20 days left.
+    # Open tenders first, closing soonest; then the others by deadline.
     assert [item["id"] for item in body["items"]] == [
-        closed.pk,
         open_tender.pk,
+        closed.pk,
         cancelled.pk,
     ]
-    first = body["items"][1]
+    first = body["items"][0]
     assert first == {
         "id": open_tender.pk,
         "ocid": open_tender.ocid,
@@ -185,12 +185,12 @@ def test_filters(client: Client, buyer: Any, other_buyer: Any) -> None:
     assert ids("status=active&order=value") == [works.pk, cheap.pk]
     assert ids(f"buyer={other_buyer.pk}") == [works.pk]
     assert ids("country=BR") == [works.pk]
-    assert ids("country=cl") == [closed.pk, cheap.pk]
+    assert ids("country=cl") == [cheap.pk, closed.pk]
     assert ids("value_max=1000") == [cheap.pk]
-    assert ids("value_min=1000&value_max=200000") == [closed.pk, works.pk]
+    assert ids("value_min=1000&value_max=200000") == [works.pk, closed.pk]
     assert ids("q=aseo") == [cheap.pk]
     assert ids("classification=45000000-7") == [works.pk]
-    assert ids(f"closing_before={soon.date().isoformat()}") == [closed.pk, cheap.pk]
+    assert ids(f"closing_before={soon.date().isoformat()}") == [cheap.pk, closed.pk]
     assert ids(f"closing_after={(soon + dt.timedelta(days=2)).date().isoformat()}") == [works.pk]
 
     for query in ("method=auction", "country=Chile", "closing_after=tomorrow", "order=random"):

@@ -18,6 +18,9 @@ built from those CSV files (see :mod:`pregon.ocds.flatten_formats`).
 from __future__ import annotations
 
 import csv
+import gc
+import multiprocessing
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -31,8 +34,11 @@ from pregon.ocds.readers import Reader, Source
 from pregon.ocds.schema import deref, load_release_schema, types_of
 
 MAIN_TABLE = "releases"
+SPLIT_SIZE = 16 << 20
 #: (element link, enclosing array paths, their element ids, (ocid, release id))
 Scope = tuple[str, tuple[str, ...], tuple[Any, ...], tuple[Any, Any]]
+#: ({field name -> column index}, {object field name -> its node}) for one field prefix of a table
+Node = tuple[dict[str, int], dict[str, "Node"]]
 _LITERALS = (str, int, float, bool)
 
 
@@ -124,8 +130,8 @@ class Flattener:
         self._schema_tables = _schema_tables(
             schema if schema is not None else load_release_schema()
         )
-        # (table, field prefix) -> {field name -> column index}: saves building "prefix + key"
-        self._columns: dict[tuple[str, str], dict[str, int]] = {}
+        # (table, field prefix) -> column tree node: saves building "prefix + key" for every value
+        self._nodes: dict[tuple[str, str], Node] = {}
 
     def _table(self, name: str, ancestors: tuple[str, ...]) -> Table:
         table = self.tables.get(name)
@@ -147,27 +153,29 @@ class Flattener:
             for column in columns:
                 table.column(column)
             table.types = dict(types)
-            table.path = self.directory / f"{name}.csv"
+            table.path = self.directory / f"{name}.rows"
             table.handle = table.path.open("w", newline="", encoding="utf-8")
             table.writer = csv.writer(table.handle)
             table.width_when_first_written = len(table.columns)
         return table
 
-    def _prefixed(self, table: Table, prefix: str) -> dict[str, int]:
-        mapping = self._columns.get((table.name, prefix))
-        if mapping is None:
+    def _node(self, table: Table, prefix: str) -> Node:
+        """Return the column tree node of ``prefix`` in ``table`` (built from its columns)."""
+        node = self._nodes.get((table.name, prefix))
+        if node is None:
             cut = len(prefix)
-            mapping = {
+            scalars = {
                 name[cut:]: index
                 for name, index in table.columns.items()
-                if name.startswith(prefix)
+                if name.startswith(prefix) and "/" not in name[cut:]
             }
-            self._columns[(table.name, prefix)] = mapping
-        return mapping
+            node = self._nodes[(table.name, prefix)] = (scalars, {})
+        return node
 
-    def _column(self, table: Table, prefix: str, key: str) -> int:
-        index = table.column(prefix + key)
-        self._prefixed(table, prefix)[key] = index
+    def _new_column(self, table: Table, node: Node, prefix: str, key: str, cells: list[Any]) -> int:
+        index = node[0][key] = table.column(prefix + key)
+        if index >= len(cells):
+            cells.extend([""] * (index + 1 - len(cells)))
         return index
 
     def add(self, release: dict[str, Any]) -> None:
@@ -175,8 +183,8 @@ class Flattener:
         table = self._table(MAIN_TABLE, ())
         context = (_cell(release.get("ocid")), _cell(release.get("id")))
         cells: list[Any] = [""] * len(table.columns)
+        self._fill(table, cells, release, (self._node(table, ""), ""), ("", (), (), context))
         cells[0], cells[1] = context
-        self._fill(table, cells, release, "", ("", (), (), context), top=True)
         table.writer.writerow(cells)
         table.rows += 1
 
@@ -185,25 +193,28 @@ class Flattener:
         table: Table,
         cells: list[Any],
         obj: dict[str, Any],
-        prefix: str,
+        at: tuple[Node, str],
         scope: Scope,
-        *,
-        top: bool = False,
     ) -> None:
         """Put the fields of ``obj`` in the row ``cells``; write the rows of its arrays of objects.
 
-        ``scope`` is (the element's link, enclosing array paths, their element ids, (ocid, release id)).
+        ``at`` is (the column tree node, the field prefix) of ``obj``; ``scope`` is (the element's
+        link, enclosing array paths, their element ids, (ocid, release id)).
         """
-        columns = self._prefixed(table, prefix)
+        node, prefix = at
+        scalars, objects = node
         for key, value in obj.items():
             kind = type(value)
             if kind is str or kind is int or kind is float:
-                index = columns.get(key)
+                index = scalars.get(key)
                 if index is None:
-                    index = self._column(table, prefix, key)
+                    index = self._new_column(table, node, prefix, key, cells)
+                cells[index] = value
             elif kind is dict:
-                self._fill(table, cells, value, f"{prefix}{key}/", scope)
-                continue
+                child = objects.get(key)
+                if child is None:
+                    child = objects[key] = self._node(table, f"{prefix}{key}/")
+                self._fill(table, cells, value, (child, f"{prefix}{key}/"), scope)
             elif (
                 kind is list
                 and value
@@ -212,63 +223,40 @@ class Flattener:
             ):
                 name = prefix + key
                 path = name.replace("/", "_")
-                child = path if table.name == MAIN_TABLE else f"{table.name}_{path}"
-                self._rows(child, value, f"{scope[0]}/{name}" if scope[0] else name, scope)
-                continue
+                table_name = path if table.name == MAIN_TABLE else f"{table.name}_{path}"
+                self._rows(table_name, value, f"{scope[0]}/{name}" if scope[0] else name, scope)
             else:
-                index = columns.get(key)
+                index = scalars.get(key)
                 if index is None:
-                    index = self._column(table, prefix, key)
-                value = _cell(value)
-            if top and index < 2:
-                continue  # ocid and id are already in place
-            if index >= len(cells):
-                cells.extend([""] * (index + 1 - len(cells)))
-            cells[index] = value
+                    index = self._new_column(table, node, prefix, key, cells)
+                cells[index] = _cell(value)
 
     def _rows(self, name: str, items: list[dict[str, Any]], array_link: str, scope: Scope) -> None:
         """Write one row per element of an array of objects to table ``name``."""
         parent_link, ancestors, ancestor_ids, context = scope
         table = self._table(name, ancestors)
-        width = len(table.columns)
-        base: list[Any] = [""] * width
+        at = (self._node(table, ""), "")
+        base: list[Any] = [""] * len(table.columns)
         base[0], base[1], base[3] = context[0], context[1], parent_link
         base[4 : 4 + len(ancestor_ids)] = ancestor_ids
         inner = (*ancestors, _strip_indices(array_link))
         writerow = table.writer.writerow
         for position, item in enumerate(items):
+            if len(base) < len(table.columns):
+                base.extend([""] * (len(table.columns) - len(base)))
             cells = base.copy()
             element = f"{array_link}/{position}"
             cells[2] = element
-            self._fill(
-                table,
-                cells,
-                item,
-                "",
-                (element, inner, (*ancestor_ids, _cell(item.get("id"))), context),
-            )
+            scope = (element, inner, (*ancestor_ids, _cell(item.get("id"))), context)
+            self._fill(table, cells, item, at, scope)
             writerow(cells)
         table.rows += len(items)
 
     def close(self) -> dict[str, Table]:
-        """Finish every table (header first, rows padded to the final width); return the tables."""
+        """Close every table's rows file; return the tables (columns, rows, paths)."""
         for table in self.tables.values():
-            assert table.handle is not None and table.path is not None
+            assert table.handle is not None
             table.handle.close()
-            header = list(table.columns)
-            staged = table.path.with_suffix(".rows")
-            table.path.rename(staged)
-            with table.path.open("w", newline="", encoding="utf-8") as out:
-                csv.writer(out).writerow(header)
-                with staged.open(newline="", encoding="utf-8") as rows:
-                    if len(header) == table.width_when_first_written:
-                        shutil.copyfileobj(rows, out, 1 << 20)
-                    else:
-                        writer = csv.writer(out)
-                        padding = len(header)
-                        for cells in csv.reader(rows):
-                            writer.writerow(cells + [""] * (padding - len(cells)))
-            staged.unlink()
         return self.tables
 
 
@@ -278,10 +266,118 @@ def _strip_indices(link: str) -> str:
 
 @dataclass
 class FlattenStats:
-    """What a flatten run produced: rows per table."""
+    """What a flatten run produced: releases read, rows per table, worker processes used."""
 
     releases: int = 0
     tables: dict[str, int] = field(default_factory=dict)
+    workers: int = 1
+
+
+@dataclass
+class Part:
+    """The tables one flattener wrote: name -> (columns, rows file, narrowest row written, row count)."""
+
+    tables: dict[str, tuple[list[str], Path, int, int]]
+
+
+def _part(tables: dict[str, Table]) -> Part:
+    return Part(
+        {
+            name: (list(table.columns), table.path, table.width_when_first_written, table.rows)
+            for name, table in tables.items()
+            if table.path is not None
+        }
+    )
+
+
+def assemble(parts: list[Part], directory: Path) -> dict[str, tuple[list[str], int]]:
+    """Write ``<table>.csv`` in ``directory`` from the parts' rows files, in part order.
+
+    Each table's header is its columns in the first part, then columns first seen in later parts.
+    Rows are copied as they are when they already have the final columns, else padded or reordered.
+    Returns table name -> (columns, row count).
+    """
+    names: dict[str, None] = {}
+    for part in parts:
+        names.update(dict.fromkeys(part.tables))
+    result = {}
+    for name in names:
+        header: dict[str, None] = {}
+        for part in parts:
+            if name in part.tables:
+                header.update(dict.fromkeys(part.tables[name][0]))
+        columns = list(header)
+        total = 0
+        with (directory / f"{name}.csv").open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(columns)
+            for part in parts:
+                if name not in part.tables:
+                    continue
+                part_columns, path, narrowest, rows = part.tables[name]
+                total += rows
+                out.flush()
+                with path.open(newline="", encoding="utf-8") as source:
+                    if part_columns == columns and narrowest == len(columns):
+                        shutil.copyfileobj(source, out, 1 << 20)
+                    elif part_columns == columns[: len(part_columns)]:
+                        width = len(columns)
+                        for cells in csv.reader(source):
+                            writer.writerow(cells + [""] * (width - len(cells)))
+                    else:
+                        positions = list(map(columns.index, part_columns))
+                        width = len(columns)
+                        for cells in csv.reader(source):
+                            row = [""] * width
+                            for position, value in zip(positions, cells, strict=False):
+                                row[position] = value
+                            writer.writerow(row)
+                path.unlink()
+        result[name] = (columns, total)
+    return result
+
+
+def _release_of(item: dict[str, Any], kind: str | None) -> dict[str, Any] | None:
+    release = item.get("compiledRelease") if kind == "record" else item
+    return release if isinstance(release, dict) else None
+
+
+def _flatten_range(job: tuple[str, int, int, str, dict[str, Any]]) -> tuple[Part, int]:
+    """Flatten the JSON Lines between two byte offsets of a file (a worker's share)."""
+    gc.disable()
+    path, start, end, directory, schema = job
+    flattener = Flattener(Path(directory), schema)
+    count = 0
+    with Path(path).open("rb") as f:
+        if start:
+            f.seek(start - 1)
+            f.readline()  # the line that straddles the start belongs to the previous share
+        while f.tell() < end:
+            line = f.readline()
+            if not line:
+                break
+            if not line.strip():
+                continue
+            item = orjson.loads(line)
+            release = _release_of(item, "record" if "compiledRelease" in item else "release")
+            if release is not None:
+                flattener.add(release)
+                count += 1
+    return _part(flattener.close()), count
+
+
+def _splittable(source: Source) -> bool:
+    """Whether ``source`` is a plain JSON Lines file of releases or records (so it can be split)."""
+    if not isinstance(source, (str, Path)) or str(source) == "-" or not Path(source).is_file():
+        return False
+    with Path(source).open("rb") as f:
+        head = f.read(1 << 20)
+    if head[:2] == b"\x1f\x8b" or head.lstrip()[:1] != b"{":
+        return False
+    reader = Reader(source)
+    for _ in reader.iter_raw():
+        break
+    return reader.container == "lines" and not reader.packages
 
 
 def flatten_csv(
@@ -289,26 +385,63 @@ def flatten_csv(
     directory: Path,
     *,
     schema: dict[str, Any] | str | None = None,
+    workers: int | None = None,
     on_item: Callable[[], None] | None = None,
-) -> tuple[FlattenStats, dict[str, Table]]:
-    """Flatten the releases in ``sources`` (compiled releases of records) into CSV files in ``directory``."""
+) -> FlattenStats:
+    """Flatten the releases in ``sources`` (compiled releases of records) into CSV files in ``directory``.
+
+    A large JSON Lines file is split by byte ranges between ``workers`` processes (default: the CPU
+    count); the tables are then assembled in input order.
+    """
     release_schema = schema if isinstance(schema, dict) else load_release_schema(schema)
-    flattener = Flattener(directory, release_schema)
+    directory.mkdir(parents=True, exist_ok=True)
+    sources = list(sources)
     stats = FlattenStats()
-    for source in sources:
-        reader = Reader(source)
-        for item in reader:
-            if on_item is not None:
-                on_item()
-            release = item.get("compiledRelease") if reader.kind == "record" else item
-            if isinstance(release, dict):
-                flattener.add(release)
-                stats.releases += 1
-    tables = flattener.close()
-    stats.tables = {name: table.rows for name, table in tables.items()}
-    return stats, tables
-
-
-def temporary_directory() -> Path:
-    """Return a new temporary directory (the caller removes it)."""
-    return Path(tempfile.mkdtemp(prefix="pregon-flatten-"))
+    workers = workers or os.cpu_count() or 1
+    scratch = Path(tempfile.mkdtemp(prefix="pregon-flatten-", dir=directory))
+    parts: list[Part] = []
+    try:
+        for number, source in enumerate(sources):
+            size = (
+                Path(source).stat().st_size
+                if isinstance(source, (str, Path)) and str(source) != "-"
+                else 0
+            )
+            if (
+                workers > 1
+                and size > SPLIT_SIZE
+                and "fork" in multiprocessing.get_all_start_methods()
+                and _splittable(source)
+            ):
+                bounds = [size * share // workers for share in range(workers + 1)]
+                jobs = [
+                    (
+                        str(source),
+                        bounds[share],
+                        bounds[share + 1],
+                        str(scratch / f"{number}-{share}"),
+                        release_schema,
+                    )
+                    for share in range(workers)
+                ]
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    for part, count in pool.map(_flatten_range, jobs):
+                        parts.append(part)
+                        stats.releases += count
+                stats.workers = workers
+                continue
+            flattener = Flattener(scratch / f"{number}", release_schema)
+            reader = Reader(source)
+            for item in reader:
+                if on_item is not None:
+                    on_item()
+                release = _release_of(item, reader.kind)
+                if release is not None:
+                    flattener.add(release)
+                    stats.releases += 1
+            parts.append(_part(flattener.close()))
+        tables = assemble(parts, directory)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    stats.tables = {name: rows for name, (_, rows) in tables.items()}
+    return stats

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from pregon.accounts.choices import Role
@@ -82,10 +82,21 @@ def tenders_public(*, filters: TenderFilters | None = None) -> QuerySet[Tender]:
     if filters.closing_before:
         queryset = queryset.filter(submission_deadline__date__lte=filters.closing_before)
     if filters.classification:
+        # Top-level codes of the catalogue: CPV divisions carry a check digit ("30000000-9"),
+        # UNSPSC segments do not ("43000000"); both are named by their first two digits.
+        scheme = "CPV" if "-" in filters.classification else "UNSPSC"
         queryset = queryset.filter(
-            lots__items__classification_code__startswith=filters.classification[:2]
+            lots__items__classification_scheme=scheme,
+            lots__items__classification_code__startswith=filters.classification[:2],
         )
-    return queryset.distinct().order_by(*ORDERINGS.get(filters.order, ORDERINGS["closing"]))
+    ordering = ORDERINGS.get(filters.order, ORDERINGS["closing"])
+    if filters.order in ("", "closing"):
+        # Tenders still open come first, closing soonest; then the rest by deadline.
+        queryset = queryset.annotate(
+            is_open=Case(When(status=TenderStatus.ACTIVE, then=Value(0)), default=Value(1))
+        )
+        ordering = ("is_open", *ordering)
+    return queryset.distinct().order_by(*ordering)
 
 
 def tenders_open(*, limit: int = 6) -> QuerySet[Tender]:

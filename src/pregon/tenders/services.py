@@ -27,6 +27,8 @@ from pregon.core.errors import InvalidTransition, NotFound, PermissionDenied, Va
 from pregon.core.uploads import check_upload
 from pregon.organizations.choices import OrganizationKind
 from pregon.organizations.models import Organization
+from pregon.publication.choices import ReleaseTag
+from pregon.publication.services import publication_record
 from pregon.tenders.choices import (
     TRANSITIONS,
     AwardCriteria,
@@ -570,6 +572,7 @@ def tender_publish(*, actor: Actor, tender: Tender) -> Tender:
             target=locked,
             summary={"deadline": locked.submission_deadline},
         )
+        publication_record(tender=locked, tag=ReleaseTag.TENDER)
         _schedule_close(locked)
     return locked
 
@@ -597,6 +600,7 @@ def tender_close_if_due(*, tender_id: int) -> bool:
             target=locked,
             summary={"deadline": locked.submission_deadline},
         )
+        publication_record(tender=locked, tag=ReleaseTag.TENDER_UPDATE)
     return True
 
 
@@ -632,6 +636,9 @@ def tender_cancel(*, actor: Actor, tender: Tender, reason: str) -> Tender:
             target=locked,
             summary={"from": previous, "reason": locked.cancellation_reason},
         )
+        if previous != TenderStatus.DRAFT:
+            # A draft was never public: its cancellation is not published either.
+            publication_record(tender=locked, tag=ReleaseTag.TENDER_CANCELLATION)
     return locked
 
 
@@ -719,6 +726,7 @@ def tender_amend(*, actor: Actor, tender: Tender, data: AmendmentData) -> Amendm
             target=locked,
             summary={"amendment": number, "changes": amendment.changes, "reason": amendment.reason},
         )
+        publication_record(tender=locked, tag=ReleaseTag.TENDER_AMENDMENT)
         if locked.submission_deadline != previous_deadline:
             _schedule_close(locked)
     return amendment
@@ -804,4 +812,5 @@ def question_answer(*, actor: Actor, question: Question, answer: str) -> Questio
         audit_record(
             actor=actor, action="question.answer", target=locked, summary={"tender": tender.pk}
         )
+        publication_record(tender=tender, tag=ReleaseTag.TENDER_UPDATE)
     return locked
