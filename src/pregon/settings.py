@@ -223,7 +223,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
     ("es", _("Spanish")),
-    ("pt", _("Portuguese")),
+    # Brazilian Portuguese, the variant of the Americas (Django and allauth ship pt_BR too).
+    ("pt-br", _("Portuguese")),
     ("fr", _("French")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]

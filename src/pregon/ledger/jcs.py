@@ -69,6 +69,16 @@ def canonicalize_text(text: str | bytes, *, exact_numbers: bool = True) -> bytes
     says ``0.1000000000000000000001`` while the log holds ``0.1`` should fail loudly. Pass
     ``exact_numbers=False`` for RFC 8785's plain behaviour of rounding every number to a double.
     """
+    return canonical_bytes(parse_json(text, exact_numbers=exact_numbers))
+
+
+def parse_json(text: str | bytes, *, exact_numbers: bool = True) -> JSONValue:
+    """Parse a JSON text strictly, as ``canonicalize_text`` does, and return the value.
+
+    Numbers with a fraction or exponent come back as ``Decimal`` (with ``exact_numbers``), so
+    ``canonical_bytes`` of any part of the value (one release of a package) applies the same
+    exactness rule as ``canonicalize_text`` of the whole.
+    """
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -76,7 +86,7 @@ def canonicalize_text(text: str | bytes, *, exact_numbers: bool = True) -> bytes
             msg = "JSON text is not valid UTF-8"
             raise CanonicalizationError(msg) from error
     try:
-        value = json.loads(
+        value: JSONValue = json.loads(
             text,
             object_pairs_hook=_object_without_duplicates,
             parse_constant=_refuse_constant,
@@ -89,7 +99,7 @@ def canonicalize_text(text: str | bytes, *, exact_numbers: bool = True) -> bytes
     except RecursionError as error:
         msg = "document is nested too deeply"
         raise CanonicalizationError(msg) from error
-    return canonical_bytes(value)
+    return value
 
 
 def _to_json_model(value: object) -> Any:  # Any: rfc8785 keeps its value type private

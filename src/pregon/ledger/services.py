@@ -394,7 +394,9 @@ def _collect_cosignatures(
     if ours is None or opened.text != format_checkpoint(
         Checkpoint(keys.log_origin(), ours.size, bytes(ours.root_hash))
     ):
-        msg = f"{watched.origin} cosigned a checkpoint this log never signed (size {checkpoint.size})"
+        msg = (
+            f"{watched.origin} cosigned a checkpoint this log never signed (size {checkpoint.size})"
+        )
         raise InvalidProofError(msg)
     _text, signatures = split_note(note)
     lines = [

@@ -25,7 +25,9 @@ from pregon.ledger.merkle import HASH_SIZE, Node, NodeKey
 INSERT_CHUNK = 1000
 
 
-def insert_rows(using: str, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def insert_rows(
+    using: str, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
     """Insert ``rows`` into ``table`` with multi-row ``INSERT`` statements, all or none.
 
     Inside the caller's transaction when there is one; several statements get a savepoint so a
@@ -35,7 +37,8 @@ def insert_rows(using: str, table: str, columns: Sequence[str], rows: Sequence[S
         return
     connection = connections[using]
     quote = connection.ops.quote_name
-    head = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES "
+    # Table and column names are this module's constants, quoted; every value is bound.
+    head = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
     placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
     chunks = [rows[start : start + INSERT_CHUNK] for start in range(0, len(rows), INSERT_CHUNK)]
     with transaction.atomic(using=using, savepoint=len(chunks) > 1), connection.cursor() as cursor:
@@ -71,7 +74,8 @@ class DatabaseNodeStore:
         quote = connection.ops.quote_name
         level, index = quote("level"), quote("index")
         condition = " OR ".join([f"({level} = %s AND {index} = %s)"] * len(wanted))
-        sql = f"SELECT {level}, {index}, {quote('hash')} FROM {quote(self.table)} WHERE {condition}"
+        table, value = quote(self.table), quote("hash")
+        sql = f"SELECT {level}, {index}, {value} FROM {table} WHERE {condition}"  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(sql, [value for key in wanted for value in key])
             found = {(row[0], row[1]): bytes(row[2]) for row in cursor.fetchall()}

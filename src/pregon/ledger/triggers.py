@@ -93,7 +93,9 @@ def create_statements(vendor: str) -> list[str]:
 def drop_statements(vendor: str) -> list[str]:
     """The statements that remove the triggers (the migration's reverse)."""
     if vendor == "postgresql":
-        statements = [f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"' for name, table in _trigger_names()]
+        statements = [
+            f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"' for name, table in _trigger_names()
+        ]
         statements += [
             "DROP FUNCTION IF EXISTS ledger_refuse_change()",
             "DROP FUNCTION IF EXISTS ledger_head_only_grows()",

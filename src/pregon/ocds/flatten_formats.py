@@ -91,8 +91,6 @@ def write_parquet(
 ) -> None:
     """Write ``<table>.parquet`` files in ``target`` from the tables' CSV files, streaming."""
     import pyarrow as pa
-    from pyarrow import csv as pacsv
-    from pyarrow import parquet as pq
 
     arrow_types = {"number": pa.float64(), "integer": pa.int64(), "boolean": pa.bool_()}
     for name in tables:
@@ -106,16 +104,17 @@ def write_parquet(
         column_types = {column: typed.get(column, pa.string()) for column in header}
         for attempt in (column_types, dict.fromkeys(header, pa.string())):
             try:
-                _csv_to_parquet(source, target / f"{name}.parquet", attempt, pa, pacsv, pq)
+                _csv_to_parquet(source, target / f"{name}.parquet", attempt)
                 break
             except pa.ArrowInvalid:
                 if attempt is not column_types:
                     raise
 
 
-def _csv_to_parquet(
-    source: Path, target: Path, column_types: dict[str, Any], pa: Any, pacsv: Any, pq: Any
-) -> None:
+def _csv_to_parquet(source: Path, target: Path, column_types: dict[str, Any]) -> None:
+    from pyarrow import csv as pacsv
+    from pyarrow import parquet as pq
+
     reader = pacsv.open_csv(
         source,
         read_options=pacsv.ReadOptions(block_size=8 << 20),
@@ -135,7 +134,7 @@ def flatten(
     sources: Iterable[Source],
     out: Path,
     *,
-    format: str = "csv",  # noqa: A002 - the CLI's word for it
+    format: str = "csv",
     schema: dict[str, Any] | str | None = None,
     workers: int | None = None,
     on_item: Callable[[], None] | None = None,

@@ -63,7 +63,8 @@ class PackageMetadata:
     @classmethod
     def from_package(cls, package: dict[str, Any], **overrides: Any) -> PackageMetadata:
         """Build metadata from an input package's fields (unknown or malformed fields are ignored)."""
-        publisher = package.get("publisher") if isinstance(package.get("publisher"), dict) else {}
+        raw_publisher = package.get("publisher")
+        publisher: dict[str, Any] = raw_publisher if isinstance(raw_publisher, dict) else {}
         values: dict[str, Any] = {}
         for attribute, value in (
             ("uri", package.get("uri")),
@@ -147,7 +148,7 @@ def make_record(
 ) -> bytes:
     """Serialise a record: ``ocid``, the releases (embedded, or linked), the compiled and the versioned release."""
     if releases and isinstance(releases[0], bytes):
-        body = b"[" + b",".join(releases) + b"]"  # type: ignore[arg-type]
+        body = b"[" + b",".join(releases) + b"]"
     else:
         body = orjson.dumps(releases)
     parts = [

@@ -127,7 +127,7 @@ def open_binary(source: Source) -> tuple[IO[bytes], bool]:
     head = _read_head(raw, 2)
     stream = _rewind(raw, head)
     if head == GZIP_MAGIC:
-        stream = gzip.GzipFile(fileobj=stream, mode="rb")
+        stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
     return stream, owned
 
 

@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -23,7 +22,6 @@ from pregon.accounts.choices import Role
 from pregon.core.errors import DomainError, NotFound
 from pregon.organizations import selectors, services
 from pregon.organizations.choices import OrganizationKind
-from pregon.organizations.models import Organization
 from pregon.organizations.workspace_forms import ApiKeyForm, ProfileForm
 from pregon.tenders.selectors import questions_of_supplier
 from pregon.web.workspace import (
@@ -65,8 +63,13 @@ def home(request: HttpRequest) -> HttpResponse:
             "organization": workspace.organization,
             "questions": asked,
             "characteristics": [
-                capfirst(Organization._meta.get_field(name).verbose_name)
-                for name in ("is_cooperative", "women_owned", "indigenous_owned", "is_local")
+                label
+                for name, label in (
+                    ("is_cooperative", _("Cooperative")),
+                    ("women_owned", _("Women-owned")),
+                    ("indigenous_owned", _("Indigenous-owned")),
+                    ("is_local", _("Local business")),
+                )
                 if getattr(workspace.organization, name)
             ],
             "answered_count": sum(question.is_answered for question in asked),

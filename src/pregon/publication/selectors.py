@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from pregon.core.errors import NotFound
+from pregon.ledger import selectors as ledger_selectors
 from pregon.ledger.jcs import canonical_bytes
 from pregon.ledger.merkle import leaf_hash
 from pregon.publication import bulk
@@ -111,25 +112,23 @@ class LogPosition:
 
 
 def release_log_position(release: Release) -> LogPosition:
-    """The release's leaf (index, hex RFC 9162 leaf hash) and the log's current size.
+    """The release's leaf (index, hex RFC 9162 leaf hash) and a tree size to prove it in.
 
-    The leaf hash is recomputed from the release as stored, so a row edited behind the
-    application's back points at a leaf that is not in the log: the proof request fails.
+    The size is the latest signed checkpoint's when it covers the leaf (the checkpoint is
+    signed just after the publishing transaction commits), else the log's current size. The
+    leaf hash is recomputed from the release as stored, so a row edited behind the
+    application's back points at a leaf the log does not hold: its proof request fails.
     """
     data: Any = orjson.loads(release.data)
-    size = _log_size()
+    latest = ledger_selectors.checkpoint_latest()
+    size = latest.size if latest is not None else 0
+    if size <= release.leaf_index:
+        size = max(ledger_selectors.log_size(), release.leaf_index + 1)
     return LogPosition(
         leaf_index=release.leaf_index,
         leaf_hash=leaf_hash(canonical_bytes(data)).hex(),
-        tree_size=max(size, release.leaf_index + 1),
+        tree_size=size,
     )
-
-
-def _log_size() -> int:
-    from pregon.ledger.models import LogHead
-
-    head = LogHead.objects.filter(pk=1).values_list("size", flat=True).first()
-    return head or 0
 
 
 def bulk_manifest() -> bulk.Manifest | None:

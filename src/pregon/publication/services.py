@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from pregon.core import clock
 from pregon.ledger.jcs import canonical_bytes
+from pregon.ledger.services import leaf_append
 from pregon.ocds.merge import (
     compile_release,
     update_compiled_release,
@@ -94,8 +95,6 @@ def publication_record(*, tender: Tender, tag: str) -> Release:
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("publication_record must run inside the transition's transaction")
-    from pregon.ledger.services import leaf_append
-
     record = Record.objects.select_for_update().filter(ocid=tender.ocid).first()
     date = _release_date(record)
     number = (record.release_count if record else 0) + 1
