@@ -17,6 +17,42 @@ from tests import factories
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def _is_transactional(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    if "transactional_db" in names or "live_server" in names:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return marker is not None and bool(
+        marker.kwargs.get("transaction", marker.args[0] if marker.args else False)
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """Lift the transparency log's SQLite triggers around the flush that ends a transactional test.
+
+    The flush empties every table with DELETE, which the triggers refuse for the log's rows
+    (on PostgreSQL the flush is a TRUNCATE, which row triggers do not see).
+    """
+    from django.db import connection
+
+    from pregon.ledger import triggers
+
+    lifted = None
+    if _is_transactional(item) and connection.vendor == "sqlite":
+        blocker = item._request.getfixturevalue("django_db_blocker")  # type: ignore[attr-defined]
+        with blocker.unblock():
+            triggers.remove(connection)
+        lifted = blocker
+    try:
+        return (yield)
+    finally:
+        # After the last test the database is gone; before any other, the triggers return.
+        if lifted is not None and nextitem is not None:
+            with lifted.unblock():
+                triggers.install(connection)
+
+
 @pytest.fixture(autouse=True)
 def _isolated(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -76,32 +112,17 @@ def days() -> Any:
 
 
 def database_snapshot() -> dict[str, list[dict[str, Any]]]:
-    """Every row of the tables services write, to compare before and after a refused action."""
-    from allauth.account.models import EmailAddress
-    from django_tasks_db.models import DBTaskResult
+    """Every row of every table of the project, to compare before and after a refused action.
 
-    from pregon.accounts.models import Membership, User
-    from pregon.core.models import AuditEvent
-    from pregon.organizations.models import ApiKey, Organization
-    from pregon.tenders.models import Amendment, Item, Lot, Question, Tender, TenderDocument
+    All of them, not a list kept by hand: a refused action must leave no release, log leaf,
+    audit row or task behind either, whichever app a later change makes write them.
+    """
+    from django.apps import apps
 
-    models = (
-        Tender,
-        Lot,
-        Item,
-        TenderDocument,
-        Question,
-        Amendment,
-        Organization,
-        Membership,
-        User,
-        EmailAddress,
-        ApiKey,
-        AuditEvent,
-        DBTaskResult,
-    )
     return {
-        model._meta.label: list(model._base_manager.order_by("pk").values()) for model in models
+        model._meta.label: list(model._base_manager.order_by("pk").values())
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
     }
 
 
@@ -109,9 +130,10 @@ def database_snapshot() -> dict[str, list[dict[str, Any]]]:
 def refused(db: None) -> Any:
     """Call a service that must refuse: `refused(ErrorClass, "code", service, **arguments)`.
 
-    Checks the exact error class and code, that no row of any domain table changed (tenders,
-    lots, items, documents, questions, amendments, organizations, people, keys), that no audit
-    row and no task was written, and that nothing was left scheduled to run on commit.
+    Checks the exact error class and code, that no row of any table changed (tenders, lots,
+    items, documents, questions, amendments, organizations, people, keys, releases, log
+    leaves), that no audit row and no task was written, and that nothing was left scheduled to
+    run on commit.
     Returns the error for further checks of its message or field.
     """
     from django.db import connection

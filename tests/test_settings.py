@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from pregon.ledger.checkpoint import format_signer_key, generate_signer_key
+from pregon.ledger.keys import origin_for_site
+
 PREGON = Path(sys.executable).with_name("pregon")
 # Only what a process needs to run: nothing from the developer's or the CI's shell (a
 # DATABASE_URL, DEBUG, the test suite's DJANGO_ALLOW_ASYNC_UNSAFE...) may change the check.
@@ -37,10 +40,15 @@ def run_pregon(tmp_path: Path, *args: str, **environment: str) -> subprocess.Com
 
 @pytest.fixture
 def production(tmp_path: Path) -> dict[str, str]:
+    """The variables production requires: the secrets, the host, the database."""
+    site = "https://example.org"
     return {
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'pregon.sqlite3'}",
+        "SITE_URL": site,
+        # What `pregon log keygen` prints, for this instance's transparency log.
+        "PREGON_LOG_SIGNER_KEY": format_signer_key(generate_signer_key(origin_for_site(site))),
     }
 
 

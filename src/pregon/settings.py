@@ -279,6 +279,8 @@ PREGON_OCID_PREFIX = os.environ.get("PREGON_OCID_PREFIX", "ocds-pregon")
 # Ed25519 signer key in the note format (PRIVATE+KEY+...). Development creates a key in var/.
 PREGON_LOG_ORIGIN = os.environ.get("PREGON_LOG_ORIGIN", "")
 PREGON_LOG_SIGNER_KEY = os.environ.get("PREGON_LOG_SIGNER_KEY", "")
+# Seconds between two polls of the logs this instance witnesses (`pregon witness run --loop`).
+PREGON_LOG_WITNESS_INTERVAL = int(os.environ.get("PREGON_LOG_WITNESS_INTERVAL", "300"))
 PREGON_INSTANCE_NAME = os.environ.get("PREGON_INSTANCE_NAME", "Pregón")
 # Open data (OCDS): who publishes, under which license and policy, where the bulk files go.
 PREGON_PUBLISHER_NAME = os.environ.get("PREGON_PUBLISHER_NAME", PREGON_INSTANCE_NAME)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,39 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    """Open a page in a browser context of its own: `new_page(locale="es-CL")`.
+
+    Each context is one person (own cookies, own preferred language, sent as Accept-Language),
+    so a journey can follow several people at once. Extra keyword arguments go to
+    `browser.new_context` (e.g. `java_script_enabled=False`). All are closed after the test.
+    """
+    contexts: list[Any] = []
+
+    def open_page(locale: str = "en-US", **options: Any) -> Any:
+        context = browser.new_context(
+            locale=locale, viewport={"width": 1280, "height": 900}, **options
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page: Any, name: str) -> None:
+    """Save a full-page screenshot when PREGON_SCREENSHOTS names a directory (for reviewing
+    how pages look; nothing is saved otherwise)."""
+    directory = os.environ.get("PREGON_SCREENSHOTS")
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name)
+        page.screenshot(path=str(Path(directory) / f"{safe}.png"), full_page=True)
+
+
 SERIOUS = {"serious", "critical"}
 
 
@@ -85,7 +119,9 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
 def assert_accessible(page: Any) -> None:
     """Fail with a readable report when axe finds a serious or critical violation."""
+    import time; t0=time.monotonic()
     violations = axe_violations(page)
+    print("AXE", round(time.monotonic()-t0,2), page.url, flush=True)
     if violations:
         report = [
             {

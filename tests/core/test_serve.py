@@ -54,13 +54,14 @@ needs_sqlite_pass = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def server_env(tmp_path_factory: Any) -> dict[str, str]:
-    """An environment with a fresh, migrated SQLite database in a temporary var/ directory."""
+    """An environment with a fresh SQLite database in a temporary var/, migrated, with the demo."""
     var = tmp_path_factory.mktemp("var")
     env = {key: value for key, value in os.environ.items() if key not in _PRIVATE}
     env.update(PREGON_VAR_DIR=str(var), PREGON_ENV="development")
-    subprocess.run(
-        [str(PREGON), "migrate", "--no-input", "-v", "0"], env=env, check=True, timeout=300
-    )
+    for command in (["migrate", "--no-input", "-v", "0"], ["demo", "--if-empty"]):
+        subprocess.run(
+            [str(PREGON), *command], env=env, check=True, timeout=300, stdout=subprocess.DEVNULL
+        )
     return env
 
 
@@ -141,11 +142,15 @@ def test_serve_answers_pages_and_stops_both_processes_on_sigterm(served: Served)
     web, worker = served.pid("web server"), served.pid("task worker")
     assert _alive(web) and _alive(worker)
     assert served.get("/") == 200  # after the redirect to /en/
-    assert served.get("/es/tenders/") == 200
+    assert served.get("/es/tenders/") == 200  # the demo's tenders listed
     output = served.output()
-    assert "Closed 0 tender(s) whose deadline passed" in output
+    assert "Closed 0 tenders whose deadline passed while the platform was stopped." in output
     assert f"Pregón is running at http://127.0.0.1:{served.port}/" in output
-    assert "Demo accounts" not in output  # none in this database
+    # The demo's accounts are shown again, to sign in with.
+    assert re.search(
+        r"^Administrator +Pregón \(demo\) +admin@demo\.example +pregon-demo$", output, re.M
+    )
+    assert "Multi-factor sign-in is waived for these demo accounts" in output
 
     served.process.send_signal(signal.SIGTERM)
     assert served.process.wait(timeout=30) == 0

@@ -124,6 +124,9 @@ def test_profile_edit_saves_through_the_service(supplier_user: Any, supplier: An
         "web",
     )
     assert row.summary["changes"]["scale"] == ["small", "micro"]
+    home = client.get(reverse("supplier:home"))
+    assert home.context["characteristics"] == ["Cooperative", "Women-owned"]
+    assert "Cooperative · Women-owned" in home.content.decode()
 
 
 def test_profile_refused_values_change_nothing(supplier_user: Any) -> None:

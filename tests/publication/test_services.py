@@ -17,7 +17,8 @@ from pregon.ledger.jcs import canonical_bytes
 from pregon.ledger.merkle import leaf_hash
 from pregon.ledger.models import Leaf
 from pregon.ocds.merge import compile_release, version_releases
-from pregon.publication import mapping, services as publication
+from pregon.publication import mapping
+from pregon.publication import services as publication
 from pregon.publication.models import Record, Release
 from pregon.tenders import services
 from pregon.tenders.models import Tender
@@ -64,9 +65,7 @@ def test_the_lifecycle_publishes_one_release_per_public_step(lifecycle: Lifecycl
     ]
 
 
-def test_every_release_of_every_state_validates(
-    lifecycle: Lifecycle, cancelled: Tender
-) -> None:
+def test_every_release_of_every_state_validates(lifecycle: Lifecycle, cancelled: Tender) -> None:
     validator = publication.validator()
     everything = [orjson.loads(row.data) for row in Release.objects.all()]
     assert len(everything) == 6
@@ -249,9 +248,7 @@ def test_a_refused_transition_publishes_nothing(
     assert Record.objects.get(ocid=open_tender.ocid).release_count == 1
 
 
-def test_a_rolled_back_transition_leaves_no_release(
-    official_actor: Actor, draft: Tender
-) -> None:
+def test_a_rolled_back_transition_leaves_no_release(official_actor: Actor, draft: Tender) -> None:
     class Abort(Exception):
         pass
 
@@ -323,9 +320,7 @@ def test_the_incremental_record_equals_a_compile_from_scratch(
     assert len(record.versioned["tender"]["status"]) == 1
 
 
-def test_a_cleared_field_is_published_as_null(
-    official_actor: Actor, open_tender: Tender
-) -> None:
+def test_a_cleared_field_is_published_as_null(official_actor: Actor, open_tender: Tender) -> None:
     services.tender_amend(
         actor=official_actor,
         tender=open_tender,

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from pregon.core import clock
 from pregon.core.actor import Actor
@@ -142,6 +143,16 @@ def published_before(buyer: Any, deadline: dt.datetime, **fields: Any) -> Tender
     tender.refresh_from_db()
     assert tender.status == TenderStatus.ACTIVE
     return tender
+
+
+def scheduled_closes() -> list[tuple[int, dt.datetime]]:
+    """The closes waiting in the task queue: (tender id, when)."""
+    return [
+        (task.args_kwargs["args"][0], task.run_after)
+        for task in DBTaskResult.objects.filter(
+            task_path="pregon.tenders.tasks.close_tender_at_deadline"
+        ).order_by("enqueued_at")
+    ]
 
 
 def official_of(buyer: Any) -> Any:
@@ -780,13 +791,13 @@ def test_delete_a_document_removes_the_file_after_commit(
     )
     storage, name, pk = document.file.storage, document.file.name, document.pk
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         _, row = one_audit_row(
             lambda: services.document_delete(actor=official_actor, document=document)
         )
+        # The file goes only once the deletion is committed.
         assert storage.exists(name)
 
-    assert len(callbacks) == 1
     assert not storage.exists(name)
     assert not TenderDocument.objects.filter(pk=pk).exists()
     assert (row.action, row.object_id) == ("document.delete", str(pk))
@@ -1249,7 +1260,7 @@ def test_an_amendment_that_changes_the_offer_moves_the_deadline(
         else {field: new}
     )
 
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         amendment, row = one_audit_row(
             lambda: services.tender_amend(
                 actor=official_actor,
@@ -1299,8 +1310,8 @@ def test_an_amendment_that_changes_the_offer_moves_the_deadline(
             "reason": "Nuevas exigencias técnicas",
         },
     )
-    # A close is scheduled for the new deadline.
-    assert len(callbacks) == 1
+    # A close is scheduled for the new deadline, once the amendment is committed.
+    assert scheduled_closes() == [(tender.pk, new_deadline)]
 
 
 def test_a_title_only_amendment_leaves_the_deadline(
@@ -1310,7 +1321,7 @@ def test_a_title_only_amendment_leaves_the_deadline(
     tender = published_before(buyer, deadline)
     old_title = tender.title
 
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         amendment = services.tender_amend(
             actor=official_actor,
             tender=tender,
@@ -1323,7 +1334,8 @@ def test_a_title_only_amendment_leaves_the_deadline(
     assert amendment.changes_offer is False
     assert amendment.previous_deadline == amendment.new_deadline == deadline
     assert amendment.changes == {"title": [old_title, "Computadores para oficinas"]}
-    assert callbacks == []
+    # The close already scheduled at publication still holds.
+    assert scheduled_closes() == []
 
 
 def test_an_offer_change_with_time_enough_keeps_the_deadline(
@@ -1363,7 +1375,7 @@ def test_an_amendment_may_extend_the_deadline(
     official_actor: Actor, open_tender: Tender, django_capture_on_commit_callbacks: Any
 ) -> None:
     old = open_tender.submission_deadline
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         amendment = services.tender_amend(
             actor=official_actor,
             tender=open_tender,
@@ -1373,7 +1385,7 @@ def test_an_amendment_may_extend_the_deadline(
         )
     assert (amendment.previous_deadline, amendment.new_deadline) == (old, old + DAY)
     assert amendment.changes_offer is False
-    assert len(callbacks) == 1
+    assert scheduled_closes() == [(open_tender.pk, old + DAY)]
 
 
 def test_amendments_are_numbered_and_read_the_current_deadline(

@@ -33,8 +33,7 @@ from pregon.core.selectors import (
     audit_filter_options,
     audit_scope_of,
 )
-from pregon.tenders.forms import time_zone_note
-from pregon.web.workspace import user_of
+from pregon.web.workspace import time_zone_note, user_of
 
 PAGE_SIZE = 50
 

@@ -276,10 +276,10 @@ def open_data(source: str, *, timeout: float = DEFAULT_TIMEOUT) -> Iterator[IO[b
             raise LogClientError(msg) from error
     try:
         # Files and HTTP responses both peek without consuming; anything else gets a buffer.
-        stream: Any = raw if hasattr(raw, "peek") else io.BufferedReader(raw)  # type: ignore[arg-type]
+        stream: Any = raw if hasattr(raw, "peek") else io.BufferedReader(raw)
         if stream.peek(2)[:2] == _GZIP_MAGIC:
             with gzip.GzipFile(fileobj=stream, mode="rb") as unzipped:
-                yield unzipped
+                yield unzipped  # type: ignore[misc]
         else:
             yield stream
     finally:

@@ -34,7 +34,12 @@ from pregon.ledger.checkpoint import (
 from pregon.ledger.client import MAX_LEAVES_PER_REQUEST, LogClient, LogClientError
 from pregon.ledger.errors import CanonicalizationError, InvalidProofError, LedgerError
 from pregon.ledger.jcs import canonical_bytes, parse_json
-from pregon.ledger.merkle import leaf_hash, root_from_leaf_hashes, verify_consistency, verify_inclusion
+from pregon.ledger.merkle import (
+    leaf_hash,
+    root_from_leaf_hashes,
+    verify_consistency,
+    verify_inclusion,
+)
 
 METHOD_AUTO: Final = "auto"
 METHOD_PROOFS: Final = "proofs"
@@ -110,11 +115,12 @@ class Report:
 
 def fetch_checkpoint(
     client: LogClient, key: VerifierKey, witnesses: Sequence[VerifierKey] = ()
-) -> VerifiedCheckpoint:
+) -> tuple[VerifiedCheckpoint, str]:
     """Fetch and verify the log's latest checkpoint: signed by ``key``, from its origin.
 
     Witness keys, when given, are checked too: a cosignature by one of them must verify (a bad
-    one rejects the checkpoint); which of them cosigned is in ``note.verified``.
+    one rejects the checkpoint); which of them cosigned is in ``note.verified``. Returns the
+    verified checkpoint and the signed note as served.
     """
     try:
         note = client.checkpoint()
@@ -125,7 +131,7 @@ def fetch_checkpoint(
         raise MonitorError("signature", str(error)) from error
     if not verified.note.signed_by(key):
         raise MonitorError("signature", "the checkpoint is not signed by the log's key")
-    return verified
+    return verified, note
 
 
 def check_consistency(

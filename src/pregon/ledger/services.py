@@ -138,18 +138,36 @@ def _lock_head() -> LogHead:
     return head
 
 
+class _CheckpointAfterCommit:
+    """The on-commit callback that signs a checkpoint; remembers whether it ran."""
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def __call__(self) -> None:
+        # Registered as a robust callback: the appended leaves are committed whatever happens
+        # here; Django logs a failure, and the next append or `pregon log checkpoint` signs.
+        self.done = True
+        checkpoint_issue()
+
+
 def _issue_checkpoint_on_commit() -> None:
-    """Sign a checkpoint after the current transaction commits, once however many appends."""
+    """Sign a checkpoint after the current transaction commits, once however many appends.
+
+    A callback already registered in this transaction, and neither run nor discarded by a
+    rollback, will sign for this append too.
+    """
     connection = transaction.get_connection()
-    if any(entry[1] is _issue_checkpoint_after_commit for entry in connection.run_on_commit):
+    pending = getattr(connection, "_pregon_checkpoint_callback", None)
+    if (
+        pending is not None
+        and not pending.done
+        and any(entry[1] is pending for entry in connection.run_on_commit)
+    ):
         return
-    transaction.on_commit(_issue_checkpoint_after_commit, robust=True)
-
-
-def _issue_checkpoint_after_commit() -> None:
-    # Registered as a robust callback: the appended leaves are committed whatever happens here;
-    # Django logs a failure, and the next append or `pregon log checkpoint` signs the size.
-    checkpoint_issue()
+    callback = _CheckpointAfterCommit()
+    connection._pregon_checkpoint_callback = callback  # type: ignore[attr-defined]
+    transaction.on_commit(callback, robust=True)
 
 
 # ---------------------------------------------------------------------------------------------

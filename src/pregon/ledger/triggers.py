@@ -12,6 +12,8 @@ migration that replaces the triggers.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Final
 
 APPEND_ONLY_TABLES: Final = (
@@ -127,3 +129,18 @@ def remove(connection: Any) -> None:
     with connection.cursor() as cursor:
         for statement in drop_statements(connection.vendor):
             cursor.execute(statement)
+
+
+@contextmanager
+def lifted(connection: Any) -> Iterator[None]:
+    """Drop the triggers for the block and create them again after: for erasing a whole database.
+
+    Only a schema change gets past the triggers, and this is one: ``pregon demo --reset`` and
+    the test suite's database flush use it on throw-away databases. Nothing in the application
+    uses it on a real log.
+    """
+    remove(connection)
+    try:
+        yield
+    finally:
+        install(connection)

@@ -8,7 +8,7 @@ layer builds on :func:`compile_release`, :func:`update_compiled_release` and :cl
 from pregon.ocds.compile import CompileOptions, CompileStats, compile_stream
 from pregon.ocds.errors import InputError, MergeError, OCDSError, SchemaError
 from pregon.ocds.flatten import FlattenStats, flatten_csv
-from pregon.ocds.flatten_formats import flatten
+from pregon.ocds.flatten_formats import flatten_releases
 from pregon.ocds.merge import (
     compile_release,
     sort_releases,
@@ -28,6 +28,7 @@ from pregon.ocds.readers import Reader, open_binary
 from pregon.ocds.rules import merge_rules, rules_for
 from pregon.ocds.schema import EXTENSION_URLS, load_release_schema, merge_patch
 from pregon.ocds.validate import Issue, Validator, validate_stream
+from pregon.ocds.versioned import versioned_release_schema
 
 __all__ = [
     "EXTENSION_URLS",
@@ -44,8 +45,8 @@ __all__ = [
     "Validator",
     "compile_release",
     "compile_stream",
-    "flatten",
     "flatten_csv",
+    "flatten_releases",
     "load_release_schema",
     "make_record",
     "merge_patch",
@@ -59,6 +60,7 @@ __all__ = [
     "update_versioned_release",
     "validate_stream",
     "version_releases",
+    "versioned_release_schema",
     "write_record_package",
     "write_release_package",
 ]

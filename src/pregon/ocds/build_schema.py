@@ -3,8 +3,9 @@
     python -m pregon.ocds.build_schema [--source ../shared/ocds] [--check]
 
 The patched release schema is OCDS 1.1.5's release schema with the bids, lots, submissionTerms and
-partyDetails_scale extensions applied as JSON Merge Patch (RFC 7386), in that order. The package,
-record package and versioned release validation schemas are copied as they are. ``--check`` exits
+partyDetails_scale extensions applied as JSON Merge Patch (RFC 7386), in that order. The release
+package and record package schemas are copied as they are (the versioned release schema is derived
+from the patched one at run time: see ``pregon.ocds.versioned``). ``--check`` exits
 non-zero if the committed files differ from a fresh build (for CI).
 """
 
@@ -26,11 +27,7 @@ def build(source: Path) -> dict[str, bytes]:
     """Return the contents of every vendored data file, built from ``source``."""
     option = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
     files = {"release-schema.json": orjson.dumps(build_patched_schema(source), option=option)}
-    for name in (
-        "release-package-schema.json",
-        "record-package-schema.json",
-        "versioned-release-validation-schema.json",
-    ):
+    for name in ("release-package-schema.json", "record-package-schema.json"):
         files[name] = orjson.dumps(
             orjson.loads((source / "schema" / name).read_bytes()), option=option
         )

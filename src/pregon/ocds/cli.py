@@ -20,7 +20,7 @@ import orjson
 
 from pregon.ocds.compile import CompileOptions, compile_stream
 from pregon.ocds.errors import InputError, OCDSError
-from pregon.ocds.flatten_formats import FORMATS, flatten
+from pregon.ocds.flatten_formats import FORMATS, flatten_releases
 from pregon.ocds.package import PackageMetadata, write_record_package, write_release_package
 from pregon.ocds.readers import Reader
 from pregon.ocds.validate import validate_stream
@@ -170,7 +170,7 @@ def _validate(args: argparse.Namespace, out: IO[bytes]) -> int:
 def _flatten(args: argparse.Namespace, out: IO[bytes]) -> int:
     del out
     with _progress("flatten") as tick:
-        stats = flatten(
+        stats = flatten_releases(
             _sources(args),
             args.out,
             format=args.format,

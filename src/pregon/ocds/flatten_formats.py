@@ -130,7 +130,7 @@ def _csv_to_parquet(source: Path, target: Path, column_types: dict[str, Any]) ->
             writer.write_batch(batch)
 
 
-def flatten(
+def flatten_releases(
     sources: Iterable[Source],
     out: Path,
     *,

@@ -215,22 +215,25 @@ def _compile_into(compiled: dict[str, Any], release: Release, tree: RuleNode) ->
 
 
 class _Version:
-    """The release metadata that versioned values carry."""
+    """The release metadata that versioned values carry, and the values this release added."""
 
-    __slots__ = ("date", "id", "tag")
+    __slots__ = ("added", "date", "id", "tag")
 
     def __init__(self, release: Release) -> None:
         self.id = release.get("id")
         self.date = release.get("date")
         self.tag = release.get("tag")
+        self.added: set[int] = set()
 
     def value(self, value: Any) -> dict[str, Any]:
-        return {
+        entry = {
             "releaseID": self.id,
             "releaseDate": self.date,
             "releaseTag": self.tag,
             "value": value,
         }
+        self.added.add(id(entry))
+        return entry
 
 
 def _is_history(value: Any) -> bool:
@@ -245,6 +248,13 @@ def _version_leaf(out: dict[str, Any], key: str, value: Any, version: _Version) 
         out[key] = [version.value(value)]
     elif type(current) is dict or (not _is_history(current) and _is_structure(current)):
         return  # a value given where merged objects already are: the reference ignores it
+    elif id(current[-1]) in version.added:
+        # a second value for the same field in one release (objects sharing an id): the last one
+        # counts, compared with the value before this release, as if the release had been merged once
+        if len(current) > 1 and current[-2]["value"] == value:
+            current.pop()
+        else:
+            current[-1]["value"] = value
     elif current[-1]["value"] != value:
         current.append(version.value(value))
 

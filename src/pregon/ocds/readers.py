@@ -148,12 +148,12 @@ class Reader:
     packages: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if not self.name:
-            self.name = (
-                "standard input"
-                if str(self.source) == "-"
-                else str(getattr(self.source, "name", self.source))
-            )
+        if self.name:
+            return
+        if isinstance(self.source, (str, Path)):
+            self.name = "standard input" if str(self.source) == "-" else str(self.source)
+        else:
+            self.name = str(getattr(self.source, "name", "the input"))
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for index, item in enumerate(self.iter_raw()):
@@ -265,7 +265,7 @@ class Reader:
     def _expand(self, value: Any) -> Iterator[dict[str, Any]]:
         if not isinstance(value, dict):
             raise InputError(
-                f"{self.name} holds a {type(value).__name__} where a release, record or package was expected",
+                f"{self.name} holds {_json_type(value)} where a release, record or package was expected",
                 "give OCDS JSON objects",
             )
         for key, kind in PACKAGE_ARRAYS.items():
@@ -282,6 +282,14 @@ class Reader:
                 "record" if "compiledRelease" in value or "versionedRelease" in value else "release"
             )
         yield value
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {str: "a string", list: "an array", type(None): "null"}.get(type(value), "a value")
 
 
 def _is_json(data: bytes) -> bool:

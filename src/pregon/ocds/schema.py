@@ -52,7 +52,6 @@ DATA_FILES = (
     "release-schema.json",
     "release-package-schema.json",
     "record-package-schema.json",
-    "versioned-release-validation-schema.json",
 )
 
 

@@ -32,6 +32,7 @@ from pregon.ocds.schema import (
     resolve_pointer,
     types_of,
 )
+from pregon.ocds.versioned import versioned_release_schema
 
 _TYPE_NAMES = {
     "string": "a string",
@@ -272,7 +273,7 @@ class Validator:
         self.schema = release
         self.plan = unique_plan(release)
         registered = {**release, "id": RELEASE_SCHEMA_URL}
-        versioned = load_data_schema("versioned-release-validation-schema.json")
+        versioned = versioned_release_schema(registered)
         registry = jsonschema_rs.Registry(
             [
                 (RELEASE_SCHEMA_URL, _strip_unique(registered)),

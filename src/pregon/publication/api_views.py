@@ -121,9 +121,7 @@ def _metadata(uri: str, published: dt.datetime | None) -> dict[str, Any]:
 def _package(head: dict[str, Any], key: str, items: list[bytes]) -> bytes:
     """The package's fields, then its array of already serialized items."""
     encoded = orjson.dumps(head)
-    return b"".join(
-        [encoded[:-1], b',"', key.encode(), b'":[', b",".join(items), b"]}"]
-    )
+    return b"".join([encoded[:-1], b',"', key.encode(), b'":[', b",".join(items), b"]}"])
 
 
 def _here(request: HttpRequest, **params: str) -> str:
@@ -201,11 +199,17 @@ def release(request: HttpRequest, release_id: str) -> HttpResponseBase:
     )
 
 
-def _record(record: Record, links: list[tuple[str, dt.datetime, list[str]]], versioned: bool) -> bytes:
+def _record(
+    record: Record, links: list[tuple[str, dt.datetime, list[str]]], versioned: bool
+) -> bytes:
     data: dict[str, Any] = {
         "ocid": record.ocid,
         "releases": [
-            {"url": f"{_release_url(release_id)}#{release_id}", "date": ocds_datetime(date), "tag": tag}
+            {
+                "url": f"{_release_url(release_id)}#{release_id}",
+                "date": ocds_datetime(date),
+                "tag": tag,
+            }
             for release_id, date, tag in links
         ],
         "compiledRelease": record.compiled,
@@ -243,6 +247,4 @@ def record(request: HttpRequest, ocid: str) -> HttpResponseBase:
     links = selectors.release_links(ocids=[found.ocid])
     head = _metadata(_here(request), found.date)
     body = _package(head, "records", [_record(found, links[found.ocid], versioned)])
-    return json_response(
-        request, body, last_modified=found.updated_at, cache_control=LIST_CACHE
-    )
+    return json_response(request, body, last_modified=found.updated_at, cache_control=LIST_CACHE)

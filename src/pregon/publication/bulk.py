@@ -19,12 +19,10 @@ are removed. One run at a time per data directory (a file lock).
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import fcntl
 import gzip
 import hashlib
-import io
 import itertools
 import os
 import secrets
@@ -41,7 +39,6 @@ from django.conf import settings
 from django.db.models import Max
 from django.urls import reverse
 
-from pregon.ocds.flatten import Flattener
 from pregon.ocds.merge import compile_release
 from pregon.ocds.package import PackageMetadata, linked_release
 from pregon.publication.models import Record, Release
@@ -50,6 +47,8 @@ MANIFEST = "manifest.json"
 RELEASES_JSONL = "releases.jsonl.gz"
 RECORDS_JSONL = "records.jsonl.gz"
 CSV_ZIP = "compiled-csv.zip"
+XLSX = "compiled.xlsx"
+PARQUET_ZIP = "compiled-parquet.zip"
 _CHUNK = 2000
 
 MEDIA_TYPES = {
@@ -267,34 +266,51 @@ def _iso(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _write_records(target: Path, last_seq: int, flat: Flattener) -> int:
+def _write_records(target: Path, last_seq: int) -> int:
     handle = _gzip_writer(target / RECORDS_JSONL)
     count = 0
     try:
         for record in _records(last_seq):
             handle.write(orjson.dumps(record) + b"\n")
-            flat.add(record["compiledRelease"])
             count += 1
     finally:
         _close_gzip(handle)
     return count
 
 
-def _zip_tables(target: Path, tables_dir: Path, name: str, suffix: str) -> int:
-    """Zip the `*<suffix>` files of `tables_dir` (sorted, fixed timestamps); return how many."""
-    members = sorted(tables_dir.glob(f"*{suffix}"))
-    with zipfile.ZipFile(target / name, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for member in members:
+def _zip_tables(target: Path, members: list[Path]) -> None:
+    """Zip `members` in name order, with fixed timestamps (same tables, same bytes)."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for member in sorted(members):
             info = zipfile.ZipInfo(member.name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             with member.open("rb") as source, archive.open(info, "w") as sink:
                 shutil.copyfileobj(source, sink, 1 << 20)
-    return len(members)
 
 
-def _csv_rows(path: Path) -> int:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+def _flattenings(target: Path, scratch: Path) -> list[BulkFile]:
+    """CSV, XLSX and Parquet tables of the compiled releases, by pregon.ocds's flattener.
+
+    One table per array (parties, tender_items, ...), joined on ocid; read from the records
+    file just written, so the tables describe exactly the processes it holds.
+    """
+    from pregon.ocds.flatten_formats import flatten_releases
+
+    records = target / RECORDS_JSONL
+    files = []
+    for kind in ("csv", "xlsx", "parquet"):
+        out = scratch / kind
+        # One process: forking a worker pool from inside a Django process is not worth it here.
+        stats = flatten_releases([records], out, format=kind, workers=1)
+        rows = stats.tables.get("releases", 0)
+        if kind == "xlsx":
+            (out / "flattened.xlsx").replace(target / XLSX)
+            files.append(_described(target, XLSX, kind, rows))
+        else:
+            name = CSV_ZIP if kind == "csv" else PARQUET_ZIP
+            _zip_tables(target / name, list(out.glob(f"*.{kind}")))
+            files.append(_described(target, name, kind, rows))
+    return files
 
 
 def generate(directory: Path) -> Manifest:
@@ -310,11 +326,7 @@ def generate(directory: Path) -> Manifest:
         tables_dir = Path(tempfile.mkdtemp(prefix="pregon-bulk-"))
         try:
             releases, by_year = _write_releases(partial, last_seq, published)
-            flat = Flattener(tables_dir)
-            records = _write_records(partial, last_seq, flat)
-            tables = flat.close()
-            _zip_tables(partial, tables_dir, CSV_ZIP, ".csv")
-            main_rows = tables["releases"].rows if "releases" in tables else 0
+            records = _write_records(partial, last_seq)
             files = [
                 _described(partial, RELEASES_JSONL, "releases", releases),
                 _described(partial, RECORDS_JSONL, "records", records),
@@ -322,9 +334,8 @@ def generate(directory: Path) -> Manifest:
                     _described(partial, f"releases-{year}.json.gz", "year", count, year=year)
                     for year, count in sorted(by_year.items(), reverse=True)
                 ),
-                _described(partial, CSV_ZIP, "csv", main_rows),
             ]
-            files += _other_formats(partial, tables_dir, main_rows)
+            files += _flattenings(partial, tables_dir)
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)
             raise
@@ -346,12 +357,9 @@ def generate(directory: Path) -> Manifest:
     return manifest
 
 
-def _other_formats(target: Path, tables_dir: Path, rows: int) -> list[BulkFile]:
-    """The XLSX and Parquet flattenings, written by pregon.ocds from the CSV tables."""
-    return []
-
-
-def _described(target: Path, name: str, kind: str, count: int, *, year: int | None = None) -> BulkFile:
+def _described(
+    target: Path, name: str, kind: str, count: int, *, year: int | None = None
+) -> BulkFile:
     path = target / name
     return BulkFile(
         name=name,
@@ -384,6 +392,3 @@ def _remove_old_generations(directory: Path, keep: set[str]) -> None:
         elif entry.is_dir() and entry.name.endswith(".partial"):
             # Left by a run that was killed; the lock says no other run is writing it.
             shutil.rmtree(entry, ignore_errors=True)
-
-
-__all__ = ["BulkFile", "Manifest", "file_path", "generate", "io", "read_manifest"]

@@ -191,9 +191,7 @@ def _classification(item: Item) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     if entry is not None and entry.code == code:
         classification["description"] = entry.name(language)
     elif entry is not None:
-        additional.append(
-            {"scheme": scheme, "id": entry.code, "description": entry.name(language)}
-        )
+        additional.append({"scheme": scheme, "id": entry.code, "description": entry.name(language)})
     return classification, additional
 
 

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-
 class AppendOnlyQuerySet(models.QuerySet[Any]):
     """Refuses bulk updates and deletes: published releases are never changed."""
 
@@ -65,8 +64,9 @@ class Release(models.Model):
         return self.release_id
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        if not self._state.adding:
             raise TypeError("Published releases are append-only.")
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:

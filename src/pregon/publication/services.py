@@ -20,7 +20,7 @@ import functools
 import hashlib
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from django.conf import settings
@@ -38,9 +38,12 @@ from pregon.ocds.merge import (
     version_releases,
 )
 from pregon.ocds.validate import Validator
-from pregon.publication import bulk, mapping
+from pregon.publication import mapping
 from pregon.publication.models import BulkState, FeedSequence, Record, Release
 from pregon.tenders.models import Tender
+
+if TYPE_CHECKING:
+    from pregon.publication.bulk import Manifest
 
 logger = logging.getLogger(__name__)
 
@@ -177,15 +180,15 @@ def bulk_schedule() -> bool:
     return True
 
 
-def bulk_files_generate(*, directory: Path | None = None) -> bulk.Manifest:
+def bulk_files_generate(*, directory: Path | None = None) -> Manifest:
     """Write every bulk file afresh from the stored releases and records; return the manifest.
 
     Idempotent. Clears the pending mark first, so a release committed while the files are
     being written asks for another run rather than being lost.
     """
+    from pregon.publication import bulk
+
     BulkState.objects.filter(pk=1).update(pending=False)
     manifest = bulk.generate(directory or Path(settings.PREGON_DATA_DIR))
-    logger.info(
-        "bulk files written: %s releases, %s records", manifest.releases, manifest.records
-    )
+    logger.info("bulk files written: %s releases, %s records", manifest.releases, manifest.records)
     return manifest

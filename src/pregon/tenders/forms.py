@@ -13,8 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pregon.core import classifications
@@ -35,6 +33,7 @@ from pregon.tenders.services import (
     LotData,
     TenderData,
 )
+from pregon.web.workspace import time_zone_note
 
 # What <input type="datetime-local"> sends and shows: minutes, no seconds, no zone.
 DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -47,12 +46,6 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format=DATETIME_INPUT_FORMAT)
-
-
-def time_zone_note() -> str:
-    """The zone dates are typed in, with its current offset, e.g. "America/Santiago (UTC-03:00)"."""
-    offset = timezone.localtime().strftime("%z")
-    return f"{settings.TIME_ZONE} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def _datetime_field(label: Any, *, required: bool = True) -> forms.DateTimeField:

@@ -50,7 +50,6 @@ from pregon.tenders.forms import (
     ItemForm,
     LotForm,
     TenderForm,
-    time_zone_note,
 )
 from pregon.tenders.models import Item, Lot, Question, Tender, TenderDocument
 from pregon.web.workspace import (
@@ -60,6 +59,7 @@ from pregon.web.workspace import (
     nav_context,
     require_workspace,
     switch_view,
+    time_zone_note,
     user_of,
 )
 

@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -167,6 +169,13 @@ def _add_error(form: forms.BaseForm, name: str | None, text: str) -> None:
         )
     if text not in errors[key]:
         errors[key].append(text)
+
+
+def time_zone_note() -> str:
+    """The zone dates are typed and shown in, with its offset now, e.g.
+    "America/Santiago (UTC-03:00)"."""
+    offset = timezone.localtime().strftime("%z")
+    return f"{settings.TIME_ZONE} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def nav_context(request: HttpRequest, *, can_edit: bool) -> dict[str, bool]:

@@ -17,6 +17,7 @@ from pregon.core.identifiers import cnpj_with_check_digits, rut_with_check_digit
 class Person:
     full_name: str
     email: str
+    # The interface language the person prefers (a code of settings.LANGUAGES).
     language: str
 
 
@@ -37,6 +38,7 @@ class BuyerSpec:
     telephone: str
     website: str
     description: str
+    # The language the buyer writes its tenders in (tenders.choices.ContentLanguage).
     language: str
     timezone: str
     official: Person
@@ -212,12 +214,12 @@ BUYERS: tuple[BuyerSpec, ...] = (
         official=Person(
             full_name="Juliana Ferreira Kowalski",
             email="licitacoes@curitiba.demo.example",
-            language="pt",
+            language="pt-br",
         ),
         committee=Person(
             full_name="Rafael Mendes Wosniak",
             email="comissao@curitiba.demo.example",
-            language="pt",
+            language="pt-br",
         ),
     ),
     BuyerSpec(
@@ -244,12 +246,12 @@ BUYERS: tuple[BuyerSpec, ...] = (
         official=Person(
             full_name="Luciana Becker Machado",
             email="suprimentos@hcpa.demo.example",
-            language="pt",
+            language="pt-br",
         ),
         committee=Person(
             full_name="Tiago Schmitt Oliveira",
             email="comissao@hcpa.demo.example",
-            language="pt",
+            language="pt-br",
         ),
     ),
     BuyerSpec(
@@ -338,7 +340,7 @@ def _br(  # noqa: PLR0917 (one compact row per supplier below)
         locality=city,
         scale=scale,
         description=description,
-        user=Person(full_name=person, email=f"contato@{key}.demo.example", language="pt"),
+        user=Person(full_name=person, email=f"contato@{key}.demo.example", language="pt-br"),
         **flags,
     )
 

@@ -11,12 +11,12 @@ from pregon.ledger import triggers
 
 def install(apps, schema_editor):
     for statement in triggers.create_statements(schema_editor.connection.vendor):
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 def remove(apps, schema_editor):
     for statement in triggers.drop_statements(schema_editor.connection.vendor):
-        schema_editor.execute(statement)
+        schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):

@@ -62,7 +62,13 @@ class Command(BaseCommand):
                 )
             self.stdout.write(_("Erasing every table (--reset)…"))
             # flush empties the tables directly: the audit log refuses deletion through the ORM.
-            call_command("flush", interactive=False, verbosity=0)
+            # The transparency log's triggers refuse it too, so they are lifted around it.
+            from django.db import connection
+
+            from pregon.ledger.triggers import lifted
+
+            with lifted(connection):
+                call_command("flush", interactive=False, verbosity=0)
 
         self.stdout.write(_("Building the demo world:"))
         summary = build_demo(progress=lambda line: self.stdout.write(f"  {line}"))

@@ -28,6 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pregon.core.demo.accounts import accounts_table, demo_accounts, mfa_notice
 from pregon.tenders.services import tenders_close_due
@@ -39,8 +40,9 @@ _POLL_INTERVAL = 0.25
 
 @dataclass
 class _Child:
-    name: str
     process: subprocess.Popen[bytes]
+    # Said when the child dies on its own, with %(code)s for its exit code.
+    died: str
 
 
 def _positive(value: str) -> int:
@@ -82,7 +84,11 @@ class Command(BaseCommand):
         self._check_static_files()
         closed = tenders_close_due()
         self.stdout.write(
-            _("Closed %(count)d tender(s) whose deadline passed while the platform was stopped.")
+            ngettext(
+                "Closed %(count)d tender whose deadline passed while the platform was stopped.",
+                "Closed %(count)d tenders whose deadline passed while the platform was stopped.",
+                closed,
+            )
             % {"count": closed}
         )
 
@@ -108,13 +114,7 @@ class Command(BaseCommand):
         finally:
             self._stop(children)
         if failed is not None:
-            raise CommandError(
-                _(
-                    "The %(name)s stopped unexpectedly (exit code %(code)s); the other "
-                    "process was stopped too."
-                )
-                % {"name": failed.name, "code": failed.process.returncode}
-            )
+            raise CommandError(failed.died % {"code": failed.process.returncode})
         self.stdout.write(_("Stopped."))
 
     # -----------------------------------------------------------------------------------------
@@ -132,15 +132,13 @@ class Command(BaseCommand):
                 % {"root": settings.STATIC_ROOT}
             )
 
-    def _spawn(self, name: str, command: list[str]) -> _Child:
+    def _spawn(self, command: list[str], *, started: str, died: str) -> _Child:
         # A process group of their own: a Ctrl-C in the terminal reaches only this command,
         # which then stops each child exactly once, in order.
         process = subprocess.Popen(command, process_group=0)  # noqa: S603 (fixed argv)
-        self.stdout.write(
-            _("Started the %(name)s (process %(pid)d).") % {"name": name, "pid": process.pid}
-        )
+        self.stdout.write(started % {"pid": process.pid})
         self.stdout.flush()
-        return _Child(name=name, process=process)
+        return _Child(process=process, died=died)
 
     def _start_web(self, host: str, port: int, workers: int) -> _Child:
         bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
@@ -160,7 +158,14 @@ class Command(BaseCommand):
             "--graceful-timeout",
             str(int(_STOP_TIMEOUT) - 5),
         ]
-        return self._spawn(_("web server"), command)
+        return self._spawn(
+            command,
+            started=_("Started the web server (process %(pid)d)."),
+            died=_(
+                "The web server stopped unexpectedly (exit code %(code)s); everything else "
+                "was stopped too."
+            ),
+        )
 
     def _start_worker(self) -> _Child | None:
         backend = settings.TASKS["default"]["BACKEND"]
@@ -185,7 +190,14 @@ class Command(BaseCommand):
             "--interval",
             "1",
         ]
-        return self._spawn(_("task worker"), command)
+        return self._spawn(
+            command,
+            started=_("Started the task worker (process %(pid)d)."),
+            died=_(
+                "The task worker stopped unexpectedly (exit code %(code)s); everything else "
+                "was stopped too."
+            ),
+        )
 
     def _announce(self, host: str, port: int) -> None:
         shown = f"[{host}]" if ":" in host else host
