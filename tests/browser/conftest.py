@@ -112,7 +112,8 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         page.evaluate(_axe_source())
     result = page.evaluate(
         """async () => await axe.run(document, {runOnly: {type: 'tag', values:
-            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
+            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
+            resultTypes: ['violations']})"""
     )
     return [v for v in result["violations"] if v.get("impact") in SERIOUS]
 

@@ -159,7 +159,7 @@ def test_filters(world: World) -> None:
     client = signed_in(auditor)
     assert shown(client, action="tender.publish") == {world["publish_a"], world["publish_b"]}
     assert shown(client, object_type="tenders.question") == {world["ask"], world["answer"]}
-    assert shown(client, actor=world.official_a.email.split("@")[0].upper() + "@") == {
+    assert shown(client, actor=world.official_a.email.upper()) == {
         world["publish_a"],
         world["answer"],
     }

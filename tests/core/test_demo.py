@@ -174,8 +174,9 @@ def test_questions_answered_and_unanswered_with_the_asker_recorded(world: str) -
     assert questions.count() == 38
     assert questions.filter(answered_at__isnull=True).count() == 9
     assert questions.filter(asked_for__kind="supplier").count() == 38
-    for question in questions.select_related("tender"):
+    for question in questions.select_related("tender", "asked_for"):
         assert question.asked_at >= question.tender.published_at
+        assert question.asked_at > question.asked_for.created_at  # registered before asking
         if question.answered_at is not None:
             assert question.asked_at < question.answered_at <= clock.now()
     # The unanswered questions all wait on open tenders.
@@ -221,6 +222,7 @@ def test_every_service_action_left_its_audit_row(world: str) -> None:
 
 def test_the_output_lists_accounts_and_says_mfa_is_waived(world: str) -> None:
     assert "26 published tenders (12 open, 9 closed, 5 cancelled), 5 drafts" in world
+    assert re.search(r"^    \w+ \d{4}: \d+ actions$", world, re.M)  # progress through time
     rows = [line for line in world.splitlines() if line.rstrip().endswith("pregon-demo")]
     assert len(rows) == 44
     assert re.search(

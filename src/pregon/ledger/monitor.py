@@ -256,8 +256,17 @@ def read_releases(stream: IO[bytes]) -> Iterator[PublishedRelease | Finding]:
 def _document(data: bytes) -> Iterator[PublishedRelease | Finding]:
     try:
         value = parse_json(data)
-    except CanonicalizationError as error:
-        yield Finding(UNREADABLE, 1, "", str(error))
+    except CanonicalizationError:
+        # Not one document either: JSON Lines whose first line is damaged. Report line by line.
+        for number, raw in enumerate(data.split(b"\n"), start=1):
+            if not raw.strip():
+                continue
+            try:
+                line_value = parse_json(raw)
+            except CanonicalizationError as error:
+                yield Finding(UNREADABLE, number, "", str(error))
+                continue
+            yield from _releases_of(line_value, number)
         return
     yield from _releases_of(value, 1)
 
@@ -312,7 +321,7 @@ def _check_one(
     client: LogClient, checkpoint: Checkpoint, release: PublishedRelease
 ) -> Finding | None:
     if checkpoint.size == 0:
-        return Finding(NOT_IN_LOG, release.line, release.release_id, "the log is empty")
+        return Finding(NOT_IN_LOG, release.line, release.release_id, release.leaf_hash.hex())
     try:
         proof = client.inclusion_proof(release.leaf_hash, checkpoint.size)
     except LogClientError as error:

@@ -166,7 +166,7 @@ def _issue_checkpoint_on_commit() -> None:
     ):
         return
     callback = _CheckpointAfterCommit()
-    connection._pregon_checkpoint_callback = callback  # type: ignore[attr-defined]
+    connection._pregon_checkpoint_callback = callback
     transaction.on_commit(callback, robust=True)
 
 

@@ -6,8 +6,8 @@ raw, to partition files by a hash of their ``ocid``, and each partition (every r
 ocids) is merged on its own, by worker processes in parallel. Peak memory is bounded by the budget
 and the partition size, whatever the input size.
 
-Output order is fixed by the ocids themselves (a hash of each, then first appearance), so it does
-not depend on whether the input was spilled.
+Output order is fixed by the ocids themselves (a hash of each, then the ocid), so it depends neither
+on the order of the input nor on whether it was spilled.
 """
 
 from __future__ import annotations
@@ -115,20 +115,25 @@ def _merge_group(ocid: Any, raws: list[bytes], tree: RuleNode, options: CompileO
     return make_record(ocid, [raws[index] for index in order], compiled, versioned)
 
 
-Groups = dict[Any, tuple[int, int, list[bytes]]]
+Groups = dict[Any, tuple[int, list[bytes]]]
 
 
-def _add(groups: Groups, seq: int, ocid: Any, raw: bytes) -> None:
+def _add(groups: Groups, ocid: Any, raw: bytes) -> None:
     group = groups.get(ocid)
     if group is None:
-        groups[ocid] = (_hash(ocid), seq, [raw])
+        groups[ocid] = (_hash(ocid), [raw])
     else:
-        group[2].append(raw)
+        group[1].append(raw)
+
+
+def _order(item: tuple[Any, tuple[int, list[bytes]]]) -> tuple[int, str]:
+    ocid = item[0]
+    return item[1][0], ocid if isinstance(ocid, str) else orjson.dumps(ocid).decode()
 
 
 def _merge_groups(groups: Groups, tree: RuleNode, options: CompileOptions) -> Iterator[bytes]:
-    """Merge each group, in output order: by the ocid's hash, then by first appearance."""
-    for ocid, (_, _, raws) in sorted(groups.items(), key=lambda item: item[1][:2]):
+    """Merge each group, in output order: by the ocid's hash, then by the ocid."""
+    for ocid, (_, raws) in sorted(groups.items(), key=_order):
         yield _merge_group(ocid, raws, tree, options)
 
 
@@ -147,8 +152,8 @@ def _read_partition(path: Path) -> Groups:
     groups: Groups = {}
     with path.open("rb") as f:
         for line in f:
-            seq, _, raw = line.rstrip(b"\n").partition(b" ")
-            _add(groups, int(seq), _ocid_of(raw), raw)
+            raw = line[:-1]
+            _add(groups, _ocid_of(raw), raw)
     return groups
 
 
@@ -161,8 +166,7 @@ def _split_partition(path: Path, bits: int, extra: int) -> list[Path]:
         files = [stack.enter_context(part.open("wb")) for part in paths]
         with path.open("rb") as f:
             for line in f:
-                raw = line.partition(b" ")[2].rstrip(b"\n")
-                files[(_hash(_ocid_of(raw)) >> shift) & mask].write(line)
+                files[(_hash(_ocid_of(line[:-1])) >> shift) & mask].write(line)
     path.unlink()
     return paths
 
@@ -202,8 +206,8 @@ class _Spill:
         self.paths = [self.directory / f"p{index:04d}" for index in range(1 << bits)]
         self.files = [path.open("wb", buffering=1 << 16) for path in self.paths]
 
-    def add(self, seq: int, ocid: Any, raw: bytes) -> None:
-        self.files[_hash(ocid) >> (32 - self.bits)].write(b"%d " % seq + raw + b"\n")
+    def add(self, ocid: Any, raw: bytes) -> None:
+        self.files[_hash(ocid) >> (32 - self.bits)].write(raw + b"\n")
 
     def close(self) -> None:
         for f in self.files:
@@ -254,15 +258,14 @@ def compile_stream(
     merge rules. ``workers`` processes (default: the CPU count) merge spilled partitions;
     ``memory_budget`` bounds the raw bytes grouped in memory before spilling to disk.
 
-    The output order is fixed by the ocids (a hash of each, then first appearance), so the same
-    input gives the same bytes whether it was merged in memory or spilled.
+    The output order is fixed by the ocids (a hash of each, then the ocid), so the same releases
+    give the same bytes whether they were merged in memory or spilled, in whatever order they came.
     """
     options = options or CompileOptions()
     tree = rules_for(schema)
     sources = list(sources)
     stats = CompileStats()
     groups: Groups = {}
-    buffered: list[tuple[int, Any, bytes]] = []
     size = 0
     spill: _Spill | None = None
     try:
@@ -274,19 +277,17 @@ def compile_stream(
                 )
             stats.releases += 1
             if spill is not None:
-                spill.add(seq, ocid, raw)
+                spill.add(ocid, raw)
                 continue
-            buffered.append((seq, ocid, raw))
+            _add(groups, ocid, raw)
             size += len(raw)
             if size > memory_budget:
                 spill = _Spill(_partition_bits(sources))
-                for item in buffered:
-                    spill.add(*item)
-                buffered = []
+                for held, (_, raws) in groups.items():
+                    for item in raws:
+                        spill.add(held, item)
+                groups.clear()
         if spill is None:
-            for item in buffered:
-                _add(groups, *item)
-            del buffered[:]
             stats.ocids = _write_in_memory(out, groups, tree, options)
         else:
             stats.ocids = _write_spilled(out, spill, tree, options, workers=workers, stats=stats)

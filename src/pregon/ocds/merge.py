@@ -108,14 +108,19 @@ def _compile_object(out: dict[str, Any], inp: dict[str, Any], node: RuleNode | N
         if kind_of is dict:
             if not value:
                 _restore(out, key, old)
+            elif set(map(type, value.values())) <= _SCALARS and (
+                child is None or not child[1] or child[1].isdisjoint(value)
+            ):
+                # only non-null literals and nothing omitted: a plain update, or a copy
+                if type(old) is dict:
+                    out[key] = old
+                    old.update(value)
+                else:
+                    out[key] = value.copy()
+                touched = True
             elif type(old) is dict:
                 out[key] = old
-                if set(map(type, value.values())) <= _SCALARS and (
-                    child is None or child[0].keys().isdisjoint(value)
-                ):
-                    old.update(value)  # only non-null literals and no rules: a plain update
-                    touched = True
-                elif _compile_object(old, value, child):
+                if _compile_object(old, value, child):
                     touched = True
             else:
                 new: dict[str, Any] = {}
@@ -166,12 +171,18 @@ def _compile_array(
             if type(ident) is not str:
                 ident = _id_key(ident)
             match = index.get(ident)
+            plain = set(map(type, item.values())) <= _SCALARS and (
+                node is None or not node[1] or node[1].isdisjoint(item)
+            )
             if match is not None:
-                _compile_object(match, item, node)
+                if plain:
+                    match.update(item)
+                else:
+                    _compile_object(match, item, node)
                 touched = True
                 continue
-            new: dict[str, Any] = {}
-            if _compile_object(new, item, node):
+            new: dict[str, Any] = item.copy() if plain else {}
+            if plain or _compile_object(new, item, node):
                 target.append(new)
                 index[ident] = new
                 touched = True

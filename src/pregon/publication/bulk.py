@@ -32,7 +32,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import orjson
 from django.conf import settings
@@ -139,7 +139,7 @@ def _gzip_writer(path: Path) -> gzip.GzipFile:
 
 
 def _close_gzip(handle: gzip.GzipFile) -> None:
-    raw = handle.fileobj
+    raw = cast(IO[bytes] | None, handle.fileobj)
     handle.close()
     if raw is not None:
         raw.close()

@@ -87,9 +87,8 @@ def conditional(
 ) -> HttpResponseBase:
     """Answer 304 when the client's copy is current, else the response; both with validators."""
     timestamp = int(last_modified.timestamp()) if last_modified is not None else None
-    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
-    if response is None:
-        response = response_factory()
+    not_modified = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    response: HttpResponseBase = not_modified if not_modified is not None else response_factory()
     response["ETag"] = etag
     if timestamp is not None:
         response["Last-Modified"] = http_date(timestamp)

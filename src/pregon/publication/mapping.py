@@ -39,6 +39,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from pregon.core import classifications
 from pregon.organizations.choices import OrganizationKind
@@ -133,7 +134,9 @@ def organization_party(organization: Organization) -> dict[str, Any]:
             "locality": organization.locality,
             "region": organization.region,
             "postalCode": organization.postal_code,
-            "countryName": str(organization.country.name) if organization.country else "",
+            "countryName": countries.name(str(organization.country))
+            if organization.country
+            else "",
         }
     )
     if address:
@@ -279,7 +282,7 @@ def _cancellation(tender: Tender) -> dict[str, Any]:
 
 def _amendment(amendment: Amendment) -> dict[str, Any]:
     changed = [
-        str(capfirst(Tender._meta.get_field(name).verbose_name))
+        str(capfirst(getattr(Tender._meta.get_field(name), "verbose_name", name)))
         for name in _AMENDABLE_FIELDS
         if name in amendment.changes
     ]

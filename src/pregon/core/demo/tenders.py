@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import ngettext
 
@@ -115,45 +115,58 @@ def build_tenders(
     suppliers: dict[str, tuple[Organization, User]],
     progress: Callable[[str], None],
 ) -> TenderTally:
-    """Create every tender of `content.TENDERS` and play its history up to `today`."""
+    """Create every tender of `content.TENDERS` and play their histories up to `today`.
+
+    The events of all tenders run in one chronological order, so the published releases and
+    the transparency log grow in the order a real instance would have seen.
+    """
     tally = TenderTally()
     specs_by_key = {spec.key: spec for spec in BUYERS}
-    totals = Counter(spec.buyer for spec in TENDERS)
-    remaining = totals.copy()
-    for spec in TENDERS:
+    history: list[tuple[dt.datetime, int, _Action, list[Tender]]] = []
+    for order, spec in enumerate(TENDERS):
         buyer_spec = specs_by_key[spec.buyer]
-        buyer = buyers[spec.buyer]
-        official = Actor(user=officials[spec.buyer], organization=buyer, channel="command")
-        timeline = _timeline(spec, buyer_spec, today, rng)
+        official = Actor(
+            user=officials[spec.buyer], organization=buyers[spec.buyer], channel="command"
+        )
         events = _events(
             spec=spec,
             buyer=buyer_spec,
-            timeline=timeline,
+            timeline=_timeline(spec, buyer_spec, today, rng),
             official=official,
             suppliers=suppliers,
             today=today,
             rng=rng,
             tally=tally,
         )
-        box: list[Tender] = []
-        for moment, action in sorted(events, key=lambda event: event[0]):
-            with clock.at(moment):
-                action(box)
-            # Services return fresh copies; keep ours current for the next action.
-            box[0].refresh_from_db()
+        box: list[Tender] = []  # holds the tender once its first event has created it
+        history.extend((moment, order, action, box) for moment, action in events)
         tally.by_state[spec.state] = tally.by_state.get(spec.state, 0) + 1
         if spec.state == DRAFT:
             tally.drafts += 1
         else:
             tally.published += 1
-        remaining[spec.buyer] -= 1
-        if not remaining[spec.buyer]:
-            count = totals[spec.buyer]
-            progress(
-                ngettext("%(buyer)s: %(count)d tender", "%(buyer)s: %(count)d tenders", count)
-                % {"buyer": buyer, "count": count}
-            )
+
+    month, done = "", 0
+    for moment, _order, action, box in sorted(history, key=lambda event: event[:2]):
+        label = date_format(moment, "YEAR_MONTH_FORMAT")
+        if label != month and done:
+            progress(_month_line(month, done))
+            done = 0
+        month = label
+        with clock.at(moment):
+            action(box)
+        # Services return fresh copies; keep ours current for the tender's next event.
+        box[0].refresh_from_db()
+        done += 1
+    progress(_month_line(month, done))
     return tally
+
+
+def _month_line(month: str, count: int) -> str:
+    return ngettext("%(month)s: %(count)d action", "%(month)s: %(count)d actions", count) % {
+        "month": month,
+        "count": count,
+    }
 
 
 def _local(

@@ -80,19 +80,19 @@ def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
         hashers.insert(0, f"{__name__}.DemoPasswordHasher")
     with override_settings(PASSWORD_HASHERS=hashers), transaction.atomic():
         progress(_("Platform operator and its administrator…"))
-        operator, admin = _bootstrap(today - 120 * DAY)
+        operator, admin = _bootstrap(today - 180 * DAY)
         admin_actor = Actor(user=admin, organization=operator, channel="command")
 
         progress(_("Oversight body and buyers in Chile, Brazil and Belize…"))
         buyers: dict[str, Organization] = {}
         officials: dict[str, User] = {}
-        moment = today - 100 * DAY
+        moment = today - 160 * DAY
         oversight = _organization(admin_actor, OVERSIGHT, OrganizationKind.OVERSIGHT, moment)
         auditor = _person(OVERSIGHT.official, moment)
         _grant(admin_actor, oversight, auditor, Role.AUDITOR, moment + dt.timedelta(hours=2))
         people = 2
         for index, spec in enumerate(BUYERS):
-            moment = today - (98 - index) * DAY
+            moment = today - (158 - index) * DAY
             buyers[spec.key] = _organization(admin_actor, spec, OrganizationKind.BUYER, moment)
             officials[spec.key] = _person(spec.official, moment)
             committee = _person(spec.committee, moment)
@@ -104,7 +104,8 @@ def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
         progress(_("Thirty suppliers registering themselves…"))
         suppliers: dict[str, tuple[Organization, User]] = {}
         for index, supplier in enumerate(SUPPLIERS):
-            moment = today - (90 - 2 * index) * DAY + rng.randrange(8, 18) * dt.timedelta(hours=1)
+            # Every supplier is registered before the first tender of the demo (50 days ago).
+            moment = today - (120 - 2 * index) * DAY + rng.randrange(8, 18) * dt.timedelta(hours=1)
             suppliers[supplier.key] = _register(supplier, moment)
 
         progress(_("Tenders: drafts, publications, questions, amendments, deadlines…"))

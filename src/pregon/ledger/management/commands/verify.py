@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from pregon.ledger import monitor
@@ -117,12 +118,20 @@ class Command(BaseCommand):
             )
         if not report.ok:
             raise CommandError(
-                _("%(failed)d of %(total)d releases failed verification.")
+                ngettext(
+                    "%(failed)d of %(total)d release failed verification.",
+                    "%(failed)d of %(total)d releases failed verification.",
+                    report.releases,
+                )
                 % {"failed": len(report.findings), "total": report.releases},
                 returncode=1,
             )
         self.stdout.write(
-            _("OK: all %(total)d releases are in the log of %(size)d leaves.")
+            ngettext(
+                "OK: the release is in the log of %(size)d leaves.",
+                "OK: all %(total)d releases are in the log of %(size)d leaves.",
+                report.releases,
+            )
             % {"total": report.releases, "size": report.checkpoint.size}
         )
 
@@ -165,6 +174,11 @@ class Command(BaseCommand):
                 _("First run for this log: the checkpoint is saved in %(path)s.")
                 % {"path": state_path}
             )
+        elif report.previous.size == checkpoint.size:
+            self.stdout.write(
+                _("The same tree as the checkpoint saved on %(date)s.")
+                % {"date": report.previous.saved_at}
+            )
         else:
             self.stdout.write(
                 _(
@@ -187,17 +201,26 @@ class Command(BaseCommand):
             report.findings.extend(found)
         report.findings.sort(key=lambda finding: finding.line)
         report.requests = client.requests
+        lines = ngettext("%(count)d line", "%(count)d lines", report.lines) % {
+            "count": report.lines
+        }
+        requests = ngettext(
+            "%(count)d request to the log", "%(count)d requests to the log", report.requests
+        ) % {"count": report.requests}
         self.stdout.write(
-            _(
-                "Checked %(releases)d releases from %(lines)d lines of %(source)s "
-                "(method: %(method)s, %(requests)d requests to the log)."
+            ngettext(
+                "Checked %(releases)d release from %(source)s (%(lines)s; method: %(method)s; "
+                "%(requests)s).",
+                "Checked %(releases)d releases from %(source)s (%(lines)s; method: %(method)s; "
+                "%(requests)s).",
+                report.releases,
             )
             % {
                 "releases": report.releases,
-                "lines": report.lines,
+                "lines": lines,
                 "source": source,
                 "method": report.method,
-                "requests": report.requests,
+                "requests": requests,
             }
         )
         return report
