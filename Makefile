@@ -51,7 +51,7 @@ test-postgres:  ## the whole pytest suite on PostgreSQL ($$DATABASE_URL, default
 test: install-dev lint typecheck test-sqlite test-postgres  ## install the dev tools, then ruff, mypy, migrations check and pytest on SQLite and PostgreSQL
 
 messages:  ## extract the translatable strings into the .po files
-	@cd src/pregon && for lang in es pt fr; do ../../$(VENV)/pregon makemessages -l $$lang --ignore="static/*" --no-obsolete >/dev/null; done
+	@cd src/pregon && for lang in es pt_BR fr; do ../../$(VENV)/pregon makemessages -l $$lang --ignore="static/*" --no-obsolete >/dev/null; done
 
 clean:  ## remove the virtual environments, assets and local database
 	rm -rf .venv .tools node_modules var src/pregon/web/static/vendor

@@ -3,7 +3,8 @@
 The workload is made by ``shared/bench/gen_ocds.py --ocids 20000`` (about 80,000 releases) into a
 cache directory (``$PREGON_BENCH_CACHE``, default ``/tmp/pregon-bench``) and reused by later runs.
 Each tool runs in its own process; we measure its wall time, its CPU time (user + system, children
-included) and its peak memory.
+included) and its peak memory (proportional set size summed over its processes, sampled every
+50 ms).
 """
 
 from __future__ import annotations
@@ -46,11 +47,10 @@ class Run:
     peak_mb: float
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, from /proc."""
-    total = 0
+def _tree_memory(pid: int) -> int:
+    """Memory (bytes) of a process and all its descendants: the sum of their proportional set
+    sizes (PSS), which counts pages shared after a fork once, split between the sharers."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -58,14 +58,19 @@ def _tree_rss(pid: int) -> int:
             fields = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()
         except OSError:
             continue
-        child = int(entry.name)
-        children.setdefault(int(fields[1]), []).append(child)
-        rss[child] = int(fields[21]) * resource.getpagesize()
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    total = 0
     stack = [pid]
     while stack:
         current = stack.pop()
-        total += rss.get(current, 0)
         stack.extend(children.get(current, []))
+        try:
+            for line in Path(f"/proc/{current}/smaps_rollup").read_bytes().splitlines():
+                if line.startswith(b"Pss:"):
+                    total += int(line.split()[1]) * 1024
+                    break
+        except OSError:
+            continue
     return total
 
 
@@ -77,7 +82,7 @@ def run(
     stdin: Path | None = None,
     check: bool = True,
 ) -> Run:
-    """Run ``command`` and measure it (peak memory is the largest sum over its process tree).
+    """Run ``command`` and measure it (peak memory: the largest PSS summed over its process tree).
 
     With ``check=False`` exit code 1 (e.g. "errors found") is accepted.
     """
@@ -92,7 +97,7 @@ def run(
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(process.pid))
+            peak = max(peak, _tree_memory(process.pid))
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from pregon.core.actor import Actor
 from tests import factories
@@ -58,6 +60,18 @@ def _isolated(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PREGON_REQUIRE_MFA_FOR_OFFICIALS = False
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts and ends with no language active, as a fresh thread would.
+
+    The test client runs LocaleMiddleware in the test's own thread, so a page asked for in
+    Spanish would otherwise leave Spanish active for the assertions, and the tests, after it.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -5,9 +5,11 @@ The pure-core tests (test_ledger_*) do not use them and also run without Django.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from pregon.ledger.checkpoint import (
     ALG_ED25519,
@@ -24,12 +26,16 @@ VKEY = format_verifier_key(SIGNER.verifier)
 
 
 @pytest.fixture
-def log_settings(settings: Any, tmp_path: Any) -> Any:
-    """This instance's log: a known origin and key, and a private var directory."""
+def log_settings(settings: Any, tmp_path: Any) -> Iterator[Any]:
+    """This instance's log: a known origin and key, and a private var directory.
+
+    Messages are compared in English: another test may have left a language active.
+    """
     settings.PREGON_LOG_ORIGIN = ORIGIN
     settings.PREGON_LOG_SIGNER_KEY = format_signer_key(SIGNER)
     settings.VAR_DIR = tmp_path / "var"
-    return settings
+    with translation.override("en"):
+        yield settings
 
 
 def data(n: int) -> bytes:

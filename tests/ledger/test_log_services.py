@@ -10,7 +10,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from pregon.core.errors import ValidationFailed
-from pregon.ledger import selectors, services, triggers
+from pregon.ledger import selectors, services, tasks, triggers
 from pregon.ledger.checkpoint import (
     format_signer_key,
     open_checkpoint,
@@ -312,3 +312,11 @@ def test_the_log_head_may_grow_through_the_database() -> None:
     with connection.cursor() as cursor:
         cursor.execute("UPDATE ledger_loghead SET size = size WHERE id = 1")
     assert LogHead.objects.get().size == 2
+
+
+def test_the_tasks_are_thin_wrappers_over_the_services() -> None:
+    append(3)
+    assert tasks.issue_checkpoint.call() == 3
+    assert tasks.issue_checkpoint.call() is None
+    assert tasks.poll_witnessed_logs.call() == []
+    assert SignedCheckpoint.objects.count() == 1

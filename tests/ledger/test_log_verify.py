@@ -259,6 +259,12 @@ def test_the_key_can_be_a_file_and_bad_arguments_exit_with_2(
         verify(live_server, tmp_path / "missing.jsonl", tmp_path)
     assert raised.value.returncode == 2
     assert str(raised.value).startswith("Cannot read the releases: cannot read ")
+    truncated = tmp_path / "truncated.jsonl.gz"
+    truncated.write_bytes(bulk.read_bytes()[:-40])
+    with pytest.raises(CommandError) as raised:
+        verify(live_server, truncated, tmp_path)
+    assert raised.value.returncode == 2
+    assert str(raised.value).startswith("Cannot read the releases: Compressed file ended")
 
 
 @pytest.fixture

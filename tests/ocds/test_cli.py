@@ -124,3 +124,11 @@ def test_python_dash_m_reads_standard_input(jsonl: Path) -> None:
     )
     assert result.returncode == 2
     assert b"error: standard input holds a number" in result.stderr
+
+
+def test_a_progress_bar_only_on_a_terminal(
+    jsonl: Path, capsysbinary: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["validate", str(jsonl)]) == 0
+    assert b"validate: " in capsysbinary.readouterr().err

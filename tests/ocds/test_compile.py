@@ -56,6 +56,17 @@ def test_spilling_to_disk_gives_the_same_bytes(tmp_path: Path, workers: int) -> 
     assert spilled == in_memory
 
 
+def test_a_stream_spills_and_merges_in_worker_processes(tmp_path: Path) -> None:
+    import gzip
+
+    releases = many_releases()
+    path = tmp_path / "r.jsonl.gz"
+    path.write_bytes(gzip.compress(b"".join(orjson.dumps(r) + b"\n" for r in releases)))
+    spilled, stats = run([path], memory_budget=1000, workers=2)
+    assert stats.spilled
+    assert spilled == run([write_lines(tmp_path / "r.jsonl", releases)])[0]
+
+
 def test_versioned_releases_and_record_packages(tmp_path: Path) -> None:
     releases = many_releases(9)
     path = write_lines(tmp_path / "r.jsonl", releases)
@@ -114,3 +125,12 @@ def test_records_and_releases_without_ocid_are_refused(tmp_path: Path) -> None:
         run([io.BytesIO(orjson.dumps(records))])
     with pytest.raises(MergeError, match="release 2 has no 'ocid'"):
         run([io.BytesIO(b'{"ocid": "a", "date": "x"}\n{"id": "b"}\n')])
+
+
+def test_the_output_does_not_depend_on_the_input_order(tmp_path: Path) -> None:
+    releases = many_releases()
+    forward, _ = run([write_lines(tmp_path / "a.jsonl", releases)])
+    backward, _ = run(
+        [write_lines(tmp_path / "b.jsonl", releases[::-1])], memory_budget=1000, workers=1
+    )
+    assert forward == backward

@@ -67,7 +67,8 @@ def test_supplier_page_shows_scale_and_declared_characteristics(client: Client) 
     assert "Cooperativa Textil del Sur Ltda." in html
     assert "Av. Alemania 123, Temuco" in html
     assert 'href="https://textilesdelsur.example"' in html
-    en = client.get(supplier.get_absolute_url()).content.decode()
+    # The Spanish request left Spanish active in this thread: name the English page explicitly.
+    en = client.get(url("organizations:detail", "en", pk=supplier.pk)).content.decode()
     for text in ("Micro enterprise", "Cooperative", "Women-owned", "Local business"):
         assert text in en
     assert "Indigenous-owned" not in en
@@ -210,7 +211,10 @@ def test_the_verification_link_confirms_the_address(client: Client) -> None:
     path = link[link.index("/", link.index("//") + 2) :]
     page = client.get(path)
     assert page.status_code == 200
-    assert "Confirm your e-mail address" in page.content.decode()
+    # She chose Spanish: the e-mail, and the page its link opens, are in Spanish.
+    with translation.override("es"):
+        heading = translation.gettext("Confirm your e-mail address")
+    assert heading in page.content.decode()
     response = client.post(path)
     assert response.status_code == 302
     assert EmailAddress.objects.get().verified is True

@@ -26,7 +26,6 @@ from pregon.publication.models import BulkState, Record, Release
 from pregon.publication.tasks import regenerate_bulk_files
 from pregon.tenders import services
 from pregon.tenders.models import Tender
-from pregon.tenders.services import AmendmentData
 from tests import factories
 from tests.publication.conftest import Lifecycle
 
@@ -99,9 +98,7 @@ def test_the_flattened_tables(written: bulk.Manifest, settings: Any) -> None:
         Record.objects.values_list("ocid", flat=True)
     )
     assert len(items) == 4 + 2  # two lots of two items, and one lot of two
-    assert {item.count for item in written.files if item.kind in {"csv", "xlsx", "parquet"}} == {
-        2
-    }
+    assert {item.count for item in written.files if item.kind in {"csv", "xlsx", "parquet"}} == {2}
     xlsx = current(settings, written, names["xlsx"])
     with zipfile.ZipFile(xlsx) as workbook:  # an XLSX file is a zip of XML parts
         assert "xl/workbook.xml" in workbook.namelist()
@@ -116,9 +113,7 @@ def test_the_manifest_lists_size_and_digest_of_each_file(
     assert [item.name for item in written.files] == [
         "releases.jsonl.gz",
         "records.jsonl.gz",
-        *sorted(
-            (item.name for item in written.files if item.kind == "year"), reverse=True
-        ),
+        *sorted((item.name for item in written.files if item.kind == "year"), reverse=True),
         "compiled-csv.zip",
         "compiled.xlsx",
         "compiled-parquet.zip",
@@ -170,7 +165,7 @@ def test_a_file_download(client: Client, written: bulk.Manifest, settings: Any) 
     assert response["ETag"] == f'"{item.sha256}"'
     assert response["Cache-Control"] == "public, max-age=300"
     assert response["Access-Control-Allow-Origin"] == "*"
-    assert 'attachment; filename="releases.jsonl.gz"' == response["Content-Disposition"]
+    assert response["Content-Disposition"] == 'attachment; filename="releases.jsonl.gz"'
     again = client.get("/data/releases.jsonl.gz", headers={"if-none-match": response["ETag"]})
     assert again.status_code == 304
     since = client.get(
@@ -256,8 +251,7 @@ def test_a_stale_pending_mark_is_taken_over(settings: Any, db: None) -> None:
     assert publication.bulk_schedule() is True
     assert publication.bulk_schedule() is False
     BulkState.objects.filter(pk=1).update(
-        requested_at=BulkState.objects.get(pk=1).requested_at
-        - dt.timedelta(minutes=5)
+        requested_at=BulkState.objects.get(pk=1).requested_at - dt.timedelta(minutes=5)
     )
     assert publication.bulk_schedule() is True
 

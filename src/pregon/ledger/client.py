@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import gzip
+import http.client
 import io
 import json
 import urllib.error
@@ -166,7 +167,7 @@ class LogClient:
                 body: bytes = response.read(limit + 1)
         except urllib.error.HTTPError as error:
             raise _http_error(url, error) from None
-        except (urllib.error.URLError, OSError, ValueError) as error:
+        except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
             reason = getattr(error, "reason", error)
             msg = f"cannot reach {url}: {reason}"
             raise LogClientError(msg) from error
@@ -265,7 +266,7 @@ def open_data(source: str, *, timeout: float = DEFAULT_TIMEOUT) -> Iterator[IO[b
             raw: IO[bytes] = urllib.request.urlopen(request, timeout=timeout)  # noqa: S310
         except urllib.error.HTTPError as error:
             raise _http_error(source, error) from None
-        except (urllib.error.URLError, OSError, ValueError) as error:
+        except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
             msg = f"cannot read {source}: {getattr(error, 'reason', error)}"
             raise LogClientError(msg) from error
     else:

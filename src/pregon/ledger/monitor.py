@@ -215,15 +215,21 @@ def save_state(path: Path, origin: str, checkpoint: Checkpoint, note: str) -> No
         "note": note,
         "saved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".verify-state.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".verify-state.")
+    except OSError as error:
+        raise MonitorError("state", f"cannot write the state file {path}: {error}") from error
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
             json.dump(state, file, indent=2, sort_keys=True)
             file.write("\n")
         Path(temporary).replace(path)
-    except BaseException:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            msg = f"cannot write the state file {path}: {error}"
+            raise MonitorError("state", msg) from error
         raise
 
 

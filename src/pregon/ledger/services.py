@@ -322,6 +322,10 @@ def witness_poll(*, watched_log_id: int, timeout: float = 30.0) -> WitnessPoll:
     except LedgerError as error:
         result.error = str(error)
         logger.warning("Witnessing %s failed: %s", watched.origin, error)
+    except Exception as error:
+        # One misbehaving peer (or a bug with its answers) must not stop the others' polls.
+        result.error = f"{type(error).__name__}: {error}"
+        logger.exception("Witnessing %s failed unexpectedly", watched.origin)
     WatchedLog.objects.filter(pk=watched.pk).update(
         last_polled_at=clock.now(), last_error=result.error
     )

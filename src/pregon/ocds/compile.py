@@ -29,7 +29,7 @@ import orjson
 from pregon.ocds.errors import InputError, MergeError
 from pregon.ocds.merge import _compile_into, _version_into
 from pregon.ocds.package import PackageMetadata, linked_release, make_record
-from pregon.ocds.readers import Reader, Source
+from pregon.ocds.readers import Reader, Source, byte_range_lines, json_lines_kind
 from pregon.ocds.rules import RuleNode, rules_for
 
 MEMORY_BUDGET = 64 << 20
@@ -148,50 +148,73 @@ def _init_worker(tree: RuleNode, options: CompileOptions) -> None:
     _WORKER["options"] = options
 
 
-def _read_partition(path: Path) -> Groups:
+def _read_partition(paths: list[Path]) -> Groups:
     groups: Groups = {}
-    with path.open("rb") as f:
-        for line in f:
-            raw = line[:-1]
-            _add(groups, _ocid_of(raw), raw)
+    for path in paths:
+        with path.open("rb") as f:
+            for line in f:
+                raw = line[:-1]
+                _add(groups, _ocid_of(raw), raw)
     return groups
 
 
-def _split_partition(path: Path, bits: int, extra: int) -> list[Path]:
+def _split_partition(sources: list[Path], bits: int, extra: int) -> list[list[Path]]:
     """Split an oversized partition by the next ``extra`` bits of the ocid hash (keeping hash order)."""
-    paths = [path.with_name(f"{path.name}.{index:04d}") for index in range(1 << extra)]
+    paths = [sources[0].with_name(f"{sources[0].name}.{index:04d}") for index in range(1 << extra)]
     shift = 32 - bits - extra
     mask = (1 << extra) - 1
     with ExitStack() as stack:
         files = [stack.enter_context(part.open("wb")) for part in paths]
-        with path.open("rb") as f:
-            for line in f:
-                files[(_hash(_ocid_of(line[:-1])) >> shift) & mask].write(line)
-    path.unlink()
-    return paths
+        for path in sources:
+            with path.open("rb") as f:
+                for line in f:
+                    files[(_hash(_ocid_of(line[:-1])) >> shift) & mask].write(line)
+            path.unlink()
+    return [[path] for path in paths]
 
 
-def _process_partition(job: tuple[str, int]) -> tuple[str, int]:
-    """Merge one partition file into a result file (items joined by the output separator)."""
+def _process_partition(job: tuple[list[str], int]) -> tuple[str, int]:
+    """Merge one partition (its files, in input order) into a result file (items joined by the
+    output separator)."""
     tree: RuleNode = _WORKER["tree"]
     options: CompileOptions = _WORKER["options"]
-    path = Path(job[0])
-    size = path.stat().st_size
+    paths = [Path(name) for name in job[0]]
+    size = sum(path.stat().st_size for path in paths)
     extra = (
         max(0, (-(-size // PARTITION_SIZE) - 1).bit_length()) if size > 2 * PARTITION_SIZE else 0
     )
-    parts = _split_partition(path, job[1], min(extra, 32 - job[1])) if extra else [path]
+    parts = _split_partition(paths, job[1], min(extra, 32 - job[1])) if extra else [paths]
     separator = b"," if options.package else b"\n"
-    out_path = path.with_name(path.name + ".out")
+    out_path = paths[0].with_name(paths[0].name + ".out")
     count = 0
     with out_path.open("wb") as out:
         for part in parts:
             groups = _read_partition(part)
-            part.unlink()
+            for path in part:
+                path.unlink()
             for data in _merge_groups(groups, tree, options):
                 out.write(separator + data if count else data)
                 count += 1
     return str(out_path), count
+
+
+def _spill_range(job: tuple[str, int, int, str, int, int]) -> int:
+    """Partition the JSON Lines between two byte offsets of a file (a worker's share of phase 1)."""
+    path, start, end, directory, bits, share = job
+    spill = _Spill(bits, Path(directory), f"-{share:03d}")
+    count = 0
+    try:
+        for raw in byte_range_lines(path, start, end):
+            ocid = _ocid_of(raw)
+            if ocid is None:
+                raise MergeError(
+                    f"a release of {path} has no 'ocid'", "every release needs an ocid"
+                )
+            spill.add(ocid, raw)
+            count += 1
+    finally:
+        spill.close()
+    return count
 
 
 # --- the pipeline -----------------------------------------------------------------------------
@@ -200,20 +223,23 @@ def _process_partition(job: tuple[str, int]) -> tuple[str, int]:
 class _Spill:
     """Partition files that raw releases are appended to, by ranges of the ocid's hash."""
 
-    def __init__(self, bits: int) -> None:
+    def __init__(self, bits: int, directory: Path | None = None, suffix: str = "") -> None:
         self.bits = bits
-        self.directory = Path(tempfile.mkdtemp(prefix="pregon-ocds-"))
-        self.paths = [self.directory / f"p{index:04d}" for index in range(1 << bits)]
+        self.directory = directory or Path(tempfile.mkdtemp(prefix="pregon-ocds-"))
+        self.paths = [self.directory / f"p{index:04d}{suffix}" for index in range(1 << bits)]
         self.files = [path.open("wb", buffering=1 << 16) for path in self.paths]
 
     def add(self, ocid: Any, raw: bytes) -> None:
+        """Append one serialised release to its partition."""
         self.files[_hash(ocid) >> (32 - self.bits)].write(raw + b"\n")
 
     def close(self) -> None:
+        """Close the partition files (flushing them)."""
         for f in self.files:
             f.close()
 
     def remove(self) -> None:
+        """Delete the partition directory."""
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -231,14 +257,20 @@ def _raw_releases(sources: Iterable[Source], on_item: Callable[[], None] | None)
             yield item if isinstance(item, bytes) else orjson.dumps(item)
 
 
-def _partition_bits(sources: Iterable[Source]) -> int:
+def _known_size(sources: Iterable[Source]) -> int | None:
+    """The total size of the inputs if they are all regular files, else None."""
     total = 0
     for source in sources:
-        if isinstance(source, (str, Path)) and str(source) != "-" and Path(source).is_file():
-            total += Path(source).stat().st_size
-        else:
-            return 8
-    return max(3, min(10, (-(-total // PARTITION_SIZE) - 1).bit_length()))
+        if not isinstance(source, (str, Path)) or str(source) == "-" or not Path(source).is_file():
+            return None
+        total += Path(source).stat().st_size
+    return total
+
+
+def _partition_bits(size: int | None) -> int:
+    if size is None:
+        return 8
+    return max(3, min(10, (-(-size // PARTITION_SIZE) - 1).bit_length()))
 
 
 def compile_stream(
@@ -267,7 +299,18 @@ def compile_stream(
     stats = CompileStats()
     groups: Groups = {}
     size = 0
-    spill: _Spill | None = None
+    known = _known_size(sources)
+    workers = workers or os.cpu_count() or 1
+    if (
+        workers > 1
+        and known is not None
+        and known > memory_budget
+        and "fork" in multiprocessing.get_all_start_methods()
+        and all(json_lines_kind(source) == "release" for source in sources)
+    ):
+        return _compile_in_parallel(sources, out, tree, options, workers=workers, size=known)
+    # a large file spills from the start, so nothing is held in memory before it does
+    spill = _Spill(_partition_bits(known)) if known is not None and known > memory_budget else None
     try:
         for seq, raw in enumerate(_raw_releases(sources, on_item)):
             ocid = _ocid_of(raw)
@@ -282,7 +325,7 @@ def compile_stream(
             _add(groups, ocid, raw)
             size += len(raw)
             if size > memory_budget:
-                spill = _Spill(_partition_bits(sources))
+                spill = _Spill(_partition_bits(known))
                 for held, (_, raws) in groups.items():
                     for item in raws:
                         spill.add(held, item)
@@ -336,43 +379,81 @@ def _write_spilled(
     tree: RuleNode,
     options: CompileOptions,
     *,
-    workers: int | None,
+    workers: int,
     stats: CompileStats,
 ) -> int:
     spill.close()
-    stats.spilled = True
-    jobs = [(str(path), spill.bits) for path in spill.paths if path.stat().st_size]
-    stats.partitions = len(jobs)
-    workers = workers or os.cpu_count() or 1
-    _open_output(out, options)
-    separator = b"," if options.package else b"\n"
-    count = 0
-
-    def collect(results: Iterable[tuple[str, int]]) -> None:
-        nonlocal count
-        for path, written in results:
-            if written:
-                if count:
-                    out.write(separator)
-                with Path(path).open("rb") as f:
-                    shutil.copyfileobj(f, out, 1 << 20)
-                count += written
-            Path(path).unlink()
-
+    jobs = [([str(path)], spill.bits) for path in spill.paths if path.stat().st_size]
+    stats.spilled, stats.partitions = True, len(jobs)
     if workers > 1 and len(jobs) > 1 and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
         with context.Pool(min(workers, len(jobs)), _init_worker, (tree, options)) as pool:
-            collect(pool.imap(_process_partition, jobs))
-    else:
-        previous = dict(_WORKER)
-        enabled = gc.isenabled()
-        _init_worker(tree, options)
-        try:
-            collect(_process_partition(job) for job in jobs)
-        finally:
-            _WORKER.clear()
-            _WORKER.update(previous)
-            if enabled:
-                gc.enable()
+            return _write_results(out, options, pool.imap(_process_partition, jobs))
+    previous = dict(_WORKER)
+    enabled = gc.isenabled()
+    _init_worker(tree, options)
+    try:
+        return _write_results(out, options, (_process_partition(job) for job in jobs))
+    finally:
+        _WORKER.clear()
+        _WORKER.update(previous)
+        if enabled:
+            gc.enable()
+
+
+def _compile_in_parallel(
+    sources: list[Source],
+    out: IO[bytes],
+    tree: RuleNode,
+    options: CompileOptions,
+    *,
+    workers: int,
+    size: int,
+) -> CompileStats:
+    """Both phases in worker processes: each partitions a byte range of the JSON Lines files, then
+    each merges whole partitions (the files of one partition are read in input order)."""
+    directory = Path(tempfile.mkdtemp(prefix="pregon-ocds-"))
+    bits = _partition_bits(size)
+    jobs: list[tuple[str, int, int, str, int, int]] = []
+    for source in sources:
+        length = Path(str(source)).stat().st_size
+        bounds = [length * share // workers for share in range(workers + 1)]
+        for share in range(workers):
+            jobs.append(
+                (str(source), bounds[share], bounds[share + 1], str(directory), bits, len(jobs))
+            )
+    stats = CompileStats(spilled=True)
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, _init_worker, (tree, options)) as pool:
+            stats.releases = sum(pool.map(_spill_range, jobs, chunksize=1))
+            partitions = []
+            for index in range(1 << bits):
+                names = [directory / f"p{index:04d}-{share:03d}" for share in range(len(jobs))]
+                present = [str(name) for name in names if name.stat().st_size]
+                if present:
+                    partitions.append((present, bits))
+            stats.partitions = len(partitions)
+            stats.ocids = _write_results(out, options, pool.imap(_process_partition, partitions))
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    return stats
+
+
+def _write_results(
+    out: IO[bytes], options: CompileOptions, results: Iterable[tuple[str, int]]
+) -> int:
+    """Copy the partitions' result files to ``out``, in order; return how many items were written."""
+    _open_output(out, options)
+    separator = b"," if options.package else b"\n"
+    count = 0
+    for path, written in results:
+        if written:
+            if count:
+                out.write(separator)
+            with Path(path).open("rb") as f:
+                shutil.copyfileobj(f, out, 1 << 20)
+            count += written
+        Path(path).unlink()
     _close_output(out, options, count)
     return count

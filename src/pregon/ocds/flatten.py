@@ -30,7 +30,7 @@ from typing import IO, Any
 
 import orjson
 
-from pregon.ocds.readers import Reader, Source
+from pregon.ocds.readers import Reader, Source, byte_range_lines, json_lines_kind
 from pregon.ocds.schema import deref, load_release_schema, types_of
 
 MAIN_TABLE = "releases"
@@ -172,12 +172,6 @@ class Flattener:
             node = self._nodes[(table.name, prefix)] = (scalars, {})
         return node
 
-    def _new_column(self, table: Table, node: Node, prefix: str, key: str, cells: list[Any]) -> int:
-        index = node[0][key] = table.column(prefix + key)
-        if index >= len(cells):
-            cells.extend([""] * (index + 1 - len(cells)))
-        return index
-
     def add(self, release: dict[str, Any]) -> None:
         """Write the rows of one release (a dict) to the tables."""
         table = self._table(MAIN_TABLE, ())
@@ -206,10 +200,10 @@ class Flattener:
         for key, value in obj.items():
             kind = type(value)
             if kind is str or kind is int or kind is float:
-                index = scalars.get(key)
-                if index is None:
-                    index = self._new_column(table, node, prefix, key, cells)
-                cells[index] = value
+                try:
+                    cells[scalars[key]] = value
+                except (KeyError, IndexError):
+                    self._set(table, cells, at, key, value)
             elif kind is dict:
                 child = objects.get(key)
                 if child is None:
@@ -226,10 +220,19 @@ class Flattener:
                 table_name = path if table.name == MAIN_TABLE else f"{table.name}_{path}"
                 self._rows(table_name, value, f"{scope[0]}/{name}" if scope[0] else name, scope)
             else:
-                index = scalars.get(key)
-                if index is None:
-                    index = self._new_column(table, node, prefix, key, cells)
-                cells[index] = _cell(value)
+                self._set(table, cells, at, key, _cell(value))
+
+    def _set(
+        self, table: Table, cells: list[Any], at: tuple[Node, str], key: str, value: Any
+    ) -> None:
+        """Put ``value`` in its column, adding the column (and widening the row) if needed."""
+        node, prefix = at
+        index = node[0].get(key)
+        if index is None:
+            index = node[0][key] = table.column(prefix + key)
+        if index >= len(cells):
+            cells.extend([""] * (index + 1 - len(cells)))
+        cells[index] = value
 
     def _rows(self, name: str, items: list[dict[str, Any]], array_link: str, scope: Scope) -> None:
         """Write one row per element of an array of objects to table ``name``."""
@@ -242,8 +245,6 @@ class Flattener:
         inner = (*ancestors, _strip_indices(array_link))
         writerow = table.writer.writerow
         for position, item in enumerate(items):
-            if len(base) < len(table.columns):
-                base.extend([""] * (len(table.columns) - len(base)))
             cells = base.copy()
             element = f"{array_link}/{position}"
             cells[2] = element
@@ -348,36 +349,13 @@ def _flatten_range(job: tuple[str, int, int, str, dict[str, Any]]) -> tuple[Part
     path, start, end, directory, schema = job
     flattener = Flattener(Path(directory), schema)
     count = 0
-    with Path(path).open("rb") as f:
-        if start:
-            f.seek(start - 1)
-            f.readline()  # the line that straddles the start belongs to the previous share
-        while f.tell() < end:
-            line = f.readline()
-            if not line:
-                break
-            if not line.strip():
-                continue
-            item = orjson.loads(line)
-            release = _release_of(item, "record" if "compiledRelease" in item else "release")
-            if release is not None:
-                flattener.add(release)
-                count += 1
+    for line in byte_range_lines(path, start, end):
+        item = orjson.loads(line)
+        release = _release_of(item, "record" if "compiledRelease" in item else "release")
+        if release is not None:
+            flattener.add(release)
+            count += 1
     return _part(flattener.close()), count
-
-
-def _splittable(source: Source) -> bool:
-    """Whether ``source`` is a plain JSON Lines file of releases or records (so it can be split)."""
-    if not isinstance(source, (str, Path)) or str(source) == "-" or not Path(source).is_file():
-        return False
-    with Path(source).open("rb") as f:
-        head = f.read(1 << 20)
-    if head[:2] == b"\x1f\x8b" or head.lstrip()[:1] != b"{":
-        return False
-    reader = Reader(source)
-    for _ in reader.iter_raw():
-        break
-    return reader.container == "lines" and not reader.packages
 
 
 def flatten_csv(
@@ -411,7 +389,7 @@ def flatten_csv(
                 workers > 1
                 and size > SPLIT_SIZE
                 and "fork" in multiprocessing.get_all_start_methods()
-                and _splittable(source)
+                and json_lines_kind(source) is not None
             ):
                 bounds = [size * share // workers for share in range(workers + 1)]
                 jobs = [

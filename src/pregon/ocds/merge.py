@@ -108,23 +108,13 @@ def _compile_object(out: dict[str, Any], inp: dict[str, Any], node: RuleNode | N
         if kind_of is dict:
             if not value:
                 _restore(out, key, old)
-            elif set(map(type, value.values())) <= _SCALARS and (
-                child is None or not child[1] or child[1].isdisjoint(value)
-            ):
-                # only non-null literals and nothing omitted: a plain update, or a copy
-                if type(old) is dict:
-                    out[key] = old
-                    old.update(value)
-                else:
-                    out[key] = value.copy()
-                touched = True
             elif type(old) is dict:
                 out[key] = old
                 if _compile_object(old, value, child):
                     touched = True
             else:
-                new: dict[str, Any] = {}
-                if _compile_object(new, value, child):
+                new, inner = _compile_fresh(value, child)
+                if inner:
                     out[key] = new
                     touched = True
                 else:
@@ -152,6 +142,62 @@ def _compile_object(out: dict[str, Any], inp: dict[str, Any], node: RuleNode | N
     return touched
 
 
+def _compile_fresh(inp: dict[str, Any], node: RuleNode | None) -> tuple[dict[str, Any], bool]:
+    """Merge ``inp`` into a new object (the common case): a copy, with the few other fields put right.
+
+    Returns the object and whether ``inp`` held anything to merge.
+    """
+    new = inp.copy()
+    special = [key for key, value in inp.items() if type(value) not in _SCALARS]
+    children, omit = node if node is not None else (_NO_CHILDREN, _NO_OMIT)
+    dropped = 0
+    if omit:
+        for key in omit.intersection(inp):
+            del new[key]
+            dropped += 1
+    touched = len(inp) > len(special) + dropped
+    for key in special:
+        if key not in new:
+            continue  # omitted
+        value = inp[key]
+        info = children.get(key)
+        child = None
+        if info is not None:
+            kind, child = info
+            if kind == WHOLE:
+                touched = True
+                if value is None:
+                    del new[key]
+                continue
+        kind_of = type(value)
+        if kind_of is dict:
+            if value:
+                merged, inner = _compile_fresh(value, child)
+                if inner:
+                    new[key] = merged
+                    touched = True
+                    continue
+            del new[key]
+        elif kind_of is list:
+            if not value:
+                del new[key]
+                continue
+            for item in value:
+                if type(item) is not dict:
+                    touched = True  # an array of literals: kept as it is
+                    break
+            else:
+                del new[key]
+                if _compile_array(new, key, value, child):
+                    touched = True
+        elif value is None:
+            touched = True
+            del new[key]
+        else:
+            touched = True
+    return new, touched
+
+
 def _compile_array(
     out: dict[str, Any], key: str, items: list[dict[str, Any]], node: RuleNode | None
 ) -> bool:
@@ -171,24 +217,18 @@ def _compile_array(
             if type(ident) is not str:
                 ident = _id_key(ident)
             match = index.get(ident)
-            plain = set(map(type, item.values())) <= _SCALARS and (
-                node is None or not node[1] or node[1].isdisjoint(item)
-            )
             if match is not None:
-                if plain:
-                    match.update(item)
-                else:
-                    _compile_object(match, item, node)
+                _compile_object(match, item, node)
                 touched = True
                 continue
-            new: dict[str, Any] = item.copy() if plain else {}
-            if plain or _compile_object(new, item, node):
+            new, inner = _compile_fresh(item, node)
+            if inner:
                 target.append(new)
                 index[ident] = new
                 touched = True
         else:
-            new = {}
-            if _compile_object(new, item, node):
+            new, inner = _compile_fresh(item, node)
+            if inner:
                 target.append(new)
                 touched = True
     if fresh and touched:
@@ -237,6 +277,7 @@ class _Version:
         self.added: set[int] = set()
 
     def value(self, value: Any) -> dict[str, Any]:
+        """Return ``value`` as a versioned value of this release."""
         entry = {
             "releaseID": self.id,
             "releaseDate": self.date,

@@ -52,9 +52,11 @@ class _Chain(io.RawIOBase):
         self._tail_size = 0
 
     def readable(self) -> bool:
+        """Always readable."""
         return True
 
     def readinto(self, buffer: Any) -> int:
+        """Fill ``buffer`` from the head, then from the stream; return the byte count."""
         if self._head:
             n = min(len(buffer), len(self._head))
             buffer[:n] = self._head[:n]
@@ -282,6 +284,38 @@ class Reader:
                 "record" if "compiledRelease" in value or "versionedRelease" in value else "release"
             )
         yield value
+
+
+def json_lines_kind(source: Source) -> str | None:
+    """``"release"`` or ``"record"`` if ``source`` is a plain (uncompressed) JSON Lines file of
+    releases or records, which can then be split by byte ranges; else None."""
+    if not isinstance(source, (str, Path)) or str(source) == "-" or not Path(source).is_file():
+        return None
+    with Path(source).open("rb") as f:
+        head = f.read(1 << 20)
+    if head[:2] == GZIP_MAGIC or head.lstrip()[:1] != b"{":
+        return None
+    reader = Reader(source)
+    for _ in reader.iter_raw():
+        break
+    return reader.kind if reader.container == "lines" and not reader.packages else None
+
+
+def byte_range_lines(path: Source, start: int, end: int) -> Iterator[bytes]:
+    """Yield the non-blank lines (stripped) that start in ``[start, end)`` of a file."""
+    with Path(str(path)).open("rb") as f:
+        if start:
+            f.seek(start - 1)
+            f.readline()  # the line straddling ``start`` belongs to the range before
+        position = f.tell()
+        while position < end:
+            line = f.readline()
+            if not line:
+                break
+            position += len(line)
+            stripped = line.strip()
+            if stripped:
+                yield stripped
 
 
 def _json_type(value: Any) -> str:

@@ -12,6 +12,7 @@ See docs/ledger.md, "Verifying the log". The work is done by ``pregon.ledger.mon
 from __future__ import annotations
 
 import base64
+import http.client
 import sys
 from pathlib import Path
 from typing import Any
@@ -105,7 +106,8 @@ class Command(BaseCommand):
             )
         except monitor.MonitorError as error:
             raise CommandError(self._whole_log_failure(error), returncode=1) from error
-        except LogClientError as error:
+        except (LogClientError, OSError, EOFError, http.client.HTTPException) as error:
+            # Unreachable, truncated or not gzip after all: nothing can be said about it.
             raise CommandError(
                 _("Cannot read the releases: %(error)s") % {"error": error}, returncode=2
             ) from error
