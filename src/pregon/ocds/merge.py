@@ -112,6 +112,11 @@ def _compile_object(out: dict[str, Any], inp: dict[str, Any], node: RuleNode | N
                 out[key] = old
                 if _compile_object(old, value, child):
                     touched = True
+            elif _SCALARS.issuperset(map(type, value.values())) and (
+                child is None or not child[1] or child[1].isdisjoint(value)
+            ):
+                out[key] = value.copy()  # only literals (most objects): a copy is the merge
+                touched = True
             else:
                 new, inner = _compile_fresh(value, child)
                 if inner:
@@ -171,6 +176,14 @@ def _compile_fresh(inp: dict[str, Any], node: RuleNode | None) -> tuple[dict[str
                 continue
         kind_of = type(value)
         if kind_of is dict:
+            if (
+                value
+                and _SCALARS.issuperset(map(type, value.values()))
+                and (child is None or not child[1] or child[1].isdisjoint(value))
+            ):
+                new[key] = value.copy()  # only literals (most objects): a copy is the merge
+                touched = True
+                continue
             if value:
                 merged, inner = _compile_fresh(value, child)
                 if inner:
@@ -221,7 +234,12 @@ def _compile_array(
                 _compile_object(match, item, node)
                 touched = True
                 continue
-            new, inner = _compile_fresh(item, node)
+            if _SCALARS.issuperset(map(type, item.values())) and (
+                node is None or not node[1] or node[1].isdisjoint(item)
+            ):
+                new, inner = item.copy(), True  # only literals: a copy is the merge
+            else:
+                new, inner = _compile_fresh(item, node)
             if inner:
                 target.append(new)
                 index[ident] = new
