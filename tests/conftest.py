@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pytest_django.plugin import blocking_manager_key
 from django.core.cache import cache
 from django.utils import translation
 
@@ -41,8 +42,10 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     from pregon.ledger import triggers
 
     lifted = None
-    if _is_transactional(item) and connection.vendor == "sqlite":
-        blocker = item._request.getfixturevalue("django_db_blocker")  # type: ignore[attr-defined]
+    # Only ever on the in-memory test database, never on a developer's own var/ database.
+    test_database = "memorydb" in str(connection.settings_dict["NAME"])
+    if _is_transactional(item) and connection.vendor == "sqlite" and test_database:
+        blocker = item.config.stash[blocking_manager_key]
         with blocker.unblock():
             triggers.remove(connection)
         lifted = blocker
