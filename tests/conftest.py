@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pytest_django.plugin import blocking_manager_key
 from django.core.cache import cache
 from django.utils import translation
+from pytest_django.plugin import blocking_manager_key
 
 from pregon.core.actor import Actor
 from tests import factories

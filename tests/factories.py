@@ -113,17 +113,26 @@ class TenderDraftFactory(factory.django.DjangoModelFactory):
         count = 1 if extracted is None else extracted
         for number in range(1, count + 1):
             lot = Lot.objects.create(tender=self, number=number, title=f"Lote {number}")
-            Item.objects.create(lot=lot, description="Computador de escritorio",
-                                classification_scheme="CPV", classification_code="30213000-5",
-                                quantity=Decimal(40), unit="unidad")
-            Item.objects.create(lot=lot, description="Monitor de 24 pulgadas",
-                                classification_scheme="UNSPSC", classification_code="43211902",
-                                quantity=Decimal(40), unit="unidad")
+            Item.objects.create(
+                lot=lot,
+                description="Computador de escritorio",
+                classification_scheme="CPV",
+                classification_code="30213000-5",
+                quantity=Decimal(40),
+                unit="unidad",
+            )
+            Item.objects.create(
+                lot=lot,
+                description="Monitor de 24 pulgadas",
+                classification_scheme="UNSPSC",
+                classification_code="43211902",
+                quantity=Decimal(40),
+                unit="unidad",
+            )
 
 
 def _buyer_actor(tender: Tender) -> Actor:
-    official = Membership.objects.filter(organization=tender.buyer,
-                                         role="buyer_official").first()
+    official = Membership.objects.filter(organization=tender.buyer, role="buyer_official").first()
     user = official.user if official else member(tender.buyer, "buyer_official")
     return Actor(user=user, organization=tender.buyer, channel="command")
 
@@ -157,6 +166,9 @@ class TenderCancelledFactory(TenderOpenFactory):
     @factory.post_generation
     def cancelled(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
-            services.tender_cancel(actor=_buyer_actor(self), tender=self,
-                                   reason="La necesidad fue cubierta por un convenio marco.")
+            services.tender_cancel(
+                actor=_buyer_actor(self),
+                tender=self,
+                reason="La necesidad fue cubierta por un convenio marco.",
+            )
             self.refresh_from_db()

@@ -37,7 +37,13 @@ def _assert_problem(response: Any, status: int, code: str, title: str, language:
 
 
 def test_accept_language_is_active_without_a_language_prefix(client: Client) -> None:
-    for header, language in (("es", "es"), ("pt-BR,pt;q=0.9", "pt-br"), ("pt", "pt-br"), ("fr", "fr"), ("de", "en")):
+    for header, language in (
+        ("es", "es"),
+        ("pt-BR,pt;q=0.9", "pt-br"),
+        ("pt", "pt-br"),
+        ("fr", "fr"),
+        ("de", "en"),
+    ):
         response = client.get("/api/v1/tenders", headers={"Accept-Language": header})
         assert response.status_code == 200
         assert response["Content-Language"] == language

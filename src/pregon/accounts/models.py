@@ -42,7 +42,7 @@ class User(AbstractUser):
     mfa_waived = models.BooleanField(_("multi-factor sign-in waived (demo only)"), default=False)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS = []  # noqa: RUF012 (Django reads this class attribute)
+    REQUIRED_FIELDS = []
 
     objects = UserManager()  # type: ignore[misc,assignment]
 

@@ -110,10 +110,14 @@ def _cell(value: Any) -> Any:
         return "true" if value else "false"
     if value is None:
         return ""
-    if kind is list and all(type(item) in _LITERALS for item in value):
-        return ";".join(
-            item if type(item) is str else orjson.dumps(item).decode() for item in value
-        )
+    if kind is list:
+        try:
+            return ";".join(value)  # the common case: an array of strings
+        except TypeError:
+            if all(type(item) in _LITERALS for item in value):
+                return ";".join(
+                    item if type(item) is str else orjson.dumps(item).decode() for item in value
+                )
     return orjson.dumps(value).decode()
 
 
@@ -132,6 +136,7 @@ class Flattener:
         )
         # (table, field prefix) -> column tree node: saves building "prefix + key" for every value
         self._nodes: dict[tuple[str, str], Node] = {}
+        self._stripped: dict[str, str] = {}  # array link -> its path without positions
 
     def _table(self, name: str, ancestors: tuple[str, ...]) -> Table:
         table = self.tables.get(name)
@@ -213,7 +218,7 @@ class Flattener:
                 kind is list
                 and value
                 and type(value[0]) is dict
-                and all(type(item) is dict for item in value)
+                and (len(value) == 1 or all(type(item) is dict for item in value))
             ):
                 name = prefix + key
                 path = name.replace("/", "_")
@@ -242,7 +247,10 @@ class Flattener:
         base: list[Any] = [""] * len(table.columns)
         base[0], base[1], base[3] = context[0], context[1], parent_link
         base[4 : 4 + len(ancestor_ids)] = ancestor_ids
-        inner = (*ancestors, _strip_indices(array_link))
+        stripped = self._stripped.get(array_link)
+        if stripped is None:
+            stripped = self._stripped[array_link] = _strip_indices(array_link)
+        inner = (*ancestors, stripped)
         writerow = table.writer.writerow
         for position, item in enumerate(items):
             cells = base.copy()

@@ -37,7 +37,7 @@ class TenderFilters:
     order: str = "closing"
 
 
-ORDERINGS = {
+ORDERINGS: dict[str, tuple[str, ...]] = {
     "closing": ("submission_deadline", "id"),
     "newest": ("-published_at", "-id"),
     "value": ("-estimated_value", "id"),
