@@ -196,7 +196,8 @@ def test_registration_creates_user_organization_membership_and_sends_one_email(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["maria@textiles.example"]
     # In the language María chose for e-mails, although she registered on the English page.
-    assert "confirme su dirección de correo" in mail.outbox[0].subject
+    assert mail.outbox[0].subject.endswith("Confirme su correo electrónico")
+    assert "Alguien, probablemente usted" in mail.outbox[0].body
     assert "/accounts/confirm-email/" in mail.outbox[0].body
     page = client.get(response["Location"]).content.decode()
     assert "Check your e-mail" in page
