@@ -365,3 +365,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PREGON_INSTANCE_NAME}] "
