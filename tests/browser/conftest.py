@@ -43,7 +43,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
-            pytest.fail(f"chromium is missing at {CHROMIUM}; .ci/run installs it (apt-get install chromium).")
+            pytest.fail(
+                f"chromium is missing at {CHROMIUM}; .ci/run installs it (apt-get install chromium)."
+            )
         pytest.skip("chromium is not installed (apt-get install chromium)")
     if not AXE.exists():
         pytest.fail("axe-core is missing: run `make install-dev` (npm ci).")
@@ -105,7 +107,7 @@ def _axe_source() -> str:
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """Run axe-core (WCAG 2.0–2.2 A and AA rules) on the current page; serious or critical only."""
+    """Run axe-core (WCAG 2.0 to 2.2, A and AA rules) on the current page; serious or critical only."""
     # Evaluated through the DevTools protocol rather than added as a <script>: the pages'
     # Content-Security-Policy (rightly) refuses inline scripts.
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
@@ -120,9 +122,7 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
 def assert_accessible(page: Any) -> None:
     """Fail with a readable report when axe finds a serious or critical violation."""
-    import time; t0=time.monotonic()
     violations = axe_violations(page)
-    print("AXE", round(time.monotonic()-t0,2), page.url, flush=True)
     if violations:
         report = [
             {

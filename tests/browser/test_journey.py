@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,7 +45,13 @@ CONTENT: dict[str, dict[str, Any]] = {
         "title": "Records management system for the municipality",
         "description": "Software to file, find and keep the municipality's records, and training for its staff.",
         "lots": [
-            ("Software development", "Development and installation of the system", "1", "service", "72000000-5"),
+            (
+                "Software development",
+                "Development and installation of the system",
+                "1",
+                "service",
+                "72000000-5",
+            ),
             ("Staff training", "Training for forty officials", "40", "hour", "80000000-4"),
         ],
         "document": "Terms of reference",
@@ -58,8 +65,20 @@ CONTENT: dict[str, dict[str, Any]] = {
         "title": "Sistema de gestión documental para la municipalidad",
         "description": "Programa para archivar, buscar y conservar los documentos municipales, y capacitación del personal.",
         "lots": [
-            ("Desarrollo del programa", "Desarrollo e instalación del sistema", "1", "servicio", "72000000-5"),
-            ("Capacitación del personal", "Capacitación para cuarenta funcionarios", "40", "hora", "80000000-4"),
+            (
+                "Desarrollo del programa",
+                "Desarrollo e instalación del sistema",
+                "1",
+                "servicio",
+                "72000000-5",
+            ),
+            (
+                "Capacitación del personal",
+                "Capacitación para cuarenta funcionarios",
+                "40",
+                "hora",
+                "80000000-4",
+            ),
         ],
         "document": "Bases técnicas",
         "question": "¿Puede una cooperativa ofertar solo por el lote de capacitación?",
@@ -193,7 +212,9 @@ def buyer_publishes(page: Any, base: str, lang: str, official: Any, text: dict[s
         lot.get_by_label(label(lang, "Classification code")).select_option(value=code)
         lot.get_by_label(label(lang, "Quantity")).fill(quantity)
         lot.get_by_label(label(lang, "Unit of measure")).fill(unit)
-        lot.get_by_role("button", name=t(lang, "Add the item to lot %(number)s", number=number)).click()
+        lot.get_by_role(
+            "button", name=t(lang, "Add the item to lot %(number)s", number=number)
+        ).click()
         expect(lot.get_by_role("rowheader", name=item)).to_be_visible()
     assert_accessible(page)
 
@@ -288,8 +309,10 @@ def supplier_finds_and_asks(
         "link", name=t(lang, "Tenders"), exact=True
     ).click()
     arrived(page, lang, "list")
-    results = page.locator("#tender-results").get_by_role("listitem").filter(
-        has=page.get_by_role("heading")
+    results = (
+        page.locator("#tender-results")
+        .get_by_role("listitem")
+        .filter(has=page.get_by_role("heading"))
     )
     expect(results).to_have_count(3)
 
@@ -314,7 +337,9 @@ def supplier_finds_and_asks(
     lots = page.get_by_role("region", name=t(lang, "Lots and items"))
     for number, (title, item, *_rest) in enumerate(text["lots"], start=1):
         expect(
-            lots.get_by_role("heading", name=t(lang, "Lot %(number)s: %(title)s", number=number, title=title))
+            lots.get_by_role(
+                "heading", name=t(lang, "Lot %(number)s: %(title)s", number=number, title=title)
+            )
         ).to_be_visible()
         expect(lots.get_by_role("rowheader", name=item)).to_be_visible()
 
@@ -331,7 +356,9 @@ def supplier_finds_and_asks(
             number=1,
         )
     )
-    question = page.get_by_role("article", name=re.compile(re.escape(t(lang, "Question %(number)s", number=1))))
+    question = page.get_by_role(
+        "article", name=re.compile(re.escape(t(lang, "Question %(number)s", number=1)))
+    )
     expect(question).to_contain_text(text["question"])
     expect(question).to_contain_text(t(lang, "Not answered yet."))
     arrived(page, lang, "asked")
@@ -371,7 +398,9 @@ def visitor_reads(page: Any, base: str, lang: str, text: dict[str, Any]) -> None
         "link", name=text["title"]
     ).click()
     arrived(page, lang, "answered")
-    question = page.get_by_role("article", name=re.compile(re.escape(t(lang, "Question %(number)s", number=1))))
+    question = page.get_by_role(
+        "article", name=re.compile(re.escape(t(lang, "Question %(number)s", number=1)))
+    )
     expect(question).to_contain_text(text["question"])
     expect(question).to_contain_text(text["answer"])
     # Who asked is never published.
@@ -381,8 +410,7 @@ def visitor_reads(page: Any, base: str, lang: str, text: dict[str, Any]) -> None
     with page.expect_download() as download:
         documents.get_by_role("link", name=text["document"]).click()
     assert download.value.suggested_filename == "terms.pdf"
-    with open(download.value.path(), "rb") as handle:
-        assert handle.read() == small_pdf()
+    assert Path(download.value.path()).read_bytes() == small_pdf()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -408,9 +436,7 @@ def test_tender_from_draft_to_public_answer(live_server: Any, new_page: Any, lan
     assert [
         (lot.title, [(item.classification_code, item.quantity) for item in lot.items.all()])
         for lot in tender.lots.order_by("number")
-    ] == [
-        (title, [(code, int(quantity))]) for title, _item, quantity, _unit, code in text["lots"]
-    ]
+    ] == [(title, [(code, int(quantity))]) for title, _item, quantity, _unit, code in text["lots"]]
     assert [(d.title, d.filename, d.content_type) for d in tender.documents.all()] == [
         (text["document"], "terms.pdf", "application/pdf")
     ]
