@@ -56,6 +56,32 @@ def test_spilling_to_disk_gives_the_same_bytes(tmp_path: Path, workers: int) -> 
     assert spilled == in_memory
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_oversized_partitions_are_merged_in_slices_with_the_same_bytes(
+    tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Partitions far larger than PARTITION_SIZE are cut by further hash bits (in both the
+    indexed and the spilled pipelines), and several files combine in input order."""
+    releases = many_releases(90)
+    first = write_lines(tmp_path / "a.jsonl", releases[:50])
+    second = write_lines(tmp_path / "b.jsonl", releases[50:])
+    in_memory, _ = run([first, second])
+    monkeypatch.setattr("pregon.ocds.compile.PARTITION_SIZE", 20)
+    sliced, stats = run([first, second], memory_budget=1000, workers=workers)
+    assert stats.spilled
+    assert stats.releases == 90
+    assert sliced == in_memory
+
+
+def test_blank_lines_and_indented_lines_are_read_from_their_offsets(tmp_path: Path) -> None:
+    releases = many_releases(12)
+    path = tmp_path / "r.jsonl"
+    path.write_bytes(b"".join(b"\n  " + orjson.dumps(r) + b" \r\n" for r in releases))
+    indexed, stats = run([path], memory_budget=100, workers=2)
+    assert stats.partitions > 1
+    assert indexed == run([write_lines(tmp_path / "plain.jsonl", releases)])[0]
+
+
 def test_a_stream_spills_and_merges_in_worker_processes(tmp_path: Path) -> None:
     import gzip
 

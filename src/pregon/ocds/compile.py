@@ -18,6 +18,7 @@ import os
 import shutil
 import tempfile
 import zlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -26,10 +27,10 @@ from typing import IO, Any
 
 import orjson
 
+from pregon.ocds._merge import compile_into, version_into
 from pregon.ocds.errors import InputError, MergeError
-from pregon.ocds.merge import _compile_into, _version_into
 from pregon.ocds.package import PackageMetadata, linked_release, make_record
-from pregon.ocds.readers import Reader, Source, byte_range_lines, json_lines_kind
+from pregon.ocds.readers import Reader, Source, byte_range_lines_at, json_lines_kind
 from pregon.ocds.rules import RuleNode, rules_for
 
 MEMORY_BUDGET = 64 << 20
@@ -97,11 +98,11 @@ def _merge_group(ocid: Any, raws: list[bytes], tree: RuleNode, options: CompileO
     if not options.versioned or options.package:
         compiled = {"tag": ["compiled"]}
         for index in order:
-            _compile_into(compiled, releases[index], tree)
+            compile_into(compiled, releases[index], tree)
     if options.versioned:
         versioned = {}
         for index in order:
-            _version_into(versioned, releases[index], tree)  # merging never changes its input
+            version_into(versioned, releases[index], tree)  # merging never changes its input
         if versioned.get("ocid", "") is None:
             del versioned["ocid"]
     if not options.package:
@@ -198,23 +199,78 @@ def _process_partition(job: tuple[list[str], int]) -> tuple[str, int]:
     return str(out_path), count
 
 
-def _spill_range(job: tuple[str, int, int, str, int, int]) -> int:
-    """Partition the JSON Lines between two byte offsets of a file (a worker's share of phase 1)."""
+def _index_range(job: tuple[str, int, int, str, int, int]) -> int:
+    """Phase 1 of a parallel compile: index the JSON Lines between two byte offsets of a file.
+
+    Writes, for each partition (a range of ocid hashes), the (hash, offset, length) of its
+    releases, in input order, to ``i<partition>-<share>`` in the directory. The releases
+    themselves are not copied: phase 2 reads them from the input file.
+    """
     path, start, end, directory, bits, share = job
-    spill = _Spill(bits, Path(directory), f"-{share:03d}")
+    shift = 32 - bits
+    indexes = [array("q") for _ in range(1 << bits)]
     count = 0
-    try:
-        for raw in byte_range_lines(path, start, end):
-            ocid = _ocid_of(raw)
-            if ocid is None:
-                raise MergeError(
-                    f"a release of {path} has no 'ocid'", "every release needs an ocid"
-                )
-            spill.add(ocid, raw)
-            count += 1
-    finally:
-        spill.close()
+    for offset, raw in byte_range_lines_at(path, start, end):
+        ocid = _ocid_of(raw)
+        if ocid is None:
+            raise MergeError(f"a release of {path} has no 'ocid'", "every release needs an ocid")
+        digest = _hash(ocid)
+        indexes[digest >> shift].extend((digest, offset, len(raw)))
+        count += 1
+    for number, index in enumerate(indexes):
+        if index:
+            (Path(directory) / f"i{number:04d}-{share:03d}").write_bytes(index.tobytes())
     return count
+
+
+def _merge_indexed(job: tuple[list[tuple[str, str]], int, str]) -> tuple[str, int]:
+    """Phase 2 of a parallel compile: merge one partition, reading its releases from the inputs.
+
+    ``job`` is ((input file, index file) in input order, the partition's hash bits, the result
+    file). A partition larger than ``2 * PARTITION_SIZE`` is merged in slices by further bits of
+    the hash, which keeps the output order (by hash, then ocid) and bounds the memory used.
+    """
+    tree: RuleNode = _WORKER["tree"]
+    options: CompileOptions = _WORKER["options"]
+    pairs, bits, out_name = job
+    entries: list[tuple[int, int, int, int]] = []  # (hash, input number, offset, length)
+    size = 0
+    for number, (_, index_name) in enumerate(pairs):
+        index = array("q")
+        index.frombytes(Path(index_name).read_bytes())
+        Path(index_name).unlink()
+        for position in range(0, len(index), 3):
+            entries.append((index[position], number, index[position + 1], index[position + 2]))
+            size += index[position + 2]
+    extra = (
+        min(32 - bits, (-(-size // PARTITION_SIZE) - 1).bit_length())
+        if size > 2 * PARTITION_SIZE
+        else 0
+    )
+    slices: list[list[tuple[int, int, int, int]]] = [[] for _ in range(1 << extra)]
+    shift, mask = 32 - bits - extra, (1 << extra) - 1
+    for entry in entries:
+        slices[(entry[0] >> shift) & mask].append(entry)
+    del entries
+    separator = b"," if options.package else b"\n"
+    count = 0
+    with ExitStack() as stack:
+        inputs = [stack.enter_context(Path(name).open("rb")).fileno() for name, _ in pairs]
+        out = stack.enter_context(Path(out_name).open("wb"))
+        for entries_of_slice in slices:
+            groups: Groups = {}
+            for digest, number, offset, length in entries_of_slice:
+                raw = os.pread(inputs[number], length, offset)
+                ocid = _ocid_of(raw)
+                group = groups.get(ocid)
+                if group is None:
+                    groups[ocid] = (digest, [raw])
+                else:
+                    group[1].append(raw)
+            for data in _merge_groups(groups, tree, options):
+                out.write(separator + data if count else data)
+                count += 1
+    return out_name, count
 
 
 # --- the pipeline -----------------------------------------------------------------------------
@@ -410,8 +466,8 @@ def _compile_in_parallel(
     workers: int,
     size: int,
 ) -> CompileStats:
-    """Both phases in worker processes: each partitions a byte range of the JSON Lines files, then
-    each merges whole partitions (the files of one partition are read in input order)."""
+    """Both phases in worker processes: each indexes a byte range of the JSON Lines files by
+    partition, then each merges whole partitions, reading their releases from the inputs."""
     directory = Path(tempfile.mkdtemp(prefix="pregon-ocds-"))
     bits = _partition_bits(size)
     jobs: list[tuple[str, int, int, str, int, int]] = []
@@ -426,15 +482,18 @@ def _compile_in_parallel(
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(workers, _init_worker, (tree, options)) as pool:
-            stats.releases = sum(pool.map(_spill_range, jobs, chunksize=1))
+            stats.releases = sum(pool.map(_index_range, jobs, chunksize=1))
             partitions = []
-            for index in range(1 << bits):
-                names = [directory / f"p{index:04d}-{share:03d}" for share in range(len(jobs))]
-                present = [str(name) for name in names if name.stat().st_size]
-                if present:
-                    partitions.append((present, bits))
+            for number in range(1 << bits):
+                pairs = [
+                    (job[0], str(directory / f"i{number:04d}-{job[5]:03d}"))
+                    for job in jobs
+                    if (directory / f"i{number:04d}-{job[5]:03d}").is_file()
+                ]
+                if pairs:
+                    partitions.append((pairs, bits, str(directory / f"r{number:04d}")))
             stats.partitions = len(partitions)
-            stats.ocids = _write_results(out, options, pool.imap(_process_partition, partitions))
+            stats.ocids = _write_results(out, options, pool.imap(_merge_indexed, partitions))
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     return stats

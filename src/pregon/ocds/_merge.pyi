@@ -1,0 +1,6 @@
+from typing import Any
+
+from pregon.ocds.rules import RuleNode
+
+def compile_into(compiled: dict[str, Any], release: dict[str, Any], tree: RuleNode) -> None: ...
+def version_into(versioned: dict[str, Any], release: dict[str, Any], tree: RuleNode) -> None: ...
