@@ -20,7 +20,7 @@ from pregon.core import clock
 from pregon.core.actor import Actor
 from pregon.core.audit import audit_record
 from pregon.core.models import AuditEvent
-from pregon.core.views import csv_row, summary_lines
+from pregon.core.views import SummaryLine, csv_row, summary_lines
 from pregon.organizations.models import Organization
 from pregon.tenders import services
 from tests import factories
@@ -223,7 +223,9 @@ def test_page_shows_the_summary_readably(world: World) -> None:
     (row,) = page.context["rows"]
     deadline = timezone.localtime(world.tender_a.submission_deadline)
     assert row["label"] == "Tender published"
-    assert row["lines"] == [("Deadline", date_format(deadline, "DATETIME_FORMAT"))]
+    assert row["lines"] == [
+        SummaryLine("Bid deadline", "deadline", date_format(deadline, "DATETIME_FORMAT"))
+    ]
     content = page.content.decode()
     assert "203.0.113.7" in content
     assert world.official_a.email in content
@@ -242,11 +244,32 @@ def test_summary_lines() -> None:
             }
         )
     assert lines == [
-        ("Title", "Sillas → Sillas y mesas"),
-        ("Estimated value", "10 → 12"),
-        ("Deadline", "March 20, 2031, 3 p.m."),
-        ("Scopes", "tenders:read, tenders:write"),
-        ("Published", "yes"),
+        SummaryLine("Title", "title", "Sillas → Sillas y mesas"),
+        SummaryLine("Estimated value", "estimated_value", "10 → 12"),
+        SummaryLine("Bid deadline", "deadline", "March 20, 2031, 3 p.m."),
+        SummaryLine("Permissions of the key", "scopes", "tenders:read, tenders:write"),
+        SummaryLine("Published", "published", "yes"),
+    ]
+
+
+def test_summary_values_that_are_codes_read_as_their_labels() -> None:
+    with translation.override("en"):
+        key = summary_lines(
+            {"scopes": ["tenders:read", "questions:ask"]}, object_type="organizations.apikey"
+        )
+        witness = summary_lines(
+            {"before": {"url": "https://log.example", "active": False}},
+            object_type="ledger.watchedlog",
+        )
+    assert key == [
+        SummaryLine(
+            "Permissions of the key",
+            "scopes",
+            "Read the organization's tenders, drafts included; Ask clarification questions",
+        )
+    ]
+    assert witness == [
+        SummaryLine("Before the change", "before", "Log address: https://log.example; Active: no")
     ]
 
 
@@ -271,6 +294,9 @@ def test_csv_export_of_the_filtered_rows(world: World) -> None:
             "summary",
             "channel",
             "from_address",
+            "action_label",
+            "object_type_label",
+            "channel_label",
         ],
         [
             timezone.localtime(close.created_at).isoformat(),
@@ -285,6 +311,9 @@ def test_csv_export_of_the_filtered_rows(world: World) -> None:
             ),
             "task",
             "",
+            "Tender closed at its deadline",
+            "Tender",
+            "Scheduled task",
         ],
         [
             timezone.localtime(publish.created_at).isoformat(),
@@ -299,6 +328,9 @@ def test_csv_export_of_the_filtered_rows(world: World) -> None:
             ),
             "web",
             "203.0.113.7",
+            "Tender published",
+            "Tender",
+            "Web pages",
         ],
     ]
     assert rows[1][0].endswith(("-03:00", "-04:00"))

@@ -126,7 +126,7 @@ def served(server_env: dict[str, str], tmp_path: Path) -> Iterator[Served]:
             server.get("/")
         except OSError:
             return False
-        return "Started the task worker" in server.output()
+        return "Started the witness loop" in server.output()
 
     try:
         _wait_until(ready, 90, "the server to answer")
@@ -138,9 +138,10 @@ def served(server_env: dict[str, str], tmp_path: Path) -> Iterator[Served]:
 
 
 @needs_sqlite_pass
-def test_serve_answers_pages_and_stops_both_processes_on_sigterm(served: Served) -> None:
+def test_serve_answers_pages_and_stops_every_process_on_sigterm(served: Served) -> None:
     web, worker = served.pid("web server"), served.pid("task worker")
-    assert _alive(web) and _alive(worker)
+    witness = served.pid("witness loop")
+    assert _alive(web) and _alive(worker) and _alive(witness)
     assert served.get("/") == 200  # after the redirect to /en/
     assert served.get("/es/tenders/") == 200  # the demo's tenders listed
     output = served.output()
@@ -154,7 +155,9 @@ def test_serve_answers_pages_and_stops_both_processes_on_sigterm(served: Served)
 
     served.process.send_signal(signal.SIGTERM)
     assert served.process.wait(timeout=30) == 0
-    _wait_until(lambda: not _alive(web) and not _alive(worker), 10, "both children to end")
+    _wait_until(
+        lambda: not (_alive(web) or _alive(worker) or _alive(witness)), 10, "the children to end"
+    )
     assert served.output().rstrip().endswith("Stopped.")
 
 

@@ -322,3 +322,42 @@ def test_an_instance_witnessing_itself_over_http(live_server: Any, client: Clien
     opened = open_note(served, [SIGNER.verifier, OUR_COSIGNER.verifier])
     assert served.startswith(f"{ORIGIN}\n8\n")
     assert [v.key for v in opened.verified] == [SIGNER.verifier, OUR_COSIGNER.verifier]
+
+
+class _StopLoop(Exception):
+    pass
+
+
+@pytest.mark.django_db
+def test_the_loop_says_once_that_nothing_is_watched_and_outlives_a_busy_database(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`pregon serve` runs `witness run --loop`: it must not repeat itself every interval, nor die
+    (taking the server with it) when the database is briefly unusable."""
+    from django.db import OperationalError
+
+    polls: list[int] = []
+    issue = services.checkpoint_issue
+
+    def flaky_issue() -> Any:
+        polls.append(1)
+        if len(polls) == 2:
+            raise OperationalError("database is locked")
+        return issue()
+
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(sleeps) == 3:
+            raise _StopLoop
+
+    monkeypatch.setattr(services, "checkpoint_issue", flaky_issue)
+    monkeypatch.setattr("pregon.ledger.management.commands.witness.time.sleep", sleep)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(_StopLoop):
+        call_command("witness", "run", "--loop", "--interval", "5", stdout=out, stderr=err)
+    assert len(polls) == 3
+    assert sleeps == [5, 5, 5]
+    assert out.getvalue().count("No log is watched") == 1
+    assert "could not use the database (database is locked); trying again later" in err.getvalue()

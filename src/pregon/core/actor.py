@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pregon.core.choices import Channel
+
 if TYPE_CHECKING:
     from pregon.accounts.models import User
     from pregon.organizations.models import ApiKey, Organization
@@ -22,11 +24,11 @@ class Actor:
     organization: Organization | None = None
     ip_address: str | None = None
     api_key: ApiKey | None = None
-    # "web", "api", "command" or "task": how the action reached the service.
-    channel: str = "web"
+    # How the action reached the service: one of `Channel` (web, api, admin, command, task).
+    channel: str = Channel.WEB
 
     @classmethod
-    def system(cls, *, channel: str = "task") -> Actor:
+    def system(cls, *, channel: str = Channel.TASK) -> Actor:
         """The platform itself, for transitions that happen by time (e.g. a deadline)."""
         return cls(user=None, organization=None, channel=channel)
 

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pregon.core import clock
+from pregon.core.append_only import AppendOnlyModel
+from pregon.core.choices import Channel
 
 
-class AuditQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise TypeError("The audit log is append-only.")
-
-    def delete(self) -> NoReturn:
-        raise TypeError("The audit log is append-only.")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """Who did what, to which object, for which organization, when and from where."""
+
+    append_only_message = "The audit log is append-only."
 
     created_at = models.DateTimeField(_("when"), default=clock.now, db_index=True)
     actor = models.ForeignKey(
@@ -41,15 +35,13 @@ class AuditEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    channel = models.CharField(_("channel"), max_length=16)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     action = models.CharField(_("action"), max_length=64, db_index=True)
     object_type = models.CharField(_("object type"), max_length=64, db_index=True)
     object_id = models.CharField(_("object id"), max_length=64, db_index=True)
     object_repr = models.CharField(_("object"), max_length=300)
     summary = models.JSONField(_("summary of the change"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
-
-    objects = AuditQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
@@ -62,10 +54,7 @@ class AuditEvent(models.Model):
             f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
         )
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TypeError("The audit log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("The audit log is append-only.")
+    def append_only_row_exists(self) -> bool:
+        # The database numbers the trail: an event that carries a number is, or would pose
+        # as, one already recorded.
+        return self.pk is not None

@@ -14,52 +14,29 @@ Tables and what may change in them:
 * ``ReceivedCosignature``: cosignatures of this log's checkpoints made by other instances.
   Insert-only.
 
-The insert-only tables refuse ``save()`` of an existing row, ``delete()``, and queryset
-``update()``/``delete()`` in the application, and database triggers (migration
-``0002_append_only_triggers``) refuse UPDATE and DELETE from any other client.
+The insert-only tables are ``LoggedRow`` models: they refuse ``save()`` of an existing row,
+``delete()``, and queryset ``update()``/``delete()`` in the application
+(``pregon.core.append_only``), and database triggers (migration ``0002_append_only_triggers``)
+refuse UPDATE and DELETE from any other client.
 """
 
 from __future__ import annotations
-
-from typing import Any, NoReturn
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pregon.core import clock
+from pregon.core.append_only import AppendOnlyModel
 from pregon.ledger.choices import LeafKind
 
-APPEND_ONLY = "The transparency log is append-only."
 
+class LoggedRow(AppendOnlyModel):
+    """A row of one of the log's insert-only tables."""
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    """A queryset that can insert and read, never change or remove rows."""
-
-    def update(self, **kwargs: Any) -> NoReturn:
-        """Refuse: logged rows never change."""
-        raise TypeError(APPEND_ONLY)
-
-    def delete(self) -> NoReturn:
-        """Refuse: logged rows are never removed."""
-        raise TypeError(APPEND_ONLY)
-
-
-class AppendOnlyModel(models.Model):
-    """A row that can be inserted once and then only read."""
+    append_only_message = "The transparency log is append-only."
 
     class Meta:
         abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Insert a new row; refuse to write an existing one again."""
-        if not self._state.adding:
-            raise TypeError(APPEND_ONLY)
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        """Refuse: logged rows are never removed."""
-        raise TypeError(APPEND_ONLY)
 
 
 class LogHead(models.Model):
@@ -79,7 +56,7 @@ class LogHead(models.Model):
         return f"log of {self.size} leaves"
 
 
-class Leaf(AppendOnlyModel):
+class Leaf(LoggedRow):
     """One logged item: its position in the tree, what it is, and the hash of its bytes."""
 
     index = models.BigIntegerField(_("leaf index"), primary_key=True)
@@ -88,8 +65,6 @@ class Leaf(AppendOnlyModel):
     ref = models.CharField(_("reference"), max_length=255, db_index=True)
     leaf_hash = models.BinaryField(_("leaf hash"), max_length=32, db_index=True)
     created_at = models.DateTimeField(_("logged at"), default=clock.now)
-
-    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("log leaf")
@@ -103,15 +78,13 @@ class Leaf(AppendOnlyModel):
         return f"leaf {self.index} ({self.kind} {self.ref})"
 
 
-class Node(AppendOnlyModel):
+class Node(LoggedRow):
     """The hash of the perfect subtree of ``2**level`` leaves starting at ``index * 2**level``."""
 
     pk = models.CompositePrimaryKey("level", "index")
     level = models.PositiveSmallIntegerField(_("level"))
     index = models.BigIntegerField(_("index"))
     hash = models.BinaryField(_("hash"), max_length=32)
-
-    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("log node")
@@ -121,15 +94,13 @@ class Node(AppendOnlyModel):
         return f"node ({self.level}, {self.index})"
 
 
-class SignedCheckpoint(AppendOnlyModel):
+class SignedCheckpoint(LoggedRow):
     """A checkpoint the log signed: its size, root hash and the signed note exactly as served."""
 
     size = models.BigIntegerField(_("tree size"), db_index=True)
     root_hash = models.BinaryField(_("root hash"), max_length=32)
     note = models.TextField(_("signed note"))
     created_at = models.DateTimeField(_("signed at"), default=clock.now)
-
-    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("signed checkpoint")
@@ -164,7 +135,7 @@ class WatchedLog(models.Model):
         return self.origin
 
 
-class IssuedCosignature(AppendOnlyModel):
+class IssuedCosignature(LoggedRow):
     """A checkpoint of a watched log that this instance verified, checked and cosigned."""
 
     watched_log = models.ForeignKey(
@@ -179,8 +150,6 @@ class IssuedCosignature(AppendOnlyModel):
     note = models.TextField(_("cosigned note"))
     created_at = models.DateTimeField(_("cosigned at"), default=clock.now)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("issued cosignature")
         verbose_name_plural = _("issued cosignatures")
@@ -191,7 +160,7 @@ class IssuedCosignature(AppendOnlyModel):
         return f"cosignature of {self.watched_log_id} at {self.size}"
 
 
-class ReceivedCosignature(AppendOnlyModel):
+class ReceivedCosignature(LoggedRow):
     """A witness's cosignature of one of this log's checkpoints, served beside it."""
 
     witness = models.ForeignKey(
@@ -206,8 +175,6 @@ class ReceivedCosignature(AppendOnlyModel):
     signature_line = models.TextField(_("signature line"))
     signed_at = models.DateTimeField(_("cosigned at"))
     created_at = models.DateTimeField(_("received at"), default=clock.now)
-
-    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("received cosignature")

@@ -8,7 +8,7 @@ is caught by anyone who checks the log.
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 import orjson
 from django.db import models
@@ -16,24 +16,18 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    """Refuses bulk updates and deletes: published releases are never changed."""
-
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise TypeError("Published releases are append-only.")
-
-    def delete(self) -> NoReturn:
-        raise TypeError("Published releases are append-only.")
+from pregon.core.append_only import AppendOnlyModel
 
 
-class Release(models.Model):
-    """One OCDS release, as published.
+class Release(AppendOnlyModel):
+    """One OCDS release, as published, never changed nor removed.
 
     `seq` is the release's position in the changes feed. It is taken under a lock held until
     the publishing transaction commits, so releases become visible in `seq` order: a reader
     that has seen `seq` n has seen everything before it (see `services._next_sequence`).
     """
+
+    append_only_message = "Published releases are append-only."
 
     seq = models.BigIntegerField(_("position in the changes feed"), unique=True)
     release_id = models.CharField(_("release id"), max_length=200, unique=True)
@@ -48,8 +42,6 @@ class Release(models.Model):
     # clock, which the demo sets to past moments; HTTP caching needs the real time.
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("release")
         verbose_name_plural = _("releases")
@@ -62,15 +54,6 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return self.release_id
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("Published releases are append-only.")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("Published releases are append-only.")
 
     @property
     def as_dict(self) -> dict[str, Any]:

@@ -3,8 +3,10 @@
     pregon serve [--host 127.0.0.1] [--port $PORT or 8000] [--workers N] [--no-worker]
 
 It first closes any tender whose deadline passed while nothing was running (the safety net
-behind each tender's scheduled close), then starts gunicorn with the WSGI application and
-django-tasks-db's `db_worker` as child processes. Ctrl-C or SIGTERM stops both cleanly; if
+behind each tender's scheduled close), then starts gunicorn with the WSGI application,
+django-tasks-db's `db_worker`, and the transparency log's witness loop (`pregon witness run
+--loop`: a fresh signed checkpoint, and a poll of the watched logs, every
+PREGON_LOG_WITNESS_INTERVAL seconds; 0 turns it off) as child processes. Ctrl-C or SIGTERM stops both cleanly; if
 either child dies, the other is stopped too and the command exits non-zero, so a process
 supervisor (systemd, a container runtime) notices and restarts the pair.
 
@@ -77,7 +79,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker",
             action="store_true",
-            help="Do not start the background task worker (run it elsewhere).",
+            help="Do not start the background task worker and witness loop (run them elsewhere).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -109,6 +111,8 @@ class Command(BaseCommand):
                 worker = self._start_worker()
                 if worker is not None:
                     children.append(worker)
+                if settings.PREGON_LOG_WITNESS_INTERVAL > 0:
+                    children.append(self._start_witness())
             self._announce(host, port)
             failed = self._supervise(children, stop)
         finally:
@@ -163,6 +167,17 @@ class Command(BaseCommand):
             started=_("Started the web server (process %(pid)d)."),
             died=_(
                 "The web server stopped unexpectedly (exit code %(code)s); everything else "
+                "was stopped too."
+            ),
+        )
+
+    def _start_witness(self) -> _Child:
+        command = [sys.executable, "-m", "pregon.cli", "witness", "run", "--loop"]
+        return self._spawn(
+            command,
+            started=_("Started the witness loop (process %(pid)d)."),
+            died=_(
+                "The witness loop stopped unexpectedly (exit code %(code)s); everything else "
                 "was stopped too."
             ),
         )

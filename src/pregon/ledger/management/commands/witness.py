@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from pregon.core.actor import Actor
@@ -90,20 +91,29 @@ class Command(BaseCommand):
                 self.stdout.write("  " + _("last error: %(error)s") % {"error": watched.last_error})
 
     def _run(self, options: dict[str, Any]) -> None:
+        first = True
         while True:
-            failed = self._poll_once(options["timeout"])
             if not options["loop"]:
+                failed = self._poll_once(options["timeout"])
                 break
+            try:
+                self._poll_once(options["timeout"], quiet=not first)
+            except DatabaseError as error:  # a busy or restarting database: try again next time
+                self.stderr.write(
+                    _("The poll could not use the database (%(error)s); trying again later.")
+                    % {"error": error}
+                )
+            first = False
             time.sleep(max(options["interval"], 1))
         if failed:
             raise CommandError(
                 _("%(count)d watched logs failed a check; see above.") % {"count": failed}
             )
 
-    def _poll_once(self, timeout: float) -> int:
+    def _poll_once(self, timeout: float, *, quiet: bool = False) -> int:
         services.checkpoint_issue()  # witnesses of this log find the latest size signed
         results = services.witness_poll_all(timeout=timeout)
-        if not results:
+        if not results and not quiet:  # said once, not at every poll of a loop
             self.stdout.write(_("No log is watched. Add one with `pregon witness add URL KEY`."))
         failed = 0
         for result in results:
