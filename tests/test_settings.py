@@ -26,6 +26,7 @@ _PASSED_ON = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
 def run_pregon(tmp_path: Path, *args: str, **environment: str) -> subprocess.CompletedProcess[str]:
     env = {key: os.environ[key] for key in _PASSED_ON if key in os.environ}
     env.update({"PREGON_ENV": "production", "PREGON_VAR_DIR": str(tmp_path / "var")})
+    env["PREGON_LANGUAGE"] = "en"  # the assertions read English, whatever the machine's locale
     env.update(environment)
     return subprocess.run(
         [str(PREGON), *args],

@@ -2,12 +2,34 @@
 
 pregon serve | demo | migrate | check --deploy | <any manage.py command>
 pregon ocds compile|validate|flatten|package ...   (works on files, no database needed)
+
+Commands speak the terminal's language when the platform has it: ``PREGON_LANGUAGE`` if set
+(``es``, ``pt-br``, ``fr``, ``en``), else the POSIX locale (``LC_ALL``, ``LC_MESSAGES``,
+``LANG``, e.g. ``es_CO.UTF-8``); otherwise ``LANGUAGE_CODE``.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+
+#: Where the language of command output is read from, first set wins (POSIX precedence).
+LANGUAGE_VARIABLES = ("PREGON_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def terminal_language(environ: dict[str, str] | os._Environ[str]) -> str | None:
+    """The platform language matching the terminal's locale, or None (``C``, unknown, unset)."""
+    from django.utils.translation import get_supported_language_variant
+
+    for name in LANGUAGE_VARIABLES:
+        value = environ.get(name, "")
+        if value:
+            code = value.split(".")[0].split("@")[0].replace("_", "-").lower()
+            try:
+                return get_supported_language_variant(code)
+            except LookupError:
+                return None
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,8 +41,14 @@ def main(argv: list[str] | None = None) -> int:
 
         return ocds_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pregon.settings")
+    import django
     from django.core.management import execute_from_command_line
+    from django.utils import translation
 
+    django.setup()
+    language = terminal_language(os.environ)
+    if language is not None:
+        translation.activate(language)  # commands that must not translate deactivate it again
     execute_from_command_line(["pregon", *args])
     return 0
 

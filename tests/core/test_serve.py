@@ -57,7 +57,8 @@ def server_env(tmp_path_factory: Any) -> dict[str, str]:
     """An environment with a fresh SQLite database in a temporary var/, migrated, with the demo."""
     var = tmp_path_factory.mktemp("var")
     env = {key: value for key, value in os.environ.items() if key not in _PRIVATE}
-    env.update(PREGON_VAR_DIR=str(var), PREGON_ENV="development")
+    # The assertions read the English output, whatever the locale of the machine running them.
+    env.update(PREGON_VAR_DIR=str(var), PREGON_ENV="development", PREGON_LANGUAGE="en")
     for command in (["migrate", "--no-input", "-v", "0"], ["demo", "--if-empty"]):
         subprocess.run(
             [str(PREGON), *command], env=env, check=True, timeout=300, stdout=subprocess.DEVNULL
