@@ -30,21 +30,17 @@ from typing import IO, Any
 
 import orjson
 
+from pregon.ocds._flatten import Walker
 from pregon.ocds.readers import Reader, Source, byte_range_lines, json_lines_kind
 from pregon.ocds.schema import deref, load_release_schema, types_of
 
 MAIN_TABLE = "releases"
 SPLIT_SIZE = 16 << 20
-#: (element link, enclosing array paths, their element ids, (ocid, release id))
-Scope = tuple[str, tuple[str, ...], tuple[Any, ...], tuple[Any, Any]]
-#: ({field name -> column index}, {object field name -> its node}) for one field prefix of a table
-Node = tuple[dict[str, int], dict[str, "Node"]]
-_LITERALS = (str, int, float, bool)
 
 
 @dataclass
 class Table:
-    """One output table: its columns (name -> index), schema types, and the open CSV writer."""
+    """One output table: its columns (name -> index), schema types, and its open rows file."""
 
     name: str
     keys: list[str]
@@ -54,7 +50,6 @@ class Table:
     width_when_first_written: int = 0
     path: Path | None = None
     handle: IO[str] | None = None
-    writer: Any = None
 
     def column(self, name: str) -> int:
         """Return the index of column ``name``, adding it at the end if new."""
@@ -102,29 +97,12 @@ def _schema_tables(schema: dict[str, Any]) -> dict[str, tuple[list[str], dict[st
     return tables
 
 
-def _cell(value: Any) -> Any:
-    kind = type(value)
-    if kind is str or kind is int or kind is float:
-        return value
-    if kind is bool:
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    if kind is list:
-        try:
-            return ";".join(value)  # the common case: an array of strings
-        except TypeError:
-            if all(type(item) in _LITERALS for item in value):
-                return ";".join(
-                    item if type(item) is str else orjson.dumps(item).decode() for item in value
-                )
-    return orjson.dumps(value).decode()
-
-
 class Flattener:
     """Flatten releases into per-array tables of CSV files in ``directory``.
 
     Use :meth:`add` for each release, then :meth:`close`; :attr:`tables` describes the output.
+    The walk through each release and the CSV text of its rows are the compiled kernel's
+    (:mod:`pregon.ocds._flatten`); this class creates the tables it asks for.
     """
 
     def __init__(self, directory: Path, schema: dict[str, Any] | None = None) -> None:
@@ -134,143 +112,37 @@ class Flattener:
         self._schema_tables = _schema_tables(
             schema if schema is not None else load_release_schema()
         )
-        # (table, field prefix) -> column tree node: saves building "prefix + key" for every value
-        self._nodes: dict[tuple[str, str], Node] = {}
-        self._stripped: dict[str, str] = {}  # array link -> its path without positions
+        self._walker = Walker(self._table, MAIN_TABLE)
 
     def _table(self, name: str, ancestors: tuple[str, ...]) -> Table:
-        table = self.tables.get(name)
-        if table is None:
-            if name == MAIN_TABLE:
-                keys = ["ocid", "id"]
-            else:
-                keys = [
-                    "ocid",
-                    "release_id",
-                    "_link",
-                    "_link_parent",
-                    *(f"{a}/id" for a in ancestors),
-                ]
-            table = self.tables[name] = Table(name, keys)
-            for key in keys:
-                table.column(key)
-            columns, types = self._schema_tables.get(name, ([], {}))
-            for column in columns:
-                table.column(column)
-            table.types = dict(types)
-            table.path = self.directory / f"{name}.rows"
-            table.handle = table.path.open("w", newline="", encoding="utf-8")
-            table.writer = csv.writer(table.handle)
-            table.width_when_first_written = len(table.columns)
+        """Create table ``name``: its key columns, its schema columns, and its open rows file."""
+        if name == MAIN_TABLE:
+            keys = ["ocid", "id"]
+        else:
+            keys = ["ocid", "release_id", "_link", "_link_parent", *(f"{a}/id" for a in ancestors)]
+        table = self.tables[name] = Table(name, keys)
+        for key in keys:
+            table.column(key)
+        columns, types = self._schema_tables.get(name, ([], {}))
+        for column in columns:
+            table.column(column)
+        table.types = dict(types)
+        table.path = self.directory / f"{name}.rows"
+        table.handle = table.path.open("w", newline="", encoding="utf-8")
+        table.width_when_first_written = len(table.columns)
         return table
-
-    def _node(self, table: Table, prefix: str) -> Node:
-        """Return the column tree node of ``prefix`` in ``table`` (built from its columns)."""
-        node = self._nodes.get((table.name, prefix))
-        if node is None:
-            cut = len(prefix)
-            scalars = {
-                name[cut:]: index
-                for name, index in table.columns.items()
-                if name.startswith(prefix) and "/" not in name[cut:]
-            }
-            node = self._nodes[(table.name, prefix)] = (scalars, {})
-        return node
 
     def add(self, release: dict[str, Any]) -> None:
         """Write the rows of one release (a dict) to the tables."""
-        table = self._table(MAIN_TABLE, ())
-        context = (_cell(release.get("ocid")), _cell(release.get("id")))
-        cells: list[Any] = [""] * len(table.columns)
-        self._fill(table, cells, release, (self._node(table, ""), ""), ("", (), (), context))
-        cells[0], cells[1] = context
-        table.writer.writerow(cells)
-        table.rows += 1
-
-    def _fill(
-        self,
-        table: Table,
-        cells: list[Any],
-        obj: dict[str, Any],
-        at: tuple[Node, str],
-        scope: Scope,
-    ) -> None:
-        """Put the fields of ``obj`` in the row ``cells``; write the rows of its arrays of objects.
-
-        ``at`` is (the column tree node, the field prefix) of ``obj``; ``scope`` is (the element's
-        link, enclosing array paths, their element ids, (ocid, release id)).
-        """
-        node, prefix = at
-        scalars, objects = node
-        for key, value in obj.items():
-            kind = type(value)
-            if kind is str or kind is int or kind is float:
-                try:
-                    cells[scalars[key]] = value
-                except (KeyError, IndexError):
-                    self._set(table, cells, at, key, value)
-            elif kind is dict:
-                child = objects.get(key)
-                if child is None:
-                    child = objects[key] = self._node(table, f"{prefix}{key}/")
-                self._fill(table, cells, value, (child, f"{prefix}{key}/"), scope)
-            elif (
-                kind is list
-                and value
-                and type(value[0]) is dict
-                and (len(value) == 1 or all(type(item) is dict for item in value))
-            ):
-                name = prefix + key
-                path = name.replace("/", "_")
-                table_name = path if table.name == MAIN_TABLE else f"{table.name}_{path}"
-                self._rows(table_name, value, f"{scope[0]}/{name}" if scope[0] else name, scope)
-            else:
-                self._set(table, cells, at, key, _cell(value))
-
-    def _set(
-        self, table: Table, cells: list[Any], at: tuple[Node, str], key: str, value: Any
-    ) -> None:
-        """Put ``value`` in its column, adding the column (and widening the row) if needed."""
-        node, prefix = at
-        index = node[0].get(key)
-        if index is None:
-            index = node[0][key] = table.column(prefix + key)
-        if index >= len(cells):
-            cells.extend([""] * (index + 1 - len(cells)))
-        cells[index] = value
-
-    def _rows(self, name: str, items: list[dict[str, Any]], array_link: str, scope: Scope) -> None:
-        """Write one row per element of an array of objects to table ``name``."""
-        parent_link, ancestors, ancestor_ids, context = scope
-        table = self._table(name, ancestors)
-        at = (self._node(table, ""), "")
-        base: list[Any] = [""] * len(table.columns)
-        base[0], base[1], base[3] = context[0], context[1], parent_link
-        base[4 : 4 + len(ancestor_ids)] = ancestor_ids
-        stripped = self._stripped.get(array_link)
-        if stripped is None:
-            stripped = self._stripped[array_link] = _strip_indices(array_link)
-        inner = (*ancestors, stripped)
-        writerow = table.writer.writerow
-        for position, item in enumerate(items):
-            cells = base.copy()
-            element = f"{array_link}/{position}"
-            cells[2] = element
-            scope = (element, inner, (*ancestor_ids, _cell(item.get("id"))), context)
-            self._fill(table, cells, item, at, scope)
-            writerow(cells)
-        table.rows += len(items)
+        self._walker.add(release)
 
     def close(self) -> dict[str, Table]:
         """Close every table's rows file; return the tables (columns, rows, paths)."""
+        self._walker.flush()
         for table in self.tables.values():
             assert table.handle is not None
             table.handle.close()
         return self.tables
-
-
-def _strip_indices(link: str) -> str:
-    return "/".join(part for part in link.split("/") if not part.isdigit())
 
 
 @dataclass
@@ -326,24 +198,30 @@ def assemble(parts: list[Part], directory: Path) -> dict[str, tuple[list[str], i
                 part_columns, path, narrowest, rows = part.tables[name]
                 total += rows
                 out.flush()
-                with path.open(newline="", encoding="utf-8") as source:
-                    if part_columns == columns and narrowest == len(columns):
-                        shutil.copyfileobj(source, out, 1 << 20)
-                    elif part_columns == columns[: len(part_columns)]:
-                        width = len(columns)
-                        for cells in csv.reader(source):
-                            writer.writerow(cells + [""] * (width - len(cells)))
-                    else:
-                        positions = list(map(columns.index, part_columns))
-                        width = len(columns)
-                        for cells in csv.reader(source):
-                            row = [""] * width
-                            for position, value in zip(positions, cells, strict=False):
-                                row[position] = value
-                            writer.writerow(row)
+                if part_columns == columns and narrowest == len(columns):
+                    with path.open("rb") as raw:  # rows already in the final shape: plain bytes
+                        shutil.copyfileobj(raw, out.buffer, 1 << 20)
+                else:
+                    _rewrite_rows(path, part_columns, columns, writer)
                 path.unlink()
         result[name] = (columns, total)
     return result
+
+
+def _rewrite_rows(path: Path, part_columns: list[str], columns: list[str], writer: Any) -> None:
+    """Write the rows of ``path`` (with ``part_columns``) padded or reordered to ``columns``."""
+    width = len(columns)
+    with path.open(newline="", encoding="utf-8") as source:
+        if part_columns == columns[: len(part_columns)]:
+            for cells in csv.reader(source):
+                writer.writerow(cells + [""] * (width - len(cells)))
+        else:
+            positions = list(map(columns.index, part_columns))
+            for cells in csv.reader(source):
+                row = [""] * width
+                for position, value in zip(positions, cells, strict=False):
+                    row[position] = value
+                writer.writerow(row)
 
 
 def _release_of(item: dict[str, Any], kind: str | None) -> dict[str, Any] | None:

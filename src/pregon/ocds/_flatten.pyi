@@ -1,0 +1,9 @@
+from collections.abc import Callable
+from typing import Any
+
+from pregon.ocds.flatten import Table
+
+class Walker:
+    def __init__(self, table: Callable[[str, tuple[str, ...]], Table], main: str) -> None: ...
+    def add(self, release: dict[str, Any]) -> None: ...
+    def flush(self) -> None: ...
