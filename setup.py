@@ -8,7 +8,7 @@ file changes (``tool.uv.cache-keys``).
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
-KERNELS = ["pregon.ocds._merge", "pregon.ocds._flatten"]
+KERNELS = ["pregon.ocds._merge", "pregon.ocds._flatten", "pregon.ocds._lines"]
 
 setup(
     ext_modules=cythonize(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+from array import array
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pregon.ocds import (
     CompileOptions,
@@ -160,3 +163,90 @@ def test_the_output_does_not_depend_on_the_input_order(tmp_path: Path) -> None:
         [write_lines(tmp_path / "b.jsonl", releases[::-1])], memory_budget=1000, workers=1
     )
     assert forward == backward
+
+
+# --- the line-indexing kernel of phase 1 --------------------------------------------------------
+
+_ocids = st.one_of(
+    st.text(alphabet="abc-0123é", min_size=1, max_size=6).map(lambda text: f"ocds-{text}"),
+    st.just('ocds-"quoted"'),  # escaped in JSON: not the fast path
+    st.just("ocds-back\\slash"),
+)
+_lines = st.lists(
+    st.tuples(
+        _ocids,
+        st.sampled_from(["", "  ", "\t", " \r"]),  # before the line
+        st.sampled_from(["", " ", "\r", " \t\r"]),  # after it
+        st.booleans(),  # ocid first (the fast path) or after another field
+        st.booleans(),  # a blank line after it
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+def _layout(lines: list[tuple[str, str, str, bool, bool]], final_break: bool) -> bytes:
+    parts = []
+    for ocid, before, after, first, blank in lines:
+        body = {"ocid": ocid, "id": "1"} if first else {"id": "1", "ocid": ocid}
+        parts.append(before.encode() + orjson.dumps(body) + after.encode() + b"\n")
+        if blank:
+            parts.append(b"  \n")
+    data = b"".join(parts)
+    return data if final_break else data.rstrip(b"\n")
+
+
+def _reference(data: bytes, start: int, end: int, bits: int) -> list[list[int]]:
+    """The index the line-by-line reading of the pure pipeline would build for [start, end)."""
+    from pregon.ocds.compile import _hash, _ocid_of
+
+    indexes: list[list[int]] = [[] for _ in range(1 << bits)]
+    position = 0
+    for line in io.BytesIO(data):  # line breaks are "\n" only, as readline() sees them
+        stripped = line.strip()
+        if start <= position < end and stripped:
+            digest = _hash(_ocid_of(stripped))
+            offset = position + line.index(stripped[:1])
+            indexes[digest >> (32 - bits)] += [digest, offset, len(stripped)]
+        position += len(line)
+    return indexes
+
+
+@given(
+    lines=_lines,
+    final_break=st.booleans(),
+    cut=st.floats(0, 1),
+    chunk=st.integers(1, 64),
+    bits=st.integers(1, 4),
+)
+@settings(max_examples=150, deadline=None)
+def test_the_kernel_indexes_exactly_the_lines_starting_in_a_range(
+    tmp_path_factory: pytest.TempPathFactory,
+    lines: list[tuple[str, str, str, bool, bool]],
+    final_break: bool,
+    cut: float,
+    chunk: int,
+    bits: int,
+) -> None:
+    from pregon.ocds import compile as pipeline
+
+    data = _layout(lines, final_break)
+    directory = tmp_path_factory.mktemp("index")
+    path = directory / "r.jsonl"
+    path.write_bytes(data)
+    middle = int(len(data) * cut)
+    saved, pipeline._CHUNK_SIZE = pipeline._CHUNK_SIZE, chunk  # lines straddle the chunks
+    try:
+        counted = [
+            pipeline._index_range((str(path), low, high, str(directory), bits, share))
+            for share, (low, high) in enumerate([(0, middle), (middle, len(data))])
+        ]
+    finally:
+        pipeline._CHUNK_SIZE = saved
+    for share, (low, high) in enumerate([(0, middle), (middle, len(data))]):
+        expected = _reference(data, low, high, bits)
+        for number in range(1 << bits):
+            written = directory / f"i{number:04d}-{share:03d}"
+            got = array("q", written.read_bytes()).tolist() if written.exists() else []
+            assert got == expected[number]
+        assert counted[share] == sum(len(entries) for entries in expected) // 3

@@ -27,14 +27,16 @@ from typing import IO, Any
 
 import orjson
 
+from pregon.ocds._lines import index_lines
 from pregon.ocds._merge import compile_into, version_into
 from pregon.ocds.errors import InputError, MergeError
 from pregon.ocds.package import PackageMetadata, linked_release, make_record
-from pregon.ocds.readers import Reader, Source, byte_range_lines_at, json_lines_kind
+from pregon.ocds.readers import Reader, Source, json_lines_kind
 from pregon.ocds.rules import RuleNode, rules_for
 
 MEMORY_BUDGET = 64 << 20
 PARTITION_SIZE = 12 << 20
+_CHUNK_SIZE = 4 << 20
 _OCID_PREFIX = b'{"ocid":"'
 
 
@@ -204,19 +206,38 @@ def _index_range(job: tuple[str, int, int, str, int, int]) -> int:
 
     Writes, for each partition (a range of ocid hashes), the (hash, offset, length) of its
     releases, in input order, to ``i<partition>-<share>`` in the directory. The releases
-    themselves are not copied: phase 2 reads them from the input file.
+    themselves are not copied: phase 2 reads them from the input file. The lines are read in
+    chunks and indexed by the compiled kernel :func:`pregon.ocds._lines.index_lines`.
     """
     path, start, end, directory, bits, share = job
-    shift = 32 - bits
     indexes = [array("q") for _ in range(1 << bits)]
-    count = 0
-    for offset, raw in byte_range_lines_at(path, start, end):
+
+    def hash_of(raw: bytes) -> int:
         ocid = _ocid_of(raw)
         if ocid is None:
             raise MergeError(f"a release of {path} has no 'ocid'", "every release needs an ocid")
-        digest = _hash(ocid)
-        indexes[digest >> shift].extend((digest, offset, len(raw)))
-        count += 1
+        return _hash(ocid)
+
+    count = 0
+    with Path(path).open("rb") as f:
+        if start:
+            f.seek(start - 1)
+            f.readline()  # the line straddling ``start`` belongs to the range before
+        base = f.tell()
+        pending = b""
+        while True:
+            data = f.read(_CHUNK_SIZE)
+            chunk = pending + data if pending else data
+            if not data:
+                if not chunk.strip():
+                    break
+                chunk += b"\n"  # the last line has no line break
+            used, indexed, done = index_lines(chunk, base, end, bits, indexes, hash_of)
+            count += indexed
+            if done or not data:
+                break
+            base += used
+            pending = chunk[used:]
     for number, index in enumerate(indexes):
         if index:
             (Path(directory) / f"i{number:04d}-{share:03d}").write_bytes(index.tobytes())

@@ -303,13 +303,6 @@ def json_lines_kind(source: Source) -> str | None:
 
 def byte_range_lines(path: Source, start: int, end: int) -> Iterator[bytes]:
     """Yield the non-blank lines (stripped) that start in ``[start, end)`` of a file."""
-    for _, line in byte_range_lines_at(path, start, end):
-        yield line
-
-
-def byte_range_lines_at(path: Source, start: int, end: int) -> Iterator[tuple[int, bytes]]:
-    """Yield (offset, line) for the non-blank lines (stripped) that start in ``[start, end)`` of a
-    file; ``offset`` is where the stripped line starts in the file."""
     with Path(str(path)).open("rb") as f:
         if start:
             f.seek(start - 1)
@@ -319,10 +312,10 @@ def byte_range_lines_at(path: Source, start: int, end: int) -> Iterator[tuple[in
             line = f.readline()
             if not line:
                 break
+            position += len(line)
             stripped = line.strip()
             if stripped:
-                yield position + line.find(stripped[:1]), stripped
-            position += len(line)
+                yield stripped
 
 
 def _json_type(value: Any) -> str:
