@@ -41,6 +41,20 @@ cdef object _id_key(object value):
     return (kind.__name__, orjson.dumps(value))
 
 
+cdef dict _index_of(list target, bint versioned):
+    """Identifier -> object, for the objects already merged into an array (the first one wins).
+
+    In a versioned release an ``id`` that became a list of versions is not an identifier.
+    """
+    cdef dict index = {}
+    for element in target:
+        if "id" in <dict>element:
+            ident = (<dict>element)["id"]
+            if not (versioned and _is_history(ident)):
+                index.setdefault(_id_key(ident), element)
+    return index
+
+
 cdef bint _only_literals(dict inp, object omit):
     """Whether ``inp`` holds only literal values and no omitted field (its copy is its merge)."""
     for value in inp.values():
@@ -144,10 +158,7 @@ cdef bint _compile_array(dict out, object key, list items, object node):
     for item in items:
         if "id" in <dict>item:
             if index is None:
-                index = {}
-                for element in target:
-                    if "id" in <dict>element:
-                        index.setdefault(_id_key((<dict>element)["id"]), element)
+                index = _index_of(target, False)
             ident = (<dict>item)["id"]
             if type(ident) is not str:
                 ident = _id_key(ident)
@@ -325,10 +336,7 @@ cdef bint _version_array(dict out, object key, list items, object node, _Version
         ident_value = (<dict>item).get("id")
         if ident_value is not None:
             if index is None:
-                index = {}
-                for element in target:
-                    if "id" in <dict>element and not _is_history((<dict>element)["id"]):
-                        index.setdefault(_id_key((<dict>element)["id"]), element)
+                index = _index_of(target, True)
             ident = _id_key(ident_value)
             match = index.get(ident)
             if match is not None:
