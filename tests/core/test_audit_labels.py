@@ -17,7 +17,13 @@ from django.utils import translation
 from pregon.core.actor import Actor
 from pregon.core.audit import audit_record
 from pregon.core.choices import Channel
-from pregon.core.views import SummaryLine, channel_label, object_type_label, summary_lines
+from pregon.core.views import (
+    SummaryLine,
+    actor_display,
+    channel_label,
+    object_type_label,
+    summary_lines,
+)
 from pregon.tenders import services
 from tests import factories
 from tests.test_translations import compile_catalogs
@@ -166,6 +172,10 @@ def test_the_page_names_channels_types_and_summaries_in_the_language(
         for line in expected:
             assert f'<dt>{line.name} <code class="text-normal">{line.key}</code></dt>' in page
             assert f"<dd>{line.text}</dd>" in page
+    # The platform acting by itself (the deadline close) is named in words, its code beside.
+    itself = {"es": "La plataforma misma", "fr": "La plateforme elle-même"}[language]
+    assert {row["who"] for row in rows if row["event"].actor_label == "system"} == {itself}
+    assert f"{itself} <code>system</code>" in page
     # Nothing of it is left in English.
     for english in ("Web pages", "Scheduled task", "Previous status", "Open for bids", "Draft"):
         assert english not in page
@@ -198,6 +208,13 @@ def test_the_export_keeps_the_codes_and_adds_the_labels(trail: Trail) -> None:
         "Licitación",
         "API",
     )
+
+
+def test_who_acted_reads_in_words_for_the_platform_and_api_keys() -> None:
+    with translation.override("pt-br"):
+        assert actor_display("system") == "A própria plataforma"
+        assert actor_display("api-key:abcdef012345") == "Chave de API abcdef012345"
+        assert actor_display("ana@example.org") == "ana@example.org"
 
 
 def test_unknown_codes_read_as_themselves() -> None:

@@ -11,6 +11,10 @@ from typing import TYPE_CHECKING
 
 from pregon.core.choices import Channel
 
+#: How the audit trail records the platform acting by itself, and an organization's API key.
+SYSTEM_LABEL = "system"
+API_KEY_LABEL_PREFIX = "api-key:"
+
 if TYPE_CHECKING:
     from pregon.accounts.models import User
     from pregon.organizations.models import ApiKey, Organization
@@ -38,5 +42,5 @@ class Actor:
         if self.user is not None:
             return self.user.email
         if self.api_key is not None:
-            return f"api-key:{self.api_key.prefix}"
-        return "system"
+            return f"{API_KEY_LABEL_PREFIX}{self.api_key.prefix}"
+        return SYSTEM_LABEL

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from pregon.accounts.choices import Role
+from pregon.core.actor import API_KEY_LABEL_PREFIX, SYSTEM_LABEL
 from pregon.core.choices import Channel
 from pregon.core.errors import PermissionDenied
 from pregon.core.models import AuditEvent
@@ -77,6 +78,15 @@ def action_label(action: str) -> str:
     """The readable name of an action code."""
     label = ACTION_LABELS.get(action)
     return str(label) if label is not None else action
+
+
+def actor_display(actor_label: str) -> str:
+    """Who acted, as a reader says it: the platform and API keys in words, people by e-mail."""
+    if actor_label == SYSTEM_LABEL:
+        return str(_("The platform itself"))
+    if actor_label.startswith(API_KEY_LABEL_PREFIX):
+        return str(_("API key %(prefix)s")) % {"prefix": actor_label[len(API_KEY_LABEL_PREFIX) :]}
+    return actor_label
 
 
 def channel_label(channel: str) -> str:
@@ -324,6 +334,7 @@ def audit(request: HttpRequest) -> HttpResponse:
         {
             "event": event,
             "label": action_label(event.action),
+            "who": actor_display(event.actor_label),
             "channel": channel_label(event.channel),
             "object_type": object_type_label(event.object_type),
             "lines": summary_lines(event.summary, object_type=event.object_type),
