@@ -53,5 +53,6 @@ test: install-dev lint typecheck test-sqlite test-postgres  ## install the dev t
 messages:  ## extract the translatable strings into the .po files
 	@cd src/pregon && for lang in es pt_BR fr; do ../../$(VENV)/pregon makemessages -l $$lang --ignore="static/*" --no-obsolete >/dev/null; done
 
-clean:  ## remove the virtual environments, assets and local database
-	rm -rf .venv .tools node_modules var src/pregon/web/static/vendor
+clean:  ## remove the virtual environments, built kernels, assets and local database
+	rm -rf .venv .tools node_modules var src/pregon/web/static/vendor build src/*.egg-info
+	find src -name '*.so' -delete
