@@ -27,6 +27,7 @@ from pregon.tenders.choices import (
 )
 from pregon.tenders.models import Lot, Tender
 from pregon.tenders.services import (
+    AMENDABLE_FIELDS,
     AmendmentData,
     DocumentData,
     ItemData,
@@ -304,18 +305,6 @@ class CancelForm(forms.Form):
     )
 
 
-_AMENDABLE = (
-    "title",
-    "description",
-    "estimated_value",
-    "award_criteria",
-    "award_criteria_details",
-    "enquiry_end",
-    "submission_deadline",
-    "opening_at",
-)
-
-
 class AmendmentForm(ZonedDatesMixin, forms.Form):
     """A change to an open tender: a public reason, the fields as they should now read, and
     optionally a new document. Only the fields that differ from the tender are amended."""
@@ -364,7 +353,7 @@ class AmendmentForm(ZonedDatesMixin, forms.Form):
     @classmethod
     def initial_from(cls, tender: Tender) -> dict[str, Any]:
         """The tender's current values, to be changed in place."""
-        return {name: getattr(tender, name) for name in _AMENDABLE}
+        return {name: getattr(tender, name) for name in AMENDABLE_FIELDS}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -376,7 +365,7 @@ class AmendmentForm(ZonedDatesMixin, forms.Form):
         """`AmendmentData` with only the fields that differ from the tender (a time shown
         to the minute and sent back unchanged is not a change)."""
         changed: dict[str, Any] = {}
-        for name in _AMENDABLE:
+        for name in AMENDABLE_FIELDS:
             new, old = self.cleaned_data.get(name), getattr(tender, name)
             if name in _DATE_FIELDS:
                 if new is None or same_minute(new, old):

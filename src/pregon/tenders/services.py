@@ -642,6 +642,19 @@ def tender_cancel(*, actor: Actor, tender: Tender, reason: str) -> Tender:
     return locked
 
 
+#: The fields of an open tender an amendment may change (the fields of `AmendmentData`).
+AMENDABLE_FIELDS = (
+    "title",
+    "description",
+    "estimated_value",
+    "award_criteria",
+    "award_criteria_details",
+    "enquiry_end",
+    "submission_deadline",
+    "opening_at",
+)
+
+
 def tender_amend(*, actor: Actor, tender: Tender, data: AmendmentData) -> Amendment:
     """Change an open tender, with a public reason.
 
@@ -661,16 +674,7 @@ def tender_amend(*, actor: Actor, tender: Tender, data: AmendmentData) -> Amendm
         previous_deadline = locked.submission_deadline
         previous_opening, previous_enquiry_end = locked.opening_at, locked.enquiry_end
         changes: dict[str, list[Any]] = {}
-        for name in (
-            "title",
-            "description",
-            "estimated_value",
-            "award_criteria",
-            "award_criteria_details",
-            "enquiry_end",
-            "submission_deadline",
-            "opening_at",
-        ):
+        for name in AMENDABLE_FIELDS:
             new = getattr(data, name)
             if new is not None and new != getattr(locked, name):
                 changes[name] = [getattr(locked, name), new]
