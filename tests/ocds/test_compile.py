@@ -250,3 +250,15 @@ def test_the_kernel_indexes_exactly_the_lines_starting_in_a_range(
             got = array("q", written.read_bytes()).tolist() if written.exists() else []
             assert got == expected[number]
         assert counted[share] == sum(len(entries) for entries in expected) // 3
+
+
+@pytest.mark.parametrize(("budget", "workers"), [(10**9, 1), (100, 1), (100, 2)])
+def test_a_byte_order_mark_changes_nothing(tmp_path: Path, budget: int, workers: int) -> None:
+    releases = many_releases(30)
+    plain = write_lines(tmp_path / "plain.jsonl", releases)
+    marked = tmp_path / "bom.jsonl"
+    marked.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    expected, _ = run([plain])
+    output, stats = run([marked], memory_budget=budget, workers=workers)
+    assert output == expected
+    assert stats.releases == 30

@@ -328,3 +328,21 @@ def test_parquet_falls_back_to_text_for_values_the_schema_does_not_allow(tmp_pat
 def test_an_unknown_format_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown format 'ods'"):
         flatten([], tmp_path, format="ods")
+
+
+def test_a_byte_order_mark_changes_nothing(tmp_path: Path, monkeypatch: Any) -> None:
+    import pregon.ocds.flatten as module
+
+    releases = [make_release(i % 7, f"ocds-213czf-{i:04d}") for i in range(40)]
+    path = write_lines(tmp_path / "r.jsonl", releases)
+    marked = tmp_path / "bom.jsonl"
+    marked.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    flatten([path], tmp_path / "plain", workers=1)
+    monkeypatch.setattr(module, "SPLIT_SIZE", 1000)
+    for workers in (1, 2):
+        stats = flatten([marked], tmp_path / f"bom{workers}", workers=workers)
+        assert stats.releases == 40
+        for name in stats.tables:
+            assert (tmp_path / f"bom{workers}" / f"{name}.csv").read_bytes() == (
+                tmp_path / "plain" / f"{name}.csv"
+            ).read_bytes()

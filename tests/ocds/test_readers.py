@@ -97,3 +97,26 @@ def test_raw_lines_are_passed_on_unparsed(tmp_path: Path, releases: list[dict[st
     raw = list(reader.iter_raw())
     assert all(isinstance(item, bytes) for item in raw)
     assert [orjson.loads(item) for item in raw] == releases
+
+
+@pytest.mark.parametrize("container", ["lines", "release_package", "array", "json", "packages"])
+@pytest.mark.parametrize("seekable", [True, False])
+def test_a_byte_order_mark_first_is_skipped(
+    tmp_path: Path, releases: list[dict[str, Any]], container: str, seekable: bool
+) -> None:
+    """Windows tools often start UTF-8 files with a byte order mark: it is not part of the JSON."""
+    data = {
+        "lines": b"".join(orjson.dumps(r) + b"\n" for r in releases),
+        "release_package": orjson.dumps(package(releases)),
+        "array": orjson.dumps(releases),
+        "json": b"\n".join(json.dumps(r, indent=1).encode() for r in releases),
+        "packages": orjson.dumps(package(releases[:3]))
+        + b"\n"
+        + orjson.dumps(package(releases[3:])),
+    }[container]
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + data)
+    source: Any = path if seekable else io.BytesIO(path.read_bytes())
+    if not seekable:
+        source.seekable = lambda: False  # as standard input is
+    assert list(Reader(source)) == releases

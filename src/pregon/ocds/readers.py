@@ -37,6 +37,7 @@ except (ImportError, AttributeError):  # pragma: no cover - depends on the platf
 PEEK_SIZE = 1 << 20
 TAIL_SIZE = 4 << 20
 GZIP_MAGIC = b"\x1f\x8b"
+BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark, which some Windows tools put first
 PACKAGE_ARRAYS = {"releases": "release", "records": "record"}
 
 Source = str | Path | IO[bytes]
@@ -90,10 +91,13 @@ def _read_head(stream: IO[bytes], size: int) -> bytes:
     return b"".join(parts)
 
 
-def _rewind(stream: IO[bytes], head: bytes, tail: deque[bytes] | None = None) -> IO[bytes]:
-    """Return a stream that reads ``head`` (already read from ``stream``) and then the rest."""
+def _rewind(
+    stream: IO[bytes], head: bytes, tail: deque[bytes] | None = None, skipped: int = 0
+) -> IO[bytes]:
+    """Return a stream that reads ``head`` (read from ``stream`` after its first ``skipped``
+    bytes) and then the rest."""
     if tail is None and head and _seekable(stream):
-        stream.seek(0)
+        stream.seek(skipped)
         return stream
     return io.BufferedReader(_Chain(head, stream, tail), buffer_size=1 << 16)
 
@@ -148,6 +152,7 @@ class Reader:
     kind: str | None = None
     container: str | None = None
     packages: list[dict[str, Any]] = field(default_factory=list)
+    _skipped: int = field(default=0, init=False, repr=False)  # bytes of a byte order mark
 
     def __post_init__(self) -> None:
         if self.name:
@@ -193,13 +198,18 @@ class Reader:
 
     def _dispatch(self, stream: IO[bytes]) -> Iterator[dict[str, Any] | bytes]:
         head = _read_head(stream, PEEK_SIZE)
-        start = len(head) - len(head.lstrip(b"\xef\xbb\xbf \t\r\n"))
+        if head.startswith(BOM):  # a byte order mark, as some Windows tools write: not JSON
+            head = head[len(BOM) :]
+            self._skipped = len(BOM)
+        start = len(head) - len(head.lstrip(b" \t\r\n"))
         first = head[start : start + 1]
         if not first:
             raise InputError(f"{self.name} is empty", "give a file with OCDS releases or records")
         if first == b"[":
             self.container = "array"
-            for value in _ijson.items(_rewind(stream, head), "item", use_float=True):
+            for value in _ijson.items(
+                _rewind(stream, head, skipped=self._skipped), "item", use_float=True
+            ):
                 yield from self._expand(value)
             return
         if first != b"{":
@@ -210,7 +220,7 @@ class Reader:
         newline = head.find(b"\n", start)
         if newline != -1 and _is_json(head[start:newline]):
             self.container = "lines"
-            yield from self._lines(_rewind(stream, head))
+            yield from self._lines(_rewind(stream, head, skipped=self._skipped))
             return
         yield from self._document(head, stream)
 
@@ -252,14 +262,19 @@ class Reader:
         if array_key is None:
             self.container = "json"
             for value in _ijson.items(
-                _rewind(stream, head), "", multiple_values=True, use_float=True
+                _rewind(stream, head, skipped=self._skipped),
+                "",
+                multiple_values=True,
+                use_float=True,
             ):
                 yield from self._expand(value)
             return
         self.container = f"{PACKAGE_ARRAYS[array_key]}_package"
         self.kind = PACKAGE_ARRAYS[array_key]
         tail: deque[bytes] = deque()
-        yield from _ijson.items(_rewind(stream, head, tail), f"{array_key}.item", use_float=True)
+        yield from _ijson.items(
+            _rewind(stream, head, tail, self._skipped), f"{array_key}.item", use_float=True
+        )
         metadata = dict(before)
         metadata.update(_package_suffix(b"".join(tail), self.name, array_key))
         self.packages.append(metadata)
@@ -293,7 +308,7 @@ def json_lines_kind(source: Source) -> str | None:
         return None
     with Path(source).open("rb") as f:
         head = f.read(1 << 20)
-    if head[:2] == GZIP_MAGIC or head.lstrip()[:1] != b"{":
+    if head[:2] == GZIP_MAGIC or head.removeprefix(BOM).lstrip()[:1] != b"{":
         return None
     reader = Reader(source)
     for _ in reader.iter_raw():
@@ -307,6 +322,8 @@ def byte_range_lines(path: Source, start: int, end: int) -> Iterator[bytes]:
         if start:
             f.seek(start - 1)
             f.readline()  # the line straddling ``start`` belongs to the range before
+        elif f.read(len(BOM)) != BOM:
+            f.seek(0)
         position = f.tell()
         while position < end:
             line = f.readline()
