@@ -22,10 +22,12 @@ run: install  ## install, migrate, load the demo data if empty, serve on http://
 	@$(VENV)/pregon demo --if-empty
 	@$(VENV)/pregon serve --port $(PORT)
 
-lint:  ## ruff and the migrations check
+lint:  ## ruff, cython-lint (the kernels) and the migrations check
 	@echo "==> ruff"
 	@$(VENV)/ruff check .
 	@$(VENV)/ruff format --check .
+	@echo "==> cython-lint"
+	@PATH="$(VENV):$$PATH" $(VENV)/cython-lint --max-line-length 100 src/pregon/ocds/*.pyx
 	@echo "==> migrations are up to date"
 	@$(VENV)/pregon makemigrations --check --dry-run
 
@@ -48,7 +50,7 @@ test-postgres:  ## the whole pytest suite on PostgreSQL ($$DATABASE_URL, default
 		echo "warning: PostgreSQL is not reachable at $$url; skipped the PostgreSQL run (start it to run it)." >&2; \
 	fi
 
-test: install-dev lint typecheck test-sqlite test-postgres  ## install the dev tools, then ruff, mypy, migrations check and pytest on SQLite and PostgreSQL
+test: install-dev lint typecheck test-sqlite test-postgres  ## install the dev tools, then ruff, cython-lint, mypy, migrations check and pytest on SQLite and PostgreSQL
 
 messages:  ## extract the translatable strings into the .po files
 	@cd src/pregon && for lang in es pt_BR fr; do ../../$(VENV)/pregon makemessages -l $$lang --ignore="static/*" --no-obsolete >/dev/null; done

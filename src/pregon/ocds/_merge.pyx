@@ -263,7 +263,8 @@ cdef void _version_leaf(dict out, object key, object value, _Version version):
     history = <list>current
     if id(history[-1]) in version.added:
         # a second value for the same field in one release (objects sharing an id): the last one
-        # counts, compared with the value before this release, as if the release had been merged once
+        # counts, compared with the value before this release, as if the release had been merged
+        # once
         if len(history) > 1 and (<dict>history[-2])["value"] == value:
             history.pop()
         else:
@@ -359,7 +360,8 @@ cdef bint _version_array(dict out, object key, list items, object node, _Version
 
 
 def version_into(dict versioned, dict release, tuple tree):
-    """Merge ``release`` into the versioned release ``versioned`` (in place), by rule tree ``tree``."""
+    """Merge ``release`` into the versioned release ``versioned`` (in place), by rule tree
+    ``tree``."""
     cdef _Version version = _Version(release)
     versioned["ocid"] = release.get("ocid")
     _version_object(versioned, release, (<tuple>_top_trees(tree))[2], version)
