@@ -31,7 +31,7 @@ from pregon.ocds._lines import index_lines
 from pregon.ocds._merge import compile_into, version_into
 from pregon.ocds.errors import InputError, MergeError
 from pregon.ocds.package import PackageMetadata, linked_release, make_record
-from pregon.ocds.readers import BOM, Reader, Source, json_lines_kind
+from pregon.ocds.readers import Reader, Source, json_lines_kind, seek_range_start
 from pregon.ocds.rules import RuleNode, rules_for
 
 MEMORY_BUDGET = 64 << 20
@@ -220,12 +220,7 @@ def _index_range(job: tuple[str, int, int, str, int, int]) -> int:
 
     count = 0
     with Path(path).open("rb") as f:
-        if start:
-            f.seek(start - 1)
-            f.readline()  # the line straddling ``start`` belongs to the range before
-        elif f.read(len(BOM)) != BOM:
-            f.seek(0)
-        base = f.tell()
+        base = seek_range_start(f, start)
         pending = b""
         while True:
             data = f.read(_CHUNK_SIZE)

@@ -316,15 +316,21 @@ def json_lines_kind(source: Source) -> str | None:
     return reader.kind if reader.container == "lines" and not reader.packages else None
 
 
+def seek_range_start(f: IO[bytes], start: int) -> int:
+    """Move ``f`` to the first line that starts at or after byte ``start`` (past a byte order mark
+    at the start of the file); return that position."""
+    if start:
+        f.seek(start - 1)
+        f.readline()  # the line straddling ``start`` belongs to the range before
+    elif f.read(len(BOM)) != BOM:
+        f.seek(0)
+    return f.tell()
+
+
 def byte_range_lines(path: Source, start: int, end: int) -> Iterator[bytes]:
     """Yield the non-blank lines (stripped) that start in ``[start, end)`` of a file."""
     with Path(str(path)).open("rb") as f:
-        if start:
-            f.seek(start - 1)
-            f.readline()  # the line straddling ``start`` belongs to the range before
-        elif f.read(len(BOM)) != BOM:
-            f.seek(0)
-        position = f.tell()
+        position = seek_range_start(f, start)
         while position < end:
             line = f.readline()
             if not line:

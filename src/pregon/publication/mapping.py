@@ -44,7 +44,7 @@ from django_countries import countries
 from pregon.core import classifications
 from pregon.organizations.choices import OrganizationKind
 from pregon.organizations.models import Organization
-from pregon.tenders.choices import Method, TenderStatus
+from pregon.tenders.choices import AMENDABLE_FIELDS, Method, TenderStatus
 from pregon.tenders.models import Amendment, Item, Lot, Question, Tender, TenderDocument
 
 # The platform's tender states in the OCDS tenderStatus codelist (drafts are never published).
@@ -66,18 +66,6 @@ PROCUREMENT_METHOD = {
 # Tender fields whose value can become empty after publication: a later release must then say
 # `null`, or the compiled release would keep the old value.
 _CLEARABLE_TENDER_FIELDS = ("awardCriteriaDetails",)
-
-# Amendment summaries name what changed with the field's label.
-_AMENDABLE_FIELDS = (
-    "title",
-    "description",
-    "estimated_value",
-    "award_criteria",
-    "award_criteria_details",
-    "enquiry_end",
-    "submission_deadline",
-    "opening_at",
-)
 
 
 class NotPublishable(RuntimeError):
@@ -283,7 +271,7 @@ def _cancellation(tender: Tender) -> dict[str, Any]:
 def _amendment(amendment: Amendment) -> dict[str, Any]:
     changed = [
         str(capfirst(getattr(Tender._meta.get_field(name), "verbose_name", name)))
-        for name in _AMENDABLE_FIELDS
+        for name in AMENDABLE_FIELDS
         if name in amendment.changes
     ]
     parts = []

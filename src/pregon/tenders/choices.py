@@ -13,6 +13,18 @@ class TenderStatus(models.TextChoices):
 
 # The state machine: each transition names the states it may start from.
 # Opening, evaluation and award (later capabilities) will continue from CLOSED.
+#: The fields of an open tender an amendment may change (the fields of `AmendmentData`).
+AMENDABLE_FIELDS = (
+    "title",
+    "description",
+    "estimated_value",
+    "award_criteria",
+    "award_criteria_details",
+    "enquiry_end",
+    "submission_deadline",
+    "opening_at",
+)
+
 TRANSITIONS: dict[str, tuple[set[str], str]] = {
     "publish": ({TenderStatus.DRAFT}, TenderStatus.ACTIVE),
     "close": ({TenderStatus.ACTIVE}, TenderStatus.CLOSED),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pregon.core import classifications
 from pregon.tenders.choices import (
+    AMENDABLE_FIELDS,
     AwardCriteria,
     Category,
     ClassificationScheme,
@@ -27,7 +28,6 @@ from pregon.tenders.choices import (
 )
 from pregon.tenders.models import Lot, Tender
 from pregon.tenders.services import (
-    AMENDABLE_FIELDS,
     AmendmentData,
     DocumentData,
     ItemData,

@@ -30,6 +30,7 @@ from pregon.organizations.models import Organization
 from pregon.publication.choices import ReleaseTag
 from pregon.publication.services import publication_record
 from pregon.tenders.choices import (
+    AMENDABLE_FIELDS,
     TRANSITIONS,
     AwardCriteria,
     Category,
@@ -640,19 +641,6 @@ def tender_cancel(*, actor: Actor, tender: Tender, reason: str) -> Tender:
             # A draft was never public: its cancellation is not published either.
             publication_record(tender=locked, tag=ReleaseTag.TENDER_CANCELLATION)
     return locked
-
-
-#: The fields of an open tender an amendment may change (the fields of `AmendmentData`).
-AMENDABLE_FIELDS = (
-    "title",
-    "description",
-    "estimated_value",
-    "award_criteria",
-    "award_criteria_details",
-    "enquiry_end",
-    "submission_deadline",
-    "opening_at",
-)
 
 
 def tender_amend(*, actor: Actor, tender: Tender, data: AmendmentData) -> Amendment:
