@@ -22,10 +22,12 @@ run: install  ## install, migrate, load the demo data if empty, serve on http://
 	@$(VENV)/pregon demo --if-empty
 	@$(VENV)/pregon serve --port $(PORT)
 
-lint:  ## ruff, cython-lint (the kernels) and the migrations check
+lint:  ## ruff, the import contracts (the layers), cython-lint (the kernels) and the migrations check
 	@echo "==> ruff"
 	@$(VENV)/ruff check .
 	@$(VENV)/ruff format --check .
+	@echo "==> import contracts (layers: see docs/architecture.md)"
+	@$(VENV)/lint-imports --no-cache
 	@echo "==> cython-lint"
 	@PATH="$(VENV):$$PATH" $(VENV)/cython-lint --max-line-length 100 src/pregon/ocds/*.pyx
 	@echo "==> migrations are up to date"

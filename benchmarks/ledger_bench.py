@@ -20,8 +20,8 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
-from pregon.ledger.merkle import MemoryNodeStore, MerkleLog, leaf_hash, verify_consistency
-from pregon.ledger.merkle import verify_inclusion as verify_inclusion_proof
+from pregon.tlog.merkle import MemoryNodeStore, MerkleLog, leaf_hash, verify_consistency
+from pregon.tlog.merkle import verify_inclusion as verify_inclusion_proof
 
 LEAF_SIZE = 300
 

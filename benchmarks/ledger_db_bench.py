@@ -94,9 +94,9 @@ def run(args: argparse.Namespace, work: Path) -> int:
     from django.test import Client
 
     from pregon.ledger import selectors, services
-    from pregon.ledger.merkle import leaf_hash, verify_consistency, verify_inclusion
     from pregon.ledger.models import SignedCheckpoint
     from pregon.ledger.services import LeafData
+    from pregon.tlog.merkle import leaf_hash, verify_consistency, verify_inclusion
 
     progress(f"making {args.leaves + args.singles:,} random {LEAF_SIZE}-byte leaves ...")
     leaves = make_leaves(args.leaves + args.singles, args.seed)

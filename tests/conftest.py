@@ -9,9 +9,12 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
 
+from pregon.core import db_triggers
 from pregon.core.actor import Actor
 from tests import factories
 
@@ -30,32 +33,33 @@ def _is_transactional(item: pytest.Item) -> bool:
     )
 
 
+def _on_test_database() -> bool:
+    """Whether the connection is the suite's own database, never a developer's var/ or server one."""
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite":
+        return "memorydb" in name
+    return connection.vendor == "postgresql" and name.startswith(TEST_DATABASE_PREFIX)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
-    """Lift the transparency log's SQLite triggers around the flush that ends a transactional test.
+    """Lift the append-only tables' triggers around the flush that ends a transactional test.
 
-    The flush empties every table with DELETE, which the triggers refuse for the log's rows
-    (on PostgreSQL the flush is a TRUNCATE, which row triggers do not see).
+    The flush empties every table, with DELETE on SQLite and TRUNCATE on PostgreSQL, which the
+    triggers refuse for the audit log, the published releases and the transparency log.
     """
-    from django.db import connection
-
-    from pregon.ledger import triggers
-
-    lifted = None
-    # Only ever on the in-memory test database, never on a developer's own var/ database.
-    test_database = "memorydb" in str(connection.settings_dict["NAME"])
-    if _is_transactional(item) and connection.vendor == "sqlite" and test_database:
+    restore = None
+    if _is_transactional(item) and _on_test_database():
         blocker = item.config.stash[blocking_manager_key]
         with blocker.unblock():
-            triggers.remove(connection)
-        lifted = blocker
+            restore = db_triggers.lift(connection)
     try:
         return (yield)
     finally:
         # After the last test the database is gone; before any other, the triggers return.
-        if lifted is not None and nextitem is not None:
-            with lifted.unblock():
-                triggers.install(connection)
+        if restore is not None and nextitem is not None:
+            with blocker.unblock():
+                db_triggers.restore(connection, restore)
 
 
 @pytest.fixture(autouse=True)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pregon.ledger.checkpoint import format_signer_key, generate_signer_key
 from pregon.ledger.keys import origin_for_site
+from pregon.tlog.checkpoint import format_signer_key, generate_signer_key
 
 PREGON = Path(sys.executable).with_name("pregon")
 # Only what a process needs to run: nothing from the developer's or the CI's shell (a

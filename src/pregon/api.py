@@ -26,7 +26,10 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
 from pregon.core import classifications
-from pregon.core.api_auth import (
+from pregon.core.api_pagination import paginated
+from pregon.core.errors import DomainError
+from pregon.organizations.api import router as organizations_router
+from pregon.organizations.api_auth import (
     ORGANIZATION_HEADER,
     PROBLEM_MEDIA_TYPE,
     SCOPE_EXTENSION,
@@ -34,9 +37,6 @@ from pregon.core.api_auth import (
     SignedInSession,
     public,
 )
-from pregon.core.api_pagination import paginated
-from pregon.core.errors import DomainError
-from pregon.organizations.api import router as organizations_router
 from pregon.tenders.api import router as tenders_router
 from pregon.tenders.choices import ClassificationScheme
 

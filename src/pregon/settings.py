@@ -86,7 +86,11 @@ INSTALLED_APPS = [
     "pregon.tenders",
     "pregon.publication",
     "pregon.ledger",
+    "pregon.audit",
     "pregon.web",
+    "pregon.workspace",
+    "pregon.demo",
+    "pregon.site",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from pregon.accounts import services as accounts
 from pregon.accounts.models import Membership, User
 from pregon.core.actor import Actor
 from pregon.core.errors import PermissionDenied
@@ -256,10 +257,10 @@ ACTIONS: dict[str, Callable[[World, Actor], Any]] = {
         actor=a, organization=w.buyer, name="Corredor", scopes=["tenders:read"]
     ),
     "api_key_revoke": lambda w, a: organizations.api_key_revoke(actor=a, key=w.spare_key),
-    "membership_grant": lambda w, a: organizations.membership_grant(
+    "membership_grant": lambda w, a: accounts.membership_grant(
         actor=a, organization=w.buyer, user=w.committee_member, role="auditor"
     ),
-    "membership_revoke": lambda w, a: organizations.membership_revoke(
+    "membership_revoke": lambda w, a: accounts.membership_revoke(
         actor=a, membership=Membership.objects.get(user=w.committee_member)
     ),
     "organization_create": lambda w, a: organizations.organization_create(

@@ -23,10 +23,10 @@ from django.test.utils import override_settings
 
 from pregon.accounts.models import Membership, User
 from pregon.core import classifications, clock
-from pregon.core.demo.content import TENDERS
-from pregon.core.demo.pdf import render_pdf
 from pregon.core.identifiers import id_is_valid
 from pregon.core.models import AuditEvent
+from pregon.demo.content import TENDERS
+from pregon.demo.pdf import render_pdf
 from pregon.organizations.models import Organization
 from pregon.tenders.models import Amendment, Item, Question, Tender, TenderDocument
 

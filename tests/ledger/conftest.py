@@ -1,6 +1,6 @@
 """Fixtures of the transparency-log tests that need Django (the test_log_* modules).
 
-The pure-core tests (test_ledger_*) do not use them and also run without Django.
+The pure-core tests (tests/tlog) do not use them and also run without Django.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from pregon.ledger.checkpoint import (
+from pregon.tlog.checkpoint import (
     ALG_ED25519,
     SignerKey,
     format_signer_key,

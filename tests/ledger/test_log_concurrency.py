@@ -14,9 +14,9 @@ import pytest
 from django.db import connection, transaction
 
 from pregon.ledger import selectors, services
-from pregon.ledger.checkpoint import open_checkpoint
-from pregon.ledger.merkle import leaf_hash
 from pregon.ledger.models import Leaf, SignedCheckpoint
+from pregon.tlog.checkpoint import open_checkpoint
+from pregon.tlog.merkle import leaf_hash
 from tests.ledger.conftest import ORIGIN, SIGNER
 from tests.ledger.test_log_services import naive_root
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 from pregon.ledger import checks, keys, services
-from pregon.ledger.checkpoint import (
+from pregon.tlog.checkpoint import (
     ALG_COSIGNATURE_V1,
     format_signer_key,
     generate_signer_key,

@@ -9,19 +9,20 @@ from typing import Any
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from pregon.core import db_triggers
 from pregon.core.errors import ValidationFailed
-from pregon.ledger import selectors, services, tasks, triggers
-from pregon.ledger.checkpoint import (
+from pregon.ledger import selectors, services, tasks
+from pregon.ledger.models import IssuedCosignature, Leaf, LogHead, Node, SignedCheckpoint
+from pregon.ledger.services import LeafData
+from pregon.ledger.store import DatabaseNodeStore
+from pregon.tlog.checkpoint import (
     format_signer_key,
     open_checkpoint,
     parse_checkpoint,
     split_note,
 )
-from pregon.ledger.errors import NodeStoreError
-from pregon.ledger.merkle import leaf_hash, node_hash, verify_consistency, verify_inclusion
-from pregon.ledger.models import IssuedCosignature, Leaf, LogHead, Node, SignedCheckpoint
-from pregon.ledger.services import LeafData
-from pregon.ledger.store import DatabaseNodeStore
+from pregon.tlog.errors import NodeStoreError
+from pregon.tlog.merkle import leaf_hash, node_hash, verify_consistency, verify_inclusion
 from tests.ledger.conftest import NEXT_SIGNER, ORIGIN, SIGNER, data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("log_settings")]
@@ -155,7 +156,7 @@ def test_a_rolled_back_transaction_leaves_no_leaf_node_or_checkpoint(
 def test_a_missing_head_row_is_rebuilt_from_the_leaves() -> None:
     append(5)
     # As on a database restored without the head row (the schema change is rolled back).
-    with triggers.lifted(connection), connection.cursor() as cursor:
+    with db_triggers.lifted(connection), connection.cursor() as cursor:
         cursor.execute("DELETE FROM ledger_loghead")
     leaf = services.leaf_append(kind="release", data=data(5), ref="r-5")
     assert leaf.index == 5

@@ -3,8 +3,10 @@
 Tenders are published through the real services (each release appended to the log in the
 publishing transaction, a checkpoint signed on commit), the bulk files are written, and
 `pregon verify` checks the files and a release URL against a live server. Then one stored
-release is rewritten with raw SQL, behind the application's back: the regenerated bulk file and
-the release URL still serve it, and `pregon verify` names it and exits with status 1.
+release is rewritten with raw SQL, behind the application's back: the database refuses, so the
+edit is made as someone allowed to change the schema would, with its triggers taken away. The
+regenerated bulk file and the release URL serve the rewritten release, and `pregon verify`
+names it and exits with status 1.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
+from pregon.core import db_triggers
 from pregon.ledger.models import Leaf
 from pregon.publication import services as publication
 from pregon.publication.models import Release
@@ -60,11 +63,24 @@ def test_a_release_rewritten_in_the_database_fails_verification(
 
     target = stored[1]
     assert tenders[1].title in target.data
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE publication_release SET data = REPLACE(data, %s, %s) WHERE release_id = %s",
-            [tenders[1].title, "Adjudicación directa sin concurso", target.release_id],
-        )
+    rewrite = (
+        "UPDATE publication_release SET data = REPLACE(data, %s, %s) WHERE release_id = %s",
+        [tenders[1].title, "Adjudicación directa sin concurso", target.release_id],
+    )
+    # The database refuses the edit to whoever lacks the right to change the schema...
+    with (
+        pytest.raises(IntegrityError) as refused,
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(*rewrite)
+    assert str(refused.value).splitlines()[0] == (
+        "published releases are append-only: UPDATE on publication_release refused"
+    )
+    assert Release.objects.get(pk=target.pk).data == target.data
+    # ...and someone who has it takes the triggers away for the edit.
+    with transaction.atomic(), db_triggers.lifted(connection), connection.cursor() as cursor:
+        cursor.execute(*rewrite)
     assert "Adjudicación directa sin concurso" in Release.objects.get(pk=target.pk).data
     publication.bulk_files_generate()
 

@@ -23,16 +23,16 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from pregon.ledger import services
-from pregon.ledger.checkpoint import (
+from pregon.ledger.models import ReceivedCosignature, WatchedLog
+from pregon.ledger.services import LeafData
+from pregon.tlog.checkpoint import (
     ALG_COSIGNATURE_V1,
     SignerKey,
     format_verifier_key,
     generate_signer_key,
 )
-from pregon.ledger.jcs import canonical_bytes
-from pregon.ledger.merkle import leaf_hash
-from pregon.ledger.models import ReceivedCosignature, WatchedLog
-from pregon.ledger.services import LeafData
+from pregon.tlog.jcs import canonical_bytes
+from pregon.tlog.merkle import leaf_hash
 from tests.ledger.conftest import ORIGIN, VKEY
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("log_settings")]
@@ -327,7 +327,7 @@ def test_witness_cosignatures_are_reported_and_checked(
     assert "Not cosigned by the witness peer.example/pregon/log." in out
 
     from pregon.ledger import selectors
-    from pregon.ledger.checkpoint import add_signature, split_note
+    from pregon.tlog.checkpoint import add_signature, split_note
 
     latest = selectors.checkpoint_latest()
     assert latest is not None

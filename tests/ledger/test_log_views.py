@@ -9,7 +9,9 @@ import pytest
 from django.test import Client
 
 from pregon.ledger import selectors, services
-from pregon.ledger.checkpoint import (
+from pregon.ledger.models import ReceivedCosignature, WatchedLog
+from pregon.ledger.services import LeafData
+from pregon.tlog.checkpoint import (
     ALG_COSIGNATURE_V1,
     SignerKey,
     add_signature,
@@ -18,9 +20,7 @@ from pregon.ledger.checkpoint import (
     open_note,
     split_note,
 )
-from pregon.ledger.merkle import leaf_hash, verify_consistency, verify_inclusion
-from pregon.ledger.models import ReceivedCosignature, WatchedLog
-from pregon.ledger.services import LeafData
+from pregon.tlog.merkle import leaf_hash, verify_consistency, verify_inclusion
 from tests.ledger.conftest import ORIGIN, SIGNER, VKEY, data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("log_settings")]

@@ -24,7 +24,8 @@ from pregon.core.actor import Actor
 from pregon.core.errors import PermissionDenied, ValidationFailed
 from pregon.core.models import AuditEvent
 from pregon.ledger import selectors, services
-from pregon.ledger.checkpoint import (
+from pregon.ledger.models import IssuedCosignature, ReceivedCosignature, WatchedLog
+from pregon.tlog.checkpoint import (
     ALG_COSIGNATURE_V1,
     Checkpoint,
     SignerKey,
@@ -33,8 +34,7 @@ from pregon.ledger.checkpoint import (
     open_note,
     sign_checkpoint,
 )
-from pregon.ledger.merkle import MemoryNodeStore, MerkleLog
-from pregon.ledger.models import IssuedCosignature, ReceivedCosignature, WatchedLog
+from pregon.tlog.merkle import MemoryNodeStore, MerkleLog
 from tests.ledger.conftest import ORIGIN, SIGNER, VKEY, data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("log_settings")]

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
 import io
+import subprocess
+import sys
 from array import array
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 import pytest
@@ -22,6 +28,8 @@ from pregon.ocds import (
     compile_stream,
     version_releases,
 )
+from pregon.ocds import compile as pipeline
+from pregon.ocds.readers import PEEK_SIZE
 from tests.ocds.builders import make_release, package, write_lines
 
 
@@ -212,13 +220,7 @@ def _reference(data: bytes, start: int, end: int, bits: int) -> list[list[int]]:
     return indexes
 
 
-@given(
-    lines=_lines,
-    final_break=st.booleans(),
-    cut=st.floats(0, 1),
-    chunk=st.integers(1, 64),
-    bits=st.integers(1, 4),
-)
+@given(lines=_lines, final_break=st.booleans(), cut=st.floats(0, 1), chunk=st.integers(1, 64))
 @settings(max_examples=150, deadline=None)
 def test_the_kernel_indexes_exactly_the_lines_starting_in_a_range(
     tmp_path_factory: pytest.TempPathFactory,
@@ -226,30 +228,33 @@ def test_the_kernel_indexes_exactly_the_lines_starting_in_a_range(
     final_break: bool,
     cut: float,
     chunk: int,
-    bits: int,
 ) -> None:
     from pregon.ocds import compile as pipeline
 
+    bits = pipeline._INDEX_BITS
     data = _layout(lines, final_break)
     directory = tmp_path_factory.mktemp("index")
     path = directory / "r.jsonl"
     path.write_bytes(data)
     middle = int(len(data) * cut)
+    ranges = [(0, middle), (middle, len(data))]
     saved, pipeline._CHUNK_SIZE = pipeline._CHUNK_SIZE, chunk  # lines straddle the chunks
     try:
-        counted = [
-            pipeline._index_range((str(path), low, high, str(directory), bits, share))
-            for share, (low, high) in enumerate([(0, middle), (middle, len(data))])
+        results = [
+            pipeline._index_range((str(path), low, high, str(directory / f"i{share}"), "r"))
+            for share, (low, high) in enumerate(ranges)
         ]
     finally:
         pipeline._CHUNK_SIZE = saved
-    for share, (low, high) in enumerate([(0, middle), (middle, len(data))]):
+    for share, (low, high) in enumerate(ranges):
         expected = _reference(data, low, high, bits)
-        for number in range(1 << bits):
-            written = directory / f"i{number:04d}-{share:03d}"
-            got = array("q", written.read_bytes()).tolist() if written.exists() else []
-            assert got == expected[number]
-        assert counted[share] == sum(len(entries) for entries in expected) // 3
+        written = array("q", (directory / f"i{share}").read_bytes()).tolist()
+        count, ends = results[share]
+        assert list(ends) == list(accumulate(len(entries) for entries in expected))
+        bounds = [0, *ends]
+        got = [written[bounds[number] : bounds[number + 1]] for number in range(1 << bits)]
+        assert got == expected
+        assert count == len(written) // 3 == sum(len(entries) for entries in expected) // 3
 
 
 @pytest.mark.parametrize(("budget", "workers"), [(10**9, 1), (100, 1), (100, 2)])
@@ -262,3 +267,106 @@ def test_a_byte_order_mark_changes_nothing(tmp_path: Path, budget: int, workers:
     output, stats = run([marked], memory_budget=budget, workers=workers)
     assert output == expected
     assert stats.releases == 30
+
+
+# --- standard input and pipes --------------------------------------------------------------------
+
+
+@contextmanager
+def pipe_from(path: Path) -> Iterator[IO[bytes]]:
+    """The read end of a real pipe, fed the bytes of ``path`` by another process (``cat``)."""
+    with subprocess.Popen(["cat", str(path)], stdout=subprocess.PIPE) as writer:
+        assert writer.stdout is not None
+        yield writer.stdout
+
+
+def numerous_releases(count: int) -> list[dict[str, Any]]:
+    """``count`` releases, four of each process, the processes interleaved."""
+    processes = count // 4
+    return [
+        make_release(index // processes, f"ocds-213czf-{index % processes:05d}")
+        for index in range(count)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("count", "budget", "small_buffers"),
+    [
+        (60, 10**9, False),  # within the budget: grouped in memory
+        (60, 3000, False),  # indexed, in ranges of 750 bytes
+        (300, 20_000, True),  # reads of 100 bytes, chunks of 64: lines straddle both
+        (8000, 1 << 20, False),  # over 5 MB: more than one read, head and chunk of the real sizes
+    ],
+)
+def test_a_pipe_compiles_to_the_same_bytes_as_its_file(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    count: int,
+    budget: int,
+    small_buffers: bool,
+) -> None:
+    path = write_lines(tmp_path / "r.jsonl", numerous_releases(count))
+    if small_buffers:
+        for name, size in [("_READ_SIZE", 100), ("_CHUNK_SIZE", 64), ("PEEK_SIZE", 1000)]:
+            monkeypatch.setattr(pipeline, name, size)  # forked workers see the patched values
+    else:
+        assert (path.stat().st_size > max(pipeline._CHUNK_SIZE, PEEK_SIZE)) == (count == 8000)
+    from_file, file_stats = run([path], memory_budget=budget, workers=2)
+    with pipe_from(path) as pipe:
+        from_pipe, pipe_stats = run([pipe], memory_budget=budget, workers=2)
+    assert from_pipe == from_file
+    assert from_pipe == run([path])[0]  # and the same as in memory, in one process
+    assert (pipe_stats.releases, pipe_stats.ocids) == (count, count // 4)
+    assert (pipe_stats.indexed, pipe_stats.partitions) == (
+        file_stats.indexed,
+        file_stats.partitions,
+    )
+
+
+def test_standard_input_takes_the_indexed_path_of_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``-`` is copied and indexed range by range as it arrives, then merged as a file is."""
+    path = write_lines(tmp_path / "r.jsonl", numerous_releases(400))
+    data = path.read_bytes()
+    budget = len(data) // 8
+    from_file, file_stats = run([path], memory_budget=budget, workers=2)
+    with pipe_from(path) as pipe:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(pipe))
+        from_stdin, stats = run(["-"], memory_budget=budget, workers=2)
+    assert from_stdin == from_file
+    assert (file_stats.indexed, file_stats.ranges) == (True, 2)  # a file: one range per worker
+    assert stats.indexed
+    assert stats.spilled  # nothing was held in memory
+    assert stats.partitions == file_stats.partitions
+    # a stream: ranges of at least a quarter of the budget, each ending after a line break
+    start = ranges = 0
+    while (newline := data.find(b"\n", start + budget // 4 - 1)) != -1:
+        start, ranges = newline + 1, ranges + 1
+    assert stats.ranges == ranges + (start < len(data)) > 30
+
+
+def test_a_pipe_that_is_not_json_lines_is_read_as_before(tmp_path: Path) -> None:
+    releases = numerous_releases(60)
+    expected, _ = run([write_lines(tmp_path / "r.jsonl", releases)])
+    compressed = tmp_path / "r.jsonl.gz"
+    compressed.write_bytes(gzip.compress((tmp_path / "r.jsonl").read_bytes()))
+    packaged = tmp_path / "package.json"
+    packaged.write_bytes(orjson.dumps(package(releases), option=orjson.OPT_INDENT_2))
+    for path in (compressed, packaged):
+        with pipe_from(path) as pipe:
+            output, stats = run([pipe], memory_budget=3000, workers=2)
+        assert output == expected
+        assert (stats.indexed, stats.spilled) == (False, True)
+
+
+def test_a_release_without_ocid_in_a_pipe_is_refused_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    releases = numerous_releases(60)
+    releases[45]["ocid"] = None
+    path = write_lines(tmp_path / "r.jsonl", releases)
+    with pipe_from(path) as pipe, pytest.raises(MergeError) as caught:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(pipe))
+        run(["-"], memory_budget=3000, workers=2)
+    assert str(caught.value) == "a release of standard input has no 'ocid'"

@@ -12,6 +12,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from pregon.accounts import services as accounts_services
 from pregon.accounts.models import Membership, User
 from pregon.core import clock
 from pregon.core.actor import Actor
@@ -493,7 +494,7 @@ def test_an_administrator_grants_a_role(admin: Actor, buyer: Any) -> None:
     person = factories.UserFactory()
     before = audit_ids()
 
-    membership = services.membership_grant(
+    membership = accounts_services.membership_grant(
         actor=admin, organization=buyer, user=person, role="committee_member"
     )
 
@@ -511,7 +512,7 @@ def test_an_administrator_grants_a_role(admin: Actor, buyer: Any) -> None:
     assert row.summary == {"user": person.email, "role": "committee_member"}
 
     # Granting it again changes nothing and writes nothing.
-    again = services.membership_grant(
+    again = accounts_services.membership_grant(
         actor=admin, organization=buyer, user=person, role="committee_member"
     )
     assert again == membership
@@ -541,7 +542,7 @@ def test_roles_belong_to_kinds_of_organization(
     error = refused(
         ValidationFailed,
         "validation_failed",
-        services.membership_grant,
+        accounts_services.membership_grant,
         actor=admin,
         organization=organization,
         user=factories.UserFactory(),
@@ -567,7 +568,7 @@ def test_each_kind_has_its_roles(admin: Actor, kind: str, role: str) -> None:
         "oversight": factories.OversightFactory,
         "operator": factories.OperatorFactory,
     }[kind]()
-    membership = services.membership_grant(
+    membership = accounts_services.membership_grant(
         actor=admin, organization=organization, user=factories.UserFactory(), role=role
     )
     assert membership.role == role
@@ -579,7 +580,7 @@ def test_only_platform_administrators_grant_roles(
     refused(
         PermissionDenied,
         "permission_denied",
-        services.membership_grant,
+        accounts_services.membership_grant,
         actor=official_actor,
         organization=buyer,
         user=factories.UserFactory(),
@@ -591,7 +592,7 @@ def test_an_administrator_revokes_a_role(admin: Actor, buyer: Any, official: Any
     membership = Membership.objects.get(user=official)
     pk = membership.pk
     before = audit_ids()
-    services.membership_revoke(actor=admin, membership=membership)
+    accounts_services.membership_revoke(actor=admin, membership=membership)
     assert not Membership.objects.filter(pk=pk).exists()
     [row] = new_audit_rows(before)
     assert (row.action, row.object_id) == ("membership.revoke", str(pk))
@@ -604,7 +605,7 @@ def test_only_platform_administrators_revoke_roles(
     refused(
         PermissionDenied,
         "permission_denied",
-        services.membership_revoke,
+        accounts_services.membership_revoke,
         actor=official_actor,
         membership=Membership.objects.get(user=official),
     )

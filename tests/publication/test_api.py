@@ -10,14 +10,14 @@ import orjson
 import pytest
 from django.test import Client
 
-from pregon.ledger.jcs import canonical_bytes
-from pregon.ledger.merkle import leaf_hash
 from pregon.ledger.models import Leaf
 from pregon.ocds.schema import EXTENSION_URLS
 from pregon.publication import api_views
 from pregon.publication import services as publication
 from pregon.publication.models import Record, Release
 from pregon.tenders.models import Tender
+from pregon.tlog.jcs import canonical_bytes
+from pregon.tlog.merkle import leaf_hash
 from tests import factories
 from tests.publication.conftest import Lifecycle
 

@@ -13,8 +13,6 @@ from django.db import transaction
 from pregon.core import clock
 from pregon.core.actor import Actor
 from pregon.core.errors import InvalidTransition, ValidationFailed
-from pregon.ledger.jcs import canonical_bytes
-from pregon.ledger.merkle import leaf_hash
 from pregon.ledger.models import Leaf
 from pregon.ocds.merge import compile_release, version_releases
 from pregon.publication import mapping
@@ -23,6 +21,8 @@ from pregon.publication.models import Record, Release
 from pregon.tenders import services
 from pregon.tenders.models import Tender
 from pregon.tenders.services import AmendmentData
+from pregon.tlog.jcs import canonical_bytes
+from pregon.tlog.merkle import leaf_hash
 from tests import factories
 from tests.publication.conftest import ASKER_QUESTION, HOUR, Lifecycle, run_lifecycle
 
@@ -218,7 +218,7 @@ def test_drafts_never_publish(official_actor: Actor, draft: Tender) -> None:
     assert not Leaf.objects.exists()
     with pytest.raises(mapping.NotPublishable):
         mapping.build_release(
-            tender=factories.TenderDraftFactory(),
+            ocid=factories.TenderDraftFactory().ocid,
             release_id="x",
             tag="tender",
             date=clock.now(),

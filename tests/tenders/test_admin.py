@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from pregon.accounts.models import Membership
 from pregon.core.actor import Actor
-from pregon.core.demo.pdf import render_pdf
 from pregon.core.identifiers import rut_with_check_digit
 from pregon.core.models import AuditEvent
+from pregon.demo.pdf import render_pdf
 from pregon.organizations.models import ApiKey, Organization
 from pregon.organizations.services import api_key_issue
 from pregon.tenders import services

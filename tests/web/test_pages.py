@@ -135,7 +135,7 @@ def test_dashboard_sends_each_role_to_its_workspace(client: Client, buyer: Any) 
         (factories.member(buyer, "buyer_official"), url("workspace:home")),
         (factories.member(buyer, "committee_member"), url("workspace:home")),
         (factories.member(factories.SupplierFactory(), "supplier_user"), url("supplier:home")),
-        (factories.member(factories.OversightFactory(), "auditor"), url("core:audit")),
+        (factories.member(factories.OversightFactory(), "auditor"), url("audit:audit")),
         (factories.UserFactory(), url("web:home")),
     ]
     for user, expected in cases:

@@ -13,10 +13,11 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from pregon.accounts.http import admin_actor
 from pregon.accounts.models import Membership, User
 from pregon.accounts.permissions import is_platform_admin
-from pregon.core.admin import ReadOnlyTabularInline, ServiceAdmin, admin_actor
-from pregon.organizations.services import membership_grant, membership_revoke
+from pregon.accounts.services import membership_grant, membership_revoke
+from pregon.core.admin_base import ReadOnlyTabularInline, ServiceAdmin
 
 
 class UserCreationForm(AdminUserCreationForm):

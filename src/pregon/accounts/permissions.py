@@ -2,28 +2,37 @@
 
 Roles are held per organization, so a buyer official of one ministry has no power over another
 ministry's tenders; platform administrators act through the operator organization.
+
+The `organizations` app sits above this one: its model is reached through the membership's
+foreign key and typed here as `OrganizationRef`, never imported.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
-from pregon.accounts.choices import Role
+from pregon.accounts.choices import OrganizationKind, Role
 from pregon.accounts.models import Membership, User
 from pregon.core.actor import Actor
 from pregon.core.errors import PermissionDenied
-from pregon.organizations.choices import OrganizationKind
-from pregon.organizations.models import Organization
 
 
-def roles_in(user: User | None, organization: Organization) -> set[str]:
+class OrganizationRef(Protocol):
+    """What this app knows of an organization: its primary key and its kind."""
+
+    pk: Any
+    kind: str
+
+
+def roles_in(user: User | None, organization: OrganizationRef) -> set[str]:
     """The roles a person holds in one organization."""
     if user is None or not user.is_authenticated:
         return set()
     return set(
-        Membership.objects.filter(user=user, organization=organization).values_list(
+        Membership.objects.filter(user=user, organization_id=organization.pk).values_list(
             "role", flat=True
         )
     )
@@ -49,7 +58,7 @@ def is_oversight_auditor(user: User | None) -> bool:
     ).exists()
 
 
-def require_role(actor: Actor, organization: Organization, roles: Iterable[str]) -> None:
+def require_role(actor: Actor, organization: OrganizationRef, roles: Iterable[str]) -> None:
     """Refuse unless the actor holds one of `roles` in `organization`.
 
     With an API key, the key's organization is the one acting; the key's scopes are checked

@@ -7,8 +7,9 @@ refuses, and its manager's queryset refuses ``update()`` and ``delete()`` (and s
 ``bulk_update()``, ``update_or_create()`` of an existing row and their async forms, which go
 through them). The refusals are ``TypeError``: a program that tries is wrong, whoever uses it.
 
-This guards the application only. Where other clients must be refused too, the app's
-migrations add database triggers (the transparency log's, ``pregon.ledger.triggers``).
+This guards the application only. Each app's migrations add database triggers that refuse
+the same changes to every other client (``pregon.core.db_triggers``), on every table of a
+model that inherits this one.
 """
 
 from __future__ import annotations

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, register
+from django.core.checks import CheckMessage, Error
 from django.core.exceptions import ImproperlyConfigured
 
 from pregon.ledger import keys
-from pregon.ledger.checkpoint import generate_signer_key
-from pregon.ledger.errors import MalformedNoteError
+from pregon.tlog.checkpoint import generate_signer_key
+from pregon.tlog.errors import MalformedNoteError
 
 KEYGEN_HINT = (
     "Run `pregon log keygen`, keep the PRIVATE+KEY line it prints secret and set it as "
@@ -19,7 +19,6 @@ KEYGEN_HINT = (
 )
 
 
-@register()
 def check_log_keys(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """The log's origin is a valid key name, and its signer key is set (in production) and fits."""
     origin = keys.log_origin()

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pregon.core.audit_vocabulary import AuditVocabulary
+
 
 class LeafKind(models.TextChoices):
     """What a leaf's bytes are. Each capability that logs something adds its kind here."""
@@ -11,3 +13,20 @@ class LeafKind(models.TextChoices):
     BID_COMMITMENT = "bid_commitment", _("Bid commitment")
     OPENING = "opening", _("Opening record")
     AWARD = "award", _("Award decision")
+
+
+#: What the transparency log's audit rows mean (registered in `apps.py`).
+AUDIT_VOCABULARY = AuditVocabulary(
+    actions={
+        "log.witness_add": _("Watched log added"),
+        "log.witness_update": _("Watched log changed"),
+        "log.witness_remove": _("Watched log removed"),
+    },
+    summary_keys={
+        "origin": _("Log name (origin)"),
+        "url": _("Log address"),
+        "vkey": _("Verifier key"),
+        "active": _("Active"),
+        "before": _("Before the change"),
+    },
+)

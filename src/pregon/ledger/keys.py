@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from pregon.ledger.checkpoint import (
+from pregon.tlog.checkpoint import (
     ALG_COSIGNATURE_V1,
     ALG_ED25519,
     SignerKey,
@@ -35,7 +35,7 @@ from pregon.ledger.checkpoint import (
     generate_signer_key,
     parse_signer_key,
 )
-from pregon.ledger.errors import MalformedNoteError
+from pregon.tlog.errors import MalformedNoteError
 
 KEY_FILE_NAME = "log-signer.key"
 

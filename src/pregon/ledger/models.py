@@ -6,7 +6,7 @@ Tables and what may change in them:
   size only grows (a database trigger refuses anything else).
 * ``Leaf``: one row per logged item (index, kind, reference, RFC 9162 leaf hash). Insert-only.
 * ``Node``: the hashes of complete perfect subtrees, keyed by ``(level, index)`` (see
-  ``pregon.ledger.merkle``). Insert-only.
+  ``pregon.tlog.merkle``). Insert-only.
 * ``SignedCheckpoint``: every checkpoint the log signed, as served. Insert-only: the history.
 * ``WatchedLog``: another instance's log that this instance witnesses (configuration).
 * ``IssuedCosignature``: every checkpoint of a watched log that this instance checked and
@@ -16,8 +16,9 @@ Tables and what may change in them:
 
 The insert-only tables are ``LoggedRow`` models: they refuse ``save()`` of an existing row,
 ``delete()``, and queryset ``update()``/``delete()`` in the application
-(``pregon.core.append_only``), and database triggers (migration ``0002_append_only_triggers``)
-refuse UPDATE and DELETE from any other client.
+(``pregon.core.append_only``), and database triggers refuse UPDATE and DELETE from any other
+client (migration ``0002_append_only_triggers``) and, on PostgreSQL, TRUNCATE of any of the
+log's tables, the head's included (``0003_truncate_triggers``).
 """
 
 from __future__ import annotations

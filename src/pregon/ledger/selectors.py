@@ -13,8 +13,6 @@ from typing import Final
 from django.utils.translation import gettext as _
 
 from pregon.core.errors import DomainError, NotFound
-from pregon.ledger.checkpoint import NoteSignature, join_note, split_note
-from pregon.ledger.merkle import MerkleLog
 from pregon.ledger.models import (
     IssuedCosignature,
     Leaf,
@@ -25,6 +23,8 @@ from pregon.ledger.models import (
 )
 from pregon.ledger.services import HEAD_ID
 from pregon.ledger.store import DatabaseNodeStore
+from pregon.tlog.checkpoint import NoteSignature, join_note, split_note
+from pregon.tlog.merkle import MerkleLog
 
 MAX_LEAVES: Final = 1000
 

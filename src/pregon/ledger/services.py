@@ -26,7 +26,17 @@ from pregon.core.actor import Actor
 from pregon.core.audit import audit_record
 from pregon.core.errors import NotFound, ValidationFailed
 from pregon.ledger import keys
-from pregon.ledger.checkpoint import (
+from pregon.ledger.choices import LeafKind
+from pregon.ledger.models import (
+    IssuedCosignature,
+    Leaf,
+    LogHead,
+    ReceivedCosignature,
+    SignedCheckpoint,
+    WatchedLog,
+)
+from pregon.ledger.store import DatabaseNodeStore, insert_rows
+from pregon.tlog.checkpoint import (
     ALG_ED25519,
     Checkpoint,
     VerifierKey,
@@ -40,19 +50,9 @@ from pregon.ledger.checkpoint import (
     sign_checkpoint,
     split_note,
 )
-from pregon.ledger.choices import LeafKind
-from pregon.ledger.client import LogClient, LogClientError, log_base_url
-from pregon.ledger.errors import InvalidProofError, LedgerError
-from pregon.ledger.merkle import MerkleLog, leaf_hash, verify_consistency
-from pregon.ledger.models import (
-    IssuedCosignature,
-    Leaf,
-    LogHead,
-    ReceivedCosignature,
-    SignedCheckpoint,
-    WatchedLog,
-)
-from pregon.ledger.store import DatabaseNodeStore, insert_rows
+from pregon.tlog.client import LogClient, LogClientError, log_base_url
+from pregon.tlog.errors import InvalidProofError, LedgerError
+from pregon.tlog.merkle import MerkleLog, leaf_hash, verify_consistency
 
 logger = logging.getLogger(__name__)
 

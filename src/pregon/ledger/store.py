@@ -18,8 +18,8 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 
-from pregon.ledger.errors import NodeStoreError
-from pregon.ledger.merkle import HASH_SIZE, Node, NodeKey
+from pregon.tlog.errors import NodeStoreError
+from pregon.tlog.merkle import HASH_SIZE, Node, NodeKey
 
 # Rows per INSERT statement: well within SQLite's 32,766 and PostgreSQL's 65,535 bound values.
 INSERT_CHUNK = 1000

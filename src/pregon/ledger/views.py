@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods
 
 from pregon.core.errors import DomainError, NotFound
 from pregon.ledger import keys, selectors
-from pregon.ledger.checkpoint import format_verifier_key
-from pregon.ledger.errors import LedgerError
+from pregon.tlog.checkpoint import format_verifier_key
+from pregon.tlog.errors import LedgerError
 
 PROBLEM: Final = "application/problem+json"
 TEXT: Final = "text/plain; charset=utf-8"

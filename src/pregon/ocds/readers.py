@@ -46,7 +46,10 @@ Source = str | Path | IO[bytes]
 class _Chain(io.RawIOBase):
     """A raw stream that serves ``head`` and then the rest of ``stream``; optionally keeps a tail."""
 
-    def __init__(self, head: bytes, stream: IO[bytes], tail: deque[bytes] | None = None) -> None:
+    def __init__(
+        self, head: bytes, stream: IO[bytes], tail: deque[bytes] | None = None, name: str = ""
+    ) -> None:
+        self.name = name or str(getattr(stream, "name", "the input"))
         self._head = memoryview(head)
         self._stream = stream
         self._tail = tail
@@ -79,7 +82,8 @@ class _Chain(io.RawIOBase):
             self._tail_size -= len(self._tail.popleft())
 
 
-def _read_head(stream: IO[bytes], size: int) -> bytes:
+def read_head(stream: IO[bytes], size: int) -> bytes:
+    """Read the first ``size`` bytes of ``stream`` (fewer at its end), however many reads it takes."""
     parts = []
     total = 0
     while total < size:
@@ -100,6 +104,20 @@ def _rewind(
         stream.seek(skipped)
         return stream
     return io.BufferedReader(_Chain(head, stream, tail), buffer_size=1 << 16)
+
+
+def replay(head: bytes, stream: IO[bytes], name: str) -> IO[bytes]:
+    """Return a stream called ``name`` that reads ``head`` and then the rest of ``stream``: how a
+    stream whose first bytes were already read is handed on."""
+    return io.BufferedReader(_Chain(head, stream, name=name), buffer_size=1 << 16)
+
+
+def is_stream(source: Source) -> bool:
+    """Whether ``source`` can only be read once, front to back: ``-`` (standard input, whatever
+    it is connected to) or a binary file object that cannot seek (a pipe, a socket)."""
+    if isinstance(source, (str, Path)):
+        return str(source) == "-"
+    return not _seekable(source)
 
 
 def _seekable(stream: IO[bytes]) -> bool:
@@ -130,7 +148,7 @@ def open_binary(source: Source) -> tuple[IO[bytes], bool]:
             owned = True
     else:
         raw, owned = source, False
-    head = _read_head(raw, 2)
+    head = read_head(raw, 2)
     stream = _rewind(raw, head)
     if head == GZIP_MAGIC:
         stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
@@ -197,7 +215,7 @@ class Reader:
                 stream.close()
 
     def _dispatch(self, stream: IO[bytes]) -> Iterator[dict[str, Any] | bytes]:
-        head = _read_head(stream, PEEK_SIZE)
+        head = read_head(stream, PEEK_SIZE)
         if head.startswith(BOM):  # a byte order mark, as some Windows tools write: not JSON
             head = head[len(BOM) :]
             self._skipped = len(BOM)
@@ -307,10 +325,24 @@ def json_lines_kind(source: Source) -> str | None:
     if not isinstance(source, (str, Path)) or str(source) == "-" or not Path(source).is_file():
         return None
     with Path(source).open("rb") as f:
-        head = f.read(1 << 20)
-    if head[:2] == GZIP_MAGIC or head.removeprefix(BOM).lstrip()[:1] != b"{":
+        return lines_kind(f.read(PEEK_SIZE))
+
+
+def lines_kind(head: bytes) -> str | None:
+    """``"release"`` or ``"record"`` if data starting with ``head`` (its first ``PEEK_SIZE``
+    bytes, or all of it) is plain JSON Lines of releases or records; else None.
+
+    Decided as :class:`Reader` decides: the first line, complete within ``head``, is one JSON
+    object and neither a package nor compressed.
+    """
+    text = head.removeprefix(BOM)
+    start = len(text) - len(text.lstrip(b" \t\r\n"))
+    if head[:2] == GZIP_MAGIC or text[start : start + 1] != b"{":
         return None
-    reader = Reader(source)
+    newline = text.find(b"\n", start)
+    if newline == -1 or not _is_json(text[start:newline]):
+        return None
+    reader = Reader(io.BytesIO(text[start : newline + 1]))
     for _ in reader.iter_raw():
         break
     return reader.kind if reader.container == "lines" and not reader.packages else None

@@ -15,10 +15,11 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from pregon.accounts.choices import OrganizationKind
+from pregon.accounts.http import admin_actor
 from pregon.accounts.models import Membership
 from pregon.accounts.permissions import is_platform_admin
-from pregon.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline, ServiceAdmin, admin_actor
-from pregon.organizations.choices import OrganizationKind
+from pregon.core.admin_base import ReadOnlyAdmin, ReadOnlyTabularInline, ServiceAdmin
 from pregon.organizations.models import ApiKey, Organization
 from pregon.organizations.services import OrganizationData, organization_create
 

@@ -3,8 +3,8 @@
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from pregon.core.api_auth import public
 from pregon.core.api_pagination import paginated
+from pregon.organizations.api_auth import public
 from pregon.organizations.models import Organization
 from pregon.organizations.schemas import (
     OrganizationFilterQuery,

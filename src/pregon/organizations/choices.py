@@ -1,12 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class OrganizationKind(models.TextChoices):
-    BUYER = "buyer", _("Buyer")
-    SUPPLIER = "supplier", _("Supplier")
-    OVERSIGHT = "oversight", _("Oversight body")
-    OPERATOR = "operator", _("Platform operator")
+from pregon.accounts.choices import OrganizationKind
+from pregon.core.audit_vocabulary import AuditVocabulary
 
 
 class Scale(models.TextChoices):
@@ -35,3 +31,41 @@ class ApiScope(models.TextChoices):
     TENDERS_WRITE = "tenders:write", _("Draft, publish, amend and cancel tenders")
     QUESTIONS_ASK = "questions:ask", _("Ask clarification questions")
     QUESTIONS_ANSWER = "questions:answer", _("Answer clarification questions")
+
+
+#: What the organizations' audit rows mean (registered in `apps.py`, read by the audit page).
+AUDIT_VOCABULARY = AuditVocabulary(
+    actions={
+        "organization.create": _("Organization created"),
+        "organization.update": _("Organization profile changed"),
+        "supplier.register": _("Supplier registered"),
+        "api_key.issue": _("API key issued"),
+        "api_key.revoke": _("API key revoked"),
+    },
+    summary_keys={
+        "kind": _("Kind of organization"),
+        "identifier": _("Identifier"),
+        "legal_name": _("Legal name"),
+        "name": _("Name in common use"),
+        "street_address": _("Street address"),
+        "locality": _("City or locality"),
+        "region": _("Region"),
+        "postal_code": _("Postal code"),
+        "email": _("Contact e-mail"),
+        "telephone": _("Telephone"),
+        "website": _("Website"),
+        "buyer_type": _("Type of public body"),
+        "scale": _("Scale"),
+        "is_cooperative": _("Cooperative"),
+        "women_owned": _("Women-owned"),
+        "indigenous_owned": _("Indigenous-owned"),
+        "is_local": _("Local business"),
+        "scopes": _("Permissions of the key"),
+    },
+    summary_choices={
+        ("organizations.organization", "kind"): OrganizationKind,
+        ("organizations.organization", "scale"): Scale,
+        ("organizations.organization", "buyer_type"): BuyerType,
+        ("organizations.apikey", "scopes"): ApiScope,
+    },
+)

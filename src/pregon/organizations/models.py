@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from pregon.accounts.choices import OrganizationKind
 from pregon.core import clock
-from pregon.organizations.choices import ApiScope, BuyerType, OrganizationKind, Scale
+from pregon.organizations.choices import ApiScope, BuyerType, Scale
 
 
 class Organization(models.Model):

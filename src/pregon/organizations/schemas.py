@@ -13,7 +13,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Schema
 
-from pregon.organizations.choices import BuyerType, OrganizationKind, Scale
+from pregon.accounts.choices import OrganizationKind
+from pregon.organizations.choices import BuyerType, Scale
 from pregon.organizations.models import Organization
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from pregon.accounts.choices import OrganizationKind
 from pregon.core.errors import NotFound
-from pregon.organizations.choices import OrganizationKind
 from pregon.organizations.models import ApiKey, Organization
 
 # The platform operator runs the instance; it is not a party to procurement.

@@ -15,7 +15,13 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from pregon.accounts.choices import Role
+from pregon.accounts.choices import (
+    API_KEY_REVOKER_ROLES,
+    MANAGER_ROLES_BY_KIND,
+    OTHER_MANAGER_ROLES,
+    OrganizationKind,
+    Role,
+)
 from pregon.accounts.models import Membership, User
 from pregon.accounts.permissions import require_platform_admin, require_role
 from pregon.core import clock
@@ -23,20 +29,8 @@ from pregon.core.actor import Actor
 from pregon.core.audit import audit_record
 from pregon.core.errors import NotFound, PermissionDenied, ValidationFailed
 from pregon.core.identifiers import id_is_valid, normalize_id, scheme_is_valid
-from pregon.organizations.choices import ApiScope, BuyerType, OrganizationKind, Scale
+from pregon.organizations.choices import ApiScope, BuyerType, Scale
 from pregon.organizations.models import ApiKey, Organization
-
-# Who may change an organization's profile and issue its API keys.
-_MANAGERS_BY_KIND: dict[str, set[str]] = {
-    OrganizationKind.SUPPLIER: {Role.SUPPLIER_USER},
-    OrganizationKind.BUYER: {Role.BUYER_OFFICIAL},
-}
-_ROLES_BY_KIND: dict[str, set[str]] = {
-    OrganizationKind.BUYER: {Role.BUYER_OFFICIAL, Role.COMMITTEE_MEMBER, Role.AUDITOR},
-    OrganizationKind.SUPPLIER: {Role.SUPPLIER_USER},
-    OrganizationKind.OVERSIGHT: {Role.AUDITOR},
-    OrganizationKind.OPERATOR: {Role.ADMINISTRATOR},
-}
 
 
 @dataclass(kw_only=True)
@@ -286,7 +280,7 @@ def organization_update(
     *, actor: Actor, organization: Organization, data: OrganizationData
 ) -> Organization:
     """Members who manage the organization update its public profile (not its identifier)."""
-    managers = _MANAGERS_BY_KIND.get(organization.kind, {Role.ADMINISTRATOR, Role.AUDITOR})
+    managers = MANAGER_ROLES_BY_KIND.get(organization.kind, OTHER_MANAGER_ROLES)
     require_role(actor, organization, managers)
     _validate_profile(organization.kind, data)
     with transaction.atomic():
@@ -312,44 +306,6 @@ def organization_update(
     return locked
 
 
-def membership_grant(
-    *, actor: Actor, organization: Organization, user: User, role: str
-) -> Membership:
-    """A platform administrator gives a person a role in an organization."""
-    require_platform_admin(actor)
-    if role not in _ROLES_BY_KIND.get(organization.kind, set()):
-        raise ValidationFailed(
-            _("The role %(role)s does not exist in this kind of organization.")
-            % {"role": Role(role).label if role in Role.values else role},
-            field="role",
-        )
-    with transaction.atomic():
-        membership, created = Membership.objects.get_or_create(
-            user=user, organization=organization, role=role
-        )
-        if created:
-            audit_record(
-                actor=actor,
-                action="membership.grant",
-                target=membership,
-                summary={"user": user.email, "role": role},
-            )
-    return membership
-
-
-def membership_revoke(*, actor: Actor, membership: Membership) -> None:
-    """A platform administrator removes a role."""
-    require_platform_admin(actor)
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action="membership.revoke",
-            target=membership,
-            summary={"user": membership.user.email, "role": membership.role},
-        )
-        membership.delete()
-
-
 def _refuse_api_key(actor: Actor) -> None:
     # Keys are managed by people: a key that could mint keys would escape its own scopes.
     if actor.api_key is not None:
@@ -365,7 +321,7 @@ def api_key_issue(
 ) -> tuple[ApiKey, str]:
     """Issue a key for an integrator. The full secret is returned once and never stored."""
     _refuse_api_key(actor)
-    managers = _MANAGERS_BY_KIND.get(organization.kind, set())
+    managers = MANAGER_ROLES_BY_KIND.get(organization.kind, frozenset())
     require_role(actor, organization, managers)
     unknown = set(scopes) - set(ApiScope.values)
     if unknown or not scopes:
@@ -395,7 +351,7 @@ def api_key_issue(
 def api_key_revoke(*, actor: Actor, key: ApiKey) -> ApiKey:
     """Revoke a key at once; requests with it are refused from now on."""
     _refuse_api_key(actor)
-    require_role(actor, key.organization, {Role.SUPPLIER_USER, Role.BUYER_OFFICIAL})
+    require_role(actor, key.organization, API_KEY_REVOKER_ROLES)
     with transaction.atomic():
         locked = ApiKey.objects.select_for_update().get(pk=key.pk)
         if locked.revoked_at is None:

@@ -1,11 +1,11 @@
-"""Public organization pages and the supplier registration page."""
+"""The supplier registration page (the public organization pages are in `pregon.web`)."""
 
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import get_language
@@ -13,41 +13,13 @@ from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
 from pregon.core.actor import Actor
-from pregon.core.errors import DomainError, NotFound
+from pregon.core.errors import DomainError
+from pregon.core.pages import form_errors_from
 from pregon.core.request import client_ip
 from pregon.organizations import services
-from pregon.organizations.choices import OrganizationKind
 from pregon.organizations.forms import SupplierRegistrationForm
-from pregon.organizations.selectors import organization_public_get
-from pregon.tenders.selectors import TenderFilters, tenders_public
-from pregon.web.workspace import form_errors_from
 
-BUYER_TENDERS_SHOWN = 20
 _REGISTERED_EMAIL = "pregon_registered_email"
-
-
-def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An organization's public profile; a buyer's page lists its published tenders."""
-    try:
-        organization = organization_public_get(pk=pk)
-    except NotFound as error:
-        raise Http404(str(error.message)) from None
-    tenders, tender_count = [], 0
-    if organization.kind == OrganizationKind.BUYER:
-        published = tenders_public(filters=TenderFilters(buyer=organization.pk, order="newest"))
-        tenders = list(published[:BUYER_TENDERS_SHOWN])
-        tender_count = len(tenders) if len(tenders) < BUYER_TENDERS_SHOWN else published.count()
-    return render(
-        request,
-        "organizations/detail.html",
-        {
-            "organization": organization,
-            "is_buyer": organization.kind == OrganizationKind.BUYER,
-            "is_supplier": organization.kind == OrganizationKind.SUPPLIER,
-            "tenders": tenders,
-            "tender_count": tender_count,
-        },
-    )
 
 
 def _registration_rate(group: str, request: HttpRequest) -> str:

@@ -1,75 +1,39 @@
-"""From the platform's models to OCDS 1.1 releases (with the lots, submissionTerms and
-partyDetails_scale extensions).
+"""From the platform's models to OCDS 1.1 releases: the parts every stage shares, and the
+register of the stages' mappings.
 
-Every release is a full snapshot of what is public about the contracting process at its date:
-the parties, the buyer and the tender section today; awards, contracts and implementation
-when those capabilities arrive. Each adds a section builder here (`awards_section`,
-`contracts_section`, ...) called from `build_release`, and publishes through
-`services.publication_record` with its own tag, so every release of a process is made the
-same way and compiles into one record.
+Every release is a full snapshot of what is public about a contracting process at its date.
+Publication does not know the stages: each stage app (tenders today; bids, awards and contracts
+later) owns its mapping in its own `ocds.py` and registers it from its `apps.py` with
+`mapping_register`. `services.publication_record` asks every registered mapping, in the order
+they were registered, for its sections of the process; one release comes out of them, so every
+release of a process is made the same way and compiles into one record.
 
-What is never published: drafts; who asked a clarification question (the asker's user and
-organization are not even read here); sealed bids before their opening.
+A mapping returns `Sections`: the process-level fields (`initiationType`, `language`) in `head`,
+its stage's sections (`buyer`, `tender`, `awards`, ...) in `body`, and adds the organizations it
+names to the release's `Parties`. A release reads: ocid, id, date, tag, the heads, the parties,
+the bodies. A mapping with nothing to say about a process returns None.
 
-Choices worth knowing (also in docs/open-data.md):
-
-* `tender.status`: `active` while open *and* after the deadline (evaluation is ongoing; the
-  ended `tenderPeriod` says bids are closed); `cancelled`; `complete` or `unsuccessful` only
-  once award decisions exist.
-* Requests for quotations are advertised publicly and any registered supplier may quote, so
-  their `procurementMethod` is `open`, with `procurementMethodDetails` saying what they are.
-* Clarifications: OCDS 1.1 has no core field for them and the enquiries extension is not one
-  of the four this instance declares, so each answered question is a `tender.documents` entry
-  of type `clarifications` whose description holds the question and its answer, and whose URL
-  points at it on the tender page. `tender.hasEnquiries` says whether any was received.
-* The reason for a cancellation is a `cancellationDetails` document.
-* The bid opening is a `tender.milestones` entry (type `assessment`).
-* Free texts generated here (document titles, amendment summaries) are in the tender's
-  language, the release's `language`.
+What is never published: drafts; who asked a clarification question; sealed bids before their
+opening. Choices worth knowing are in docs/open-data.md and in each stage's `ocds.py`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
-from django.utils import translation
-from django.utils.text import capfirst
-from django.utils.translation import gettext as _
 from django_countries import countries
 
-from pregon.core import classifications
-from pregon.organizations.choices import OrganizationKind
+from pregon.accounts.choices import OrganizationKind
 from pregon.organizations.models import Organization
-from pregon.tenders.choices import AMENDABLE_FIELDS, Method, TenderStatus
-from pregon.tenders.models import Amendment, Item, Lot, Question, Tender, TenderDocument
-
-# The platform's tender states in the OCDS tenderStatus codelist (drafts are never published).
-TENDER_STATUS = {
-    TenderStatus.ACTIVE: "active",
-    TenderStatus.CLOSED: "active",
-    TenderStatus.CANCELLED: "cancelled",
-}
-
-# The OCDS method codelist is closed: open, selective, limited, direct.
-PROCUREMENT_METHOD = {
-    Method.OPEN: "open",
-    Method.SELECTIVE: "selective",
-    Method.LIMITED: "limited",
-    Method.DIRECT: "direct",
-    Method.RFQ: "open",
-}
-
-# Tender fields whose value can become empty after publication: a later release must then say
-# `null`, or the compiled release would keep the old value.
-_CLEARABLE_TENDER_FIELDS = ("awardCriteriaDetails",)
 
 
 class NotPublishable(RuntimeError):
-    """The mapping was asked for a release of something that must never be published."""
+    """A release was asked of something that must never be published (a draft)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,11 +57,13 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _value(amount: Decimal, currency: str) -> dict[str, Any]:
+def ocds_value(amount: Decimal, currency: str) -> dict[str, Any]:
+    """An OCDS Value: the amount as a JSON number, and its currency."""
     return {"amount": ocds_number(amount), "currency": currency}
 
 
-def _without_empty(data: dict[str, Any]) -> dict[str, Any]:
+def without_empty(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` without its empty values (OCDS leaves unknown fields out)."""
     return {key: value for key, value in data.items() if value not in ("", None, [], {})}
 
 
@@ -116,7 +82,7 @@ def organization_party(organization: Organization) -> dict[str, Any]:
             "legalName": organization.legal_name,
         },
     }
-    address = _without_empty(
+    address = without_empty(
         {
             "streetAddress": organization.street_address,
             "locality": organization.locality,
@@ -129,7 +95,7 @@ def organization_party(organization: Organization) -> dict[str, Any]:
     )
     if address:
         party["address"] = address
-    contact = _without_empty(
+    contact = without_empty(
         {
             "email": organization.email,
             "telephone": organization.telephone,
@@ -169,237 +135,66 @@ class Parties:
 
 
 # ---------------------------------------------------------------------------------------------
-# tender
+# the stages' mappings
 
 
-def _classification(item: Item) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The item's classification, and its catalogue group when the code is more precise."""
-    scheme, code = item.classification_scheme, item.classification_code
-    entry = classifications.lookup(scheme, code)
-    classification: dict[str, Any] = {"scheme": scheme, "id": code}
-    additional: list[dict[str, Any]] = []
-    language = translation.get_language()
-    if entry is not None and entry.code == code:
-        classification["description"] = entry.name(language)
-    elif entry is not None:
-        additional.append({"scheme": scheme, "id": entry.code, "description": entry.name(language)})
-    return classification, additional
+@dataclass(kw_only=True)
+class Sections:
+    """One stage's part of a release (see the module's docstring)."""
+
+    head: dict[str, Any] = field(default_factory=dict)
+    body: dict[str, Any] = field(default_factory=dict)
 
 
-def _item(item: Item, lot: Lot) -> dict[str, Any]:
-    classification, additional = _classification(item)
-    data: dict[str, Any] = {
-        "id": str(item.pk),
-        "description": item.description,
-        "classification": classification,
-    }
-    if additional:
-        data["additionalClassifications"] = additional
-    data["quantity"] = ocds_number(item.quantity)
-    data["unit"] = {"name": item.unit}
-    data["relatedLot"] = _lot_id(lot)
-    return data
+@dataclass(frozen=True, kw_only=True)
+class ReleaseRequest:
+    """What a stage's mapping is asked: the sections of `ocid` at `date`.
+
+    `previous` is the compiled release before this one (None for the first), used only to
+    clear fields that became empty; `parties` collects the organizations the release names.
+    """
+
+    ocid: str
+    date: dt.datetime
+    previous: dict[str, Any] | None
+    parties: Parties
 
 
-def _lot_id(lot: Lot) -> str:
-    # Lots are renumbered only while the tender is a draft, so the number is stable once public.
-    return str(lot.number)
+#: A stage's mapping: the sections it publishes for a process, or None when it has none.
+StageMapping = Callable[[ReleaseRequest], Sections | None]
+
+_MAPPINGS: list[StageMapping] = []
 
 
-def _lot(lot: Lot, tender: Tender, status: str) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": _lot_id(lot), "title": lot.title}
-    if lot.description:
-        data["description"] = lot.description
-    if lot.estimated_value is not None:
-        data["value"] = _value(lot.estimated_value, tender.currency)
-    data["status"] = status
-    return data
-
-
-def _tender_page(tender: Tender, anchor: str = "") -> str:
-    # The tender's own language prefix: the URL must not depend on who triggered the release.
-    path = reverse("tenders:detail", kwargs={"pk": tender.pk})
-    return absolute_url(f"{path}#{anchor}" if anchor else path)
-
-
-def _file_document(document: TenderDocument, tender: Tender) -> dict[str, Any]:
-    published = tender.published_at or document.uploaded_at
-    return {
-        "id": str(document.pk),
-        "documentType": document.document_type,
-        "title": document.title,
-        "url": absolute_url(document.get_absolute_url()),
-        "datePublished": ocds_datetime(max(document.uploaded_at, published)),
-        "format": document.content_type,
-        "language": tender.language,
-    }
-
-
-def _clarification(question: Question, tender: Tender) -> dict[str, Any]:
-    """An answered question as a document; the asker is deliberately not part of it."""
-    assert question.answered_at is not None
-    data: dict[str, Any] = {
-        "id": f"clarification-{question.number}",
-        "documentType": "clarifications",
-        "title": _("Question %(number)s") % {"number": question.number},
-        "description": _("Question: %(question)s\n\nAnswer: %(answer)s")
-        % {"question": question.text, "answer": question.answer},
-        "url": _tender_page(tender, f"question-{question.number}"),
-        "datePublished": ocds_datetime(question.answered_at),
-        "format": "text/html",
-        "language": tender.language,
-    }
-    if question.lot is not None:
-        data["relatedLots"] = [_lot_id(question.lot)]
-    return data
-
-
-def _cancellation(tender: Tender) -> dict[str, Any]:
-    assert tender.cancelled_at is not None
-    return {
-        "id": "cancellation",
-        "documentType": "cancellationDetails",
-        "title": _("Reason for the cancellation"),
-        "description": tender.cancellation_reason,
-        "url": _tender_page(tender),
-        "datePublished": ocds_datetime(tender.cancelled_at),
-        "format": "text/html",
-        "language": tender.language,
-    }
-
-
-def _amendment(amendment: Amendment) -> dict[str, Any]:
-    changed = [
-        str(capfirst(getattr(Tender._meta.get_field(name), "verbose_name", name)))
-        for name in AMENDABLE_FIELDS
-        if name in amendment.changes
-    ]
-    parts = []
-    if changed:
-        parts.append(_("Changed: %(fields)s.") % {"fields": ", ".join(changed)})
-    documents = amendment.changes.get("documents") or []
-    if documents:
-        parts.append(_("Documents added: %(titles)s.") % {"titles": ", ".join(documents)})
-    if amendment.new_deadline != amendment.previous_deadline:
-        parts.append(
-            _("The bid deadline moved from %(previous)s to %(new)s.")
-            % {
-                "previous": ocds_datetime(amendment.previous_deadline),
-                "new": ocds_datetime(amendment.new_deadline),
-            }
-        )
-    return {
-        "id": str(amendment.number),
-        "date": ocds_datetime(amendment.created_at),
-        "rationale": amendment.reason,
-        "description": " ".join(parts),
-    }
-
-
-def tender_section(
-    tender: Tender, *, procuring_entity: dict[str, str], previous: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """The `tender` object of a release; `previous` is the tender of the compiled release."""
-    if tender.status not in TENDER_STATUS or tender.published_at is None:
-        raise NotPublishable(f"tender {tender.pk} is {tender.status} and was never published")
-    status = TENDER_STATUS[TenderStatus(tender.status)]
-    lots = list(Lot.objects.filter(tender=tender).prefetch_related("items").order_by("number"))
-    items = [_item(item, lot) for lot in lots for item in lot.items.all()]
-    documents = [
-        _file_document(document, tender)
-        for document in TenderDocument.objects.filter(tender=tender).order_by("uploaded_at", "id")
-    ]
-    answered = Question.objects.filter(tender=tender, answered_at__isnull=False)
-    documents += [
-        _clarification(question, tender)
-        for question in answered.select_related("lot").order_by("number")
-    ]
-    if tender.status == TenderStatus.CANCELLED:
-        documents.append(_cancellation(tender))
-    amendments = [
-        _amendment(amendment)
-        for amendment in Amendment.objects.filter(tender=tender).order_by("number")
-    ]
-    data: dict[str, Any] = {
-        "id": tender.reference,
-        "title": tender.title,
-        "description": tender.description,
-        "status": status,
-        "procuringEntity": procuring_entity,
-        "items": items,
-        "value": _value(tender.estimated_value, tender.currency),
-        "procurementMethod": PROCUREMENT_METHOD[Method(tender.method)],
-        "procurementMethodDetails": str(Method(tender.method).label),
-        "mainProcurementCategory": tender.category,
-        "awardCriteria": tender.award_criteria,
-    }
-    if tender.award_criteria_details:
-        data["awardCriteriaDetails"] = tender.award_criteria_details
-    data["submissionMethod"] = ["electronicSubmission"]
-    data["submissionTerms"] = {"electronicSubmissionPolicy": "required"}
-    published = ocds_datetime(tender.published_at)
-    data["tenderPeriod"] = {
-        "startDate": published,
-        "endDate": ocds_datetime(tender.submission_deadline),
-    }
-    data["enquiryPeriod"] = {"startDate": published, "endDate": ocds_datetime(tender.enquiry_end)}
-    data["hasEnquiries"] = Question.objects.filter(tender=tender).exists()
-    data["lots"] = [_lot(lot, tender, status) for lot in lots]
-    if documents:
-        data["documents"] = documents
-    data["milestones"] = [
-        {
-            "id": "bid-opening",
-            "title": _("Bid opening"),
-            "type": "assessment",
-            "dueDate": ocds_datetime(tender.opening_at),
-            "status": "scheduled",
-        }
-    ]
-    if amendments:
-        data["amendments"] = amendments
-    for key in _CLEARABLE_TENDER_FIELDS:
-        if key not in data and previous and previous.get(key) is not None:
-            data[key] = None
-    return data
-
-
-# ---------------------------------------------------------------------------------------------
-# release
+def mapping_register(stage_mapping: StageMapping) -> None:
+    """Add a stage's mapping (called from its `AppConfig.ready`; a second call is a no-op)."""
+    if stage_mapping not in _MAPPINGS:
+        _MAPPINGS.append(stage_mapping)
 
 
 def build_release(
     *,
-    tender: Tender,
+    ocid: str | None,
     release_id: str,
     tag: str,
     date: dt.datetime,
     previous: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The release of `tender`'s contracting process at `date`, tagged `tag`.
+    """The release of the contracting process `ocid` at `date`, tagged `tag`.
 
-    `previous` is the compiled release before this one (None for the first), used only to
-    clear fields that became empty. Texts this function writes are in the tender's language.
+    Raises `NotPublishable` when the process has no ocid (a draft) or no stage publishes it.
     """
-    if not tender.ocid:
-        raise NotPublishable(f"tender {tender.pk} has no ocid")
-    with translation.override(tender.language):
-        parties = Parties()
-        buyer = parties.add(tender.buyer, "buyer", "procuringEntity")
-        previous_tender = (previous or {}).get("tender")
-        tender_data = tender_section(
-            tender,
-            procuring_entity=buyer,
-            previous=previous_tender if isinstance(previous_tender, dict) else None,
-        )
-        return {
-            "ocid": tender.ocid,
-            "id": release_id,
-            "date": ocds_datetime(date),
-            "tag": [tag],
-            "initiationType": "tender",
-            "language": tender.language,
-            "parties": parties.as_list(),
-            "buyer": buyer,
-            "tender": tender_data,
-        }
+    if not ocid:
+        raise NotPublishable("a process without an ocid (a draft) is never published")
+    request = ReleaseRequest(ocid=ocid, date=date, previous=previous, parties=Parties())
+    parts = [part for part in (stage(request) for stage in _MAPPINGS) if part is not None]
+    if not parts:
+        raise NotPublishable(f"no stage publishes {ocid}")
+    release: dict[str, Any] = {"ocid": ocid, "id": release_id, "date": ocds_datetime(date)}
+    release["tag"] = [tag]
+    for part in parts:
+        release.update(part.head)
+    release["parties"] = request.parties.as_list()
+    for part in parts:
+        release.update(part.body)
+    return release

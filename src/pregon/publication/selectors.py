@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from pregon.core.errors import NotFound
 from pregon.ledger import selectors as ledger_selectors
-from pregon.ledger.jcs import canonical_bytes
-from pregon.ledger.merkle import leaf_hash
 from pregon.publication import bulk
 from pregon.publication.models import Record, Release
+from pregon.tlog.jcs import canonical_bytes
+from pregon.tlog.merkle import leaf_hash
 
 
 @dataclass(frozen=True, kw_only=True)

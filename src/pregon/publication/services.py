@@ -4,8 +4,9 @@
 and contracts later) calls it inside its own transaction, after changing its models, so the
 release exists if and only if the change does:
 
-1. build the release from the models (`mapping.build_release`) and validate it against the
-   patched OCDS schema: an invalid release is a bug, and the whole transition rolls back;
+1. build the release from the models through the stages' registered mappings
+   (`mapping.build_release`) and validate it against the patched OCDS schema: an invalid
+   release is a bug, and the whole transition rolls back;
 2. append its RFC 8785 canonical bytes to the transparency log (`pregon.ledger`);
 3. store it, append-only, at the next position of the changes feed;
 4. update the compiled and versioned releases of its `ocid` with this one release
@@ -29,7 +30,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pregon.core import clock
-from pregon.ledger.jcs import canonical_bytes
 from pregon.ledger.services import leaf_append
 from pregon.ocds.merge import (
     compile_release,
@@ -40,7 +40,7 @@ from pregon.ocds.merge import (
 from pregon.ocds.validate import Validator
 from pregon.publication import mapping
 from pregon.publication.models import BulkState, FeedSequence, Record, Release
-from pregon.tenders.models import Tender
+from pregon.tlog.jcs import canonical_bytes
 
 if TYPE_CHECKING:
     from pregon.publication.bulk import Manifest
@@ -88,22 +88,24 @@ def _release_date(record: Record | None) -> dt.datetime:
     return now
 
 
-def publication_record(*, tender: Tender, tag: str) -> Release:
-    """Publish the current public state of `tender`'s process as a release tagged `tag`.
+def publication_record(*, ocid: str | None, tag: str) -> Release:
+    """Publish the current public state of the process `ocid` as a release tagged `tag`.
 
-    Call inside the transition's transaction, after its changes are saved and while its
-    tender row is locked. Returns the stored release. Raises `InvalidRelease` (a bug) if the
+    Call inside the transition's transaction, after its changes are saved and while the row
+    that owns the process (its tender) is locked. Returns the stored release. Raises `InvalidRelease` (a bug) if the
     release does not validate, and `mapping.NotPublishable` for a draft.
     """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("publication_record must run inside the transition's transaction")
-    record = Record.objects.select_for_update().filter(ocid=tender.ocid).first()
+    if not ocid:
+        raise mapping.NotPublishable("a process without an ocid (a draft) is never published")
+    record = Record.objects.select_for_update().filter(ocid=ocid).first()
     date = _release_date(record)
     number = (record.release_count if record else 0) + 1
-    release_id = f"{tender.ocid}-{tag}-{number}"
+    release_id = f"{ocid}-{tag}-{number}"
     release = mapping.build_release(
-        tender=tender,
+        ocid=ocid,
         release_id=release_id,
         tag=tag,
         date=date,

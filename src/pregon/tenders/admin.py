@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from pregon.core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+from pregon.core.admin_base import ReadOnlyAdmin, ReadOnlyTabularInline
 from pregon.tenders.models import Amendment, Item, Lot, Question, Tender, TenderDocument
 
 

@@ -11,8 +11,10 @@ from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, UploadedFile
 
-from pregon.accounts.choices import Role
-from pregon.core.api_auth import (
+from pregon.accounts.choices import BUYER_READ_ROLES
+from pregon.core.api_pagination import paginated
+from pregon.core.errors import ValidationFailed
+from pregon.organizations.api_auth import (
     WriteThrottle,
     acting,
     acting_for,
@@ -20,8 +22,6 @@ from pregon.core.api_auth import (
     public,
     require_reader,
 )
-from pregon.core.api_pagination import paginated
-from pregon.core.errors import ValidationFailed
 from pregon.organizations.choices import ApiScope
 from pregon.tenders import services
 from pregon.tenders.models import Amendment, Question, Tender, TenderDocument
@@ -57,7 +57,6 @@ from pregon.tenders.selectors import (
 router = Router(tags=["tenders"])
 
 # Who may read an organization's own tenders (drafts included) when signed in.
-READER_ROLES = {Role.BUYER_OFFICIAL, Role.COMMITTEE_MEMBER, Role.AUDITOR}
 _BINARY = {
     "responses": {
         200: {
@@ -162,7 +161,7 @@ def buyer_tender_list(request: HttpRequest) -> object:
     many questions wait for an answer."""
     actor = actor_of(request)
     organization = acting_for(actor)
-    require_reader(actor, organization, READER_ROLES)
+    require_reader(actor, organization, BUYER_READ_ROLES)
     return tenders_of_buyer(buyer=organization)
 
 
@@ -179,7 +178,7 @@ def buyer_tender_detail(request: HttpRequest, tender_id: int) -> Tender:
     tenders answer 404."""
     actor = actor_of(request)
     organization = acting_for(actor)
-    require_reader(actor, organization, READER_ROLES)
+    require_reader(actor, organization, BUYER_READ_ROLES)
     return tender_for_organization(organization=organization, pk=tender_id)
 
 

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pregon.core.audit_vocabulary import AuditVocabulary
+
 
 class TenderStatus(models.TextChoices):
     """Where a tender is in its life. The allowed moves are in `TRANSITIONS`."""
@@ -106,3 +108,63 @@ class ContentLanguage(models.TextChoices):
     ES = "es", _("Spanish")
     PT = "pt", _("Portuguese")
     FR = "fr", _("French")
+
+
+#: What the tenders' audit rows mean (registered in `apps.py`, read by the audit page).
+AUDIT_VOCABULARY = AuditVocabulary(
+    actions={
+        "tender.create": _("Draft tender created"),
+        "tender.update": _("Draft tender edited"),
+        "tender.publish": _("Tender published"),
+        "tender.close": _("Tender closed at its deadline"),
+        "tender.cancel": _("Tender cancelled"),
+        "tender.amend": _("Tender amended"),
+        "lot.add": _("Lot added"),
+        "lot.update": _("Lot changed"),
+        "lot.delete": _("Lot deleted"),
+        "item.add": _("Item added"),
+        "item.delete": _("Item deleted"),
+        "document.add": _("Document attached"),
+        "document.delete": _("Document deleted"),
+        "question.ask": _("Question asked"),
+        "question.answer": _("Question answered"),
+    },
+    summary_keys={
+        "reference": _("Buyer's reference"),
+        "title": _("Title"),
+        "description": _("Description"),
+        "language": _("Language of the tender"),
+        "method": _("Procurement method"),
+        "category": _("Main category"),
+        "estimated_value": _("Estimated value"),
+        "currency": _("Currency"),
+        "award_criteria": _("Award criteria"),
+        "award_criteria_details": _("How offers will be evaluated"),
+        "enquiry_end": _("Questions accepted until"),
+        "submission_deadline": _("Bid deadline"),
+        "opening_at": _("Bid opening"),
+        "deadline": _("Bid deadline"),
+        "status": _("Status"),
+        "from": _("Previous status"),
+        "reason": _("Reason"),
+        "amendment": _("Amendment number"),
+        "documents": _("Documents"),
+        "tender": _("Tender number"),
+        "lots": _("Lots"),
+        "lot": _("Lot number"),
+        "code": _("Classification code"),
+        "filename": _("File name"),
+        "sha256": _("SHA-256"),
+    },
+    # Values that are codes read as their labels ("from" is the status a tender left).
+    summary_choices={
+        ("tenders.tender", "status"): TenderStatus,
+        ("tenders.tender", "from"): TenderStatus,
+        ("tenders.tender", "method"): Method,
+        ("tenders.tender", "category"): Category,
+        ("tenders.tender", "award_criteria"): AwardCriteria,
+        ("tenders.tender", "language"): ContentLanguage,
+    },
+    # The platform closes tenders by itself: the buyer's auditors see those rows too.
+    owner_fields={"tenders.tender": "buyer"},
+)

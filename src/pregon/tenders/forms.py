@@ -1,390 +1,178 @@
-"""Forms of the buyer workspace. They parse what a person typed into the services' dataclasses;
-the rules themselves (dates in order, codes that exist, what may change when) live in the
-services, and their refusals come back onto these forms through `form_errors_from`.
+"""The public tender list's filter form: it turns query parameters into `TenderFilters`.
 
-Dates and times are typed and shown in the platform's time zone (settings.TIME_ZONE), which
-every date field names in its help text.
+Whatever a visitor (or a crawler) puts in the URL, a bad value becomes a form error shown next
+to its filter, never a server error.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from pregon.core import classifications
-from pregon.tenders.choices import (
-    AMENDABLE_FIELDS,
-    AwardCriteria,
-    Category,
-    ClassificationScheme,
-    ContentLanguage,
-    Currency,
-    DocumentType,
-    Method,
-)
-from pregon.tenders.models import Lot, Tender
-from pregon.tenders.services import (
-    AmendmentData,
-    DocumentData,
-    ItemData,
-    LotData,
-    TenderData,
-)
-from pregon.web.workspace import time_zone_note
+from pregon.organizations.models import Organization
+from pregon.tenders.choices import Category, Method, TenderStatus
+from pregon.tenders.models import Lot
+from pregon.tenders.selectors import TenderFilters
 
-# What <input type="datetime-local"> sends and shows: minutes, no seconds, no zone.
-DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
+ORDER_CHOICES = [
+    ("closing", _("Closing soonest")),
+    ("newest", _("Newest first")),
+    ("value", _("Highest value")),
+]
+
+VALUE_LIMIT = 10**16
 
 
-class LocalDateTimeInput(forms.DateTimeInput):
-    """A browser date-and-time picker; the value is a wall-clock time in the platform's zone."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format=DATETIME_INPUT_FORMAT)
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """A form's choice field, typed as one (its choices are set per request)."""
+    return cast(forms.ChoiceField, form.fields[name])
 
 
-def _datetime_field(label: Any, *, required: bool = True) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        required=required,
-        widget=LocalDateTimeInput(),
-        input_formats=[DATETIME_INPUT_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
-    )
+def _any(label: Any, choices: Any) -> list[tuple[str, Any]]:
+    return [("", label), *choices]
 
 
-def same_minute(a: dt.datetime | None, b: dt.datetime | None) -> bool:
-    """Whether two instants fall in the same minute (what a datetime-local input can show)."""
-    if a is None or b is None:
-        return a is b
-    return a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0)
+class TenderFilterForm(forms.Form):
+    """Every filter of the public tender list; all optional."""
 
-
-class ZonedDatesMixin:
-    """Names the time zone in the help text of every date-and-time field."""
-
-    fields: dict[str, forms.Field]
-
-    def name_time_zone(self) -> None:
-        note = _("Date and time in %(zone)s.") % {"zone": time_zone_note()}
-        for field in self.fields.values():
-            if isinstance(field, forms.DateTimeField):
-                field.help_text = note
-
-
-_DATE_FIELDS = ("enquiry_end", "submission_deadline", "opening_at")
-
-
-class TenderForm(ZonedDatesMixin, forms.Form):
-    """Every field of a draft tender (`TenderData`)."""
-
-    reference = forms.CharField(
-        label=_("Buyer's reference"),
-        max_length=64,
-        help_text=_("Your own file number for this procurement, e.g. LIC-2026-0042."),
-    )
-    title = forms.CharField(label=_("Title"), max_length=300)
-    description = forms.CharField(
-        label=_("Description"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("What is being bought, for what purpose, and the main conditions."),
-    )
-    language = forms.ChoiceField(
-        label=_("Language of the tender"), choices=ContentLanguage.choices, initial="es"
-    )
-    method = forms.ChoiceField(label=_("Procurement method"), choices=Method.choices)
-    category = forms.ChoiceField(label=_("Main category"), choices=Category.choices)
-    estimated_value = forms.DecimalField(
-        label=_("Estimated value"), max_digits=18, decimal_places=2, min_value=Decimal(0)
-    )
-    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices, initial="CLP")
-    award_criteria = forms.ChoiceField(
-        label=_("Award criteria"), choices=AwardCriteria.choices, initial="priceOnly"
-    )
-    award_criteria_details = forms.CharField(
-        label=_("How offers will be evaluated"),
+    q = forms.CharField(label=_("Words"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    method = forms.ChoiceField(
+        label=_("Procurement method"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        choices=_any(_("Any method"), Method.choices),
     )
-    enquiry_end = _datetime_field(_("Questions accepted until"))
-    submission_deadline = _datetime_field(_("Bid deadline"))
-    opening_at = _datetime_field(_("Bid opening"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.name_time_zone()
-
-    @classmethod
-    def initial_from(cls, tender: Tender) -> dict[str, Any]:
-        """The form's starting values for an existing draft."""
-        return {name: getattr(tender, name) for name in cls.base_fields}
-
-    def to_data(self, tender: Tender | None = None) -> TenderData:
-        """The typed values as `TenderData`. Times left at the stored minute keep their
-        seconds, so saving an unchanged form changes nothing."""
-        values = dict(self.cleaned_data)
-        if tender is not None:
-            for name in _DATE_FIELDS:
-                if same_minute(values[name], getattr(tender, name)):
-                    values[name] = getattr(tender, name)
-        return TenderData(
-            reference=values["reference"].strip(),
-            title=values["title"],
-            description=values["description"],
-            language=values["language"],
-            method=values["method"],
-            category=values["category"],
-            estimated_value=values["estimated_value"],
-            currency=values["currency"],
-            award_criteria=values["award_criteria"],
-            award_criteria_details=values["award_criteria_details"],
-            enquiry_end=values["enquiry_end"],
-            submission_deadline=values["submission_deadline"],
-            opening_at=values["opening_at"],
-        )
-
-
-class LotForm(forms.Form):
-    """A lot's own fields; its items are added one by one with `ItemForm`."""
-
-    title = forms.CharField(label=_("Lot title"), max_length=300)
-    description = forms.CharField(
-        label=_("Lot description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=_any(_("Any category"), Category.choices)
     )
-    estimated_value = forms.DecimalField(
-        label=_("Estimated value of the lot"),
+    buyer = forms.TypedChoiceField(label=_("Buyer"), required=False, coerce=int, empty_value=None)
+    country = forms.ChoiceField(label=_("Buyer's country"), required=False)
+    classification = forms.ChoiceField(label=_("Classification"), required=False)
+    value_min = forms.DecimalField(
+        label=_("Estimated value from"),
         required=False,
-        max_digits=18,
+        min_value=0,
+        max_value=VALUE_LIMIT,
         decimal_places=2,
-        min_value=Decimal(0),
-        help_text=_("Optional; in the tender's currency."),
     )
-
-    @classmethod
-    def initial_from(cls, lot: Lot) -> dict[str, Any]:
-        """The form's starting values for an existing lot."""
-        return {
-            "title": lot.title,
-            "description": lot.description,
-            "estimated_value": lot.estimated_value,
-        }
-
-    def to_data(self) -> LotData:
-        """The typed values as `LotData` (without items: a lot's items are kept on edit)."""
-        return LotData(
-            title=self.cleaned_data["title"],
-            description=self.cleaned_data["description"],
-            estimated_value=self.cleaned_data["estimated_value"],
-        )
-
-
-def classification_choices() -> list[tuple[str, Any]]:
-    """The catalogue's top-level codes grouped by scheme, named in the active language."""
-    choices: list[tuple[str, Any]] = [("", _("Choose a code"))]
-    for scheme, label in ClassificationScheme.choices:
-        choices.append(
-            (
-                str(label),
-                [
-                    (entry.code, f"{entry.code} · {entry.name()}")
-                    for entry in classifications.top_level(scheme)
-                ],
-            )
-        )
-    return choices
-
-
-class ItemForm(forms.Form):
-    """One item of a lot: what, classified how, how many."""
-
-    description = forms.CharField(label=_("Item description"), max_length=500)
-    classification_scheme = forms.ChoiceField(
-        label=_("Classification scheme"), choices=ClassificationScheme.choices
-    )
-    classification_group = forms.ChoiceField(
-        label=_("Classification code"), required=False, choices=()
-    )
-    classification_code = forms.CharField(
-        label=_("Or type a more precise code"),
+    value_max = forms.DecimalField(
+        label=_("Estimated value up to"),
         required=False,
-        max_length=16,
-        help_text=_("For example 30213000-5 (CPV) or 43211507 (UNSPSC). It replaces the list."),
+        min_value=0,
+        max_value=VALUE_LIMIT,
+        decimal_places=2,
     )
-    quantity = forms.DecimalField(
-        label=_("Quantity"), max_digits=14, decimal_places=3, min_value=Decimal("0.001")
+    closing_after = forms.DateField(
+        label=_("Closing on or after"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    unit = forms.CharField(
-        label=_("Unit of measure"),
-        max_length=40,
-        help_text=_("For example unit, box, hour, square metre."),
+    closing_before = forms.DateField(
+        label=_("Closing on or before"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    order = forms.ChoiceField(label=_("Order"), required=False, choices=ORDER_CHOICES)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, buyers: list[Organization], **kwargs: Any) -> None:
+        """`buyers` are the buyers that have published tenders (for the buyer and country
+        choices), read once by the view."""
         super().__init__(*args, **kwargs)
-        # Built per request so the names follow the visitor's language.
-        self.fields["classification_group"].choices = classification_choices()  # type: ignore[attr-defined]
+        _choice_field(self, "status").choices = _any(
+            _("Any status"),
+            [(value, label) for value, label in TenderStatus.choices if value != "draft"],
+        )
+        _choice_field(self, "buyer").choices = _any(
+            _("Any buyer"), [(str(buyer.pk), buyer.display_name) for buyer in buyers]
+        )
+        codes = sorted({str(buyer.country) for buyer in buyers if buyer.country})
+        _choice_field(self, "country").choices = _any(
+            _("Any country"),
+            sorted(((code, countries.name(code)) for code in codes), key=lambda c: str(c[1])),
+        )
+        _choice_field(self, "classification").choices = _any(
+            _("Any classification"),
+            [
+                (
+                    scheme,
+                    [
+                        (entry.code, f"{entry.code} · {entry.name()}")
+                        for entry in classifications.top_level(scheme)
+                    ],
+                )
+                for scheme in ("CPV", "UNSPSC")
+            ],
+        )
 
     def clean(self) -> dict[str, Any]:
+        """Ranges must be in order."""
         cleaned = super().clean() or {}
-        scheme = cleaned.get("classification_scheme", "")
-        typed = (cleaned.get("classification_code") or "").strip()
-        chosen = cleaned.get("classification_group") or ""
-        if typed:
-            cleaned["code"] = typed
-        elif chosen:
-            if chosen not in {entry.code for entry in classifications.top_level(scheme)}:
-                self.add_error(
-                    "classification_group",
-                    _("This code belongs to the other scheme; choose one of %(scheme)s.")
-                    % {"scheme": scheme},
-                )
-            cleaned["code"] = chosen
-        else:
+        low, high = cleaned.get("value_min"), cleaned.get("value_max")
+        if low is not None and high is not None and low > high:
             self.add_error(
-                "classification_group", _("Choose a code from the list, or type a code.")
+                "value_max", _("The highest value must not be less than the lowest value.")
             )
+        after, before = cleaned.get("closing_after"), cleaned.get("closing_before")
+        if after and before and after > before:
+            self.add_error("closing_before", _("This date must not be before the first date."))
         return cleaned
 
-    def to_data(self) -> ItemData:
-        """The typed values as `ItemData`."""
-        return ItemData(
-            description=self.cleaned_data["description"],
-            classification_scheme=self.cleaned_data["classification_scheme"],
-            classification_code=self.cleaned_data["code"],
-            quantity=self.cleaned_data["quantity"],
-            unit=self.cleaned_data["unit"],
+    def filters(self) -> TenderFilters:
+        """The selector's filters from a valid form."""
+        data = self.cleaned_data
+        return TenderFilters(
+            q=data.get("q") or "",
+            status=data.get("status") or "",
+            method=data.get("method") or "",
+            category=data.get("category") or "",
+            buyer=data.get("buyer"),
+            country=data.get("country") or "",
+            value_min=data.get("value_min"),
+            value_max=data.get("value_max"),
+            closing_after=data.get("closing_after"),
+            closing_before=data.get("closing_before"),
+            classification=data.get("classification") or "",
+            order=data.get("order") or "closing",
+        )
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter narrows the list (ordering aside)."""
+        if not self.is_bound or not hasattr(self, "cleaned_data"):
+            return False
+        return any(
+            value not in (None, "") for name, value in self.cleaned_data.items() if name != "order"
         )
 
 
-class DocumentForm(forms.Form):
-    """A document to attach to a draft. Size and type are checked by `core.uploads`."""
+class QuestionForm(forms.Form):
+    """A supplier's clarification question, optionally about one lot."""
 
-    title = forms.CharField(label=_("Document title"), max_length=300)
-    document_type = forms.ChoiceField(
-        label=_("Type of document"),
-        choices=DocumentType.choices,
-        initial=DocumentType.BIDDING_DOCUMENTS,
+    text = forms.CharField(
+        label=_("Your question"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Questions and answers are published for everyone; your name and your "
+            "organization's are never shown."
+        ),
     )
-    # Empty and oversized files reach the upload checks, whose messages say what to do.
-    file = forms.FileField(label=_("File"), allow_empty_file=True, max_length=200)
+    lot = forms.TypedChoiceField(label=_("About"), required=False, coerce=int, empty_value=None)
 
-    def to_data(self) -> DocumentData:
-        """The upload as `DocumentData`."""
-        return DocumentData(
-            upload=self.cleaned_data["file"],
-            title=self.cleaned_data["title"],
-            document_type=self.cleaned_data["document_type"],
-        )
-
-
-class AnswerForm(forms.Form):
-    """The buyer's public answer to one question."""
-
-    answer = forms.CharField(
-        label=_("Answer"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Published with the question; the person who asked stays anonymous."),
-    )
-
-
-class CancelForm(forms.Form):
-    """Why a tender is cancelled (published with the cancellation)."""
-
-    reason = forms.CharField(
-        label=_("Reason for cancellation"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Bidders and the public will read it."),
-        error_messages={
-            "required": _("Say why the tender is cancelled; bidders and the public will read it.")
-        },
-    )
-
-
-class AmendmentForm(ZonedDatesMixin, forms.Form):
-    """A change to an open tender: a public reason, the fields as they should now read, and
-    optionally a new document. Only the fields that differ from the tender are amended."""
-
-    reason = forms.CharField(
-        label=_("Reason for the amendment"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Published with the amendment."),
-        error_messages={"required": _("Say why the tender is amended.")},
-    )
-    title = forms.CharField(label=_("Title"), max_length=300, required=False)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6})
-    )
-    estimated_value = forms.DecimalField(
-        label=_("Estimated value"),
-        required=False,
-        max_digits=18,
-        decimal_places=2,
-        min_value=Decimal(0),
-    )
-    award_criteria = forms.ChoiceField(label=_("Award criteria"), choices=AwardCriteria.choices)
-    award_criteria_details = forms.CharField(
-        label=_("How offers will be evaluated"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    enquiry_end = _datetime_field(_("Questions accepted until"), required=False)
-    submission_deadline = _datetime_field(_("Bid deadline"), required=False)
-    opening_at = _datetime_field(_("Bid opening"), required=False)
-    document_title = forms.CharField(label=_("Document title"), max_length=300, required=False)
-    document_type = forms.ChoiceField(
-        label=_("Type of document"),
-        choices=DocumentType.choices,
-        initial=DocumentType.BIDDING_DOCUMENTS,
-        required=False,
-    )
-    document_file = forms.FileField(
-        label=_("New document"), required=False, allow_empty_file=True, max_length=200
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lots: list[Lot], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.name_time_zone()
+        self.lots = {lot.pk: lot for lot in lots}
+        _choice_field(self, "lot").choices = _any(
+            _("The whole tender"), [(str(lot.pk), str(lot)) for lot in lots]
+        )
+        if len(lots) < 2:
+            self.fields["lot"].widget = forms.HiddenInput()
 
-    @classmethod
-    def initial_from(cls, tender: Tender) -> dict[str, Any]:
-        """The tender's current values, to be changed in place."""
-        return {name: getattr(tender, name) for name in AMENDABLE_FIELDS}
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("document_file") and not (cleaned.get("document_title") or "").strip():
-            self.add_error("document_title", _("Give the new document a title."))
-        return cleaned
-
-    def to_data(self, tender: Tender) -> AmendmentData:
-        """`AmendmentData` with only the fields that differ from the tender (a time shown
-        to the minute and sent back unchanged is not a change)."""
-        changed: dict[str, Any] = {}
-        for name in AMENDABLE_FIELDS:
-            new, old = self.cleaned_data.get(name), getattr(tender, name)
-            if name in _DATE_FIELDS:
-                if new is None or same_minute(new, old):
-                    continue
-            elif name == "estimated_value":
-                if new is None or new == old:
-                    continue
-            elif (new or "").strip() == (old or "").strip():
-                continue
-            changed[name] = new
-        documents = []
-        upload = self.cleaned_data.get("document_file")
-        if upload:
-            documents.append(
-                DocumentData(
-                    upload=upload,
-                    title=self.cleaned_data["document_title"],
-                    document_type=self.cleaned_data.get("document_type")
-                    or DocumentType.BIDDING_DOCUMENTS,
-                )
-            )
-        return AmendmentData(reason=self.cleaned_data["reason"], documents=documents, **changed)
+    def chosen_lot(self) -> Lot | None:
+        """The chosen lot of a valid form."""
+        pk = self.cleaned_data.get("lot")
+        return self.lots.get(pk) if pk else None

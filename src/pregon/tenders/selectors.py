@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from pregon.accounts.choices import Role
+from pregon.accounts.choices import BUYER_READ_ROLES
 from pregon.accounts.models import User
 from pregon.accounts.permissions import roles_in
 from pregon.core import clock
@@ -135,9 +135,7 @@ def tender_for_buyer(*, user: User, pk: int) -> Tender:
     Another organization's draft answers NotFound, not "forbidden", so drafts stay secret.
     """
     tender = _with_contents(Tender.objects.all()).filter(pk=pk).first()
-    if tender is None or not (
-        roles_in(user, tender.buyer) & {Role.BUYER_OFFICIAL, Role.COMMITTEE_MEMBER, Role.AUDITOR}
-    ):
+    if tender is None or not (roles_in(user, tender.buyer) & BUYER_READ_ROLES):
         raise NotFound(_("There is no tender with this number in your organization."))
     return tender
 

@@ -18,14 +18,13 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from pregon.accounts.choices import Role
+from pregon.accounts.choices import BUYER_WRITE_ROLES, SUPPLIER_ROLES, OrganizationKind
 from pregon.accounts.permissions import require_role
 from pregon.core import classifications, clock
 from pregon.core.actor import Actor
 from pregon.core.audit import audit_record
 from pregon.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from pregon.core.uploads import check_upload
-from pregon.organizations.choices import OrganizationKind
 from pregon.organizations.models import Organization
 from pregon.publication.choices import ReleaseTag
 from pregon.publication.services import publication_record
@@ -42,8 +41,6 @@ from pregon.tenders.choices import (
     TenderStatus,
 )
 from pregon.tenders.models import Amendment, Item, Lot, Question, Tender, TenderDocument
-
-BUYER_ROLES = {Role.BUYER_OFFICIAL}
 
 
 @dataclass(kw_only=True)
@@ -140,7 +137,7 @@ def _require_transition(tender: Tender, transition: str) -> None:
 
 def _require_buyer(actor: Actor, tender_or_buyer: Tender | Organization) -> None:
     buyer = tender_or_buyer.buyer if isinstance(tender_or_buyer, Tender) else tender_or_buyer
-    require_role(actor, buyer, BUYER_ROLES)
+    require_role(actor, buyer, BUYER_WRITE_ROLES)
 
 
 def _check_choice(value: str, choices: type[Any], name: str, message: str) -> None:
@@ -573,7 +570,7 @@ def tender_publish(*, actor: Actor, tender: Tender) -> Tender:
             target=locked,
             summary={"deadline": locked.submission_deadline},
         )
-        publication_record(tender=locked, tag=ReleaseTag.TENDER)
+        publication_record(ocid=locked.ocid, tag=ReleaseTag.TENDER)
         _schedule_close(locked)
     return locked
 
@@ -601,7 +598,7 @@ def tender_close_if_due(*, tender_id: int) -> bool:
             target=locked,
             summary={"deadline": locked.submission_deadline},
         )
-        publication_record(tender=locked, tag=ReleaseTag.TENDER_UPDATE)
+        publication_record(ocid=locked.ocid, tag=ReleaseTag.TENDER_UPDATE)
     return True
 
 
@@ -639,7 +636,7 @@ def tender_cancel(*, actor: Actor, tender: Tender, reason: str) -> Tender:
         )
         if previous != TenderStatus.DRAFT:
             # A draft was never public: its cancellation is not published either.
-            publication_record(tender=locked, tag=ReleaseTag.TENDER_CANCELLATION)
+            publication_record(ocid=locked.ocid, tag=ReleaseTag.TENDER_CANCELLATION)
     return locked
 
 
@@ -718,7 +715,7 @@ def tender_amend(*, actor: Actor, tender: Tender, data: AmendmentData) -> Amendm
             target=locked,
             summary={"amendment": number, "changes": amendment.changes, "reason": amendment.reason},
         )
-        publication_record(tender=locked, tag=ReleaseTag.TENDER_AMENDMENT)
+        publication_record(ocid=locked.ocid, tag=ReleaseTag.TENDER_AMENDMENT)
         if locked.submission_deadline != previous_deadline:
             _schedule_close(locked)
     return amendment
@@ -744,7 +741,7 @@ def question_ask(*, actor: Actor, tender: Tender, text: str, lot: Lot | None = N
     organization = actor.organization
     if organization is None or organization.kind != OrganizationKind.SUPPLIER:
         raise PermissionDenied(_("Only registered suppliers can ask questions."))
-    require_role(actor, organization, {Role.SUPPLIER_USER})
+    require_role(actor, organization, SUPPLIER_ROLES)
     if not text.strip():
         raise ValidationFailed(_("Write your question."), field="text")
     if len(text) > 5000:
@@ -804,5 +801,5 @@ def question_answer(*, actor: Actor, question: Question, answer: str) -> Questio
         audit_record(
             actor=actor, action="question.answer", target=locked, summary={"tender": tender.pk}
         )
-        publication_record(tender=tender, tag=ReleaseTag.TENDER_UPDATE)
+        publication_record(ocid=tender.ocid, tag=ReleaseTag.TENDER_UPDATE)
     return locked

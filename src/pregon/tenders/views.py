@@ -24,20 +24,19 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
-from pregon.accounts.choices import Role
+from pregon.accounts.choices import SUPPLIER_ROLES, OrganizationKind
 from pregon.core import clock
 from pregon.core.errors import DomainError, NotFound
-from pregon.organizations.choices import OrganizationKind
-from pregon.tenders import selectors, services
-from pregon.tenders.choices import AwardCriteria, TenderStatus
-from pregon.tenders.models import Amendment, Question, Tender
-from pregon.tenders.public_forms import QuestionForm, TenderFilterForm
-from pregon.web.workspace import (
+from pregon.core.pages import form_errors_from
+from pregon.organizations.acting import (
     WorkspaceOrganization,
     actor_from_request,
     current_organization,
-    form_errors_from,
 )
+from pregon.tenders import selectors, services
+from pregon.tenders.choices import AwardCriteria, TenderStatus
+from pregon.tenders.forms import QuestionForm, TenderFilterForm
+from pregon.tenders.models import Amendment, Question, Tender
 
 PER_PAGE = 20
 
@@ -177,9 +176,7 @@ def _public_tender(pk: int) -> Tender:
 
 
 def _supplier_workspace(request: HttpRequest) -> WorkspaceOrganization | None:
-    return current_organization(
-        request, kinds={OrganizationKind.SUPPLIER}, roles={Role.SUPPLIER_USER}
-    )
+    return current_organization(request, kinds={OrganizationKind.SUPPLIER}, roles=SUPPLIER_ROLES)
 
 
 def _render_tender(

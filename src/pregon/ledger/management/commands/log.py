@@ -16,8 +16,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from pregon.ledger import keys, selectors, services
-from pregon.ledger.checkpoint import format_signer_key, format_verifier_key, generate_signer_key
-from pregon.ledger.errors import LedgerError
+from pregon.tlog.checkpoint import format_signer_key, format_verifier_key, generate_signer_key
+from pregon.tlog.errors import LedgerError
 
 
 class Command(BaseCommand):

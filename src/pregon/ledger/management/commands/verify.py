@@ -6,7 +6,7 @@
 The source is a bulk file (JSON Lines, gzip or not; a path or an http(s) URL) or a release
 URL (a release package). Exit status 0 when everything verified, 1 when anything failed (the
 failing releases are named with their line), 2 when the arguments cannot be used.
-See docs/ledger.md, "Verifying the log". The work is done by ``pregon.ledger.monitor``.
+See docs/ledger.md, "Verifying the log". The work is done by ``pregon.tlog.monitor``.
 """
 
 from __future__ import annotations
@@ -22,15 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from tqdm import tqdm
 
-from pregon.ledger import monitor
-from pregon.ledger.checkpoint import (
+from pregon.tlog import monitor
+from pregon.tlog.checkpoint import (
     ALG_COSIGNATURE_V1,
     VerifierKey,
     format_verifier_key,
     parse_verifier_key,
 )
-from pregon.ledger.client import LogClient, LogClientError, open_data
-from pregon.ledger.errors import LedgerError
+from pregon.tlog.client import LogClient, LogClientError, open_data
+from pregon.tlog.errors import LedgerError
 
 # Failures printed one by one; beyond this, only counted.
 MAX_LISTED = 50

@@ -1,0 +1,44 @@
+"""Database triggers that keep the audit log append-only against every client.
+
+UPDATE and DELETE are refused on both databases, TRUNCATE on PostgreSQL. One UPDATE is let
+through: clearing ``actor_id`` or ``organization_id`` and nothing else, which is what removing
+the person or the organization does (``on_delete=SET_NULL``; ``actor_label`` keeps the name).
+The columns are listed as they are in this migration: a column added later needs a new
+migration that replaces these triggers.
+"""
+
+from django.db import migrations
+
+from pregon.core import db_triggers
+
+AUDIT = db_triggers.AppendOnlyTables(
+    name="core_auditevent",
+    message="the audit log is append-only",
+    tables=("core_auditevent",),
+    detachable=("actor_id", "organization_id"),
+    fixed=(
+        "id",
+        "created_at",
+        "actor_label",
+        "channel",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "summary",
+        "ip_address",
+    ),
+)
+NO_TRUNCATE = db_triggers.NoTruncate(function=AUDIT.function, tables=AUDIT.tables)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0002_auditevent_channel_choices")]
+
+    operations = [
+        migrations.RunPython(
+            db_triggers.installer(AUDIT, NO_TRUNCATE),
+            db_triggers.remover(AUDIT, NO_TRUNCATE),
+            elidable=False,
+        )
+    ]

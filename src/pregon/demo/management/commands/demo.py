@@ -1,0 +1,105 @@
+"""`pregon demo`: build a believable world to try Pregón with (see pregon.demo)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from pregon.core.db_triggers import lifted
+from pregon.demo.accounts import accounts_table, demo_accounts, mfa_notice
+from pregon.demo.world import build_demo
+from pregon.organizations.models import Organization
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the demo world: buyers in Chile, Brazil and Belize, an oversight body, thirty "
+        "suppliers and tenders in every state, through the same services people use. Every "
+        "demo account's password is 'pregon-demo'."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when any organization exists (what `make run` uses).",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Erase ALL data in the database first, then build the demo.",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even though PREGON_ENV=production (never do this on a real instance).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION and not options["force"]:
+            raise CommandError(
+                _(
+                    "Refusing to build demo data in production (PREGON_ENV=production): demo "
+                    "accounts have a published password. Use --force only on a throw-away "
+                    "database."
+                )
+            )
+        if Organization.objects.exists():
+            if options["if_empty"] and not options["reset"]:
+                self.stdout.write(
+                    _("The database already has organizations; the demo was not loaded.")
+                )
+                return
+            if not options["reset"]:
+                raise CommandError(
+                    _(
+                        "The database already has organizations. Use --reset to erase "
+                        "everything and rebuild the demo, or --if-empty to skip."
+                    )
+                )
+            self.stdout.write(_("Erasing every table (--reset)…"))
+            # flush empties the tables directly: the append-only tables refuse deletion through
+            # the ORM, and their database triggers refuse it too, so they are lifted around it,
+            # in one transaction: no other connection ever sees the tables unguarded.
+            with transaction.atomic(), lifted(connection):
+                call_command("flush", interactive=False, verbosity=0)
+
+        self.stdout.write(_("Building the demo world:"))
+        summary = build_demo(progress=lambda line: self.stdout.write(f"  {line}"))
+        tally = summary.tenders
+        self.stdout.write(
+            _(
+                "Built %(buyers)d buyers in %(countries)d countries, %(suppliers)d suppliers, "
+                "%(people)d people; %(published)d published tenders (%(open)d open, "
+                "%(closed)d closed, %(cancelled)d cancelled), %(drafts)d drafts, "
+                "%(questions)d questions (%(unanswered)d unanswered), %(amendments)d "
+                "amendments and %(documents)d documents in %(seconds).1f s."
+            )
+            % {
+                "buyers": summary.buyers,
+                "countries": summary.countries,
+                "suppliers": summary.suppliers,
+                "people": summary.people,
+                "published": tally.published,
+                "open": tally.by_state.get("open", 0),
+                "closed": tally.by_state.get("closed", 0),
+                "cancelled": tally.by_state.get("cancelled", 0)
+                + tally.by_state.get("closed_cancelled", 0),
+                "drafts": tally.drafts,
+                "questions": tally.questions,
+                "unanswered": tally.unanswered,
+                "amendments": tally.amendments,
+                "documents": tally.documents,
+                "seconds": summary.seconds,
+            }
+        )
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(_("Demo accounts:")))
+        self.stdout.write(accounts_table(demo_accounts()))
+        self.stdout.write("")
+        self.stdout.write(self.style.WARNING(mfa_notice()))

@@ -1,0 +1,225 @@
+"""Building the whole demo world, in the order its history happened.
+
+Only the operator organization and the first platform administrator are written directly
+(someone has to exist before anyone can act). Everything else goes through the services that
+pages and the API use, each at a moment of the platform clock in the past, so the audit log,
+the state machine and every timestamp are exactly what real use would have produced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pregon.accounts import services as accounts
+from pregon.accounts.choices import OrganizationKind, Role
+from pregon.accounts.models import Membership, User
+from pregon.core import clock
+from pregon.core.actor import Actor
+from pregon.demo.accounts import DEMO_PASSWORD
+from pregon.demo.organizations import (
+    BUYERS,
+    OPERATOR_ADMIN,
+    OVERSIGHT,
+    SUPPLIERS,
+    BuyerSpec,
+    Person,
+    SupplierSpec,
+)
+from pregon.demo.tenders import TenderTally, build_tenders
+from pregon.organizations import services as organizations
+from pregon.organizations.models import Organization
+
+# The same seed gives the same world (apart from dates, which follow the day it is built).
+SEED = 2006  # the year of AG/RES. 2255, which asked for e-procurement open to MSMEs
+DAY = dt.timedelta(days=1)
+
+
+class DemoPasswordHasher(Argon2PasswordHasher):
+    """Argon2 at a low cost, for demo accounts only, whose password is published anyway.
+
+    Hashing forty-four passwords at the production cost would take most of the demo's time.
+    The hashes keep the "argon2" name and carry their parameters, so the regular hasher
+    verifies them and, finding the cost below its own, re-hashes at full cost at the first
+    sign-in.
+    """
+
+    time_cost = 1
+    memory_cost = 8192
+    parallelism = 1
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    buyers: int
+    countries: int
+    people: int
+    suppliers: int
+    tenders: TenderTally
+    seconds: float
+
+
+def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
+    """Build the demo world in one transaction: all of it or, on any error, none of it."""
+    started = time.monotonic()
+    today = timezone.now().replace(second=0, microsecond=0)
+    rng = random.Random(SEED)  # noqa: S311 (deterministic demo data, not security)
+    hashers = list(settings.PASSWORD_HASHERS)
+    if hashers[0].endswith(".Argon2PasswordHasher"):
+        hashers.insert(0, f"{__name__}.DemoPasswordHasher")
+    with override_settings(PASSWORD_HASHERS=hashers), transaction.atomic():
+        progress(_("Platform operator and its administrator…"))
+        operator, admin = _bootstrap(today - 180 * DAY)
+        admin_actor = Actor(user=admin, organization=operator, channel="command")
+
+        progress(_("Oversight body and buyers in Chile, Brazil and Belize…"))
+        buyers: dict[str, Organization] = {}
+        officials: dict[str, User] = {}
+        moment = today - 160 * DAY
+        oversight = _organization(admin_actor, OVERSIGHT, OrganizationKind.OVERSIGHT, moment)
+        auditor = _person(OVERSIGHT.official, moment)
+        _grant(admin_actor, oversight, auditor, Role.AUDITOR, moment + dt.timedelta(hours=2))
+        people = 2
+        for index, spec in enumerate(BUYERS):
+            moment = today - (158 - index) * DAY
+            buyers[spec.key] = _organization(admin_actor, spec, OrganizationKind.BUYER, moment)
+            officials[spec.key] = _person(spec.official, moment)
+            committee = _person(spec.committee, moment)
+            later = moment + dt.timedelta(hours=3)
+            _grant(admin_actor, buyers[spec.key], officials[spec.key], Role.BUYER_OFFICIAL, later)
+            _grant(admin_actor, buyers[spec.key], committee, Role.COMMITTEE_MEMBER, later)
+            people += 2
+
+        progress(_("Thirty suppliers registering themselves…"))
+        suppliers: dict[str, tuple[Organization, User]] = {}
+        for index, supplier in enumerate(SUPPLIERS):
+            # Every supplier is registered before the first tender of the demo (50 days ago).
+            moment = today - (120 - 2 * index) * DAY + rng.randrange(8, 18) * dt.timedelta(hours=1)
+            suppliers[supplier.key] = _register(supplier, moment)
+
+        progress(_("Tenders: drafts, publications, questions, amendments, deadlines…"))
+        tally = build_tenders(
+            today=today,
+            rng=rng,
+            buyers=buyers,
+            officials=officials,
+            suppliers=suppliers,
+            progress=lambda line: progress(f"  {line}"),
+        )
+    return DemoSummary(
+        buyers=len(buyers),
+        countries=len({spec.country for spec in BUYERS}),
+        people=people + len(suppliers),
+        suppliers=len(suppliers),
+        tenders=tally,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _bootstrap(moment: dt.datetime) -> tuple[Organization, User]:
+    """The operator and its first administrator: the one thing no service can create."""
+    operator = Organization.objects.create(
+        kind=OrganizationKind.OPERATOR,
+        identifier_scheme="XI-PREGON",
+        identifier_id="DEMO",
+        legal_name="Pregón demonstration instance",
+        name="Pregón (demo)",
+        country="CL",
+        locality="Santiago",
+        description="The operator of this demonstration instance of Pregón.",
+        created_at=moment,
+        updated_at=moment,
+    )
+    admin = _person(OPERATOR_ADMIN, moment, is_staff=True, is_superuser=True)
+    Membership.objects.create(
+        user=admin, organization=operator, role=Role.ADMINISTRATOR, created_at=moment
+    )
+    return operator, admin
+
+
+def _person(person: Person, moment: dt.datetime, **flags: bool) -> User:
+    """A demo user with a verified address (as if the link in the e-mail had been followed)."""
+    user = User.objects.create_user(
+        person.email,
+        DEMO_PASSWORD,
+        full_name=person.full_name,
+        language=person.language,
+        mfa_waived=True,
+        date_joined=moment,
+        **flags,
+    )
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    return user
+
+
+def _organization(actor: Actor, spec: BuyerSpec, kind: str, moment: dt.datetime) -> Organization:
+    data = organizations.OrganizationData(
+        identifier_scheme=spec.scheme,
+        identifier_id=spec.identifier,
+        legal_name=spec.legal_name,
+        name=spec.name,
+        country=spec.country,
+        region=spec.region,
+        locality=spec.locality,
+        street_address=spec.street_address,
+        postal_code=spec.postal_code,
+        email=spec.email,
+        telephone=spec.telephone,
+        website=spec.website,
+        description=spec.description,
+        buyer_type=spec.buyer_type,
+    )
+    with clock.at(moment):
+        return organizations.organization_create(actor=actor, kind=kind, data=data)
+
+
+def _grant(
+    actor: Actor, organization: Organization, user: User, role: str, moment: dt.datetime
+) -> None:
+    with clock.at(moment):
+        accounts.membership_grant(actor=actor, organization=organization, user=user, role=role)
+
+
+def _register(spec: SupplierSpec, moment: dt.datetime) -> tuple[Organization, User]:
+    """A supplier registers itself, then its user confirms the e-mail address."""
+    registration = organizations.SupplierRegistration(
+        email=spec.user.email,
+        password=DEMO_PASSWORD,
+        full_name=spec.user.full_name,
+        language=spec.user.language,
+        organization=organizations.OrganizationData(
+            identifier_scheme=spec.scheme,
+            identifier_id=spec.identifier,
+            legal_name=spec.legal_name,
+            name=spec.name,
+            country=spec.country,
+            region=spec.region,
+            locality=spec.locality,
+            email=spec.user.email,
+            description=spec.description,
+            scale=spec.scale,
+            is_cooperative=spec.is_cooperative,
+            women_owned=spec.women_owned,
+            indigenous_owned=spec.indigenous_owned,
+            is_local=spec.is_local,
+        ),
+    )
+    with clock.at(moment):
+        user = organizations.supplier_register(
+            actor=Actor(user=None, channel="command"), registration=registration
+        )
+    EmailAddress.objects.filter(user=user).update(verified=True)
+    User.objects.filter(pk=user.pk).update(mfa_waived=True, date_joined=moment)
+    organization = Organization.objects.get(memberships__user=user)
+    return organization, user

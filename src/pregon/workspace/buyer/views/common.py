@@ -1,0 +1,239 @@
+"""What the buyer workspace's views share: who may open a tender and change it, the page
+contexts, the re-rendering of a refused form, the lots section served as an HTMX partial, and the
+deletion of a draft's parts after confirmation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from pregon.accounts.choices import BUYER_READ_ROLES, BUYER_WRITE_ROLES, OrganizationKind
+from pregon.accounts.http import user_of
+from pregon.accounts.permissions import roles_in
+from pregon.core.errors import DomainError, NotFound
+from pregon.core.pages import form_errors_from, time_zone_note
+from pregon.organizations.acting import WorkspaceOrganization
+from pregon.tenders import selectors
+from pregon.tenders.choices import TRANSITIONS, TenderStatus
+from pregon.tenders.models import Lot, Tender
+from pregon.workspace.buyer.forms import DocumentForm, ItemForm, LotForm
+from pregon.workspace.common import nav_context
+
+BUYER_KINDS = frozenset({OrganizationKind.BUYER})
+# Everyone who may open the workspace; only buyer officials change anything.
+READ_ROLES = BUYER_READ_ROLES
+WRITE_ROLES = BUYER_WRITE_ROLES
+# Questions can be answered while bidders may still use the answer, and after the deadline.
+_ANSWERABLE = frozenset({TenderStatus.ACTIVE, TenderStatus.CLOSED})
+INVALID_FORM_STATUS = 422
+
+
+# ---------------------------------------------------------------------------------------------
+# access
+
+
+@dataclass(kw_only=True)
+class TenderAccess:
+    """A tender of one of the person's buyers, and what the person may do with it."""
+
+    tender: Tender
+    roles: set[str]
+
+    @property
+    def can_edit(self) -> bool:
+        return bool(self.roles & WRITE_ROLES)
+
+    @property
+    def transitions(self) -> set[str]:
+        """The transitions the person may start now (none for read-only roles)."""
+        if not self.can_edit:
+            return set()
+        return {
+            name
+            for name, (sources, _target) in TRANSITIONS.items()
+            if self.tender.status in sources
+        }
+
+    @property
+    def can_answer(self) -> bool:
+        return self.can_edit and self.tender.status in _ANSWERABLE
+
+
+def access_tender(request: HttpRequest, pk: int) -> TenderAccess:
+    """A tender of one of the person's buyers; any other tender answers 404."""
+    try:
+        tender = selectors.tender_for_buyer(user=user_of(request), pk=pk)
+    except NotFound as error:
+        raise Http404(str(error.message)) from None
+    return TenderAccess(tender=tender, roles=roles_in(user_of(request), tender.buyer))
+
+
+def access_tender_to_edit(request: HttpRequest, pk: int) -> TenderAccess:
+    """The tender, for a person who may change it; read-only roles get a 403 page."""
+    access = access_tender(request, pk)
+    if not access.can_edit:
+        raise DjangoPermissionDenied
+    return access
+
+
+def refuse_unless_reading(request: HttpRequest) -> HttpResponse | None:
+    """405 for anything but a read, decided after the access checks (so another
+    organization's tender still answers 404, whatever the method)."""
+    if request.method in {"GET", "HEAD"}:
+        return None
+    return HttpResponseNotAllowed(["GET", "HEAD"])
+
+
+def find_by_pk(objects: Any, pk: int) -> Any:
+    """The object of `objects` with primary key `pk`, or 404."""
+    for candidate in objects:
+        if candidate.pk == pk:
+            return candidate
+    raise Http404
+
+
+def lot_of(access: TenderAccess, lot_pk: int) -> Lot:
+    """A lot of the tender, or 404."""
+    return find_by_pk(access.tender.lots.all(), lot_pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# pages
+
+
+def tender_url(tender: Tender, anchor: str = "") -> str:
+    """The tender's workspace page, at `anchor` if given."""
+    url = reverse("workspace:tender", kwargs={"pk": tender.pk})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def workspace_context(request: HttpRequest, workspace: WorkspaceOrganization) -> dict[str, Any]:
+    """What a page not about one tender shows (the home, a new draft)."""
+    return {
+        "workspace": workspace,
+        "time_zone": time_zone_note(),
+        "nav": "home",
+        **nav_context(request, can_edit=workspace.has_any(WRITE_ROLES)),
+    }
+
+
+def tender_context(request: HttpRequest, access: TenderAccess, **extra: Any) -> dict[str, Any]:
+    """What every page about one tender shows, with `extra` added."""
+    return {
+        "tender": access.tender,
+        "access": access,
+        "time_zone": time_zone_note(),
+        "nav": "home",
+        **nav_context(request, can_edit=access.can_edit),
+        **extra,
+    }
+
+
+def tender_page_context(
+    request: HttpRequest,
+    access: TenderAccess,
+    *,
+    lot_form: LotForm | None = None,
+    item_forms: dict[int, ItemForm] | None = None,
+    document_form: DocumentForm | None = None,
+) -> dict[str, Any]:
+    """The tender's page: its lots with an item form each, the lot and document forms, and
+    the question counts (forms passed in are shown with their errors)."""
+    tender = access.tender
+    item_forms = item_forms or {}
+    lots = [
+        (lot, item_forms.get(lot.pk) or ItemForm(prefix=f"item-{lot.pk}"))
+        for lot in tender.lots.all()
+    ]
+    questions = list(selectors.questions_public(tender=tender))
+    return tender_context(
+        request,
+        access,
+        lots=lots,
+        lot_form=lot_form or LotForm(prefix="lot"),
+        document_form=document_form or DocumentForm(prefix="document"),
+        editing=access.can_edit and "edit" in access.transitions,
+        question_count=len(questions),
+        unanswered_count=sum(not question.is_answered for question in questions),
+    )
+
+
+def render_refused(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    form: Form | None = None,
+    error: DomainError | None = None,
+) -> HttpResponse:
+    """Re-render a form that was not accepted, with the reason on it and a 4xx status."""
+    if error is not None and form is not None:
+        form_errors_from(error, form)
+    elif error is not None:
+        context["error"] = error.message
+    status = error.status if error is not None else INVALID_FORM_STATUS
+    return render(request, template, context, status=status)
+
+
+# ---------------------------------------------------------------------------------------------
+# the lots section (an HTMX partial, with full-page fallbacks) and deletions
+
+
+def lots_response(
+    request: HttpRequest,
+    pk: int,
+    *,
+    status: int = 200,
+    lot_form: LotForm | None = None,
+    item_forms: dict[int, ItemForm] | None = None,
+    error: str = "",
+) -> HttpResponse:
+    """The lots section, re-read from the database, for an HTMX swap."""
+    access = access_tender(request, pk)
+    context = tender_page_context(request, access, lot_form=lot_form, item_forms=item_forms)
+    context["lots_error"] = error
+    return render(request, "workspace/buyer/partials/lots.html", context, status=status)
+
+
+def lots_done(request: HttpRequest, access: TenderAccess, message: str) -> HttpResponse:
+    """After a change to the lots: the section for HTMX, else back to the page with `message`."""
+    if request.htmx:  # type: ignore[attr-defined]
+        return lots_response(request, access.tender.pk)
+    messages.success(request, message)
+    return redirect(tender_url(access.tender, "lots"))
+
+
+def confirm_delete(
+    request: HttpRequest,
+    access: TenderAccess,
+    *,
+    target: Any,
+    question: str,
+    action: Callable[[], None],
+    done: str,
+    anchor: str,
+) -> HttpResponse:
+    """Shared by the deletions of a draft's parts: GET asks, POST deletes through `action`."""
+    context = tender_context(request, access, target=target, question=question)
+    if request.method != "POST":
+        return render(request, "workspace/buyer/confirm_delete.html", context)
+    try:
+        action()
+    except DomainError as error:
+        if request.htmx:  # type: ignore[attr-defined]
+            return lots_response(
+                request, access.tender.pk, status=error.status, error=str(error.message)
+            )
+        return render_refused(request, "workspace/buyer/confirm_delete.html", context, error=error)
+    if anchor == "lots":
+        return lots_done(request, access, done)
+    messages.success(request, done)
+    return redirect(tender_url(access.tender, anchor))

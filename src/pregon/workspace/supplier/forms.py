@@ -1,0 +1,107 @@
+"""Forms of the supplier workspace (profile) and of the API key pages both workspaces share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pregon.accounts.choices import OrganizationKind
+from pregon.organizations.choices import ApiScope, Scale
+from pregon.organizations.models import Organization
+from pregon.organizations.services import OrganizationData
+
+# Fields a supplier edits; the identifier and the country are fixed at registration.
+PROFILE_FIELDS = (
+    "legal_name",
+    "name",
+    "street_address",
+    "locality",
+    "region",
+    "postal_code",
+    "email",
+    "telephone",
+    "website",
+    "description",
+    "scale",
+    "is_cooperative",
+    "women_owned",
+    "indigenous_owned",
+    "is_local",
+)
+
+
+class ProfileForm(forms.Form):
+    """A supplier's public profile (`OrganizationData` without the identifier and country)."""
+
+    legal_name = forms.CharField(label=_("Legal name"), max_length=300)
+    name = forms.CharField(
+        label=_("Name in common use"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty if it is the legal name."),
+    )
+    street_address = forms.CharField(label=_("Street address"), max_length=300, required=False)
+    locality = forms.CharField(label=_("City or locality"), max_length=120, required=False)
+    region = forms.CharField(label=_("Region"), max_length=120, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
+    email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    telephone = forms.CharField(label=_("Telephone"), max_length=40, required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    description = forms.CharField(
+        label=_("What the organization does"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Buyers and larger firms looking for partners read this."),
+    )
+    scale = forms.ChoiceField(label=_("Scale"), choices=Scale.choices)
+    is_cooperative = forms.BooleanField(label=_("We are a cooperative"), required=False)
+    women_owned = forms.BooleanField(label=_("Women-owned"), required=False)
+    indigenous_owned = forms.BooleanField(label=_("Indigenous-owned"), required=False)
+    is_local = forms.BooleanField(label=_("Local business"), required=False)
+
+    @classmethod
+    def initial_from(cls, organization: Organization) -> dict[str, Any]:
+        """The profile as stored."""
+        return {name: getattr(organization, name) for name in PROFILE_FIELDS}
+
+    def to_data(self, organization: Organization) -> OrganizationData:
+        """The typed profile, with the fixed facts (identifier, country) as stored."""
+        return OrganizationData(
+            identifier_scheme=organization.identifier_scheme,
+            identifier_id=organization.identifier_id,
+            country=str(organization.country),
+            buyer_type=organization.buyer_type,
+            **{name: self.cleaned_data[name] for name in PROFILE_FIELDS},
+        )
+
+
+# Scopes only one side uses; any other scope is offered to both.
+_BUYER_SCOPES = {ApiScope.TENDERS_READ, ApiScope.TENDERS_WRITE, ApiScope.QUESTIONS_ANSWER}
+_SUPPLIER_SCOPES = {ApiScope.QUESTIONS_ASK}
+
+
+def scopes_for(kind: str) -> list[tuple[str, Any]]:
+    """The scopes an organization of this kind can give a key."""
+    hidden = _SUPPLIER_SCOPES if kind == OrganizationKind.BUYER else _BUYER_SCOPES
+    return [(value, label) for value, label in ApiScope.choices if value not in hidden]
+
+
+class ApiKeyForm(forms.Form):
+    """A new key: who it is for and what it may do."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        help_text=_("Name the integrator that will use the key, e.g. “MarketPyme broker”."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("What the key may do"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one thing the key may do.")},
+    )
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = scopes_for(kind)  # type: ignore[attr-defined]
