@@ -17,9 +17,12 @@ install:  ## install the runtime packages, front-end assets and translations
 install-dev:  ## install everything, including the development tools
 	@scripts/bootstrap.sh dev
 
-run: install  ## install, migrate, load the demo data if empty, serve on http://127.0.0.1:$(PORT) with the task worker
+# Every step sees PORT, so the demo's published addresses name the port served (see SITE_URL).
+run: export PORT := $(PORT)
+run: install  ## install, migrate, load the demo data if empty, collect the static files, serve on http://127.0.0.1:$(PORT) with the task worker (PREGON_DEBUG=1: Django's debug pages)
 	@$(VENV)/pregon migrate --no-input
-	@$(VENV)/pregon demo --if-empty
+	@$(VENV)/pregon demo --if-empty --no-accounts
+	@$(VENV)/pregon collectstatic --no-input
 	@$(VENV)/pregon serve --port $(PORT)
 
 lint:  ## ruff, the import contracts (the layers), cython-lint (the kernels) and the migrations check

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import platform
 import random
 import statistics
 import sys
@@ -31,7 +32,13 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import django
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
 from ledger_bench import LEAF_SIZE, hashlib_baseline, make_leaves, progress
+
+from pregon.tlog.merkle import leaf_hash, verify_consistency, verify_inclusion
 
 
 def summary(label: str, seconds: list[float]) -> str:
@@ -57,10 +64,7 @@ def setup_django(work: Path, database_url: str | None) -> None:
         os.environ["DATABASE_URL"] = database_url
     else:
         os.environ.pop("DATABASE_URL", None)
-    import django
-
     django.setup()
-    from django.core.management import call_command
 
     progress("migrating a fresh database ...")
     if database_url:
@@ -88,15 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace, work: Path) -> int:
-    import platform
-
-    from django.db import connection
-    from django.test import Client
-
-    from pregon.ledger import selectors, services
-    from pregon.ledger.models import SignedCheckpoint
-    from pregon.ledger.services import LeafData
-    from pregon.tlog.merkle import leaf_hash, verify_consistency, verify_inclusion
+    # The ledger's modules define models: they load only once setup_django() has configured
+    # the settings (from the command line) and filled the app registry.
+    from pregon.ledger import selectors, services  # noqa: PLC0415
+    from pregon.ledger.models import SignedCheckpoint  # noqa: PLC0415
+    from pregon.ledger.services import LeafData  # noqa: PLC0415
 
     progress(f"making {args.leaves + args.singles:,} random {LEAF_SIZE}-byte leaves ...")
     leaves = make_leaves(args.leaves + args.singles, args.seed)

@@ -37,10 +37,12 @@ echo "==> installing Python packages from uv.lock into .venv/"
 if [ "$groups" = "dev" ]; then
     .tools/bin/uv sync --frozen --quiet
 else
-    .tools/bin/uv sync --frozen --quiet --no-default-groups
+    # --inexact: `make run` after `make install-dev` keeps the development tools installed.
+    .tools/bin/uv sync --frozen --quiet --no-default-groups --inexact
 fi
 
-mkdir -p var/static var/media
+# Where the SQLite database, uploads and collected static files go (docs/configuration.md).
+mkdir -p "${PREGON_VAR_DIR:-var}"
 
 echo "==> installing front-end assets from package-lock.json"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
 from django.db.backends.base.creation import TEST_DATABASE_PREFIX
@@ -60,6 +61,24 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         if restore is not None and nextitem is not None:
             with blocker.unblock():
                 db_triggers.restore(connection, restore)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's test database, with the sessions a test left open ended before the drop.
+
+    A server thread of a test (the live server, a log served over HTTP) can keep its own
+    connection until the garbage collector finds it; PostgreSQL then refuses DROP DATABASE and
+    the run ends with an error that says nothing about any test.
+    """
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql" and _on_test_database():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 @pytest.fixture(autouse=True)
@@ -138,8 +157,6 @@ def database_snapshot() -> dict[str, list[dict[str, Any]]]:
     All of them, not a list kept by hand: a refused action must leave no release, log leaf,
     audit row or task behind either, whichever app a later change makes write them.
     """
-    from django.apps import apps
-
     return {
         model._meta.label: list(model._base_manager.order_by("pk").values())
         for model in apps.get_models()
@@ -157,7 +174,6 @@ def refused(db: None) -> Any:
     run on commit.
     Returns the error for further checks of its message or field.
     """
-    from django.db import connection
 
     def check(
         error_class: type[Exception], code: str, service: Any, /, *args: Any, **kwargs: Any

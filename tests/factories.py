@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import factory
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from pregon.accounts.models import Membership, User
@@ -34,8 +35,6 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def verified(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
-            from allauth.account.models import EmailAddress
-
             EmailAddress.objects.create(user=self, email=self.email, primary=True, verified=True)
             self.save()
 

@@ -74,3 +74,25 @@ def test_command_output_follows_the_terminal(
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(expected)
+
+
+def test_the_ocds_commands_start_without_django() -> None:
+    """Why cli.py imports Django inside `main`: `pregon ocds` starts fast, with no settings."""
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'django', 'ninja', 'allauth'})))\n"
+        "from pregon.cli import main\n"
+        "sys.exit(main(['ocds', '--help']))\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"

@@ -14,24 +14,49 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.urls import Resolver404, URLPattern, URLResolver, re_path, resolve, reverse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
+from django.urls import URLPattern, URLResolver, re_path, reverse
 from django.utils import translation
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Router, Schema
 from ninja import Path as PathParam
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.openapi.docs import DocsBase
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
+from ninja.parser import Parser
 
-from pregon.core import classifications
+from pregon.core import classifications, uploads
 from pregon.core.api_pagination import paginated
-from pregon.core.errors import DomainError
+from pregon.core.errors import DomainError, PermissionDenied, RateLimited, ValidationFailed
+from pregon.core.problems import (
+    PROBLEM_MEDIA_TYPE,
+    HttpProblem,
+    MalformedRequest,
+    NotAuthenticated,
+    UnsupportedMediaType,
+    catch_all,
+    method_not_allowed,
+    not_found,
+    preflight,
+    problem_response,
+    public_read,
+    with_cors,
+)
 from pregon.organizations.api import router as organizations_router
 from pregon.organizations.api_auth import (
     ORGANIZATION_HEADER,
-    PROBLEM_MEDIA_TYPE,
     SCOPE_EXTENSION,
     OrganizationApiKey,
     SignedInSession,
@@ -41,7 +66,6 @@ from pregon.tenders.api import router as tenders_router
 from pregon.tenders.choices import ClassificationScheme
 
 SNAPSHOT = Path(__file__).parent / "openapi.json"
-PROBLEM = PROBLEM_MEDIA_TYPE
 
 DESCRIPTION = f"""\
 Public procurement data and actions of a Pregón instance.
@@ -59,7 +83,13 @@ they act for in the `{ORGANIZATION_HEADER}` header.
 
 **Errors** are RFC 7807 problem details (`application/problem+json`) with `type`, `title`,
 `status`, `detail`, a stable `code`, the `instance` path and, for invalid input, `errors` by
-field. Messages follow `Accept-Language` (en, es, pt, fr).
+field. Messages follow `Accept-Language` (en, es, pt, fr). A body over the size limit answers
+413 (uploads: the platform's file limit), a body in another format than the operation reads 415.
+
+**Public reads** (every `GET` that needs no key, and this document) may be fetched from any web
+page: they answer CORS requests and preflights, without credentials.
+
+The same description, readable by people, is at `/api/v1/docs`.
 """
 
 TAGS = [
@@ -84,6 +114,56 @@ class Problem(Schema):
     code: str
     instance: str
     errors: dict[str, list[str]] | None = None
+
+
+_FORM_MEDIA_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
+
+
+def _is_json(media_type: str) -> bool:
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
+
+
+class StrictParser(Parser):
+    """Ninja's parser, refusing a body sent in another format than the operation reads (415).
+
+    Without this, a JSON body sent as `text/plain` (or anything else) is read as JSON.
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        """The JSON body, when the request says it is JSON."""
+        if not _is_json(request.content_type or ""):
+            raise UnsupportedMediaType(
+                _("Send the body as JSON, with the header Content-Type: application/json.")
+            )
+        return super().parse_body(request)
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        """Query parameters, or form fields and files when the request is a form."""
+        if (
+            data is not request.GET
+            and request.content_type not in _FORM_MEDIA_TYPES
+            # No body at all is not a body in the wrong format: the fields are missing (422).
+            and request.META.get("CONTENT_LENGTH") not in {None, "", "0"}
+        ):
+            raise UnsupportedMediaType(
+                _("Send this request as multipart form data (Content-Type: multipart/form-data).")
+            )
+        return super().parse_querydict(data, list_fields, request)
+
+
+class PlatformDocs(DocsBase):
+    """Swagger UI served from the platform's own static files (installed from npm and copied
+    by scripts/copy_assets.py), started by a script of ours: nothing inline, nothing from
+    another address, so the Content-Security-Policy holds."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        """The documentation page."""
+        context = {"api": api, "openapi_url": self.get_openapi_url(api, kwargs)}
+        return render(request, "api/docs.html", context)
 
 
 class PregonAPI(NinjaAPI):
@@ -114,16 +194,35 @@ class PregonAPI(NinjaAPI):
                         {OrganizationApiKey.__name__: [scope]},
                         {SignedInSession.__name__: []},
                     ]
+                if "requestBody" in operation:
+                    # Any operation that reads a body refuses one too large or in another format.
+                    responses = {**operation["responses"], **_BODY_PROBLEMS}
+                    operation["responses"] = dict(
+                        sorted(responses.items(), key=lambda item: int(item[0]))
+                    )
         return schema
 
     def _get_urls(self) -> list[URLPattern | URLResolver]:
         urls = super()._get_urls()
+        path_views = {
+            operation.url_name: path_view
+            for bound_router in self._get_bound_routers()
+            for path_view in bound_router.path_operations.values()
+            for operation in path_view.operations
+        }
         for pattern in urls:
-            if isinstance(pattern, URLPattern):
-                if pattern.name == "api-root":
-                    pattern.callback = api_index
-                else:
-                    pattern.callback = _problem_for_405(pattern.callback)
+            if not isinstance(pattern, URLPattern):  # pragma: no cover - ninja adds none
+                continue
+            if pattern.name == "api-root":
+                pattern.callback = public_read(api_index)
+            elif pattern.name == "openapi-json":
+                pattern.callback = public_read(pattern.callback)
+            elif pattern.name == "openapi-view":
+                pattern.callback = _edge(require_safe(pattern.callback), public=False)
+            elif pattern.name in path_views:
+                operations = path_views[pattern.name].operations
+                public = any("GET" in op.methods and not op.auth_callbacks for op in operations)
+                pattern.callback = _edge(pattern.callback, public=public)
         # Anything else under /api/v1/ is a 404 problem, not the site's HTML page.
         urls.append(re_path(r"^.*$", route_not_found, name="not-found"))
         return urls
@@ -134,22 +233,56 @@ api = PregonAPI(
     version="1.0.0",
     description=DESCRIPTION,
     urls_namespace="api",
-    # The interactive page loads scripts that the Content-Security-Policy refuses.
-    docs_url=None,
+    parser=StrictParser(),
+    docs=PlatformDocs(),
+    docs_url="/docs",
 )
 
+# Named as RFC 9110 names them (Python's HTTPStatus phrases differ from one version to another).
+_BODY_PROBLEMS = {
+    status: {
+        "description": description,
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    for status, description in ((413, "Content Too Large"), (415, "Unsupported Media Type"))
+}
 
-def problem(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
-    """Render a problem-details document."""
-    body.setdefault("instance", request.path)
-    response = api.create_response(request, body, status=status)
-    response["Content-Type"] = PROBLEM
-    return response
+
+def _edge(view: Callable[..., Any], *, public: bool) -> Callable[..., Any]:
+    """What every address of the API does around ninja's view.
+
+    A body over the size limit is refused before it is read, and an upload stops being read
+    as soon as it passes the limit (413); a method the address does not take is a problem
+    that keeps `Allow`; an address whose GET is public answers CORS, preflights and HEAD as
+    the other public reads do.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if public and request.method == "OPTIONS":
+            return preflight()
+        if (too_large := uploads.request_too_large(request)) is not None:
+            return problem_response(request, too_large)
+        uploads.limit_uploads(request)
+        if public and request.method == "HEAD":
+            # As Django's own views do: the server sends the headers of the GET, no body.
+            request.method = "GET"
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = [m.strip() for m in response["Allow"].split(",")]
+            if public:
+                allowed = [*allowed, "HEAD", "OPTIONS"]
+            response = method_not_allowed(request, sorted(allowed))
+        if public and request.method == "GET":
+            with_cors(response)
+        return response
+
+    return wrapper
 
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
-    return problem(request, error.status, error.as_problem())
+    return problem_response(request, error)
 
 
 @api.exception_handler(ValidationError)
@@ -157,85 +290,90 @@ def on_validation_error(request: HttpRequest, error: ValidationError) -> HttpRes
     errors: dict[str, list[str]] = {}
     for detail in error.errors:
         location = list(detail.get("loc", []))
-        # ("body", "payload", "lots", 0, "title") -> "lots.0.title"; ("query", "limit") -> "limit"
-        if location[:1] and location[0] in {"body", "form"} and len(location) > 2:
-            location = location[2:]
+        message = str(detail.get("msg", ""))
+        if location[:1] == ["body"] and len(location) == 2:
+            # ("body", "payload"): the body as a whole; its parameter name means nothing outside.
+            name = "body"
+            if detail.get("type") == "missing":
+                message = _("The request has no body; send a JSON object.")
         else:
-            location = location[1:]
-        name = ".".join(str(part) for part in location) or "__all__"
-        errors.setdefault(name, []).append(str(detail.get("msg", "")))
-    return problem(
-        request,
-        422,
-        {
-            "type": "urn:pregon:error:validation_failed",
-            "title": _("Some values are not valid"),
-            "status": 422,
-            "detail": _("The request body or parameters do not match the schema."),
-            "code": "validation_failed",
-            "errors": errors,
-        },
+            # ("body", "payload", "lots", 0, "title") -> "lots.0.title"; ("query", "limit") ->
+            # "limit"
+            if location[:1] and location[0] in {"body", "form"} and len(location) > 2:
+                location = location[2:]
+            else:
+                location = location[1:]
+            name = ".".join(str(part) for part in location) or "__all__"
+        errors.setdefault(name, []).append(message)
+    failure = ValidationFailed(
+        _("The request body or parameters do not match the schema."), errors=errors
     )
+    return problem_response(request, failure)
 
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-    response = problem(
-        request,
-        401,
-        {
-            "type": "urn:pregon:error:not_authenticated",
-            "title": _("Authentication required"),
-            "status": 401,
-            # A refused key says why; a missing credential says what to send.
-            "detail": error.message
-            if error.message != AuthenticationError().message
-            else _("Send a valid organization API key as 'Authorization: Bearer <key>'."),
-            "code": "not_authenticated",
-        },
+    # A refused key says why; a missing credential says what to send.
+    detail = (
+        error.message
+        if error.message != AuthenticationError().message
+        else _("Send a valid organization API key as 'Authorization: Bearer <key>'.")
     )
-    response["WWW-Authenticate"] = 'Bearer realm="pregon"'
-    return response
+    return problem_response(
+        request,
+        NotAuthenticated(detail),
+        headers={"WWW-Authenticate": 'Bearer realm="pregon"'},
+    )
 
 
 @api.exception_handler(Throttled)
 def on_throttled(request: HttpRequest, error: Throttled) -> HttpResponse:
-    return problem(
-        request,
-        429,
-        {
-            "type": "urn:pregon:error:rate_limited",
-            "title": _("Too many requests"),
-            "status": 429,
-            "detail": _("You sent too many requests; wait a moment and try again."),
-            "code": "rate_limited",
-        },
+    # ninja adds Retry-After to what this returns.
+    return problem_response(
+        request, RateLimited(_("You sent too many requests; wait a moment and try again."))
     )
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     status = error.status_code
-    code, title, detail = f"http_{status}", str(error), str(error)
-    if status == 400:
+    refusal: DomainError
+    if isinstance(error.__cause__, DomainError):
+        # Raised by StrictParser, which ninja wraps in a 400 "cannot parse".
+        refusal = error.__cause__
+    elif status == 400:
         # ninja raises this when the body is not JSON (or form data) at all.
-        code = "malformed_request"
-        title = _("The request could not be read")
-        detail = _("Send the body as JSON, or as multipart form data for uploads.")
+        refusal = MalformedRequest(
+            _("Send the body as JSON, or as multipart form data for uploads.")
+        )
     elif status == 403 and "CSRF" in str(error):
-        code = "csrf_failed"
-        title = _("You may not do this")
-        detail = _("Send the CSRF token (X-CSRFToken header) with a signed-in session.")
-    return problem(
+        refusal = PermissionDenied(
+            _("Send the CSRF token (X-CSRFToken header) with a signed-in session."),
+            code="csrf_failed",
+        )
+    else:
+        refusal = HttpProblem(status, str(error))
+    return problem_response(request, refusal)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    return problem_response(request, uploads.body_too_large())
+
+
+@api.exception_handler(BadRequest)
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def on_unreadable_body(request: HttpRequest, error: Exception) -> HttpResponse:
+    return problem_response(
         request,
-        status,
-        {
-            "type": f"urn:pregon:error:{code}",
-            "title": title,
-            "status": status,
-            "detail": detail,
-            "code": code,
-        },
+        MalformedRequest(
+            _(
+                "The form data could not be read. Send it as multipart form data, "
+                "as an HTTP library or a browser writes it."
+            )
+        ),
     )
 
 
@@ -245,32 +383,14 @@ def on_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
-    detail = _("There is nothing at this address. The API is described at %(url)s.") % {
-        "url": reverse("api:openapi-json")
-    }
-    if not request.path.endswith("/"):
-        # Transitions end with a slash (…/actions/publish/); say so rather than only "no".
-        try:
-            match = resolve(request.path + "/")
-        except Resolver404:  # pragma: no cover - the catch-all matches everything
-            match = None
-        if match is not None and match.url_name != "not-found":
-            detail = _("There is nothing at this address; did you mean %(path)s?") % {
-                "path": request.path + "/"
-            }
-    return problem(
+    return not_found(
         request,
-        404,
-        {
-            "type": "urn:pregon:error:not_found",
-            "title": _("Not found"),
-            "status": 404,
-            "detail": detail,
-            "code": "not_found",
-        },
+        detail=_("There is nothing at this address. The API is described at %(url)s.")
+        % {"url": reverse("api:openapi-json")},
     )
 
 
+@catch_all
 @csrf_exempt
 def route_not_found(request: HttpRequest) -> HttpResponse:
     """Any address under /api/v1/ that no endpoint serves."""
@@ -285,34 +405,10 @@ def api_index(request: HttpRequest, **kwargs: Any) -> HttpResponse:
             "title": api.title,
             "version": api.version,
             "openapi": request.build_absolute_uri(reverse("api:openapi-json")),
+            "docs": request.build_absolute_uri(reverse("api:openapi-view")),
         },
         status=200,
     )
-
-
-def _problem_for_405(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn ninja's plain-text "method not allowed" into a problem, keeping `Allow`."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        response = view(request, *args, **kwargs)
-        if isinstance(response, HttpResponseNotAllowed):
-            allowed = response["Allow"]
-            response = problem(
-                request,
-                405,
-                {
-                    "type": "urn:pregon:error:method_not_allowed",
-                    "title": _("Method not allowed"),
-                    "status": 405,
-                    "detail": _("This address accepts only: %(methods)s.") % {"methods": allowed},
-                    "code": "method_not_allowed",
-                },
-            )
-            response["Allow"] = allowed
-        return response
-
-    return wrapper
 
 
 # ---------------------------------------------------------------------------------------------

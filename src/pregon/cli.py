@@ -19,7 +19,8 @@ LANGUAGE_VARIABLES = ("PREGON_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 def terminal_language(environ: dict[str, str] | os._Environ[str]) -> str | None:
     """The platform language matching the terminal's locale, or None (``C``, unknown, unset)."""
-    from django.utils.translation import get_supported_language_variant
+    # Imported here, not at the top: `pregon ocds` starts without loading Django.
+    from django.utils.translation import get_supported_language_variant  # noqa: PLC0415
 
     for name in LANGUAGE_VARIABLES:
         value = environ.get(name, "")
@@ -36,14 +37,16 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["ocds"]:
-        # The OCDS toolkit is framework-free: do not load Django (or need a database) for it.
-        from pregon.ocds.cli import main as ocds_main
+        # The OCDS toolkit is framework-free: do not load Django (or need a database) for it,
+        # and load the toolkit only for it, so the other commands do not pay for its import.
+        from pregon.ocds.cli import main as ocds_main  # noqa: PLC0415
 
         return ocds_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pregon.settings")
-    import django
-    from django.core.management import execute_from_command_line
-    from django.utils import translation
+    # Django is imported only here, past the `pregon ocds` branch: a fast cold start for it.
+    import django  # noqa: PLC0415
+    from django.core.management import execute_from_command_line  # noqa: PLC0415
+    from django.utils import translation  # noqa: PLC0415
 
     django.setup()
     language = terminal_language(os.environ)

@@ -1,9 +1,10 @@
 """The one settings module of Pregón, read from the environment.
 
 Development defaults are safe and need no configuration: SQLite in var/, mail printed to the
-console, DEBUG on. `PREGON_ENV=production` switches on every security setting and requires the
-secrets to come from the environment; `pregon check --deploy` then passes. docs/configuration.md
-lists every variable.
+console, DEBUG off as a visitor would meet the platform (`PREGON_DEBUG=1` shows Django's debug
+pages). `PREGON_ENV=production` switches on every security setting and requires the secrets to
+come from the environment; `pregon check --deploy` then passes. docs/configuration.md lists every
+variable.
 """
 
 from __future__ import annotations
@@ -31,6 +32,21 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def site_addresses(site_url: str) -> dict[str, str]:
+    """SITE_URL and the published addresses that follow it unless they are set themselves.
+
+    `pregon serve` applies them again when SITE_URL is unset and it serves another address.
+    """
+    site_url = site_url.rstrip("/")
+    return {
+        "SITE_URL": site_url,
+        "PREGON_PUBLISHER_URI": os.environ.get("PREGON_PUBLISHER_URI", site_url),
+        "PREGON_PUBLICATION_POLICY_URL": os.environ.get(
+            "PREGON_PUBLICATION_POLICY_URL", f"{site_url}/data/#policy"
+        ),
+    }
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     """Read a comma-separated variable."""
     value = os.environ.get(name)
@@ -45,7 +61,9 @@ if PREGON_ENV not in {"development", "test", "production"}:
     raise ImproperlyConfigured("PREGON_ENV must be development, test or production.")
 PRODUCTION = PREGON_ENV == "production"
 
-DEBUG = env_bool("DEBUG", not PRODUCTION and PREGON_ENV != "test")
+# Off unless asked for: `make run` shows the platform as visitors meet it (its own error pages,
+# compressed and cache-busted static files). PREGON_DEBUG=1 is the developer's switch.
+DEBUG = env_bool("PREGON_DEBUG", False)
 
 if PRODUCTION:
     try:
@@ -63,8 +81,15 @@ ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-# The public address of this instance, used in e-mails and published data.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The port `make run` and `pregon serve` listen on when not told otherwise.
+port = os.environ.get("PORT") or "8000"
+if not (port.isdigit() and 0 < int(port) < 65536):
+    raise ImproperlyConfigured("PORT must be a port number (1 to 65535).")
+PORT = int(port)
+# The public address of this instance, used in e-mails and published data. Unset, it is the
+# address served here, so it follows PORT (and `pregon serve --port`, see site_addresses).
+addresses = site_addresses(os.environ.get("SITE_URL") or f"http://127.0.0.1:{PORT}")
+SITE_URL = addresses["SITE_URL"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -232,6 +257,8 @@ LANGUAGES = [
     ("fr", _("French")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# How dates read where Django's own formats do not fit (English: "10 Dec 2026, 15:00").
+FORMAT_MODULE_PATH = ["pregon.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Santiago")
 USE_I18N = True
 USE_TZ = True
@@ -240,20 +267,26 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Static files are collected (`pregon collectstatic`, which `make run` runs), with a hash in each
+# name and gzip and Brotli copies beside it, so WhiteNoise serves them compressed and cached
+# for a year. Debugging and the test suite read them from the apps instead, on request.
+STATIC_COLLECTED = PRODUCTION or not (DEBUG or PREGON_ENV == "test")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
+            "pregon.site.storage.StaticFilesStorage"
+            if STATIC_COLLECTED
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = not PRODUCTION
-# Outside production, find static files on request rather than index them all whenever a
-# handler starts: every test client starts one, and indexing USWDS's 3,000 files takes seconds.
-WHITENOISE_AUTOREFRESH = not PRODUCTION
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+# Uncollected, find static files on request rather than index them all whenever a handler
+# starts: every test client starts one, and indexing USWDS's 3,000 files takes seconds.
+WHITENOISE_AUTOREFRESH = not STATIC_COLLECTED
+# Files served at the site's root rather than under STATIC_URL: /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "web" / "root"
 
 # Uploads: bounded size, checked type (see pregon.core.uploads).
 PREGON_MAX_UPLOAD_BYTES = int(os.environ.get("PREGON_MAX_UPLOAD_BYTES", "20971520"))
@@ -273,8 +306,10 @@ PREGON_MIN_SUBMISSION_DAYS: dict[str, int] = {
 PREGON_MIN_SUBMISSION_DAYS.update(json.loads(os.environ.get("PREGON_MIN_SUBMISSION_DAYS", "{}")))
 PREGON_AMENDMENT_MIN_DAYS = int(os.environ.get("PREGON_AMENDMENT_MIN_DAYS", "5"))
 PREGON_QUESTION_RATE = os.environ.get("PREGON_QUESTION_RATE", "10/h")
-# Supplier registrations accepted from one address.
-PREGON_REGISTRATION_RATE = os.environ.get("PREGON_REGISTRATION_RATE", "10/h")
+# Registration forms one address may send (refused ones count too) per window. Short windows:
+# an office registering several businesses at once, typing errors included, waits minutes,
+# not an hour, when it reaches the limit.
+PREGON_REGISTRATION_RATE = os.environ.get("PREGON_REGISTRATION_RATE", "30/10m")
 # Writes through the JSON API per API key (or signed-in person); more answer 429.
 PREGON_API_WRITE_RATE = os.environ.get("PREGON_API_WRITE_RATE", "120/m")
 # The prefix of every open contracting id (ocid) this instance mints; register one with OCP.
@@ -288,13 +323,11 @@ PREGON_LOG_WITNESS_INTERVAL = int(os.environ.get("PREGON_LOG_WITNESS_INTERVAL", 
 PREGON_INSTANCE_NAME = os.environ.get("PREGON_INSTANCE_NAME", "Pregón")
 # Open data (OCDS): who publishes, under which license and policy, where the bulk files go.
 PREGON_PUBLISHER_NAME = os.environ.get("PREGON_PUBLISHER_NAME", PREGON_INSTANCE_NAME)
-PREGON_PUBLISHER_URI = os.environ.get("PREGON_PUBLISHER_URI", SITE_URL)
+PREGON_PUBLISHER_URI = addresses["PREGON_PUBLISHER_URI"]
 PREGON_DATA_LICENSE = os.environ.get(
     "PREGON_DATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/"
 )
-PREGON_PUBLICATION_POLICY_URL = os.environ.get(
-    "PREGON_PUBLICATION_POLICY_URL", f"{SITE_URL}/data/#policy"
-)
+PREGON_PUBLICATION_POLICY_URL = addresses["PREGON_PUBLICATION_POLICY_URL"]
 PREGON_DATA_DIR = Path(os.environ.get("PREGON_DATA_DIR", VAR_DIR / "data"))
 # Regenerate the bulk files after each publication (debounced by PREGON_BULK_DELAY seconds);
 # off in tests, and for instances that prefer to run `pregon publish_bulk` from cron.
@@ -367,6 +400,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django gives its logger a console handler of its own when DEBUG is on; the record then
+        # reached the root's too and every task line was printed twice. Only the root prints.
+        "django": {"handlers": [], "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PREGON_INSTANCE_NAME}] "

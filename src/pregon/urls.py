@@ -1,16 +1,18 @@
 """URLs. Pages live under a language prefix (/es/, /pt/, ...); the API and data do not."""
 
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 
 from pregon.api import api
+from pregon.core.problems import route_not_found
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("api/ocds/", include("pregon.publication.api_urls")),
+    # Any other address under /api/ answers a 404 problem (JSON), never the HTML page.
+    re_path(r"^api/", route_not_found, name="api-not-found"),
     path("data/", include("pregon.publication.urls")),
     path("log/", include("pregon.ledger.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -29,7 +31,9 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+# The project's 404 page, which also leads /pt/… to /pt-br/… (and other spellings of a language).
+handler404 = "pregon.web.views.page_not_found"
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded documents are never served from MEDIA_ROOT, not even with DEBUG on: a draft's
+# documents are private, and their stored names (content hashes) are no secret. They are served
+# only by the views that check who may read them.

@@ -43,27 +43,31 @@ pytestmark = pytest.mark.django_db
 #   opa   administrator of the operator     key   the buyer's API key (every scope)
 #   keyr  the buyer's read-only API key     okey  another buyer's API key
 #   skey  the supplier's API key
+#   two   a buyer official of the buyer AND of another buyer, acting for the other one
+#   keyx  the buyer's API key (every scope), revoked
 TABLE = """
-action               anon sup  off  oth  com  aud  ovs  su   opa  key  keyr okey skey
-tender_create        PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD
-tender_update        PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD
-lot_save             PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD
-lot_delete           PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD
-item_add             PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD
-item_delete          PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD
-document_add         PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD
-document_delete      PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD
-tender_publish       PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD
-tender_amend         PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD
-tender_cancel        PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD
-question_ask         PD   ok   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD   ok
-question_answer      PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD
-organization_update  PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD
-api_key_issue        PD   PD   ok   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD
-api_key_revoke       PD   PD   ok   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD
-membership_grant     PD   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
-membership_revoke    PD   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
-organization_create  PD   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
+action               anon sup  off  oth  com  aud  ovs  su   opa  key  keyr okey skey two  keyx
+tender_create        PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
+tender_update        PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
+lot_save             PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
+lot_delete           PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
+item_add             PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
+item_delete          PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
+document_add         PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
+document_delete      PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
+tender_publish       PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
+tender_amend         PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
+tender_cancel        PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
+question_ask         PD   ok   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD   ok   PD   PD
+question_answer      PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
+organization_update  PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
+api_key_issue        PD   PD   ok   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD
+api_key_revoke       PD   PD   ok   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD
+membership_grant     PD   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD   PD   PD
+membership_revoke    PD   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD   PD   PD
+organization_create  PD   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD   PD   PD
+user_update_flags    PD   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD   PD   PD
+user_deactivate      PD   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD   PD   PD
 """
 OUTCOMES: dict[str, type[Exception] | None] = {"ok": None, "PD": PermissionDenied}
 
@@ -97,12 +101,14 @@ class World:
             "ovs": lambda: (factories.member(self.oversight, "auditor"), self.oversight),
             "su": lambda: (factories.UserFactory(is_superuser=True, is_staff=True), None),
             "opa": lambda: (factories.member(self.operator, "administrator"), self.operator),
+            "two": lambda: (self.official_of_both, self.other_buyer),
         }
         keys = {
             "key": (self.buyer, ["questions:answer", "tenders:read", "tenders:write"]),
             "keyr": (self.buyer, ["tenders:read"]),
             "okey": (self.other_buyer, ["questions:answer", "tenders:read", "tenders:write"]),
             "skey": (self.supplier, ["questions:ask"]),
+            "keyx": (self.buyer, ["questions:answer", "tenders:read", "tenders:write"]),
         }
         if role in keys:
             organization, scopes = keys[role]
@@ -112,10 +118,18 @@ class World:
                 prefix=f"{role:0<12}",
                 secret_hash="0" * 64,
                 scopes=scopes,
+                revoked_at=timezone.now() - dt.timedelta(minutes=1) if role == "keyx" else None,
             )
             return Actor(user=None, organization=organization, api_key=key, channel="api")
         user, organization = people[role]()
         return Actor(user=user, organization=organization, ip_address="192.0.2.77")
+
+    @cached_property
+    def official_of_both(self) -> User:
+        """A buyer official of the buyer who is one of the other buyer's officials too."""
+        person = factories.member(self.buyer, "buyer_official")
+        Membership.objects.create(user=person, organization=self.other_buyer, role="buyer_official")
+        return person
 
     @property
     def official_actor(self) -> Actor:
@@ -211,6 +225,8 @@ PREPARE: dict[str, Callable[[World], Any]] = {
     "question_answer": lambda w: w.question,
     "api_key_revoke": lambda w: w.spare_key,
     "membership_revoke": lambda w: w.committee_member,
+    "user_update_flags": lambda w: w.committee_member,
+    "user_deactivate": lambda w: w.committee_member,
 }
 
 ACTIONS: dict[str, Callable[[World, Actor], Any]] = {
@@ -263,6 +279,10 @@ ACTIONS: dict[str, Callable[[World, Actor], Any]] = {
     "membership_revoke": lambda w, a: accounts.membership_revoke(
         actor=a, membership=Membership.objects.get(user=w.committee_member)
     ),
+    "user_update_flags": lambda w, a: accounts.user_update_flags(
+        actor=a, user=w.committee_member, is_staff=True, is_superuser=False
+    ),
+    "user_deactivate": lambda w, a: accounts.user_deactivate(actor=a, user=w.committee_member),
     "organization_create": lambda w, a: organizations.organization_create(
         actor=a,
         kind="buyer",
@@ -297,13 +317,15 @@ AUDIT_ACTIONS = {
     "membership_grant": "membership.grant",
     "membership_revoke": "membership.revoke",
     "organization_create": "organization.create",
+    "user_update_flags": "user.update_flags",
+    "user_deactivate": "user.deactivate",
 }
 
 
 def test_the_table_covers_every_action_and_role() -> None:
     assert set(EXPECTED) == set(ACTIONS) == set(AUDIT_ACTIONS)
     assert all(set(row.values()) <= set(OUTCOMES) for row in EXPECTED.values())
-    assert len(ROLES) == 13
+    assert len(ROLES) == 15
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -179,6 +179,10 @@ def test_revoked_expired_and_wrong_keys_are_401(
         "pk_nonsense": "The API key is malformed.",
         f"pk_{prefix}_{secret}x": "The API key is not valid.",
         f"pk_000000000000_{secret}": "The API key is not valid.",
+        # The whole token is checked, its marker too (issue 9, item 8).
+        f"xx_{prefix}_{secret}": "The API key is malformed.",
+        f"pkx_{prefix}_{secret}": "The API key is malformed.",
+        f"PK_{prefix}_{secret}": "The API key is malformed.",
     }
     for token, detail in cases.items():
         response = client.post(url, headers=bearer(token))

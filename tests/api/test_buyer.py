@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
+from pregon.api import openapi_document
 from pregon.core import clock
 from pregon.core.actor import Actor
 from pregon.core.models import AuditEvent
@@ -24,6 +25,7 @@ from pregon.tenders.tasks import close_tender_at_deadline
 from tests import factories
 from tests.api.conftest import bearer
 from tests.api.openapi_check import check
+from tests.conftest import database_snapshot as every_row
 
 pytestmark = pytest.mark.django_db
 
@@ -82,16 +84,42 @@ def _draft_body(**changes: Any) -> dict[str, Any]:
     return body
 
 
-def post(client: Client, url: str, token: str, body: dict[str, Any] | None = None) -> Any:
+def post(
+    client: Client,
+    url: str,
+    token: str,
+    body: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
     return client.post(
-        url, json.dumps(body or {}), content_type="application/json", headers=bearer(token)
+        url,
+        json.dumps(body or {}),
+        content_type="application/json",
+        headers=bearer(token, **(headers or {})),
     )
 
 
-def patch(client: Client, url: str, token: str, body: dict[str, Any]) -> Any:
+def patch(
+    client: Client,
+    url: str,
+    token: str,
+    body: dict[str, Any],
+    headers: dict[str, str] | None = None,
+) -> Any:
     return client.patch(
-        url, json.dumps(body), content_type="application/json", headers=bearer(token)
+        url,
+        json.dumps(body),
+        content_type="application/json",
+        headers=bearer(token, **(headers or {})),
     )
+
+
+def database_snapshot() -> dict[str, list[dict[str, Any]]]:
+    """Every row, but when an API key was last used (each request sets it)."""
+    rows = every_row()
+    for key in rows["organizations.ApiKey"]:
+        key.pop("last_used_at")
+    return rows
 
 
 @pytest.fixture
@@ -517,3 +545,117 @@ def test_answering_another_organizations_question_is_not_found(
     assert check(response)["code"] == "not_found"
     question.refresh_from_db()
     assert question.answer == ""
+
+
+# ---------------------------------------------------------------------------------------------
+# versions: every read of a tender carries its version as ETag; changes honour If-Match
+
+
+def test_reads_and_changes_carry_the_version_as_etag(
+    client: Client, draft: Any, buyer_token: str
+) -> None:
+    url = f"/api/v1/tenders/{draft.pk}"
+    own = f"/api/v1/buyer/tenders/{draft.pk}"
+
+    read = client.get(own, headers=bearer(buyer_token))
+    edited = patch(client, url, buyer_token, {"title": "Uno"}, {"If-Match": '"1"'})
+    published = post(client, f"{url}/actions/publish/", buyer_token, {}, {"If-Match": '"2"'})
+    public = client.get(url)
+    cancelled = post(
+        client, f"{url}/actions/cancel/", buyer_token, {"reason": "Desierta"}, {"If-Match": '"3"'}
+    )
+    created = post(client, "/api/v1/tenders", buyer_token, _draft_body())
+
+    assert [r.status_code for r in (read, edited, published, public, cancelled, created)] == [
+        200,
+        200,
+        200,
+        200,
+        200,
+        201,
+    ]
+    assert [r["ETag"] for r in (read, edited, published, public, cancelled, created)] == [
+        '"1"',
+        '"2"',
+        '"3"',
+        '"3"',
+        '"4"',
+        '"1"',
+    ]
+    assert client.get(own, headers=bearer(buyer_token))["ETag"] == '"4"'
+
+
+def test_a_stale_if_match_is_refused_and_changes_nothing(
+    client: Client, draft: Any, open_tender: Any, buyer_token: str
+) -> None:
+    url = f"/api/v1/tenders/{draft.pk}"
+    assert patch(client, url, buyer_token, {"title": "Uno"}).status_code == 200  # now "2"
+    before = database_snapshot()
+
+    refusals = [
+        patch(client, url, buyer_token, {"description": "Otra"}, {"If-Match": '"1"'}),
+        patch(client, url, buyer_token, {"description": "Otra"}, {"If-Match": 'W/"2"'}),
+        patch(client, url, buyer_token, {"description": "Otra"}, {"If-Match": "2"}),
+        post(client, f"{url}/actions/publish/", buyer_token, {}, {"If-Match": '"1"'}),
+        post(
+            client,
+            f"/api/v1/tenders/{open_tender.pk}/actions/amend/",
+            buyer_token,
+            {"reason": "Cambio", "title": "Otro"},
+            {"If-Match": '"1"'},
+        ),
+        post(
+            client,
+            f"/api/v1/tenders/{open_tender.pk}/actions/cancel/",
+            buyer_token,
+            {"reason": "Desierta"},
+            {"If-Match": '"1"'},
+        ),
+    ]
+
+    for response in refusals:
+        assert response.status_code == 412
+        problem = check(response)
+        assert (problem["code"], problem["detail"]) == (
+            "precondition_failed",
+            "This tender changed since you read it. Read it again (for its new ETag) and "
+            "repeat the change if it still applies.",
+        )
+    assert database_snapshot() == before
+
+
+def test_if_match_with_the_current_version_or_any(
+    client: Client, draft: Any, buyer_token: str
+) -> None:
+    url = f"/api/v1/tenders/{draft.pk}"
+
+    listed = patch(client, url, buyer_token, {"title": "Uno"}, {"If-Match": '"7", "1"'})
+    anything = patch(client, url, buyer_token, {"title": "Dos"}, {"If-Match": "*"})
+
+    assert (listed.status_code, listed["ETag"]) == (200, '"2"')
+    assert (anything.status_code, anything["ETag"]) == (200, '"3"')
+    draft.refresh_from_db()
+    assert (draft.title, draft.version) == ("Dos", 3)
+
+
+def test_the_document_describes_etag_and_if_match() -> None:
+    paths = openapi_document()["paths"]
+    for path, method in [
+        ("/api/v1/tenders/{tender_id}", "patch"),
+        ("/api/v1/tenders/{tender_id}/actions/publish/", "post"),
+        ("/api/v1/tenders/{tender_id}/actions/cancel/", "post"),
+        ("/api/v1/tenders/{tender_id}/actions/amend/", "post"),
+    ]:
+        operation = paths[path][method]
+        headers = [p for p in operation["parameters"] if p["in"] == "header"]
+        assert [(p["name"], p["required"]) for p in headers] == [("If-Match", False)], path
+        assert "412" in operation["responses"], path
+    for path, method, status in [
+        ("/api/v1/tenders/{tender_id}", "get", "200"),
+        ("/api/v1/buyer/tenders/{tender_id}", "get", "200"),
+        ("/api/v1/tenders/{tender_id}", "patch", "200"),
+        ("/api/v1/tenders", "post", "201"),
+        ("/api/v1/tenders/{tender_id}/actions/publish/", "post", "200"),
+        ("/api/v1/tenders/{tender_id}/actions/cancel/", "post", "200"),
+    ]:
+        assert list(paths[path][method]["responses"][status]["headers"]) == ["ETag"], path

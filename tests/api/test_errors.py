@@ -84,7 +84,8 @@ def test_method_not_allowed_is_a_405_problem(client: Client) -> None:
     response = client.delete("/api/v1/tenders", headers=SPANISH)
 
     body = _assert_problem(response, 405, "method_not_allowed", "Method not allowed", "es")
-    assert {method.strip() for method in response["Allow"].split(",")} == {"GET", "POST"}
+    # The list is a public read too: HEAD and OPTIONS (a CORS preflight) are answered.
+    assert response["Allow"] == "GET, HEAD, OPTIONS, POST"
     assert body["detail"].startswith(_in("es", "This address accepts only: %(methods)s.")[:10])
 
 
@@ -114,7 +115,9 @@ def test_malformed_json_body_is_a_400_problem(client: Client, buyer_token: str) 
 
 
 def test_authentication_errors_are_401_problems(client: Client) -> None:
-    response = client.get("/api/v1/buyer/tenders", headers=bearer("pk_x_y", **SPANISH))
+    response = client.get(
+        "/api/v1/buyer/tenders", headers=bearer("pk_0123456789ab_secret", **SPANISH)
+    )
     body = _assert_problem(response, 401, "not_authenticated", "Authentication required", "es")
     assert body["detail"] == _in("es", "The API key is not valid.")
     check(response)
@@ -168,4 +171,5 @@ def test_index(client: Client) -> None:
         "title": "Pregón API",
         "version": "1.0.0",
         "openapi": "http://testserver/api/v1/openapi.json",
+        "docs": "http://testserver/api/v1/docs",
     }

@@ -1,6 +1,8 @@
-"""The audit page in the reader's language: channels, object types, summary keys and statuses.
+"""The audit page in the reader's language: channels, object types, object names, summary keys
+and statuses.
 
-The codes stay on the page, in <code>, for auditors who compare it with the CSV export.
+The codes of actions, channels and object types stay on the page, in <code>, for auditors who
+compare it with the CSV export; a summary's keys are only in the export.
 """
 
 from __future__ import annotations
@@ -18,13 +20,16 @@ from pregon.audit.labels import (
     SummaryLine,
     actor_display,
     channel_label,
+    object_names,
     object_type_label,
     summary_lines,
 )
 from pregon.core.actor import Actor
 from pregon.core.audit import audit_record
 from pregon.core.choices import Channel
+from pregon.core.models import AuditEvent
 from pregon.tenders import services
+from pregon.tenders.models import Question, Tender
 from tests import factories
 from tests.test_translations import compile_catalogs
 
@@ -170,8 +175,11 @@ def test_the_page_names_channels_types_and_summaries_in_the_language(
         # PostgreSQL's jsonb keeps its own order of keys.
         assert sorted(row["lines"]) == sorted(expected)
         for line in expected:
-            assert f'<dt>{line.name} <code class="text-normal">{line.key}</code></dt>' in page
+            assert f"<dt>{line.name}</dt>" in page
             assert f"<dd>{line.text}</dd>" in page
+    # A summary's keys, codes for programs, are in the export only: not beside their names.
+    assert '<code class="text-normal">' not in page
+    assert "<code>reason</code>" not in page
     # The platform acting by itself (the deadline close) is named in words, its code beside.
     itself = {"es": "La plataforma misma", "fr": "La plateforme elle-même"}[language]
     assert {row["who"] for row in rows if row["event"].actor_label == "system"} == {itself}
@@ -236,3 +244,97 @@ def test_unknown_codes_read_as_themselves() -> None:
         assert summary_lines({"status": "draft"}, object_type="tenders.lot") == [
             SummaryLine("Estado", "status", "draft")
         ]
+
+
+# ---------------------------------------------------------------------------------------------
+# object names
+
+
+class Questions:
+    """A question asked by a Spanish-speaking supplier, an older row that recorded its name in
+    Spanish ("Consulta 1"), and a tender whose title changed after its row was written."""
+
+    def __init__(self) -> None:
+        self.tender = factories.TenderOpenFactory(title="Sillas")
+        supplier = factories.SupplierFactory()
+        asker = factories.member(supplier, "supplier_user")
+        with translation.override("es"):
+            self.question = services.question_ask(
+                actor=factories.actor_for(asker, supplier), tender=self.tender, text="¿Plazo?"
+            )
+        self.asked = AuditEvent.objects.get(action="question.ask")
+        # Before names were recorded in the platform's language, the actor's was used.
+        self.legacy = AuditEvent.objects.create(
+            actor=asker,
+            actor_label=asker.email,
+            organization=supplier,
+            channel=Channel.WEB,
+            action="question.ask",
+            object_type="tenders.question",
+            object_id=str(self.question.pk),
+            object_repr="Consulta 1",
+        )
+        official = factories.member(self.tender.buyer, "buyer_official")
+        self.renamed = audit_record(
+            actor=factories.actor_for(official, self.tender.buyer),
+            action="tender.update",
+            target=self.tender,
+            summary={"changes": {"title": ["Sillas", "Sillas y mesas"]}},
+        )
+        Tender.objects.filter(pk=self.tender.pk).update(title="Sillas y mesas")
+        self.auditor = factories.member(factories.OversightFactory(), "auditor")
+
+    def objects(self, language: str) -> dict[int, str]:
+        client = Client()
+        client.force_login(self.auditor)
+        response = client.get(f"/{language}/audit/")
+        assert response.status_code == 200
+        return {row["event"].pk: row["object"] for row in response.context["rows"]}
+
+
+def test_the_object_s_name_is_recorded_in_the_platform_s_language() -> None:
+    questions = Questions()
+    assert questions.asked.object_repr == "Question 1"
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [
+        ("en", "Question 1"),
+        ("es", "Consulta 1"),
+        ("pt-br", "Pedido de esclarecimento 1"),
+        ("fr", "Demande d'éclaircissement n°\u00a01"),
+    ],
+)
+def test_objects_are_named_in_the_reader_s_language(language: str, question: str) -> None:
+    questions = Questions()
+    names = questions.objects(language)
+    assert names[questions.asked.pk] == question
+    assert names[questions.legacy.pk] == question
+    # A name made of data reads as recorded: the tender's title when the row was written.
+    assert names[questions.renamed.pk] == f"{questions.tender.reference} · Sillas"
+
+
+def test_a_deleted_object_keeps_its_recorded_name() -> None:
+    questions = Questions()
+    Question.objects.filter(pk=questions.question.pk).delete()
+    names = questions.objects("es")
+    assert (names[questions.asked.pk], names[questions.legacy.pk]) == ("Question 1", "Consulta 1")
+
+
+def test_naming_objects_takes_one_query_per_type(django_assert_num_queries: Any) -> None:
+    questions = Questions()
+    events = list(AuditEvent.objects.order_by("pk"))
+    assert {event.object_type for event in events} == {"tenders.tender", "tenders.question"}
+    with translation.override("es"), django_assert_num_queries(2):
+        names = object_names(events)
+    assert names[questions.asked.pk] == "Consulta 1"
+
+
+def test_the_export_keeps_the_recorded_names() -> None:
+    questions = Questions()
+    client = Client()
+    client.force_login(questions.auditor)
+    response = client.get("/es/audit/export.csv", {"action": "question.ask"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert sorted(row["object"] for row in rows) == ["Consulta 1", "Question 1"]

@@ -14,7 +14,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 
 from pregon.audit.labels import SummaryLine, summary_lines
 from pregon.audit.views import csv_row
@@ -222,10 +221,15 @@ def test_rows_are_paginated_newest_first(world: World) -> None:
 def test_page_shows_the_summary_readably(world: World) -> None:
     page = signed_in(world.official_a).get(reverse("audit:audit"), {"action": "tender.publish"})
     (row,) = page.context["rows"]
-    deadline = timezone.localtime(world.tender_a.submission_deadline)
+    deadline = timezone.localtime(world.tender_a.submission_deadline, SANTIAGO)
+    offset = deadline.strftime("%z")
     assert row["label"] == "Tender published"
     assert row["lines"] == [
-        SummaryLine("Bid deadline", "deadline", date_format(deadline, "DATETIME_FORMAT"))
+        SummaryLine(
+            "Bid deadline",
+            "deadline",
+            f"{deadline:%-d %b %Y, %H:%M} (America/Santiago, UTC\u2212{offset[1:3]}:{offset[3:]})",
+        )
     ]
     content = page.content.decode()
     assert "203.0.113.7" in content
@@ -247,7 +251,9 @@ def test_summary_lines() -> None:
     assert lines == [
         SummaryLine("Title", "title", "Sillas → Sillas y mesas"),
         SummaryLine("Estimated value", "estimated_value", "10 → 12"),
-        SummaryLine("Bid deadline", "deadline", "March 20, 2031, 3 p.m."),
+        SummaryLine(
+            "Bid deadline", "deadline", "20 Mar 2031, 15:00 (America/Santiago, UTC\u221203:00)"
+        ),
         SummaryLine("Permissions of the key", "scopes", "tenders:read, tenders:write"),
         SummaryLine("Published", "published", "yes"),
     ]

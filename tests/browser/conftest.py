@@ -99,7 +99,12 @@ def screenshot(page: Any, name: str) -> None:
         page.screenshot(path=str(Path(directory) / f"{safe}.png"), full_page=True)
 
 
+# WCAG rules fail a page when their impact is serious or critical; the best-practice rules
+# (heading order, one main landmark, content inside landmarks, ...) whatever their impact, as
+# axe rates several of them "moderate": an h2 turned into an h4 is one.
 SERIOUS = {"serious", "critical"}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BEST_PRACTICE = "best-practice"
 
 
 def _axe_source() -> str:
@@ -107,21 +112,26 @@ def _axe_source() -> str:
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """Run axe-core (WCAG 2.0 to 2.2, A and AA rules) on the current page; serious or critical only."""
+    """Run axe-core on the current page: WCAG 2.0 to 2.2 A and AA rules (serious or critical
+    violations) and its best-practice rules (every violation)."""
     # Evaluated through the DevTools protocol rather than added as a <script>: the pages'
     # Content-Security-Policy (rightly) refuses inline scripts.
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(_axe_source())
     result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag', values:
-            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
-            resultTypes: ['violations']})"""
+        """async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags},
+            resultTypes: ['violations']})""",
+        [*WCAG_TAGS, BEST_PRACTICE],
     )
-    return [v for v in result["violations"] if v.get("impact") in SERIOUS]
+    return [
+        v
+        for v in result["violations"]
+        if v.get("impact") in SERIOUS or BEST_PRACTICE in v.get("tags", [])
+    ]
 
 
 def assert_accessible(page: Any) -> None:
-    """Fail with a readable report when axe finds a serious or critical violation."""
+    """Fail with a readable report when axe finds a violation (see `axe_violations`)."""
     violations = axe_violations(page)
     if violations:
         report = [

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.utils import translation
 
 from pregon.core import classifications
+from tests.test_translations import compile_catalogs
 
 DATA = Path(classifications.__file__).parent / "data" / "classifications.json"
 
@@ -123,6 +126,19 @@ UNSPSC_SEGMENTS = [
 
 
 @pytest.fixture(scope="module")
+def compiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("locale")
+    compile_catalogs(target)
+    return target
+
+
+@pytest.fixture
+def fresh_catalogs(settings: Any, compiled: Path) -> None:
+    """Read the catalogs as committed, not .mo files that may be stale."""
+    settings.LOCALE_PATHS = [compiled]
+
+
+@pytest.fixture(scope="module")
 def raw() -> dict[str, list[dict]]:
     return json.loads(DATA.read_text(encoding="utf-8"))
 
@@ -225,3 +241,23 @@ def test_codes_outside_the_catalogue_or_out_of_shape_are_refused(scheme: str, co
 def test_an_unknown_code_is_described_by_itself() -> None:
     assert classifications.lookup("UNSPSC", "61000000") is None
     assert classifications.describe("UNSPSC", "61000000", "en") == "61000000"
+
+
+@pytest.mark.parametrize(
+    ("scheme", "code", "language", "expected"),
+    [
+        ("CPV", "18143000-3", "en", "Within division 18000000-9: Clothing, footwear, luggage articles and accessories"),
+        ("CPV", "18143000-3", "es", "Dentro de la división 18000000-9: Prendas de vestir, calzado, artículos de viaje y accesorios"),
+        ("CPV", "18143000-3", "fr", "Dans la division 18000000-9\u00a0: Vêtements, articles chaussants, bagages et accessoires"),
+        ("UNSPSC", "43211507", "pt-br", "Dentro do segmento 43000000: Tecnologia da informação, radiodifusão e telecomunicações"),
+        ("CPV", "18000000-9", "en", "Clothing, footwear, luggage articles and accessories"),
+        ("CPV", "18000000", "en", "Clothing, footwear, luggage articles and accessories"),
+        ("UNSPSC", "43000000", "es", "Difusión de Tecnologías de Información y Telecomunicaciones"),
+        ("UNSPSC", "61000000", "en", "61000000"),
+    ],
+)  # fmt: skip
+def test_a_page_says_when_the_name_is_the_group_s(
+    fresh_catalogs: None, scheme: str, code: str, language: str, expected: str
+) -> None:
+    with translation.override(language):
+        assert classifications.label(scheme, code) == expected

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pregon.core.errors import ValidationFailed
-from pregon.core.uploads import ALLOWED_TYPES, check_upload
+from pregon.core.uploads import _SIGNATURES, _TEXT, ALLOWED_TYPES, check_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +168,4 @@ def test_any_utf8_text_without_nul_bytes_is_accepted(text: str) -> None:
 
 
 def test_every_allowed_extension_has_a_content_check() -> None:
-    from pregon.core import uploads
-
-    assert set(ALLOWED_TYPES) == set(uploads._SIGNATURES) | uploads._TEXT
+    assert set(ALLOWED_TYPES) == set(_SIGNATURES) | _TEXT

@@ -22,18 +22,21 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from pregon.ledger import services
+from pregon.ledger import selectors, services
 from pregon.ledger.models import ReceivedCosignature, WatchedLog
 from pregon.ledger.services import LeafData
 from pregon.tlog.checkpoint import (
     ALG_COSIGNATURE_V1,
     SignerKey,
+    add_signature,
+    format_signer_key,
     format_verifier_key,
     generate_signer_key,
+    split_note,
 )
 from pregon.tlog.jcs import canonical_bytes
 from pregon.tlog.merkle import leaf_hash
-from tests.ledger.conftest import ORIGIN, VKEY
+from tests.ledger.conftest import NEXT_SIGNER, ORIGIN, VKEY
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("log_settings")]
 
@@ -134,8 +137,8 @@ def test_every_published_release_is_found_under_the_signed_checkpoint(
     )
     assert err == ""
     state = json.loads((tmp_path / "state.json").read_text())
-    assert state["logs"][ORIGIN]["size"] == 13
-    assert state["logs"][ORIGIN]["root_hash"] == root
+    assert state["logs"][VKEY]["size"] == 13
+    assert state["logs"][VKEY]["root_hash"] == root
 
 
 def test_auto_picks_whichever_takes_fewer_requests(
@@ -193,7 +196,7 @@ def test_the_next_run_checks_the_log_only_grew(
     out, _err = verify(live_server, bulk, tmp_path)
     assert "Checkpoint: 16 leaves" in out
     assert "Consistent with the checkpoint of 13 leaves saved on " in out
-    assert json.loads((tmp_path / "state.json").read_text())["logs"][ORIGIN]["size"] == 16
+    assert json.loads((tmp_path / "state.json").read_text())["logs"][VKEY]["size"] == 16
 
 
 def test_a_log_that_rewrote_its_history_fails_against_the_saved_checkpoint(
@@ -202,8 +205,8 @@ def test_a_log_that_rewrote_its_history_fails_against_the_saved_checkpoint(
     verify(live_server, bulk, tmp_path)
     # What a rewritten log would present: the run's saved root differs from the log's history.
     state = json.loads((tmp_path / "state.json").read_text())
-    state["logs"][ORIGIN]["size"] = 9
-    state["logs"][ORIGIN]["root_hash"] = base64.b64encode(b"\x07" * 32).decode()
+    state["logs"][VKEY]["size"] = 9
+    state["logs"][VKEY]["root_hash"] = base64.b64encode(b"\x07" * 32).decode()
     (tmp_path / "state.json").write_text(json.dumps(state))
     error = failure(live_server, bulk, tmp_path)
     assert error.returncode == 1
@@ -213,12 +216,44 @@ def test_a_log_that_rewrote_its_history_fails_against_the_saved_checkpoint(
         "of size 9"
     )
     # The state is not replaced by the checkpoint that failed.
-    assert json.loads((tmp_path / "state.json").read_text())["logs"][ORIGIN]["size"] == 9
+    assert json.loads((tmp_path / "state.json").read_text())["logs"][VKEY]["size"] == 9
 
-    state["logs"][ORIGIN]["size"] = 20
+    state["logs"][VKEY]["size"] = 20
     (tmp_path / "state.json").write_text(json.dumps(state))
     error = failure(live_server, bulk, tmp_path)
     assert "the log shrank from 20 to 13 leaves since the previous run" in str(error)
+
+
+def test_two_logs_of_one_name_keep_their_own_saved_checkpoints(
+    live_server: Any, bulk: Path, tmp_path: Path, log_settings: Any
+) -> None:
+    """Two local instances are both called 127.0.0.1:8000/pregon/log, each with its own key."""
+    verify(live_server, bulk, tmp_path)
+    # The first instance's tree is another than the second's: another root for its size.
+    state = json.loads((tmp_path / "state.json").read_text())
+    ((first_entry, first),) = state["logs"].items()
+    first["root_hash"] = base64.b64encode(b"\x07" * 32).decode()
+    (tmp_path / "state.json").write_text(json.dumps(state))
+
+    # The second instance: the same name, another key.
+    log_settings.PREGON_LOG_SIGNER_KEY = format_signer_key(NEXT_SIGNER)
+    services.checkpoint_issue()
+    second_key = format_verifier_key(NEXT_SIGNER.verifier)
+    out = io.StringIO()
+    call_command(
+        "verify", str(bulk), "--log", live_server.url, "--key", second_key,
+        "--state", str(tmp_path / "state.json"), stdout=out,
+    )  # fmt: skip
+
+    assert f"First run for this log: the checkpoint is saved in {tmp_path / 'state.json'}." in (
+        out.getvalue()
+    )
+    assert "OK: all 12 releases are in the log of 13 leaves." in out.getvalue()
+    logs = json.loads((tmp_path / "state.json").read_text())["logs"]
+    assert sorted(logs) == sorted([VKEY, second_key])
+    assert first_entry == VKEY
+    assert logs[VKEY] == first
+    assert logs[second_key]["size"] == 13
 
 
 def test_a_checkpoint_signed_by_another_key_is_refused(
@@ -325,9 +360,6 @@ def test_witness_cosignatures_are_reported_and_checked(
         other,
     )
     assert "Not cosigned by the witness peer.example/pregon/log." in out
-
-    from pregon.ledger import selectors
-    from pregon.tlog.checkpoint import add_signature, split_note
 
     latest = selectors.checkpoint_latest()
     assert latest is not None

@@ -282,8 +282,22 @@ def test_the_checkpoint_history_is_paginated_newest_first(client: Client, logged
 
 
 def test_only_get_and_head_are_allowed(client: Client, logged: Any) -> None:
-    assert client.post("/log/checkpoint").status_code == 405
+    assert_problem(
+        client.post("/log/checkpoint"),
+        405,
+        "method_not_allowed",
+        "This address accepts only: GET, HEAD, OPTIONS.",
+    )
+    assert client.post("/log/checkpoint")["Allow"] == "GET, HEAD, OPTIONS"
     assert client.head("/log/checkpoint").status_code == 200
+    # A browser-based verifier's preflight is answered, as for the other public reads.
+    preflight = client.options(
+        "/log/proof/inclusion",
+        headers={"Origin": "https://verifier.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert preflight["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
 
 
 def test_witness_cosignatures_of_this_checkpoint_are_served_beside_it(

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import OperationalError
 from django.test import Client
 
 from pregon.core.actor import Actor
@@ -334,8 +335,6 @@ def test_the_loop_says_once_that_nothing_is_watched_and_outlives_a_busy_database
 ) -> None:
     """`pregon serve` runs `witness run --loop`: it must not repeat itself every interval, nor die
     (taking the server with it) when the database is briefly unusable."""
-    from django.db import OperationalError
-
     polls: list[int] = []
     issue = services.checkpoint_issue
 

@@ -126,6 +126,18 @@ def test_python_dash_m_reads_standard_input(jsonl: Path) -> None:
     assert b"error: standard input holds a number" in result.stderr
 
 
+def test_compile_from_a_pipe_writes_the_bytes_of_compiling_the_file(jsonl: Path) -> None:
+    command = [sys.executable, "-m", "pregon.ocds", "compile"]
+    from_file = subprocess.run([*command, str(jsonl)], capture_output=True, check=True)
+    with subprocess.Popen(["cat", str(jsonl)], stdout=subprocess.PIPE) as cat:
+        from_pipe = subprocess.run(
+            [*command, "-"], stdin=cat.stdout, capture_output=True, check=True
+        )
+    assert from_pipe.stdout == from_file.stdout
+    assert len(from_pipe.stdout.splitlines()) == 3
+    assert from_pipe.stderr == b""
+
+
 def test_a_progress_bar_only_on_a_terminal(
     jsonl: Path, capsysbinary: Any, monkeypatch: Any
 ) -> None:

@@ -28,7 +28,8 @@ from pregon.ocds import (
     compile_stream,
     version_releases,
 )
-from pregon.ocds import compile as pipeline
+from pregon.ocds.compile import indexed as indexed_path
+from pregon.ocds.compile.merging import _hash, _ocid_of
 from pregon.ocds.readers import PEEK_SIZE
 from tests.ocds.builders import make_release, package, write_lines
 
@@ -77,7 +78,7 @@ def test_oversized_partitions_are_merged_in_slices_with_the_same_bytes(
     first = write_lines(tmp_path / "a.jsonl", releases[:50])
     second = write_lines(tmp_path / "b.jsonl", releases[50:])
     in_memory, _ = run([first, second])
-    monkeypatch.setattr("pregon.ocds.compile.PARTITION_SIZE", 20)
+    monkeypatch.setattr("pregon.ocds.compile.merging.PARTITION_SIZE", 20)
     sliced, stats = run([first, second], memory_budget=1000, workers=workers)
     assert stats.spilled
     assert stats.releases == 90
@@ -94,8 +95,6 @@ def test_blank_lines_and_indented_lines_are_read_from_their_offsets(tmp_path: Pa
 
 
 def test_a_stream_spills_and_merges_in_worker_processes(tmp_path: Path) -> None:
-    import gzip
-
     releases = many_releases()
     path = tmp_path / "r.jsonl.gz"
     path.write_bytes(gzip.compress(b"".join(orjson.dumps(r) + b"\n" for r in releases)))
@@ -206,8 +205,6 @@ def _layout(lines: list[tuple[str, str, str, bool, bool]], final_break: bool) ->
 
 def _reference(data: bytes, start: int, end: int, bits: int) -> list[list[int]]:
     """The index the line-by-line reading of the pure pipeline would build for [start, end)."""
-    from pregon.ocds.compile import _hash, _ocid_of
-
     indexes: list[list[int]] = [[] for _ in range(1 << bits)]
     position = 0
     for line in io.BytesIO(data):  # line breaks are "\n" only, as readline() sees them
@@ -229,23 +226,21 @@ def test_the_kernel_indexes_exactly_the_lines_starting_in_a_range(
     cut: float,
     chunk: int,
 ) -> None:
-    from pregon.ocds import compile as pipeline
-
-    bits = pipeline._INDEX_BITS
+    bits = indexed_path._INDEX_BITS
     data = _layout(lines, final_break)
     directory = tmp_path_factory.mktemp("index")
     path = directory / "r.jsonl"
     path.write_bytes(data)
     middle = int(len(data) * cut)
     ranges = [(0, middle), (middle, len(data))]
-    saved, pipeline._CHUNK_SIZE = pipeline._CHUNK_SIZE, chunk  # lines straddle the chunks
+    saved, indexed_path._CHUNK_SIZE = indexed_path._CHUNK_SIZE, chunk  # lines straddle the chunks
     try:
         results = [
-            pipeline._index_range((str(path), low, high, str(directory / f"i{share}"), "r"))
+            indexed_path._index_range((str(path), low, high, str(directory / f"i{share}"), "r"))
             for share, (low, high) in enumerate(ranges)
         ]
     finally:
-        pipeline._CHUNK_SIZE = saved
+        indexed_path._CHUNK_SIZE = saved
     for share, (low, high) in enumerate(ranges):
         expected = _reference(data, low, high, bits)
         written = array("q", (directory / f"i{share}").read_bytes()).tolist()
@@ -272,10 +267,26 @@ def test_a_byte_order_mark_changes_nothing(tmp_path: Path, budget: int, workers:
 # --- standard input and pipes --------------------------------------------------------------------
 
 
+# writes a file to standard output, pausing once after the given byte count
+FEEDER = """
+import sys, time
+data = open(sys.argv[1], "rb").read()
+pause = int(sys.argv[2])
+sys.stdout.buffer.write(data[:pause])
+sys.stdout.buffer.flush()
+time.sleep(0.5)
+sys.stdout.buffer.write(data[pause:])
+"""
+
+
 @contextmanager
-def pipe_from(path: Path) -> Iterator[IO[bytes]]:
-    """The read end of a real pipe, fed the bytes of ``path`` by another process (``cat``)."""
-    with subprocess.Popen(["cat", str(path)], stdout=subprocess.PIPE) as writer:
+def pipe_from(path: Path, pause: int | None = None) -> Iterator[IO[bytes]]:
+    """The read end of a real pipe, fed the bytes of ``path`` by another process: ``cat``, or
+    a writer that stops for half a second after ``pause`` bytes (while the workers run)."""
+    command = ["cat", str(path)]
+    if pause is not None:
+        command = [sys.executable, "-c", FEEDER, str(path), str(pause)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE) as writer:
         assert writer.stdout is not None
         yield writer.stdout
 
@@ -308,9 +319,9 @@ def test_a_pipe_compiles_to_the_same_bytes_as_its_file(
     path = write_lines(tmp_path / "r.jsonl", numerous_releases(count))
     if small_buffers:
         for name, size in [("_READ_SIZE", 100), ("_CHUNK_SIZE", 64), ("PEEK_SIZE", 1000)]:
-            monkeypatch.setattr(pipeline, name, size)  # forked workers see the patched values
+            monkeypatch.setattr(indexed_path, name, size)  # forked workers see the patched values
     else:
-        assert (path.stat().st_size > max(pipeline._CHUNK_SIZE, PEEK_SIZE)) == (count == 8000)
+        assert (path.stat().st_size > max(indexed_path._CHUNK_SIZE, PEEK_SIZE)) == (count == 8000)
     from_file, file_stats = run([path], memory_budget=budget, workers=2)
     with pipe_from(path) as pipe:
         from_pipe, pipe_stats = run([pipe], memory_budget=budget, workers=2)
@@ -331,7 +342,15 @@ def test_standard_input_takes_the_indexed_path_of_a_file(
     data = path.read_bytes()
     budget = len(data) // 8
     from_file, file_stats = run([path], memory_budget=budget, workers=2)
-    with pipe_from(path) as pipe:
+    # a stream: ranges of at least a quarter of the budget, each ending after a line break
+    cuts = [0]
+    while (newline := data.find(b"\n", cuts[-1] + budget // 4 - 1)) != -1:
+        cuts.append(newline + 1)
+    # small reads, as from a slow writer, which stops in the middle of the line after a range
+    # past the budget: the workers index that range while the copy ends in half a line
+    monkeypatch.setattr(indexed_path, "_READ_SIZE", 512)
+    monkeypatch.setattr(indexed_path, "PEEK_SIZE", 4096)  # the format is known from the first bytes
+    with pipe_from(path, pause=next(cut for cut in cuts if cut > budget) + 50) as pipe:
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(pipe))
         from_stdin, stats = run(["-"], memory_budget=budget, workers=2)
     assert from_stdin == from_file
@@ -339,11 +358,7 @@ def test_standard_input_takes_the_indexed_path_of_a_file(
     assert stats.indexed
     assert stats.spilled  # nothing was held in memory
     assert stats.partitions == file_stats.partitions
-    # a stream: ranges of at least a quarter of the budget, each ending after a line break
-    start = ranges = 0
-    while (newline := data.find(b"\n", start + budget // 4 - 1)) != -1:
-        start, ranges = newline + 1, ranges + 1
-    assert stats.ranges == ranges + (start < len(data)) > 30
+    assert stats.ranges == len(cuts) - 1 + (cuts[-1] < len(data)) > 30
 
 
 def test_a_pipe_that_is_not_json_lines_is_read_as_before(tmp_path: Path) -> None:

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pregon.ocds import flatten as flatten_module
 from pregon.ocds import flatten_releases as flatten
 from tests.ocds.builders import make_release, write_lines
 
@@ -75,15 +77,13 @@ def test_schema_columns_come_first_then_fields_seen(tmp_path: Path) -> None:
 def test_a_large_file_split_between_processes_gives_the_same_tables(
     tmp_path: Path, monkeypatch: Any
 ) -> None:
-    import pregon.ocds.flatten as module
-
     releases = [
         make_release(i % 7, f"ocds-213czf-{i:04d}", extra={"n": i} if i == 40 else {})
         for i in range(60)
     ]
     path = write_lines(tmp_path / "r.jsonl", releases)
     flatten([path], tmp_path / "one", workers=1)
-    monkeypatch.setattr(module, "SPLIT_SIZE", 1000)
+    monkeypatch.setattr(flatten_module, "SPLIT_SIZE", 1000)
     stats = flatten([path], tmp_path / "two", workers=2)
     assert stats.workers == 2
     for name in stats.tables:
@@ -304,8 +304,6 @@ def test_xlsx_has_one_sheet_per_table(tmp_path: Path, releases: list[dict[str, A
 def test_parquet_columns_are_typed_by_the_schema(
     tmp_path: Path, releases: list[dict[str, Any]]
 ) -> None:
-    import pyarrow.parquet as pq
-
     flatten([write_lines(tmp_path / "r.jsonl", releases)], tmp_path / "out", format="parquet")
     main = pq.read_table(tmp_path / "out" / "releases.parquet")
     assert main.num_rows == 6
@@ -316,8 +314,6 @@ def test_parquet_columns_are_typed_by_the_schema(
 
 
 def test_parquet_falls_back_to_text_for_values_the_schema_does_not_allow(tmp_path: Path) -> None:
-    import pyarrow.parquet as pq
-
     release = make_release(0)
     release["tender"]["value"]["amount"] = "about 12"
     flatten([write_lines(tmp_path / "r.jsonl", [release])], tmp_path / "out", format="parquet")
@@ -331,14 +327,12 @@ def test_an_unknown_format_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_byte_order_mark_changes_nothing(tmp_path: Path, monkeypatch: Any) -> None:
-    import pregon.ocds.flatten as module
-
     releases = [make_release(i % 7, f"ocds-213czf-{i:04d}") for i in range(40)]
     path = write_lines(tmp_path / "r.jsonl", releases)
     marked = tmp_path / "bom.jsonl"
     marked.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     flatten([path], tmp_path / "plain", workers=1)
-    monkeypatch.setattr(module, "SPLIT_SIZE", 1000)
+    monkeypatch.setattr(flatten_module, "SPLIT_SIZE", 1000)
     for workers in (1, 2):
         stats = flatten([marked], tmp_path / f"bom{workers}", workers=workers)
         assert stats.releases == 40

@@ -7,10 +7,12 @@ import warnings
 from typing import Any
 
 import ocdsmerge
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ocdsmerge.exceptions import InconsistentTypeError
+from ocdsmerge.rules import get_merge_rules
 
 from pregon.ocds import (
     MergeError,
@@ -218,8 +220,6 @@ def test_incremental_updates_share_no_array_or_object_with_their_inputs(
 
 
 def test_merge_rules_equal_the_reference_ones() -> None:
-    from ocdsmerge.rules import get_merge_rules
-
     assert merge_rules(SCHEMA) == get_merge_rules(copy.deepcopy(SCHEMA))
     assert merge_rules(SCHEMA)[("tag",)] == "omitWhenMerged"
     assert merge_rules(SCHEMA)[("tender", "submissionMethod")] == "wholeListMerge"
@@ -336,8 +336,6 @@ def test_releases_without_dates_cannot_be_ordered() -> None:
 
 
 def test_rules_follow_the_schema_given_as_a_path(tmp_path: Any) -> None:
-    import orjson
-
     schema = copy.deepcopy(SCHEMA)
     del schema["properties"]["tag"]["omitWhenMerged"]
     path = tmp_path / "schema.json"

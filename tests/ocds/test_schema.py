@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,14 +56,39 @@ def test_a_schema_that_is_not_a_release_schema_is_refused(tmp_path: Path) -> Non
         load_release_schema(tmp_path / "missing.json")
 
 
+def history(value: dict[str, Any]) -> dict[str, Any]:
+    """The versioned form of a field: its list of versions, each holding the release's ``value``."""
+    return {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "releaseDate": {"type": "string", "format": "date-time"},
+                "releaseID": {"type": "string"},
+                "value": value,
+                "releaseTag": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+    }
+
+
 def test_the_versioned_schema_follows_the_merge_rules() -> None:
-    versioned = versioned_release_schema(load_release_schema())
+    schema = load_release_schema()
+    organization = schema["definitions"]["Organization"]["properties"]
+    versioned = versioned_release_schema(schema)
     properties = versioned["properties"]
-    assert "id" not in properties and "tag" not in properties and "date" not in properties
-    assert properties["ocid"]["type"] == "string"
-    history = properties["initiationType"]["items"]["properties"]
-    assert set(history) == {"releaseDate", "releaseID", "value", "releaseTag"}
+    # id, date and tag are omitted when merged; ocid stays plain
+    assert sorted(properties) == sorted(set(schema["properties"]) - {"id", "date", "tag"})
+    assert properties["ocid"] == schema["properties"]["ocid"]
+    assert properties["initiationType"] == history(schema["properties"]["initiationType"])
+    # parties are merged by id: each party an object whose id stays plain, its fields versioned
     party = properties["parties"]["items"]["properties"]
-    assert party["id"]["type"] == ["string", "null"] or "type" in party["id"]
-    assert party["details"]["properties"]["scale"]["type"] == "array"
-    assert properties["parties"]["items"]["properties"]["roles"]["type"] == "array"
+    assert properties["parties"]["type"] == "array"
+    assert party["id"] == organization["id"]
+    assert party["id"]["type"] == "string"
+    assert party["name"] == history(organization["name"])
+    assert party["details"] == {
+        "type": "object",
+        "properties": {"scale": history(organization["details"]["properties"]["scale"])},
+    }
+    assert party["roles"] == history(organization["roles"])  # a whole list: one value per version

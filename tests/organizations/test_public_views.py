@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
+import django_ratelimit.core
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
@@ -12,9 +15,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from pregon.accounts.models import Membership, User
+from pregon.core.identifiers import rut_with_check_digit
 from pregon.core.models import AuditEvent
 from pregon.organizations.models import Organization
 from tests import factories
+from tests.organizations.conftest import Inbox
 
 pytestmark = pytest.mark.django_db
 
@@ -280,16 +285,67 @@ def test_a_badly_shaped_other_register_is_refused(client: Client) -> None:
     )
 
 
-def test_a_taken_email_is_refused(client: Client) -> None:
-    factories.UserFactory(email="maria@textiles.example")
+def test_a_taken_address_is_answered_as_a_new_one_and_its_owner_is_told(
+    client: Client, smtp_server: Inbox, fresh_catalogs: None
+) -> None:
+    # Brazilian, she reads Portuguese; the page is in English and the form says Spanish.
+    factories.UserFactory(email="maria@textiles.example", language="pt-br")
     before = counts()
     response = client.post(url("organizations:register"), VALID)
-    assert_refused(
-        response,
-        "email",
-        "This e-mail address is already registered. Sign in, or reset your password.",
-        before,
-    )
+
+    assert (response.status_code, response["Location"]) == (302, url("organizations:registered"))
+    page = client.get(response["Location"]).content.decode()
+    assert "We sent a message to maria@textiles.example." in page
+    assert counts() == before
+    assert smtp_server.recipients == [["maria@textiles.example"]]
+    [message] = smtp_server.messages
+    assert message["Subject"] == "[Pregón] Alguém tentou se cadastrar com o seu e-mail"
+    assert message["To"] == "maria@textiles.example"
+    body = message.get_body(("plain",))
+    assert body is not None
+    text = body.get_content().replace("\r\n", "\n")
+    assert (
+        "Alguém, talvez você, tentou cadastrar uma empresa com este e-mail "
+        "(maria@textiles.example). Ele já tem uma conta, então nada foi cadastrado e nada "
+        "mudou na sua conta."
+    ) in text
+    assert "Se foi você, entre:\n\nhttp://testserver/pt-br/accounts/login/\n" in text
+    assert (
+        "Se você esqueceu sua senha, escolha uma nova aqui:\n\n"
+        "http://testserver/pt-br/accounts/password/reset/\n"
+    ) in text
+
+
+def test_the_answer_is_the_same_whether_the_address_has_an_account(
+    smtp_server: Inbox,
+) -> None:
+    factories.UserFactory(email="taken@textiles.example")
+    answers = []
+    for address, identifier in (
+        ("free@textiles.example", "76.086.428-5"),
+        ("taken@textiles.example", rut_with_check_digit(77_123_456)),
+    ):
+        client = Client()
+        data = VALID | {"email": address, "identifier_id": identifier}
+        response = client.post(url("organizations:register"), data)
+        page = client.get(response["Location"])
+        answers.append(
+            (
+                response.status_code,
+                response["Location"],
+                page.status_code,
+                # The same page but for the address typed and the CSRF token of each visitor.
+                re.sub(
+                    r'name="csrfmiddlewaretoken" value="[^"]+"',
+                    "TOKEN",
+                    page.content.decode().replace(address, "ADDRESS"),
+                ),
+            )
+        )
+    assert answers[0] == answers[1]
+    # Each address got one message: a confirmation link, or the note to the owner.
+    assert smtp_server.recipients == [["free@textiles.example"], ["taken@textiles.example"]]
+    assert User.objects.filter(email="free@textiles.example").exists()
 
 
 def test_a_weak_password_is_refused(client: Client) -> None:
@@ -340,6 +396,70 @@ def test_registration_is_rate_limited_per_address(client: Client, settings: Any)
     # Another address may still register.
     response = client.post(url("organizations:register"), VALID, REMOTE_ADDR="203.0.113.99")
     assert response.status_code == 302
+
+
+def test_the_default_window_lets_an_office_register_several_businesses(settings: Any) -> None:
+    assert settings.PREGON_REGISTRATION_RATE == "30/10m"
+
+
+class FrozenTime:
+    """Stands for the `time` module where the rate limiter reads the time."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def limiter_clock(monkeypatch: pytest.MonkeyPatch) -> FrozenTime:
+    frozen = FrozenTime(1_800_000_000.0)
+    monkeypatch.setattr(django_ratelimit.core, "time", frozen)
+    return frozen
+
+
+def test_past_the_limit_the_page_keeps_the_input_and_says_when_to_retry(
+    client: Client, settings: Any, limiter_clock: FrozenTime
+) -> None:
+    settings.PREGON_REGISTRATION_RATE = "1/10m"
+    refused = VALID | {"identifier_id": "76086428-4"}
+    assert client.post(url("organizations:register"), refused).status_code == 422
+
+    response = client.post(url("organizations:register"), VALID)
+
+    assert response.status_code == 429
+    seconds = int(response["Retry-After"])
+    # The window is ten minutes; the last second of it counts too.
+    assert 0 < seconds <= 601
+    minutes = math.ceil(seconds / 60)
+    html = response.content.decode()
+    unit = "minute" if minutes == 1 else "minutes"
+    assert (
+        "Registrations from your network have reached their limit for now. What you typed is "
+        "kept below, except the password: type it again and send the form in "
+        f"{minutes} {unit}."
+    ) in html
+    form = response.context["form"]
+    assert not form.is_bound
+    for name in ("full_name", "email", "identifier_id", "legal_name", "region", "description"):
+        assert form[name].value() == VALID[name], name
+    assert 'value="Textiles González SpA"' in html
+    assert 'value="Maria@Textiles.example"' in html
+    assert '<option value="CL" selected>' in html
+    assert '<option value="small" selected>' in html
+    assert 'id="id_women_owned" checked>' in html
+    assert 'id="id_indigenous_owned" checked>' in html
+    assert 'id="id_is_cooperative">' in html
+    assert "tejidos-de-lana-2026" not in html
+    assert not User.objects.exists()
+
+    # Still refused a second before the time it gave, accepted at that time.
+    limiter_clock.now += seconds - 1
+    assert client.post(url("organizations:register"), VALID).status_code == 429
+    limiter_clock.now += 1
+    response = client.post(url("organizations:register"), VALID)
+    assert (response.status_code, response["Location"]) == (302, url("organizations:registered"))
 
 
 def test_a_signed_in_person_is_sent_to_the_workspace(client: Client, supplier_user: Any) -> None:

@@ -356,6 +356,30 @@ def test_supplier_register_refuses_a_registered_email(refused: Any) -> None:
     assert error.field == "email"
 
 
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"password": "123456"}, "password"),
+        ({"organization": profile(identifier_id="76.086.428-6")}, "identifier_id"),
+        ({"organization": profile(scale="")}, "scale"),
+    ],
+)
+def test_a_registered_email_is_refused_only_when_all_else_is_valid(
+    refused: Any, overrides: dict[str, Any], field: str
+) -> None:
+    # A page answers a taken address as it answers a new one; any other error must come first,
+    # or it would show for a new address and not for a taken one.
+    factories.UserFactory(email="ana.rojas@coopandes.cl")
+    error = refused(
+        ValidationFailed,
+        "validation_failed",
+        services.supplier_register,
+        actor=Actor(user=None),
+        registration=registration(**overrides),
+    )
+    assert error.field == field
+
+
 def test_a_weak_password_is_explained(refused: Any) -> None:
     error = refused(
         ValidationFailed,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -127,6 +128,13 @@ def test_the_ocid_and_since_filters(client: Client, world: dict[str, Any]) -> No
         ("limit=1001", "limit"),
         ("limit=ten", "limit"),
         ("since=yesterday", "since"),
+        # Before and after what UTC can hold, once converted (these answered 500).
+        ("since=0001-01-01T00:00:00%2B14:00", "since"),
+        ("since=9999-12-31T23:59:59-12:00", "since"),
+        # Digits int() cannot read, though str.isdigit() takes them.
+        ("limit=%C2%B2", "limit"),
+        ("cursor=" + base64.urlsafe_b64encode("p²".encode()).decode().rstrip("="), "cursor"),
+        ("cursor=" + api_views.encode_cursor(10**18), "cursor"),
     ],
 )
 def test_bad_parameters_are_problems(client: Client, query: str, field: str) -> None:

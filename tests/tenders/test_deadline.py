@@ -8,7 +8,10 @@ data (`transaction=True`) because the worker reads the queue in its own transact
 from __future__ import annotations
 
 import datetime as dt
+import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,6 +61,27 @@ def close_tasks() -> list[DBTaskResult]:
 
 # ---------------------------------------------------------------------------------------------
 # scheduling
+
+
+@pytest.mark.parametrize("first", ["tasks", "services"])
+def test_the_task_and_the_services_load_in_either_order(first: str) -> None:
+    # The worker imports the task module first, the pages import the services first; the
+    # services schedule the task and the task runs a service, without an import inside a
+    # function.
+    modules = {"tasks": "pregon.tenders.tasks", "services": "pregon.tenders.services"}
+    script = (
+        "import sys, django; django.setup()\n"
+        "assert 'pregon.tenders.services' not in sys.modules, 'loaded by setup'\n"
+        f"import {modules[first]}\n"
+        "from pregon.tenders import services, tasks\n"
+        "assert services.lifecycle.tasks.close_tender_at_deadline is tasks.close_tender_at_deadline\n"
+        "assert tasks.tender_close_if_due is services.tender_close_if_due\n"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "pregon.settings"}
+    done = subprocess.run(  # a fresh interpreter: nothing imported yet
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
 
 
 @pytest.mark.django_db

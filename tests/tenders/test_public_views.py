@@ -335,7 +335,7 @@ def test_tender_page_shows_everything_public(client: Client, full_tender: Tender
         f'href="{tender.buyer.get_absolute_url()}"',
         "Open",  # method
         "Goods",
-        "180,000.00 CLP",
+        "180,000 CLP",  # a Chilean peso has no cents
         "Lowest price",
         "Precio 100 %.",
         "Lot 1: Lote 1",
@@ -355,7 +355,7 @@ def test_tender_page_shows_everything_public(client: Client, full_tender: Tender
         "No, solo equipos nuevos.",
         "Amendment 1",
         "Se corrige el valor estimado.",
-        "150,000.00 CLP",  # the value before the amendment
+        "150,000 CLP",  # the value before the amendment
         "This amendment changes what bidders must offer.",
         "Questions close",
         "Bids are opened",
@@ -447,7 +447,8 @@ def test_a_draft_is_404(client: Client, draft: Tender, official: Any) -> None:
 def test_detail_query_count_is_bounded(
     client: Client, full_tender: Tender, django_assert_max_num_queries: Any
 ) -> None:
-    with django_assert_max_num_queries(8):
+    # 6 for the tender and what it holds, 3 for its open data: releases, checkpoint, log size.
+    with django_assert_max_num_queries(9):
         client.get(full_tender.get_absolute_url())
 
 
@@ -606,3 +607,145 @@ def test_the_429_page_is_translated_into_the_request_language(
     response = client.post(url("tenders:ask", "es", pk=open_tender.pk), {"text": "Hola"})
     assert response.status_code == 429
     assert re.search(r'<html lang="es">', response.content.decode())
+
+
+def test_a_question_about_the_only_lot(client: Client, buyer: Any, supplier_user: Any) -> None:
+    # One lot or several: the supplier chooses between the whole tender and each lot, as the
+    # API allows.
+    tender = factories.TenderOpenFactory(buyer=buyer, lots=1)
+    lot = tender.lots.get()
+    client.force_login(supplier_user)
+
+    page = client.get(tender.get_absolute_url()).content.decode()
+    select = re.search(r'<select name="lot"[^>]*>(.*?)</select>', page, re.S)
+    assert select is not None, "the lot is not offered"
+    assert re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group(1)) == [
+        ("", "The whole tender"),
+        (str(lot.pk), "Lot 1: Lote 1"),
+    ]
+    assert '<label class="usa-label" for="id_lot">About</label>' in page
+
+    response = client.post(url("tenders:ask", pk=tender.pk), {"text": "¿Garantía?", "lot": lot.pk})
+    assert response.status_code == 302
+    assert Question.objects.get().lot == lot
+
+
+# ---------------------------------------------------------------------------------------------
+# how dates, money and classifications read
+
+BELIZE_PUBLISHED = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
+BELIZE_ENQUIRY_END = dt.datetime(2026, 12, 3, 21, 0, tzinfo=dt.UTC)
+BELIZE_DEADLINE = dt.datetime(2026, 12, 10, 21, 0, tzinfo=dt.UTC)
+BELIZE_VISIT = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+# 21:00 UTC is 3 p.m. in Belize (UTC-06:00 all year) and 6 p.m. in Santiago (UTC-03:00 in
+# December): the page must say Belize's.
+BELIZE_DEADLINE_TAG = (
+    '<time datetime="2026-12-10T21:00:00Z">10 Dec 2026, 15:00 (America/Belize, UTC\u221206:00)'
+    "</time>"
+)
+
+
+@pytest.fixture
+def belize_tender() -> Tender:
+    """A Belize ministry's open tender: questions until 3 December, bids until 10 December,
+    both at 3 p.m. in Belize."""
+    buyer = factories.BuyerFactory(
+        country="BZ", legal_name="Ministry of Infrastructure Development and Housing"
+    )
+    with clock.at(BELIZE_PUBLISHED):
+        return factories.TenderOpenFactory(
+            buyer=buyer,
+            language="en",
+            currency="BZD",
+            estimated_value=Decimal("84500.50"),
+            enquiry_end=BELIZE_ENQUIRY_END,
+            submission_deadline=BELIZE_DEADLINE,
+            opening_at=BELIZE_DEADLINE + dt.timedelta(hours=1),
+        )
+
+
+def test_a_tender_s_dates_read_in_its_buyer_s_zone_with_the_offset(
+    client: Client, belize_tender: Tender
+) -> None:
+    with clock.at(BELIZE_VISIT):
+        html = client.get(belize_tender.get_absolute_url()).content.decode()
+    assert f"<dt>Bid deadline</dt><dd>{BELIZE_DEADLINE_TAG}</dd>" in html
+    assert (
+        "<dt>Questions accepted until</dt><dd>"
+        '<time datetime="2026-12-03T21:00:00Z">3 Dec 2026, 15:00 (America/Belize, UTC\u221206:00)'
+        "</time></dd>"
+    ) in html
+    assert (
+        "<dt>Bid opening</dt><dd>"
+        '<time datetime="2026-12-10T22:00:00Z">10 Dec 2026, 16:00 (America/Belize, UTC\u221206:00)'
+        "</time></dd>"
+    ) in html
+    assert "84,500.50 BZD" in html
+
+
+def test_every_time_on_the_tender_page_names_its_zone(client: Client, full_tender: Tender) -> None:
+    html = client.get(full_tender.get_absolute_url()).content.decode()
+    times = re.findall(r"<time\b[^>]*>[^<]*</time>", html)
+    # Published, three dates, the question and its answer, the amendment, its two deadlines,
+    # and the timeline.
+    assert len(times) >= 12
+    for tag in times:
+        # Chile's offset is UTC-03:00 in its summer and UTC-04:00 in its winter.
+        assert re.fullmatch(
+            r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">[^<]+ '
+            r"\(America/Santiago, UTC\u22120[34]:00\)</time>",
+            tag,
+        ), tag
+
+
+def test_the_list_and_the_home_page_show_the_deadline_in_the_buyer_s_zone(
+    client: Client, belize_tender: Tender
+) -> None:
+    with clock.at(BELIZE_VISIT):
+        listing = client.get(url("tenders:list")).content.decode()
+        home = client.get("/en/").content.decode()
+    expected = f"Bid deadline: {BELIZE_DEADLINE_TAG} <strong>(closes in 15 days)</strong>"
+    assert expected in listing
+    assert expected in home
+
+
+def test_the_sentence_about_questions_ends_with_one_full_stop(
+    client: Client, belize_tender: Tender
+) -> None:
+    with clock.at(BELIZE_VISIT):
+        html = client.get(belize_tender.get_absolute_url()).content.decode()
+    assert (
+        "<p>Registered suppliers can ask questions until "
+        '<time datetime="2026-12-03T21:00:00Z">3 Dec 2026, 15:00 (America/Belize, UTC\u221206:00)'
+        "</time>.</p>"
+    ) in html
+    text = re.sub(r"<[^>]+>", "", html)
+    assert ".." not in text.replace("...", "")
+
+
+def test_a_deeper_cpv_code_says_the_name_shown_is_its_division_s(
+    client: Client, open_tender: Tender
+) -> None:
+    Item.objects.filter(lot__tender=open_tender, classification_scheme="CPV").update(
+        classification_code="18143000-3"
+    )
+    html = client.get(open_tender.get_absolute_url()).content.decode()
+    assert (
+        '<td data-label="Classification">CPV <code>18143000-3</code><br>'
+        '<span class="text-base-dark">Within division 18000000-9: Clothing, footwear, luggage '
+        "articles and accessories</span></td>"
+    ) in html
+    # A division's own code is named as itself.
+    Item.objects.filter(lot__tender=open_tender, classification_scheme="CPV").update(
+        classification_code="18000000-9"
+    )
+    html = client.get(open_tender.get_absolute_url()).content.decode()
+    assert (
+        '<span class="text-base-dark">Clothing, footwear, luggage articles and accessories</span>'
+    ) in html
+
+
+def test_chilean_pesos_have_no_cents(client: Client, open_tender: Tender) -> None:
+    html = client.get(open_tender.get_absolute_url()).content.decode()
+    assert "<dt>Estimated value</dt><dd>150,000 CLP</dd>" in html
+    assert not re.search(r"\d,00(?!\d)", re.sub(r"<[^>]+>", "", html))

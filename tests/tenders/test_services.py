@@ -33,6 +33,7 @@ from pregon.tenders.services import (
     TenderData,
 )
 from tests import factories
+from tests.conftest import database_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,7 @@ def tender_data(**overrides: Any) -> TenderData:
 
 def same_as(tender: Tender, **overrides: Any) -> TenderData:
     """The draft's own values as TenderData (an edit that changes only `overrides`)."""
-    values = {name: getattr(tender, name) for name in services._TENDER_FIELDS}
+    values = {name: getattr(tender, name) for name in services.TENDER_FIELDS}
     values.update(overrides)
     return TenderData(**values)
 
@@ -182,13 +183,18 @@ def cancelled_tender(buyer: Any, official: Any) -> Tender:
 
 
 def test_the_state_machine_table() -> None:
+    # Each move: the states it may start from, and where it leads (None: it stays).
     assert {
-        "publish": ({"draft"}, "active"),
-        "close": ({"active"}, "closed"),
-        "cancel": ({"draft", "active", "closed"}, "cancelled"),
-        "amend": ({"active"}, "active"),
-        "edit": ({"draft"}, "draft"),
-    } == TRANSITIONS
+        name: (set(move.sources), move.target, move.code) for name, move in TRANSITIONS.items()
+    } == {
+        "publish": ({"draft"}, "active", ""),
+        "close": ({"active"}, "closed", ""),
+        "cancel": ({"draft", "active", "closed"}, "cancelled", ""),
+        "edit": ({"draft"}, None, ""),
+        "amend": ({"active"}, None, ""),
+        "ask": ({"active"}, None, "questions_closed"),
+        "answer": ({"active", "closed"}, None, ""),
+    }
 
 
 def test_the_lifecycle_factories_reach_their_states(
@@ -1004,16 +1010,12 @@ def test_publish_refuses_closed_and_cancelled_tenders(
 
 
 def test_close_a_draft_does_nothing(draft: Tender) -> None:
-    from tests.conftest import database_snapshot
-
     before = database_snapshot()
     assert services.tender_close_if_due(tender_id=draft.pk) is False
     assert database_snapshot() == before
 
 
 def test_close_before_the_deadline_does_nothing(open_tender: Tender) -> None:
-    from tests.conftest import database_snapshot
-
     before = database_snapshot()
     assert services.tender_close_if_due(tender_id=open_tender.pk) is False
     assert services.tender_close_if_due(tender_id=0) is False
@@ -1206,20 +1208,75 @@ def test_an_amendment_keeps_the_opening_after_the_deadline(
     assert error.field == "opening_at"
 
 
-def test_an_amendment_after_the_deadline_passed_is_refused(
-    refused: Any, official_actor: Actor, buyer: Any, now: dt.datetime
+DEADLINE_PASSED = (
+    "The bid deadline has passed; this tender no longer accepts changes, questions or bids."
+)
+
+
+@pytest.mark.parametrize("change", ["title", "description", "deadline", "document"])
+def test_no_amendment_after_the_deadline_even_before_the_close_task_ran(
+    refused: Any, official_actor: Actor, buyer: Any, now: dt.datetime, change: str
 ) -> None:
-    # The deadline passed a minute ago and the worker has not closed the tender yet.
+    # The deadline passed a minute ago and the worker has not closed the tender yet: "open"
+    # is the status and a deadline still ahead. A change to the offer or a later deadline
+    # would otherwise move the deadline and reopen the tender.
+    tender = published_before(buyer, now - dt.timedelta(minutes=1))
+    data = {
+        "title": AmendmentData(reason="Corrección", title="Nuevo título"),
+        "description": AmendmentData(reason="Nuevo alcance", description="Con instalación."),
+        "deadline": AmendmentData(
+            reason="Más plazo",
+            submission_deadline=now + 30 * DAY,
+            opening_at=now + 30 * DAY + HOUR,
+        ),
+        "document": AmendmentData(
+            reason="Anexo", documents=[DocumentData(upload=upload(), title="Anexo técnico")]
+        ),
+    }[change]
+    error = refused(
+        InvalidTransition,
+        "deadline_passed",
+        services.tender_amend,
+        actor=official_actor,
+        tender=tender,
+        data=data,
+    )
+    assert str(error) == DEADLINE_PASSED
+
+
+def test_no_question_after_the_deadline_even_before_the_close_task_ran(
+    refused: Any, supplier_actor: Actor, buyer: Any, now: dt.datetime
+) -> None:
     tender = published_before(buyer, now - dt.timedelta(minutes=1))
     error = refused(
-        ValidationFailed,
-        "validation_failed",
+        InvalidTransition,
+        "deadline_passed",
+        services.question_ask,
+        actor=supplier_actor,
+        tender=tender,
+        text="¿Aún se puede ofertar?",
+    )
+    assert str(error) == DEADLINE_PASSED
+
+
+def test_the_deadline_is_read_under_the_lock(
+    refused: Any, official_actor: Actor, buyer: Any, now: dt.datetime
+) -> None:
+    # A caller holding the tender from before the deadline moved (here: back into the past, as
+    # only the database can say) is judged by the row as it is now.
+    tender = published_before(buyer, now + DAY)
+    Tender.objects.filter(pk=tender.pk).update(
+        submission_deadline=now - HOUR, enquiry_end=now - HOUR, opening_at=now
+    )
+    error = refused(
+        InvalidTransition,
+        "deadline_passed",
         services.tender_amend,
         actor=official_actor,
         tender=tender,
         data=AmendmentData(reason="Corrección", title="Nuevo título"),
     )
-    assert str(error) == "The new deadline must be in the future."
+    assert str(error) == DEADLINE_PASSED
 
 
 @pytest.mark.parametrize(
@@ -1649,3 +1706,175 @@ def test_another_buyer_cannot_answer(refused: Any, other_actor: Actor, question:
         question=question,
         answer="Treinta días.",
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# text and dates every service refuses (whatever the page or the API let through)
+
+NUL = "\x00"
+NUL_MESSAGE = "Remove the NUL character (code 0) from this text."
+LONG = 20_001  # one more than descriptions may hold
+# Moments that exist in their own zone but not in UTC (years 0 and 10000).
+FAR_PAST = dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=14)))
+FAR_FUTURE = dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.timezone(dt.timedelta(hours=-12)))
+OUT_OF_RANGE = "This date is out of the range the platform can store."
+
+
+def _text_cases() -> list[tuple[str, str, Any]]:
+    """(case, field, the call that must refuse) for each text of each service."""
+    return [
+        ("create reference", "reference", lambda w: w.create(reference="LIC" + NUL)),
+        ("create title", "title", lambda w: w.create(title="Sillas" + NUL)),
+        ("create description", "description", lambda w: w.create(description=NUL + "Sillas")),
+        ("create description length", "description", lambda w: w.create(description="x" * LONG)),
+        (
+            "create criteria",
+            "award_criteria_details",
+            lambda w: w.create(award_criteria_details=NUL),
+        ),
+        (
+            "create criteria length",
+            "award_criteria_details",
+            lambda w: w.create(award_criteria_details="x" * LONG),
+        ),
+        ("create lot title", "title", lambda w: w.create(lots=[lot(title="L" + NUL)])),
+        ("create lot description", "description", lambda w: w.create(lots=[lot(description=NUL)])),
+        (
+            "create lot description length",
+            "description",
+            lambda w: w.create(lots=[lot(description="x" * LONG)]),
+        ),
+        (
+            "create item",
+            "description",
+            lambda w: w.create(lots=[lot(items=[item(description=NUL)])]),
+        ),
+        ("create unit", "unit", lambda w: w.create(lots=[lot(items=[item(unit="u" + NUL)])])),
+        ("update title", "title", lambda w: w.update(title="Sillas" + NUL)),
+        ("update description length", "description", lambda w: w.update(description="x" * LONG)),
+        ("lot title", "title", lambda w: w.lot_save(lot(title="L" + NUL))),
+        (
+            "lot description length",
+            "description",
+            lambda w: w.lot_save(lot(description="x" * LONG)),
+        ),
+        ("item description", "description", lambda w: w.item_add(item(description="D" + NUL))),
+        ("document title", "title", lambda w: w.document(title="Bases" + NUL)),
+        ("cancel reason", "reason", lambda w: w.cancel(reason="Desierta" + NUL)),
+        ("cancel reason length", "reason", lambda w: w.cancel(reason="x" * 5001)),
+        ("amend reason", "reason", lambda w: w.amend(reason="Cambio" + NUL, title="Otro")),
+        ("amend reason length", "reason", lambda w: w.amend(reason="x" * 5001, title="Otro")),
+        ("amend title", "title", lambda w: w.amend(reason="Cambio", title="Otro" + NUL)),
+        ("amend description", "description", lambda w: w.amend(reason="C", description=NUL)),
+        (
+            "amend description length",
+            "description",
+            lambda w: w.amend(reason="Cambio", description="x" * LONG),
+        ),
+        (
+            "amend criteria",
+            "award_criteria_details",
+            lambda w: w.amend(reason="Cambio", award_criteria_details="P" + NUL),
+        ),
+        ("question", "text", lambda w: w.ask(text="¿Plazo?" + NUL)),
+        ("answer", "answer", lambda w: w.answer(answer="Treinta" + NUL)),
+        ("answer length", "answer", lambda w: w.answer(answer="x" * 10_001)),
+    ]
+
+
+class _Calls:
+    """The services called on one buyer's draft and open tender, with one field changed."""
+
+    def __init__(self, official: Actor, supplier: Actor, draft: Tender, open_tender: Tender):
+        self.official, self.supplier = official, supplier
+        self.draft, self.open_tender = draft, open_tender
+
+    def create(self, **overrides: Any) -> Any:
+        return services.tender_create(
+            actor=self.official, buyer=self.draft.buyer, data=tender_data(**overrides)
+        )
+
+    def update(self, **overrides: Any) -> Any:
+        return services.tender_update(
+            actor=self.official, tender=self.draft, data=same_as(self.draft, **overrides)
+        )
+
+    def lot_save(self, data: LotData) -> Any:
+        return services.lot_save(actor=self.official, tender=self.draft, data=data)
+
+    def item_add(self, data: ItemData) -> Any:
+        return services.item_add(actor=self.official, lot=self.draft.lots.get(), data=data)
+
+    def document(self, title: str) -> Any:
+        return services.document_add(
+            actor=self.official, tender=self.draft, data=DocumentData(upload=upload(), title=title)
+        )
+
+    def cancel(self, reason: str) -> Any:
+        return services.tender_cancel(actor=self.official, tender=self.open_tender, reason=reason)
+
+    def amend(self, **fields: Any) -> Any:
+        return services.tender_amend(
+            actor=self.official, tender=self.open_tender, data=AmendmentData(**fields)
+        )
+
+    def ask(self, text: str) -> Any:
+        return services.question_ask(actor=self.supplier, tender=self.open_tender, text=text)
+
+    def answer(self, answer: str) -> Any:
+        question = Question.objects.get(tender=self.open_tender)
+        return services.question_answer(actor=self.official, question=question, answer=answer)
+
+
+@pytest.mark.parametrize(
+    ("case", "field", "call"), _text_cases(), ids=[case for case, _field, _call in _text_cases()]
+)
+def test_every_text_refuses_nul_characters_and_excess_length(
+    refused: Any,
+    official_actor: Actor,
+    supplier_actor: Actor,
+    draft: Tender,
+    open_tender: Tender,
+    case: str,
+    field: str,
+    call: Any,
+) -> None:
+    calls = _Calls(official_actor, supplier_actor, draft, open_tender)
+    # A question waits for the refused answers.
+    services.question_ask(actor=supplier_actor, tender=open_tender, text="¿Plazo?")
+    error = refused(ValidationFailed, "validation_failed", call, calls)
+    assert error.field == field
+    if case.endswith("length"):
+        assert str(error).startswith("This text is too long (")
+    else:
+        assert str(error) == NUL_MESSAGE
+
+
+@pytest.mark.parametrize("moment", [FAR_PAST, FAR_FUTURE], ids=["year 0", "year 10000"])
+@pytest.mark.parametrize("field", ["enquiry_end", "submission_deadline", "opening_at"])
+def test_dates_that_utc_cannot_hold_are_refused(
+    refused: Any, official_actor: Actor, buyer: Any, draft: Tender, field: str, moment: Any
+) -> None:
+    for service, arguments in [
+        (services.tender_create, {"buyer": buyer, "data": tender_data(**{field: moment})}),
+        (services.tender_update, {"tender": draft, "data": same_as(draft, **{field: moment})}),
+    ]:
+        error = refused(
+            ValidationFailed, "validation_failed", service, actor=official_actor, **arguments
+        )
+        assert (error.field, str(error)) == (field, OUT_OF_RANGE)
+
+
+@pytest.mark.parametrize("field", ["enquiry_end", "submission_deadline", "opening_at"])
+def test_an_amendment_refuses_dates_that_utc_cannot_hold(
+    refused: Any, official_actor: Actor, open_tender: Tender, field: str
+) -> None:
+    error = refused(
+        ValidationFailed,
+        "validation_failed",
+        services.tender_amend,
+        actor=official_actor,
+        tender=open_tender,
+        data=AmendmentData(reason="Más plazo", **{field: FAR_FUTURE}),
+    )
+    assert (error.field, str(error)) == (field, OUT_OF_RANGE)

@@ -8,11 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
 from pregon.tenders.models import Tender
+from pregon.web.views import rate_limited
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -200,18 +202,12 @@ def test_the_403_page(client: Client, buyer: Any) -> None:
 
 
 def test_the_500_page_stands_alone() -> None:
-    from django.template.loader import render_to_string
-
     html = render_to_string("500.html")
     assert "Something went wrong" in html
     assert html.count("<h1") == 1
 
 
 def test_the_rate_limited_view_answers_429() -> None:
-    from django.test import RequestFactory
-
-    from pregon.web.views import rate_limited
-
     request = RequestFactory().get("/en/")
     request.user = factories.UserFactory.build()
     response = rate_limited(request)

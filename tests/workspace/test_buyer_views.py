@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from pregon.accounts.models import Membership
 from pregon.core import clock
 from pregon.core.models import AuditEvent
 from pregon.tenders import services
@@ -764,8 +766,6 @@ def test_anonymous_visitors_are_sent_to_sign_in(full_tender: Tender) -> None:
 def test_organization_switcher_for_people_of_two_buyers(
     official: Any, buyer: Any, other_buyer: Any
 ) -> None:
-    from pregon.accounts.models import Membership
-
     Membership.objects.create(user=official, organization=other_buyer, role="buyer_official")
     theirs = factories.TenderDraftFactory(buyer=other_buyer)
     client = signed_in(official)
@@ -841,3 +841,67 @@ def test_amend_with_a_new_document(official: Any, open_tender: Any) -> None:
     assert amendment.changes["documents"] == ["Anexo técnico"]
     assert amendment.changes_offer is True
     assert actions_since(before) == ["tender.amend"]
+
+
+# ---------------------------------------------------------------------------------------------
+# what the forms let through is checked again by the services
+
+
+OUT_OF_RANGE = "This date is out of the range the platform can store."
+
+
+def test_a_deadline_that_utc_cannot_hold_is_refused_on_create(official: Any) -> None:
+    # 9999-12-31 23:59 in Chile is past the last moment UTC can hold.
+    client = signed_in(official)
+    before = database_snapshot()
+
+    response = client.post(
+        reverse("workspace:tender_create"),
+        tender_fields(submission_deadline="9999-12-31T23:59", opening_at="9999-12-31T23:59"),
+    )
+
+    assert response.status_code == 422
+    assert response.context["form"].errors["submission_deadline"] == [OUT_OF_RANGE]
+    assert database_snapshot() == before
+
+
+def test_a_deadline_that_utc_cannot_hold_is_refused_on_amend(
+    official: Any, open_tender: Any
+) -> None:
+    client = signed_in(official)
+    before = database_snapshot()
+
+    response = client.post(
+        reverse("workspace:tender_amend", kwargs={"pk": open_tender.pk}),
+        amendment_post(
+            open_tender,
+            reason="Más plazo",
+            submission_deadline="9999-12-31T23:59",
+            opening_at="9999-12-31T23:59",
+        ),
+    )
+
+    assert response.status_code == 422
+    assert response.context["form"].errors["submission_deadline"] == [OUT_OF_RANGE]
+    assert database_snapshot() == before
+
+
+def test_descriptions_have_a_limit_the_form_states(official: Any, open_tender: Any) -> None:
+    client = signed_in(official)
+    page = client.get(reverse("workspace:tender_create")).content.decode()
+    assert re.search(r'<textarea name="description"[^>]* maxlength="20000"', page)
+    before = database_snapshot()
+
+    created = client.post(
+        reverse("workspace:tender_create"), tender_fields(description="x" * 20_001)
+    )
+    amended = client.post(
+        reverse("workspace:tender_amend", kwargs={"pk": open_tender.pk}),
+        amendment_post(open_tender, reason="Más detalle", description="x" * 20_001),
+    )
+
+    limit = "Ensure this value has at most 20000 characters (it has 20001)."
+    assert created.status_code == amended.status_code == 422
+    assert created.context["form"].errors["description"] == [limit]
+    assert amended.context["form"].errors["description"] == [limit]
+    assert database_snapshot() == before

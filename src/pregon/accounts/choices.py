@@ -65,10 +65,20 @@ AUDIT_VOCABULARY = AuditVocabulary(
     actions={
         "membership.grant": _("Role granted"),
         "membership.revoke": _("Role removed"),
+        "user.create": _("Account opened"),
+        "user.update": _("Account details changed"),
+        "user.update_flags": _("Access to the admin site changed"),
+        "user.deactivate": _("Account deactivated"),
+        "user.reactivate": _("Account reactivated"),
     },
     summary_keys={
         "user": _("Person (e-mail address)"),
         "role": _("Role"),
+        "sign_in_email": _("E-mail address for signing in"),
+        "full_name": _("Full name"),
+        "preferred_language": _("Preferred language"),
+        "is_staff": _("Staff (reaches the admin site)"),
+        "is_superuser": _("Superuser (may do everything)"),
     },
     summary_choices={("accounts.membership", "role"): Role},
 )

@@ -25,13 +25,13 @@ from pregon.audit.labels import (
     action_label,
     actor_display,
     channel_label,
+    object_names,
     object_type_label,
     summary_lines,
 )
 from pregon.audit.selectors import audit_events_visible_to, audit_scope_of
 from pregon.core.errors import PermissionDenied
 from pregon.core.models import AuditEvent
-from pregon.core.pages import time_zone_note
 
 PAGE_SIZE = 50
 
@@ -55,6 +55,7 @@ def audit(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid() if request.GET else True
     events = audit_events_visible_to(user=user_of(request), filters=form.filters())
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = object_names(page.object_list)
     rows = [
         {
             "event": event,
@@ -62,6 +63,7 @@ def audit(request: HttpRequest) -> HttpResponse:
             "who": actor_display(event.actor_label),
             "channel": channel_label(event.channel),
             "object_type": object_type_label(event.object_type),
+            "object": names[event.pk],
             "lines": summary_lines(event.summary, object_type=event.object_type),
         }
         for event in page.object_list
@@ -77,7 +79,6 @@ def audit(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "scope": audit_scope_of(user=user_of(request)),
             "export_query": query.urlencode(),
-            "time_zone": time_zone_note(),
         },
         status=200 if valid else 400,
     )
@@ -117,10 +118,11 @@ CSV_HEADER = (
 
 
 def csv_row(event: AuditEvent) -> list[str]:
-    """One audit row as CSV cells (time in TIME_ZONE, summary as JSON).
+    """One audit row as CSV cells (time in TIME_ZONE with its offset, summary as JSON).
 
-    The codes are kept as recorded, for programs; the last three cells name the action, the
-    object type and the channel in the active language, for people.
+    The codes, the object's name and the summary's keys are kept as recorded, for programs;
+    the last three cells name the action, the object type and the channel in the active
+    language, for people.
     """
     return [
         _cell(timezone.localtime(event.created_at).isoformat()),

@@ -50,7 +50,8 @@ class ServiceAdmin(admin.ModelAdmin):
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> type[ModelForm]:
-        form_class = super().get_form(request, obj, change, **kwargs)
+        # `change` by keyword: Django's UserAdmin.get_form takes it only that way.
+        form_class = super().get_form(request, obj, change=change, **kwargs)
         found: DomainError | None = getattr(request, "_pregon_refusal", None)
         if found is None:
             return form_class

@@ -16,6 +16,9 @@ from ninja.pagination import PaginationBase, paginate
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+# The databases count rows in signed 64-bit integers: a larger offset is refused (422) rather
+# than sent to them (where it overflows into a server error).
+MAX_OFFSET = 2**63 - 1
 
 
 class PageParams(PaginationBase.Input):
@@ -27,7 +30,7 @@ class PageParams(PaginationBase.Input):
         le=MAX_LIMIT,
         description=f"How many items to return (1 to {MAX_LIMIT}).",
     )
-    offset: int = Field(0, ge=0, description="How many items to skip.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many items to skip.")
 
 
 class LimitOffset(PaginationBase):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 
 from pregon.core.actor import Actor
 from pregon.core.models import AuditEvent
@@ -18,7 +20,14 @@ def audit_record(
     target: models.Model,
     summary: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one audit row for `action` (e.g. "tender.publish") on `target`."""
+    """Append one audit row for `action` (e.g. "tender.publish") on `target`.
+
+    The object's name is recorded in the platform's language, whoever acted: a name made of
+    words ("Question 3") would otherwise be frozen in the actor's language. The audit page
+    names the object again in its reader's language (`pregon.audit.labels.object_names`).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        object_repr = str(target)[:300]
     return AuditEvent.objects.create(
         actor=actor.user,
         actor_label=actor.label,
@@ -27,7 +36,7 @@ def audit_record(
         action=action,
         object_type=target._meta.label_lower,
         object_id=str(target.pk),
-        object_repr=str(target)[:300],
+        object_repr=object_repr,
         summary=_jsonable(summary or {}),
         ip_address=actor.ip_address,
     )

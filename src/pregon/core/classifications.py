@@ -2,7 +2,8 @@
 
 The catalogue in `data/classifications.json` holds the top levels of both schemes (CPV
 divisions, UNSPSC segments) and is what the forms offer; deeper codes are accepted when they
-have the scheme's shape, so buyers can be as precise as they need.
+have the scheme's shape, so buyers can be as precise as they need. The catalogue has no name
+for a deeper code: pages show its group's name as the group's (`label`), never as its own.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 _DATA = Path(__file__).parent / "data" / "classifications.json"
 _FORMATS = {
@@ -21,6 +23,11 @@ _FORMATS = {
     "UNSPSC": re.compile(r"^\d{8}$"),
 }
 LANGUAGES = ("en", "es", "pt", "fr")
+# What each scheme calls the top-level group a deeper code is shown under.
+_WITHIN_GROUP = {
+    "CPV": _("Within division %(code)s: %(name)s"),
+    "UNSPSC": _("Within segment %(code)s: %(name)s"),
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,22 @@ def is_valid(scheme: str, code: str) -> bool:
 
 
 def describe(scheme: str, code: str, language: str | None = None) -> str:
-    """A human name for a code: its own, or its group's, or the code itself."""
+    """A name for a code: its own, or its group's (without saying so), or the code itself.
+
+    Pages use `label`, which says when the name is the group's.
+    """
     entry = lookup(scheme, code)
     return entry.name(language) if entry else code
+
+
+def label(scheme: str, code: str) -> str:
+    """How a page names a code, in the active language: its own name when the catalogue has
+    it; else its group's, said to be the group's ("Within division 18000000-9: Clothing,
+    footwear, luggage articles and accessories"); else the code itself."""
+    entry = lookup(scheme, code)
+    if entry is None:
+        return code
+    # "45000000" is division 45000000-7 itself, typed without its check digit.
+    if entry.code.split("-", maxsplit=1)[0] == code.split("-", maxsplit=1)[0]:
+        return entry.name()
+    return str(_WITHIN_GROUP.get(scheme, "%(name)s")) % {"code": entry.code, "name": entry.name()}

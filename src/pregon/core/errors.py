@@ -77,6 +77,14 @@ class InvalidTransition(DomainError):
     title = _("This action is not possible in the current state")
 
 
+class PreconditionFailed(DomainError):
+    """The object changed since the caller read it (an HTTP If-Match that no longer holds)."""
+
+    status = 412
+    code = "precondition_failed"
+    title = _("The object changed since you read it")
+
+
 class RateLimited(DomainError):
     status = 429
     code = "rate_limited"

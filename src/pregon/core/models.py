@@ -22,10 +22,11 @@ class AuditEvent(AppendOnlyModel):
         verbose_name=_("who"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # People are deactivated, never deleted: deleting one would rewrite their rows here.
+        on_delete=models.PROTECT,
         related_name="+",
     )
-    # Kept as text as well, so the trail still names the person if the account is removed.
+    # Kept as text as well: the trail names the person exactly as they were when they acted.
     actor_label = models.CharField(_("who (as recorded)"), max_length=254)
     organization = models.ForeignKey(
         "organizations.Organization",

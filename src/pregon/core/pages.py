@@ -4,11 +4,10 @@ dates are typed and shown in."""
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.utils import timezone
 
 from pregon.core.errors import DomainError
+from pregon.core.time_zones import zone_note
 
 
 def form_errors_from(error: DomainError, form: forms.BaseForm) -> None:
@@ -43,7 +42,7 @@ def _add_error(form: forms.BaseForm, name: str | None, text: str) -> None:
 
 
 def time_zone_note() -> str:
-    """The zone dates are typed and shown in, with its offset now, e.g.
-    "America/Santiago (UTC-03:00)"."""
-    offset = timezone.localtime().strftime("%z")
-    return f"{settings.TIME_ZONE} (UTC{offset[:3]}:{offset[3:]})"
+    """The zone dates are typed and shown in, with its offset now: the page's current zone,
+    which is the platform's (settings.TIME_ZONE) unless the page activated another, as the buyer
+    workspace does its buyer's. E.g. "America/Belize (UTC-06:00)", with a minus sign (U+2212)."""
+    return zone_note()

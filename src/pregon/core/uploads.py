@@ -2,6 +2,10 @@
 
 The type is decided from the file's bytes (puremagic), not from the name or the browser's
 claim, and the two must agree, so a renamed executable is refused.
+
+The size is also bounded while the request arrives, for the JSON API: a body announced larger
+than the limit is refused before it is read, and an upload stops being read (and written to a
+temporary file) as soon as it passes the limit, whatever its announced length.
 """
 
 from __future__ import annotations
@@ -14,10 +18,13 @@ from pathlib import PurePath
 import puremagic
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from pregon.core.errors import ValidationFailed
+from pregon.core.problems import PayloadTooLarge
 
 # Extension -> MIME type recorded for it. Office formats are ZIP containers, sniffed as such.
 ALLOWED_TYPES: dict[str, str] = {
@@ -146,3 +153,65 @@ def _content_matches(extension: str, head: bytes) -> bool:
     except puremagic.PureError:
         return False
     return bool(found & _SIGNATURES[extension])
+
+
+# ---------------------------------------------------------------------------------------------
+# while the request arrives
+
+
+def body_too_large() -> PayloadTooLarge:
+    """The refusal of a body (other than an upload) over DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    return PayloadTooLarge(
+        _("The request body is too large; the limit is %(limit)s.")
+        % {"limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
+    )
+
+
+def upload_too_large() -> PayloadTooLarge:
+    """The refusal of an upload over PREGON_MAX_UPLOAD_BYTES."""
+    return PayloadTooLarge(
+        _("The file is too large; the limit is %(limit)s.")
+        % {"limit": filesizeformat(settings.PREGON_MAX_UPLOAD_BYTES)},
+        field="file",
+    )
+
+
+def request_too_large(request: HttpRequest) -> PayloadTooLarge | None:
+    """The refusal of a request whose announced length is over the limit, before reading it.
+
+    A form may carry one file up to PREGON_MAX_UPLOAD_BYTES beside its other fields (bounded
+    by DATA_UPLOAD_MAX_MEMORY_SIZE, which also leaves room for the multipart boundaries);
+    any other body is bounded by DATA_UPLOAD_MAX_MEMORY_SIZE alone, as Django reads it.
+    """
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None  # Django refuses a malformed length itself when the body is read.
+    if request.content_type == "multipart/form-data":
+        if length > settings.PREGON_MAX_UPLOAD_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return upload_too_large()
+    elif length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        return body_too_large()
+    return None
+
+
+class UploadLimit(FileUploadHandler):
+    """Stops reading a file as soon as it passes PREGON_MAX_UPLOAD_BYTES.
+
+    First of the request's upload handlers: it passes each chunk on to the next one (memory
+    or temporary file) and raises `PayloadTooLarge` instead of the chunk past the limit.
+    """
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        """Pass the chunk on, unless the file now exceeds the limit."""
+        if start + len(raw_data) > settings.PREGON_MAX_UPLOAD_BYTES:
+            raise upload_too_large()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        """Leave the file to the next handler (None: this one builds no file)."""
+
+
+def limit_uploads(request: HttpRequest) -> None:
+    """Have the request's files read through `UploadLimit` (before anything reads them)."""
+    request.upload_handlers.insert(0, UploadLimit(request))

@@ -178,6 +178,7 @@ def _organization(actor: Actor, spec: BuyerSpec, kind: str, moment: dt.datetime)
         telephone=spec.telephone,
         website=spec.website,
         description=spec.description,
+        time_zone=spec.timezone,
         buyer_type=spec.buyer_type,
     )
     with clock.at(moment):

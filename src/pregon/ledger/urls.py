@@ -1,4 +1,6 @@
-"""The transparency log's HTTP interface, mounted at /log/ without a language prefix."""
+"""The transparency log's HTTP interface, mounted at /log/ without a language prefix.
+
+`/log/` itself is a page for people (in their language); the rest is for programs."""
 
 from django.urls import URLPattern, URLResolver, path
 
@@ -6,6 +8,7 @@ from pregon.ledger import views
 
 app_name = "log"
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.log_page, name="index"),
     path("checkpoint", views.checkpoint, name="checkpoint"),
     path("checkpoints", views.checkpoints, name="checkpoints"),
     path("public-key", views.public_key, name="public-key"),

@@ -1,8 +1,8 @@
 """The transparency log over HTTP (no language prefix, open to any origin).
 
 Each view parses its query, calls one selector and renders. Errors are RFC 7807 problem
-details. Caching follows what can change: the latest checkpoint briefly, a proof or a range of
-leaves at a fixed tree size forever.
+details (pregon.core.problems, as for every JSON endpoint). Caching follows what can change:
+the latest checkpoint briefly, a proof or a range of leaves at a fixed tree size forever.
 """
 
 from __future__ import annotations
@@ -13,16 +13,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, Final
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_safe
 
-from pregon.core.errors import DomainError, NotFound
+from pregon.core.errors import NotFound
+from pregon.core.problems import public_read
 from pregon.ledger import keys, selectors
-from pregon.tlog.checkpoint import format_verifier_key
+from pregon.tlog.checkpoint import format_verifier_key, split_note
 from pregon.tlog.errors import LedgerError
 
-PROBLEM: Final = "application/problem+json"
 TEXT: Final = "text/plain; charset=utf-8"
 SHORT: Final = "public, max-age=10"
 LONG: Final = "public, max-age=31536000, immutable"
@@ -33,35 +35,24 @@ MAX_PAGE: Final = 1000
 _DIGITS = re.compile(r"[0-9]{1,19}")
 _HEX_HASH = re.compile(r"[0-9a-fA-F]{64}")
 
-type View = Callable[..., HttpResponse]
+type View = Callable[..., HttpResponseBase]
 
 
 def log_endpoint(view: View) -> View:
-    """GET/HEAD only, CORS open, and domain errors as problem details."""
+    """A public read (GET/HEAD, CORS open, preflight, refusals as problem details), whose
+    pure log errors (a proof asked beyond the tree, …) are bad parameters.
 
-    @require_http_methods(["GET", "HEAD"])
+    Anyone may verify from anywhere: a browser-based verifier needs CORS.
+    """
+
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def reading(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
-            response = view(request, *args, **kwargs)
-        except DomainError as error:
-            response = problem(request, error)
+            return view(request, *args, **kwargs)
         except LedgerError as error:
-            response = problem(request, selectors.BadParameter(str(error)))
-        # Anyone may verify from anywhere: a browser-based verifier needs CORS.
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
+            raise selectors.BadParameter(str(error)) from error
 
-    return wrapper
-
-
-def problem(request: HttpRequest, error: DomainError) -> HttpResponse:
-    """An RFC 7807 problem details response for ``error``."""
-    response = JsonResponse(
-        error.as_problem(instance=request.path), status=error.status, content_type=PROBLEM
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return public_read(reading)
 
 
 def _integer(request: HttpRequest, name: str, *, default: int | None = None) -> int:
@@ -207,3 +198,33 @@ def witness_cosignatures(request: HttpRequest) -> HttpResponse:
             code="not_witnessed",
         )
     return _text(cosignature.note, SHORT)
+
+
+# ---------------------------------------------------------------------------------------------
+# the page for people
+
+
+@require_safe
+def log_page(request: HttpRequest) -> HttpResponse:
+    """``/log/``: what the log is, its current checkpoint and keys, and how to verify it."""
+    latest = selectors.checkpoint_latest()
+    verifiers = keys.verifier_keys()
+    own = {key.key_id for key in verifiers}
+    note, signatures = "", []
+    if latest is not None:
+        note = selectors.checkpoint_note_served(latest)
+        signatures = [
+            {"name": line.name, "key_id": f"{line.key_id:08x}", "own": line.key_id in own}
+            for line in split_note(note)[1]
+        ]
+    context = {
+        "checkpoint": latest,
+        "root_hex": bytes(latest.root_hash).hex() if latest is not None else "",
+        "root_base64": _b64(bytes(latest.root_hash)) if latest is not None else "",
+        "note": note,
+        "signatures": signatures,
+        "origin": keys.log_origin(),
+        "verifier_keys": [format_verifier_key(key) for key in verifiers],
+        "site_url": settings.SITE_URL,
+    }
+    return render(request, "ledger/log.html", context)

@@ -93,7 +93,8 @@ def _progress(label: str) -> Iterator[Callable[[], None] | None]:
     if not sys.stderr.isatty():
         yield None
         return
-    from tqdm import tqdm
+    # Loaded only for a terminal: importing tqdm nearly doubles `pregon ocds`'s start (~0.13 s).
+    from tqdm import tqdm  # noqa: PLC0415
 
     with tqdm(desc=label, unit=" items", file=sys.stderr, mininterval=0.5) as bar:
         update = bar.update

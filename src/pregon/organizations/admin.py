@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Model
 from django.db.models.fields import Field
@@ -20,6 +21,7 @@ from pregon.accounts.http import admin_actor
 from pregon.accounts.models import Membership
 from pregon.accounts.permissions import is_platform_admin
 from pregon.core.admin_base import ReadOnlyAdmin, ReadOnlyTabularInline, ServiceAdmin
+from pregon.core.time_zones import zone_choices
 from pregon.organizations.models import ApiKey, Organization
 from pregon.organizations.services import OrganizationData, organization_create
 
@@ -37,6 +39,7 @@ _ADD_FIELDS = (
     "region",
     "postal_code",
     "country",
+    "time_zone",
     "email",
     "telephone",
     "website",
@@ -92,6 +95,18 @@ class OrganizationAdmin(ServiceAdmin):
     def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
         return self.inlines if obj is not None else ()
 
+    def formfield_for_dbfield(self, db_field: Field, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "time_zone":
+            # A list rather than a free text box: the zones of the Americas and of the other
+            # countries served, empty for the country's main zone.
+            return forms.ChoiceField(
+                label=db_field.verbose_name,
+                help_text=db_field.help_text,
+                required=False,
+                choices=zone_choices(),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_choice_field(
         self, db_field: Field, request: HttpRequest, **kwargs: Any
     ) -> Any:
@@ -128,6 +143,7 @@ class OrganizationAdmin(ServiceAdmin):
             telephone=text["telephone"],
             website=text["website"],
             description=text["description"],
+            time_zone=text["time_zone"],
             buyer_type=text["buyer_type"],
         )
         return organization_create(actor=admin_actor(request), kind=text["kind"], data=data)

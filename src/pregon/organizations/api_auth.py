@@ -11,6 +11,7 @@ reads); both also document the problem responses the endpoint can give in the Op
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
@@ -27,6 +28,7 @@ from pregon.accounts.models import User
 from pregon.accounts.permissions import roles_in
 from pregon.core.actor import Actor
 from pregon.core.errors import NotFound, PermissionDenied
+from pregon.core.problems import PROBLEM_MEDIA_TYPE
 from pregon.core.request import client_ip
 from pregon.organizations.choices import ApiScope
 from pregon.organizations.models import Organization
@@ -34,7 +36,9 @@ from pregon.organizations.services import api_key_authenticate
 
 # Names the organization a signed-in person acts for, when they belong to several.
 ORGANIZATION_HEADER = "X-Pregon-Organization"
-PROBLEM_MEDIA_TYPE = "application/problem+json"
+# An organization's id as the header may name it: ASCII digits (str.isdigit also takes "²"),
+# few enough to fit a database integer.
+_ORGANIZATION_ID = re.compile(r"[0-9]{1,18}")
 # Extension keys in the OpenAPI document, read back when the document is assembled (api.py).
 SCOPE_EXTENSION = "x-pregon-scope"
 
@@ -110,7 +114,11 @@ def acting_organization(request: HttpRequest, user: User) -> Organization | None
     memberships = Organization.objects.filter(memberships__user=user).distinct().order_by("pk")
     wanted = request.headers.get(ORGANIZATION_HEADER, "").strip()
     if wanted:
-        organization = memberships.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        organization = (
+            memberships.filter(pk=int(wanted)).first()
+            if _ORGANIZATION_ID.fullmatch(wanted)
+            else None
+        )
         if organization is None:
             raise PermissionDenied(
                 _("You are not a member of the organization named in %(header)s.")

@@ -33,6 +33,47 @@ class ApiScope(models.TextChoices):
     QUESTIONS_ANSWER = "questions:answer", _("Answer clarification questions")
 
 
+# ---------------------------------------------------------------------------------------------
+# The public profile: the one list of the fields an organization's members keep up to date (the
+# kind, the identifier and the country are fixed when it is registered). The services, the
+# workspace's form and the audit trail's "changes" all read it from here.
+
+#: Text fields of every kind of organization, each as long as its column allows.
+PROFILE_TEXT_FIELDS = (
+    "legal_name",
+    "name",
+    "street_address",
+    "locality",
+    "region",
+    "postal_code",
+    "email",
+    "telephone",
+    "website",
+)
+#: What only a buyer says of itself.
+BUYER_PROFILE_FIELDS = ("buyer_type",)
+#: What only a supplier declares: its scale and its characteristics.
+SUPPLIER_PROFILE_FIELDS = ("scale", "is_cooperative", "women_owned", "indigenous_owned", "is_local")
+#: Every editable field of the profile, in the order forms and audit summaries list them.
+PROFILE_FIELDS = (
+    *PROFILE_TEXT_FIELDS,
+    "description",
+    "time_zone",  # the zone its dates are set and shown in (empty: its country's main one)
+    *BUYER_PROFILE_FIELDS,
+    *SUPPLIER_PROFILE_FIELDS,
+)
+
+
+def profile_fields(kind: str) -> tuple[str, ...]:
+    """The profile fields an organization of this kind fills in."""
+    own = {
+        OrganizationKind.SUPPLIER: SUPPLIER_PROFILE_FIELDS,
+        OrganizationKind.BUYER: BUYER_PROFILE_FIELDS,
+    }
+    foreign = {name for other, names in own.items() if other != kind for name in names}
+    return tuple(name for name in PROFILE_FIELDS if name not in foreign)
+
+
 #: What the organizations' audit rows mean (registered in `apps.py`, read by the audit page).
 AUDIT_VOCABULARY = AuditVocabulary(
     actions={
@@ -54,6 +95,7 @@ AUDIT_VOCABULARY = AuditVocabulary(
         "email": _("Contact e-mail"),
         "telephone": _("Telephone"),
         "website": _("Website"),
+        "time_zone": _("Time zone"),
         "buyer_type": _("Type of public body"),
         "scale": _("Scale"),
         "is_cooperative": _("Cooperative"),

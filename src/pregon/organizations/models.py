@@ -10,6 +10,7 @@ from django_countries.fields import CountryField
 
 from pregon.accounts.choices import OrganizationKind
 from pregon.core import clock
+from pregon.core.time_zones import country_time_zone, validate_time_zone
 from pregon.organizations.choices import ApiScope, BuyerType, Scale
 
 
@@ -18,6 +19,8 @@ class Organization(models.Model):
 
     Suppliers carry their scale (micro to large, or self-employed), whether they are a
     cooperative, and the characteristics they declare; these feed the MSME indicators.
+    Its dates (a buyer's tender deadlines) are set and shown in its time zone, the main one of
+    its country unless it names another.
     """
 
     kind = models.CharField(_("kind"), max_length=16, choices=OrganizationKind.choices)
@@ -42,6 +45,16 @@ class Organization(models.Model):
     women_owned = models.BooleanField(_("women-owned"), default=False)
     indigenous_owned = models.BooleanField(_("indigenous-owned"), default=False)
     is_local = models.BooleanField(_("local business"), default=False)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_(
+            "The zone its dates are set and shown in, by its IANA name (America/Belize). "
+            "Empty: the main zone of its country."
+        ),
+    )
     created_at = models.DateTimeField(_("registered"), default=clock.now)
     updated_at = models.DateTimeField(_("updated"), default=clock.now)
 
@@ -82,6 +95,13 @@ class Organization(models.Model):
     @property
     def display_name(self) -> str:
         return self.name or self.legal_name
+
+    @property
+    def effective_time_zone(self) -> str:
+        """The IANA name of the zone this organization's dates read in: its own, or by default
+        its country's main one (America/Sao_Paulo for Brazil)."""
+        # str() of a country is its ISO code ("" when none is set).
+        return self.time_zone or country_time_zone(str(self.country))
 
     @property
     def party_id(self) -> str:

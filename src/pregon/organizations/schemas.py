@@ -78,8 +78,18 @@ class OrganizationOut(OrganizationSummaryOut):
     women_owned: bool
     indigenous_owned: bool
     is_local: bool
+    time_zone: str = Field(
+        description=(
+            "The IANA time zone its dates are set and shown in (a buyer's tender deadlines): "
+            "its own, or else its country's main zone, e.g. America/Belize."
+        )
+    )
     created_at: dt.datetime = Field(description="When it registered on this platform.")
 
     @staticmethod
     def resolve_buyer_type(obj: Organization) -> str | None:
         return obj.buyer_type or None
+
+    @staticmethod
+    def resolve_time_zone(obj: Organization) -> str:
+        return obj.effective_time_zone

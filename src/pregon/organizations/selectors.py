@@ -33,6 +33,18 @@ def organizations_public(
     return queryset.order_by("legal_name", "pk")
 
 
+def organization_countries_public() -> list[str]:
+    """The countries (ISO 3166-1 alpha-2 codes) of organizations with a public profile."""
+    # The model's default ordering (by name) would make DISTINCT keep one row per name.
+    codes = (
+        Organization.objects.filter(kind__in=PUBLIC_KINDS)
+        .order_by("country")
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    return [str(code) for code in codes if code]
+
+
 def organization_public_get(*, pk: int) -> Organization:
     """One organization's public profile, or NotFound."""
     organization = Organization.objects.filter(kind__in=PUBLIC_KINDS, pk=pk).first()

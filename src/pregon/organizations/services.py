@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass, fields
 
@@ -29,7 +30,15 @@ from pregon.core.actor import Actor
 from pregon.core.audit import audit_record
 from pregon.core.errors import NotFound, PermissionDenied, ValidationFailed
 from pregon.core.identifiers import id_is_valid, normalize_id, scheme_is_valid
-from pregon.organizations.choices import ApiScope, BuyerType, Scale
+from pregon.core.time_zones import time_zone_is_known
+from pregon.organizations.choices import (
+    PROFILE_FIELDS,
+    PROFILE_TEXT_FIELDS,
+    SUPPLIER_PROFILE_FIELDS,
+    ApiScope,
+    BuyerType,
+    Scale,
+)
 from pregon.organizations.models import ApiKey, Organization
 
 
@@ -50,6 +59,8 @@ class OrganizationData:
     telephone: str = ""
     website: str = ""
     description: str = ""
+    # The IANA name of the zone its dates are set and shown in; empty for its country's main one.
+    time_zone: str = ""
     buyer_type: str = ""
     scale: str = ""
     is_cooperative: bool = False
@@ -125,7 +136,7 @@ def _validate_profile(kind: str, data: OrganizationData) -> None:
         raise ValidationFailed(_("Choose the country."), field="country")
     if data.country not in countries:
         raise ValidationFailed(_("Choose the country from the list."), field="country")
-    for name in _TEXT_FIELDS:
+    for name in PROFILE_TEXT_FIELDS:
         _check_length(Organization, name, getattr(data, name))
     if data.email.strip():
         _check_email(data.email.strip(), "email")
@@ -136,31 +147,21 @@ def _validate_profile(kind: str, data: OrganizationData) -> None:
             raise ValidationFailed(
                 _("Give the website's full address, starting with https://."), field="website"
             ) from None
+    zone = data.time_zone.strip()
+    if zone and not time_zone_is_known(zone):
+        raise ValidationFailed(
+            _("%(value)s is not a time zone; give its IANA name, such as America/Santiago.")
+            % {"value": zone},
+            field="time_zone",
+        )
     if data.buyer_type not in {"", *BuyerType.values}:
         raise ValidationFailed(_("Choose the type of public body."), field="buyer_type")
     if kind == OrganizationKind.SUPPLIER and data.scale not in Scale.values:
         raise ValidationFailed(_("Choose the supplier's scale."), field="scale")
-    if kind != OrganizationKind.SUPPLIER and (
-        data.scale
-        or data.is_cooperative
-        or data.women_owned
-        or data.indigenous_owned
-        or data.is_local
+    if kind != OrganizationKind.SUPPLIER and any(
+        getattr(data, name) for name in SUPPLIER_PROFILE_FIELDS
     ):
         raise ValidationFailed(_("Only suppliers declare a scale and characteristics."))
-
-
-_TEXT_FIELDS = (
-    "legal_name",
-    "name",
-    "street_address",
-    "locality",
-    "region",
-    "postal_code",
-    "email",
-    "telephone",
-    "website",
-)
 
 
 def _create(kind: str, data: OrganizationData) -> Organization:
@@ -169,6 +170,7 @@ def _create(kind: str, data: OrganizationData) -> Organization:
     values = {f.name: getattr(data, f.name) for f in fields(data)}
     values.update(identifier_scheme=scheme, identifier_id=identifier, kind=kind)
     values["legal_name"] = data.legal_name.strip()
+    values["time_zone"] = data.time_zone.strip()
     try:
         with transaction.atomic():
             return Organization.objects.create(**values)
@@ -201,6 +203,10 @@ def supplier_register(*, actor: Actor, registration: SupplierRegistration) -> Us
 
     The e-mail address starts unverified; the caller sends the verification message after
     commit. All three rows are written or none is.
+
+    An address that already has an account is refused last, with the code `email_taken`,
+    after every other check has passed: a page can then answer exactly as for a registration
+    that succeeded, and tell only the address's owner (by e-mail) that it has an account.
     """
     email = registration.email.strip().lower()
     if not email:
@@ -209,16 +215,18 @@ def supplier_register(*, actor: Actor, registration: SupplierRegistration) -> Us
     _check_length(User, "full_name", registration.full_name.strip())
     if registration.language not in {"", *(code for code, _name in settings.LANGUAGES)}:
         raise ValidationFailed(_("Choose one of the platform's languages."), field="language")
+    try:
+        validate_password(registration.password, User(email=email))
+    except ValidationError as error:
+        raise ValidationFailed(" ".join(error.messages), field="password") from None
+    _validate_profile(OrganizationKind.SUPPLIER, registration.organization)
+    _clean_identifier(registration.organization)
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationFailed(
             _("This e-mail address is already registered. Sign in, or reset your password."),
             field="email",
             code="email_taken",
         )
-    try:
-        validate_password(registration.password, User(email=email))
-    except ValidationError as error:
-        raise ValidationFailed(" ".join(error.messages), field="password") from None
     with transaction.atomic():
         organization = _create(OrganizationKind.SUPPLIER, registration.organization)
         try:
@@ -256,26 +264,6 @@ def supplier_register(*, actor: Actor, registration: SupplierRegistration) -> Us
     return user
 
 
-_EDITABLE = (
-    "legal_name",
-    "name",
-    "street_address",
-    "locality",
-    "region",
-    "postal_code",
-    "email",
-    "telephone",
-    "website",
-    "description",
-    "buyer_type",
-    "scale",
-    "is_cooperative",
-    "women_owned",
-    "indigenous_owned",
-    "is_local",
-)
-
-
 def organization_update(
     *, actor: Actor, organization: Organization, data: OrganizationData
 ) -> Organization:
@@ -286,7 +274,7 @@ def organization_update(
     with transaction.atomic():
         locked = Organization.objects.select_for_update().get(pk=organization.pk)
         changes = {}
-        for name in _EDITABLE:
+        for name in PROFILE_FIELDS:
             new = getattr(data, name)
             if isinstance(new, str):
                 new = new.strip()
@@ -361,12 +349,20 @@ def api_key_revoke(*, actor: Actor, key: ApiKey) -> ApiKey:
     return locked
 
 
+# What api_key_issue hands out: "pk_", the key's prefix (hexadecimal), "_", the secret
+# (URL-safe base64, which may itself contain "_").
+_API_TOKEN = re.compile(r"pk_(?P<prefix>[0-9a-f]{1,16})_(?P<secret>[A-Za-z0-9_-]{1,128})")
+
+
 def api_key_authenticate(token: str) -> ApiKey:
-    """Find the active key for a presented token, or refuse."""
-    try:
-        _marker, prefix, secret = token.split("_", 2)
-    except ValueError:
-        raise NotFound(_("The API key is malformed.")) from None
+    """Find the active key for a presented token, or refuse.
+
+    The whole token is checked: its marker, the prefix that finds the key, and the secret.
+    """
+    parts = _API_TOKEN.fullmatch(token)
+    if parts is None:
+        raise NotFound(_("The API key is malformed."))
+    prefix, secret = parts["prefix"], parts["secret"]
     key = ApiKey.objects.select_related("organization").filter(prefix=prefix).first()
     if key is None or not secrets.compare_digest(key.secret_hash, _hash_secret(secret)):
         raise NotFound(_("The API key is not valid."))

@@ -1,7 +1,8 @@
 """The OCDS API, mounted at /api/ocds/ (outside the language prefixes: data has no language)."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, re_path
 
+from pregon.core.problems import route_not_found
 from pregon.publication import api_views
 
 app_name = "ocds_api"
@@ -11,4 +12,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("records", api_views.records, name="records"),
     path("records/<str:ocid>", api_views.record, name="record"),
     path("changes", api_views.changes, name="changes"),
+    # Anything else under /api/ocds/ (its root, a trailing slash) is a 404 problem, not a page.
+    re_path(r"^.*$", route_not_found, name="not-found"),
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,9 +22,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from pregon.core.errors import DomainError
+from pregon.core.problems import public_read
 from pregon.ocds.package import PackageMetadata
 from pregon.publication import selectors
-from pregon.publication.http import json_response, public_data
+from pregon.publication.http import json_response
 from pregon.publication.mapping import ocds_datetime
 from pregon.publication.models import Record
 
@@ -32,6 +34,9 @@ MAX_LIMIT = 1000
 LIST_CACHE = "public, max-age=30"
 ITEM_CACHE = "public, max-age=300"
 _CURSOR_PREFIX = "p"
+# ASCII digits only: str.isdigit() also takes "²" and other digits int() cannot read.
+_LIMIT = re.compile(r"[0-9]{1,4}")
+_POSITION = re.compile(r"[0-9]{1,18}")
 
 
 class BadQuery(DomainError):
@@ -57,7 +62,7 @@ def decode_cursor(value: str | None) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
     number = text.removeprefix(_CURSOR_PREFIX)
-    if not text.startswith(_CURSOR_PREFIX) or not number.isdigit() or len(number) > 18:
+    if not text.startswith(_CURSOR_PREFIX) or not _POSITION.fullmatch(number):
         raise BadQuery(
             _("This cursor is not valid. Follow the links the API returns."), field="cursor"
         )
@@ -68,7 +73,7 @@ def _limit(request: HttpRequest) -> int:
     raw = request.GET.get("limit", "")
     if not raw:
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    if not _LIMIT.fullmatch(raw) or not 1 <= int(raw) <= MAX_LIMIT:
         raise BadQuery(
             _("limit must be a whole number from 1 to %(max)s.") % {"max": MAX_LIMIT},
             field="limit",
@@ -84,14 +89,18 @@ def _since(request: HttpRequest) -> dt.datetime | None:
         moment = parse_datetime(raw.replace(" ", "+"))
         if moment is None and (day := parse_date(raw)) is not None:
             moment = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-    except ValueError:
+        if moment is not None:
+            # In UTC now, as the database compares it: 0001-01-01T00:00:00+14:00 falls before
+            # the first representable instant (OverflowError), so it is refused here.
+            moment = (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    except (ValueError, OverflowError):
         moment = None
     if moment is None:
         raise BadQuery(
             _("since must be an ISO 8601 date or date and time, like 2026-03-01T12:00:00Z."),
             field="since",
         )
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    return moment
 
 
 def _flag(request: HttpRequest, name: str) -> bool:
@@ -157,19 +166,19 @@ def _releases_package(request: HttpRequest, *, feed: bool) -> HttpResponseBase:
     )
 
 
-@public_data
+@public_read
 def releases(request: HttpRequest) -> HttpResponseBase:
     """`GET /api/ocds/releases`: a release package, in feed order, a page at a time."""
     return _releases_package(request, feed=False)
 
 
-@public_data
+@public_read
 def changes(request: HttpRequest) -> HttpResponseBase:
     """`GET /api/ocds/changes`: the changes feed (release packages that always link onwards)."""
     return _releases_package(request, feed=True)
 
 
-@public_data
+@public_read
 def release(request: HttpRequest, release_id: str) -> HttpResponseBase:
     """`GET /api/ocds/releases/<id>`: a release package with one release, and its log leaf."""
     stored = selectors.release_by_id(release_id=release_id)
@@ -219,7 +228,7 @@ def _record(
     return orjson.dumps(data)
 
 
-@public_data
+@public_read
 def records(request: HttpRequest) -> HttpResponseBase:
     """`GET /api/ocds/records`: a record package, a page at a time."""
     after = decode_cursor(request.GET.get("cursor"))
@@ -239,7 +248,7 @@ def records(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@public_data
+@public_read
 def record(request: HttpRequest, ocid: str) -> HttpResponseBase:
     """`GET /api/ocds/records/<ocid>`: a record package with the record of one process."""
     versioned = _flag(request, "versioned")

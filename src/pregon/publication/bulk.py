@@ -24,6 +24,7 @@ import fcntl
 import gzip
 import hashlib
 import itertools
+import logging
 import os
 import secrets
 import shutil
@@ -39,9 +40,12 @@ from django.conf import settings
 from django.db.models import Max
 from django.urls import reverse
 
+from pregon.ocds.flatten_formats import flatten_releases
 from pregon.ocds.merge import compile_release
 from pregon.ocds.package import PackageMetadata, linked_release
-from pregon.publication.models import Record, Release
+from pregon.publication.models import BulkState, Record, Release
+
+logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 RELEASES_JSONL = "releases.jsonl.gz"
@@ -294,8 +298,6 @@ def _flattenings(target: Path, scratch: Path) -> list[BulkFile]:
     One table per array (parties, tender_items, ...), joined on ocid; read from the records
     file just written, so the tables describe exactly the processes it holds.
     """
-    from pregon.ocds.flatten_formats import flatten_releases
-
     records = target / RECORDS_JSONL
     files = []
     for kind in ("csv", "xlsx", "parquet"):
@@ -392,3 +394,15 @@ def _remove_old_generations(directory: Path, keep: set[str]) -> None:
         elif entry.is_dir() and entry.name.endswith(".partial"):
             # Left by a run that was killed; the lock says no other run is writing it.
             shutil.rmtree(entry, ignore_errors=True)
+
+
+def bulk_files_generate(*, directory: Path | None = None) -> Manifest:
+    """Write every bulk file afresh from the stored releases and records; return the manifest.
+
+    Idempotent. Clears the pending mark first, so a release committed while the files are
+    being written asks for another run rather than being lost.
+    """
+    BulkState.objects.filter(pk=1).update(pending=False)
+    manifest = generate(directory or Path(settings.PREGON_DATA_DIR))
+    logger.info("bulk files written: %s releases, %s records", manifest.releases, manifest.records)
+    return manifest

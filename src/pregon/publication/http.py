@@ -1,75 +1,20 @@
-"""HTTP for public data: CORS open to every origin, validators and conditional GET, problems.
+"""HTTP for public data: validators and conditional GET.
 
 Everything under /api/ocds/ and /data/ is public data: any web page may read it from the
-browser (`Access-Control-Allow-Origin: *`), caches may keep it (`Cache-Control`), and a
-client that already has the current version gets `304 Not Modified` (`ETag`,
-`Last-Modified`).
+browser (`pregon.core.problems.public_read`, which also turns refusals into problem details),
+caches may keep it (`Cache-Control`), and a client that already has the current version gets
+`304 Not Modified` (`ETag`, `Last-Modified`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 from collections.abc import Callable
-from typing import Any
 
-import orjson
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-
-from pregon.core.errors import DomainError
-
-PROBLEM_MEDIA_TYPE = "application/problem+json"
-_CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, Content-Length",
-}
-_PREFLIGHT = {
-    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
-    "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
-    "Access-Control-Max-Age": "86400",
-}
-
-type View = Callable[..., HttpResponseBase]
-
-
-def with_cors(response: HttpResponseBase) -> HttpResponseBase:
-    """Let any origin read the response."""
-    for name, value in _CORS.items():
-        response[name] = value
-    return response
-
-
-def problem(request: HttpRequest, error: DomainError) -> HttpResponse:
-    """An RFC 7807 problem details response for a refused request."""
-    body = orjson.dumps(error.as_problem(instance=request.path))
-    return HttpResponse(body, status=error.status, content_type=PROBLEM_MEDIA_TYPE)
-
-
-def public_data(view: View) -> View:
-    """Serve a read-only public view: GET and HEAD, CORS, preflight, domain errors as problems."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.method == "OPTIONS":
-            response: HttpResponseBase = HttpResponse(status=204)
-            for name, value in _PREFLIGHT.items():
-                response[name] = value
-        elif request.method not in {"GET", "HEAD"}:
-            response = HttpResponse(status=405)
-            response["Allow"] = "GET, HEAD, OPTIONS"
-        else:
-            try:
-                response = view(request, *args, **kwargs)
-            except DomainError as error:
-                response = problem(request, error)
-        return with_cors(response)
-
-    # Reading public data changes nothing, so cross-site requests need no CSRF token.
-    wrapper.csrf_exempt = True  # type: ignore[attr-defined]
-    return wrapper
 
 
 def strong_etag(data: bytes) -> str:

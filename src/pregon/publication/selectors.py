@@ -119,16 +119,56 @@ def release_log_position(release: Release) -> LogPosition:
     leaf hash is recomputed from the release as stored, so a row edited behind the
     application's back points at a leaf the log does not hold: its proof request fails.
     """
-    data: Any = orjson.loads(release.data)
     latest = ledger_selectors.checkpoint_latest()
     size = latest.size if latest is not None else 0
     if size <= release.leaf_index:
         size = max(ledger_selectors.log_size(), release.leaf_index + 1)
+    return _log_position(release, tree_size=size)
+
+
+def _log_position(release: Release, *, tree_size: int) -> LogPosition:
+    data: Any = orjson.loads(release.data)
     return LogPosition(
         leaf_index=release.leaf_index,
         leaf_hash=leaf_hash(canonical_bytes(data)).hex(),
-        tree_size=size,
+        tree_size=tree_size,
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProcessRelease:
+    """One release of a contracting process, and where it sits in the transparency log."""
+
+    release_id: str
+    date: dt.datetime
+    tag: list[str]
+    log: LogPosition
+
+
+def releases_of_process(*, ocid: str) -> list[ProcessRelease]:
+    """Every release of one contracting process in feed order, each with its log position.
+
+    Positions are those of `release_log_position`, with the log read at most twice in all.
+    """
+    releases = list(Release.objects.filter(ocid=ocid).order_by("seq"))
+    if not releases:
+        return []
+    latest = ledger_selectors.checkpoint_latest()
+    signed = latest.size if latest is not None else 0
+    # The log's size is read once, and only when a release is not under the checkpoint yet.
+    last = max(release.leaf_index for release in releases)
+    current = signed if last < signed else max(ledger_selectors.log_size(), last + 1)
+    return [
+        ProcessRelease(
+            release_id=release.release_id,
+            date=release.date,
+            tag=list(release.tag),
+            log=_log_position(
+                release, tree_size=signed if release.leaf_index < signed else current
+            ),
+        )
+        for release in releases
+    ]
 
 
 def bulk_manifest() -> bulk.Manifest | None:

@@ -19,9 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import logging
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 from django.conf import settings
@@ -39,13 +37,13 @@ from pregon.ocds.merge import (
 )
 from pregon.ocds.validate import Validator
 from pregon.publication import mapping
+from pregon.publication.bulk import bulk_files_generate
 from pregon.publication.models import BulkState, FeedSequence, Record, Release
+from pregon.publication.tasks import regenerate_bulk_files
 from pregon.tlog.jcs import canonical_bytes
 
-if TYPE_CHECKING:
-    from pregon.publication.bulk import Manifest
-
-logger = logging.getLogger(__name__)
+# `bulk_files_generate` lives with the bulk files; offered here too, with the other doors.
+__all__ = ["bulk_files_generate", "bulk_schedule", "publication_record"]
 
 
 class InvalidRelease(RuntimeError):
@@ -155,7 +153,7 @@ def _record_update(record: Record | None, release: dict[str, Any], stored: Relea
 
 
 # ---------------------------------------------------------------------------------------------
-# bulk files
+# bulk files (written by `bulk.bulk_files_generate`, which the task calls)
 
 
 def bulk_schedule() -> bool:
@@ -165,8 +163,6 @@ def bulk_schedule() -> bool:
     seconds after the first. A pending mark older than `PREGON_BULK_STALE_AFTER` seconds (a
     worker that died) is taken over. Returns whether a task was enqueued.
     """
-    from pregon.publication.tasks import regenerate_bulk_files
-
     now = timezone.now()
     stale = now - dt.timedelta(seconds=settings.PREGON_BULK_STALE_AFTER)
     BulkState.objects.get_or_create(pk=1)
@@ -180,17 +176,3 @@ def bulk_schedule() -> bool:
     run_after = now + dt.timedelta(seconds=settings.PREGON_BULK_DELAY)
     regenerate_bulk_files.using(run_after=run_after).enqueue()
     return True
-
-
-def bulk_files_generate(*, directory: Path | None = None) -> Manifest:
-    """Write every bulk file afresh from the stored releases and records; return the manifest.
-
-    Idempotent. Clears the pending mark first, so a release committed while the files are
-    being written asks for another run rather than being lost.
-    """
-    from pregon.publication import bulk
-
-    BulkState.objects.filter(pk=1).update(pending=False)
-    manifest = bulk.generate(directory or Path(settings.PREGON_DATA_DIR))
-    logger.info("bulk files written: %s releases, %s records", manifest.releases, manifest.records)
-    return manifest

@@ -6,13 +6,13 @@ from typing import Any
 
 from django.tasks import task
 
-from pregon.publication import services
+from pregon.publication.bulk import bulk_files_generate
 
 
 @task()
 def regenerate_bulk_files() -> dict[str, Any]:
     """Write the bulk files afresh (enqueued, debounced, after each publication commits)."""
-    manifest = services.bulk_files_generate()
+    manifest = bulk_files_generate()
     return {
         "generation": manifest.generation,
         "releases": manifest.releases,

@@ -12,8 +12,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from pregon.core.errors import NotFound
+from pregon.core.problems import public_read
 from pregon.publication import bulk, selectors
-from pregon.publication.http import conditional, public_data
+from pregon.publication.http import conditional
 
 FILE_CACHE = "public, max-age=300"
 # Names and license texts for the licenses open data is usually published under.
@@ -29,7 +30,7 @@ def _generated_at(manifest: bulk.Manifest) -> dt.datetime | None:
     return parse_datetime(manifest.generated_at)
 
 
-@public_data
+@public_read
 def data_page(request: HttpRequest) -> HttpResponse:
     """The open-data page: bulk files with size and SHA-256, the API, license and policy."""
     manifest = selectors.bulk_manifest()
@@ -55,7 +56,7 @@ def data_page(request: HttpRequest) -> HttpResponse:
     return render(request, "publication/data.html", context)
 
 
-@public_data
+@public_read
 def data_file(request: HttpRequest, name: str) -> HttpResponseBase:
     """A bulk file (or the manifest that lists them), with validators for conditional GET."""
     if name == bulk.MANIFEST:

@@ -3,17 +3,22 @@
 Each endpoint parses its input, finds the object through a selector (another organization's
 tender or a draft answers 404), calls one service and renders its own output schema.
 Transitions are `POST …/actions/<verb>/`.
+
+Every answer that shows a tender carries its version as `ETag`; every change of a tender takes
+`If-Match`, which the service checks on the locked row (412 when the tender changed since).
 """
 
 import base64
+from typing import Any
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, UploadedFile
+from ninja import File, Form, Header, Query, Router, UploadedFile
 
 from pregon.accounts.choices import BUYER_READ_ROLES
 from pregon.core.api_pagination import paginated
 from pregon.core.errors import ValidationFailed
+from pregon.core.versions import ExpectedVersion, version_tag
 from pregon.organizations.api_auth import (
     WriteThrottle,
     acting,
@@ -73,6 +78,32 @@ def _own(request: HttpRequest, tender_id: int) -> Tender:
     return tender_for_organization(organization=acting_for(actor_of(request)), pk=tender_id)
 
 
+_ETAG = {
+    "ETag": {
+        "description": "The tender's version. Send it back in `If-Match` to change the tender "
+        "only if nobody changed it since.",
+        "schema": {"type": "string"},
+    }
+}
+_IF_MATCH = (
+    "The tender's ETag as you read it: the change is refused (412) if the tender changed "
+    "since. `*` or no header: whatever its version."
+)
+
+
+def _with_etag(options: dict[str, Any], status: int = 200) -> dict[str, Any]:
+    """Endpoint options (from `acting` or `public`) whose `status` answer documents `ETag`."""
+    responses = options["openapi_extra"].setdefault("responses", {})
+    responses.setdefault(status, {})["headers"] = _ETAG
+    return options
+
+
+def _tagged(response: HttpResponse, tender: Tender) -> Tender:
+    """Send the tender's version as the answer's ETag."""
+    response["ETag"] = version_tag(tender.version)
+    return tender
+
+
 # ---------------------------------------------------------------------------------------------
 # public reads
 
@@ -98,12 +129,12 @@ def tender_list(request: HttpRequest, filters: Query[TenderFilterQuery]) -> obje
     response=TenderDetailOut,
     url_name="tender_detail",
     summary="Read a published tender",
-    **public(errors=(404,)),
+    **_with_etag(public(errors=(404,))),
 )
-def tender_detail(request: HttpRequest, tender_id: int) -> Tender:
+def tender_detail(request: HttpRequest, response: HttpResponse, tender_id: int) -> Tender:
     """Everything public about a tender: lots and items, documents with their SHA-256,
     questions with their answers (never who asked), amendments. Drafts answer 404."""
-    return tender_public_get(pk=tender_id)
+    return _tagged(response, tender_public_get(pk=tender_id))
 
 
 @router.get(
@@ -171,15 +202,15 @@ def buyer_tender_list(request: HttpRequest) -> object:
     url_name="buyer_tender_detail",
     summary="Read one of your organization's tenders",
     tags=["buyer"],
-    **acting(ApiScope.TENDERS_READ, write=False, errors=(404,)),
+    **_with_etag(acting(ApiScope.TENDERS_READ, write=False, errors=(404,))),
 )
-def buyer_tender_detail(request: HttpRequest, tender_id: int) -> Tender:
+def buyer_tender_detail(request: HttpRequest, response: HttpResponse, tender_id: int) -> Tender:
     """One tender of the organization you act for, drafts included. Other organizations'
     tenders answer 404."""
     actor = actor_of(request)
     organization = acting_for(actor)
     require_reader(actor, organization, BUYER_READ_ROLES)
-    return tender_for_organization(organization=organization, pk=tender_id)
+    return _tagged(response, tender_for_organization(organization=organization, pk=tender_id))
 
 
 @router.post(
@@ -188,14 +219,14 @@ def buyer_tender_detail(request: HttpRequest, tender_id: int) -> Tender:
     url_name="tender_create",
     summary="Draft a tender",
     tags=["buyer"],
-    **acting(ApiScope.TENDERS_WRITE, errors=(422,)),
+    **_with_etag(acting(ApiScope.TENDERS_WRITE, errors=(422,)), status=201),
 )
-def tender_create(request: HttpRequest, payload: TenderCreateIn) -> Tender:
+def tender_create(request: HttpRequest, response: HttpResponse, payload: TenderCreateIn) -> Tender:
     """Create a draft for the organization you act for, with its lots and items in one body.
     Nothing is public until the draft is published."""
     actor = actor_of(request)
     tender = services.tender_create(actor=actor, buyer=acting_for(actor), data=payload.to_data())
-    return tender_for_organization(organization=tender.buyer, pk=tender.pk)
+    return _tagged(response, tender_for_organization(organization=tender.buyer, pk=tender.pk))
 
 
 @router.patch(
@@ -204,14 +235,27 @@ def tender_create(request: HttpRequest, payload: TenderCreateIn) -> Tender:
     url_name="tender_update",
     summary="Edit a draft",
     tags=["buyer"],
-    **acting(ApiScope.TENDERS_WRITE, errors=(404, 409, 422)),
+    **_with_etag(acting(ApiScope.TENDERS_WRITE, errors=(404, 409, 412, 422))),
 )
-def tender_update(request: HttpRequest, tender_id: int, payload: TenderUpdateIn) -> Tender:
-    """Change a draft. Omitted fields keep their value; `lots`, when given, replaces every lot
-    and item. A published tender changes through an amendment instead (409 here)."""
+def tender_update(
+    request: HttpRequest,
+    response: HttpResponse,
+    tender_id: int,
+    payload: TenderUpdateIn,
+    if_match: str | None = Header(None, alias="If-Match", description=_IF_MATCH),
+) -> Tender:
+    """Change a draft. Only the fields sent change; the others keep their value, as they are
+    when the change is made (two edits of different fields sent at once both hold). `lots`,
+    when given, replaces every lot and item. A published tender changes through an amendment
+    instead (409 here)."""
     tender = _own(request, tender_id)
-    services.tender_update(actor=actor_of(request), tender=tender, data=payload.to_data(tender))
-    return tender_for_organization(organization=tender.buyer, pk=tender.pk)
+    services.tender_update(
+        actor=actor_of(request),
+        tender=tender,
+        data=payload.to_changes(),
+        expected_version=ExpectedVersion.from_header(if_match),
+    )
+    return _tagged(response, tender_for_organization(organization=tender.buyer, pk=tender.pk))
 
 
 @router.post(
@@ -244,13 +288,23 @@ def tender_document_add(
     url_name="tender_publish",
     summary="Publish a draft",
     tags=["buyer"],
-    **acting(ApiScope.TENDERS_WRITE, errors=(404, 409, 422)),
+    **_with_etag(acting(ApiScope.TENDERS_WRITE, errors=(404, 409, 412, 422))),
 )
-def tender_publish(request: HttpRequest, tender_id: int) -> Tender:
+def tender_publish(
+    request: HttpRequest,
+    response: HttpResponse,
+    tender_id: int,
+    if_match: str | None = Header(None, alias="If-Match", description=_IF_MATCH),
+) -> Tender:
     """Publish a draft: it becomes public and open for questions and bids, and closes by itself
     at the bid deadline. Refused (422, with every reason in `errors`) when it breaks a rule,
     such as the minimum time between publication and deadline."""
-    return services.tender_publish(actor=actor_of(request), tender=_own(request, tender_id))
+    tender = services.tender_publish(
+        actor=actor_of(request),
+        tender=_own(request, tender_id),
+        expected_version=ExpectedVersion.from_header(if_match),
+    )
+    return _tagged(response, tender)
 
 
 @router.post(
@@ -259,14 +313,24 @@ def tender_publish(request: HttpRequest, tender_id: int) -> Tender:
     url_name="tender_cancel",
     summary="Cancel a tender",
     tags=["buyer"],
-    **acting(ApiScope.TENDERS_WRITE, errors=(404, 409, 422)),
+    **_with_etag(acting(ApiScope.TENDERS_WRITE, errors=(404, 409, 412, 422))),
 )
-def tender_cancel(request: HttpRequest, tender_id: int, payload: CancelIn) -> Tender:
+def tender_cancel(
+    request: HttpRequest,
+    response: HttpResponse,
+    tender_id: int,
+    payload: CancelIn,
+    if_match: str | None = Header(None, alias="If-Match", description=_IF_MATCH),
+) -> Tender:
     """Cancel a draft, an open or a closed tender, stating why. A published tender stays
     public with the reason."""
-    return services.tender_cancel(
-        actor=actor_of(request), tender=_own(request, tender_id), reason=payload.reason
+    tender = services.tender_cancel(
+        actor=actor_of(request),
+        tender=_own(request, tender_id),
+        reason=payload.reason,
+        expected_version=ExpectedVersion.from_header(if_match),
     )
+    return _tagged(response, tender)
 
 
 @router.post(
@@ -275,14 +339,23 @@ def tender_cancel(request: HttpRequest, tender_id: int, payload: CancelIn) -> Te
     url_name="tender_amend",
     summary="Amend an open tender",
     tags=["buyer"],
-    **acting(ApiScope.TENDERS_WRITE, errors=(404, 409, 422)),
+    **acting(ApiScope.TENDERS_WRITE, errors=(404, 409, 412, 422)),
 )
-def tender_amend(request: HttpRequest, tender_id: int, payload: AmendIn) -> Amendment:
+def tender_amend(
+    request: HttpRequest,
+    tender_id: int,
+    payload: AmendIn,
+    if_match: str | None = Header(None, alias="If-Match", description=_IF_MATCH),
+) -> Amendment:
     """Change an open tender with a public reason. When the change alters what bidders must
-    offer, the deadline moves so that bidders keep the minimum time. Documents are not
-    added through this endpoint."""
+    offer, the deadline moves so that bidders keep the minimum time. An open tender is one
+    whose bid deadline is still ahead (409 after it, even before it shows as closed).
+    Documents are not added through this endpoint."""
     return services.tender_amend(
-        actor=actor_of(request), tender=_own(request, tender_id), data=payload.to_data()
+        actor=actor_of(request),
+        tender=_own(request, tender_id),
+        data=payload.to_data(),
+        expected_version=ExpectedVersion.from_header(if_match),
     )
 
 

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pregon.core.audit_vocabulary import AuditVocabulary
+from pregon.core.transitions import Transition
 
 
 class TenderStatus(models.TextChoices):
@@ -13,8 +14,6 @@ class TenderStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-# The state machine: each transition names the states it may start from.
-# Opening, evaluation and award (later capabilities) will continue from CLOSED.
 #: The fields of an open tender an amendment may change (the fields of `AmendmentData`).
 AMENDABLE_FIELDS = (
     "title",
@@ -27,15 +26,59 @@ AMENDABLE_FIELDS = (
     "opening_at",
 )
 
-TRANSITIONS: dict[str, tuple[set[str], str]] = {
-    "publish": ({TenderStatus.DRAFT}, TenderStatus.ACTIVE),
-    "close": ({TenderStatus.ACTIVE}, TenderStatus.CLOSED),
-    "cancel": (
-        {TenderStatus.DRAFT, TenderStatus.ACTIVE, TenderStatus.CLOSED},
-        TenderStatus.CANCELLED,
+# The longest texts the services accept (the forms and the API document say the same): long
+# enough for any real tender, short enough that nobody stores a book in a question.
+DESCRIPTION_MAX_LENGTH = 20_000
+QUESTION_MAX_LENGTH = 5_000
+ANSWER_MAX_LENGTH = 10_000
+REASON_MAX_LENGTH = 5_000
+
+_ACTIVE = frozenset({TenderStatus.ACTIVE})
+
+#: The state machine (drawn in `models.Tender`'s docstring). Every service that moves a tender,
+#: or needs it in a given state, goes through `pregon.core.transitions.transition` with it.
+#: Opening, evaluation and award (later capabilities) will continue from CLOSED.
+TRANSITIONS: dict[str, Transition] = {
+    "publish": Transition(
+        sources=frozenset({TenderStatus.DRAFT}),
+        target=TenderStatus.ACTIVE,
+        refusal=_("Only a draft can be published; this tender is %(status)s."),
     ),
-    "amend": ({TenderStatus.ACTIVE}, TenderStatus.ACTIVE),
-    "edit": ({TenderStatus.DRAFT}, TenderStatus.DRAFT),
+    "close": Transition(
+        sources=_ACTIVE,
+        target=TenderStatus.CLOSED,
+        refusal=_("Only an open tender can close; this tender is %(status)s."),
+    ),
+    "cancel": Transition(
+        sources=frozenset({TenderStatus.DRAFT, TenderStatus.ACTIVE, TenderStatus.CLOSED}),
+        target=TenderStatus.CANCELLED,
+        refusal=_("This tender is already %(status)s and cannot be cancelled."),
+    ),
+    "edit": Transition(
+        sources=frozenset({TenderStatus.DRAFT}),
+        target=None,
+        refusal=_(
+            "Only a draft can be edited; this tender is %(status)s. Use an "
+            "amendment for an open tender."
+        ),
+    ),
+    "amend": Transition(
+        sources=_ACTIVE,
+        target=None,
+        refusal=_("Only an open tender can be amended; this tender is %(status)s."),
+    ),
+    "ask": Transition(
+        sources=_ACTIVE,
+        target=None,
+        refusal=_("This tender does not accept questions."),
+        code="questions_closed",
+    ),
+    # Answers help bidders while the tender is open, and stay useful after the deadline.
+    "answer": Transition(
+        sources=frozenset({TenderStatus.ACTIVE, TenderStatus.CLOSED}),
+        target=None,
+        refusal=_("Questions can no longer be answered on this tender."),
+    ),
 }
 
 

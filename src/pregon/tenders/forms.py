@@ -14,7 +14,7 @@ from django_countries import countries
 
 from pregon.core import classifications
 from pregon.organizations.models import Organization
-from pregon.tenders.choices import Category, Method, TenderStatus
+from pregon.tenders.choices import QUESTION_MAX_LENGTH, Category, Method, TenderStatus
 from pregon.tenders.models import Lot
 from pregon.tenders.selectors import TenderFilters
 
@@ -154,7 +154,7 @@ class QuestionForm(forms.Form):
 
     text = forms.CharField(
         label=_("Your question"),
-        max_length=5000,
+        max_length=QUESTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
             "Questions and answers are published for everyone; your name and your "
@@ -169,7 +169,8 @@ class QuestionForm(forms.Form):
         _choice_field(self, "lot").choices = _any(
             _("The whole tender"), [(str(lot.pk), str(lot)) for lot in lots]
         )
-        if len(lots) < 2:
+        # A tender of one lot still has two answers to "about what": the whole, or the lot.
+        if not lots:
             self.fields["lot"].widget = forms.HiddenInput()
 
     def chosen_lot(self) -> Lot | None:

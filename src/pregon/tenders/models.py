@@ -1,12 +1,4 @@
-"""Tenders and what they are made of.
-
-State diagram (see `choices.TRANSITIONS`; every move goes through a service):
-
-    draft ──publish──▶ active ──deadline (task worker)──▶ closed ──▶ (opening, evaluation,
-      │                  │  ▲                                │         award: later)
-      │                  └──┘ amend                          │
-      └──────cancel──────┴──────────────cancel───────────────┴──▶ cancelled
-"""
+"""Tenders and what they are made of. The state diagram is in `Tender`'s docstring."""
 
 from __future__ import annotations
 
@@ -17,7 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pregon.core import clock
+from pregon.core.transitions import can_transition
 from pregon.tenders.choices import (
+    TRANSITIONS,
     AwardCriteria,
     Category,
     ClassificationScheme,
@@ -30,7 +24,33 @@ from pregon.tenders.choices import (
 
 
 class Tender(models.Model):
-    """A call for offers by one buyer, split into lots of items."""
+    """A call for offers by one buyer, split into lots of items.
+
+    Its life, as `choices.TRANSITIONS` writes it (every move goes through a service, which
+    calls `pregon.core.transitions.transition` on the locked row)::
+
+           edit               amend, ask, answer          answer
+           ┌──┐                ┌──┐                        ┌──┐
+           │  ▼                │  ▼                        │  ▼
+        ┌─────────┐ publish ┌──────────┐ close at the ┌──────────┐
+        │  draft  ├────────▶│  active  ├─────────────▶│  closed  ├──▶ opening, evaluation,
+        └────┬────┘         └────┬─────┘ deadline (*) └────┬─────┘    award (later)
+             │ cancel            │ cancel                  │ cancel
+             ▼                   ▼                         ▼
+        ┌────────────────────────────────────────────────────────┐
+        │                       cancelled                        │
+        └────────────────────────────────────────────────────────┘
+
+    (*) run by the task worker, scheduled at publication and at each change of deadline.
+    Edit covers the draft's fields, lots, items and documents.
+
+    "Open" is more than the status: amend and ask (and bids, later) also need the bid
+    deadline still ahead, read under the row lock, since the close task runs a moment after
+    the deadline (`services.common.tender_require_open`).
+
+    `version` counts every change of the tender or of its parts; the API shows it as the
+    ETag and honours If-Match with it.
+    """
 
     buyer = models.ForeignKey(
         "organizations.Organization",
@@ -80,6 +100,9 @@ class Tender(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=clock.now)
     updated_at = models.DateTimeField(_("updated"), default=clock.now)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Counts every change; the API's ETag.")
+    )
 
     class Meta:
         verbose_name = _("tender")
@@ -131,7 +154,8 @@ class Tender(models.Model):
 
     @property
     def accepts_questions(self) -> bool:
-        return self.status == TenderStatus.ACTIVE and clock.now() < self.enquiry_end
+        """Whether suppliers may ask now (the state allows it and the period lasts)."""
+        return can_transition(self, "ask", TRANSITIONS) and clock.now() < self.enquiry_end
 
 
 class Lot(models.Model):

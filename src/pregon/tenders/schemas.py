@@ -18,6 +18,10 @@ from pydantic import AwareDatetime
 
 from pregon.core import classifications
 from pregon.tenders.choices import (
+    ANSWER_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    QUESTION_MAX_LENGTH,
+    REASON_MAX_LENGTH,
     AwardCriteria,
     Category,
     ClassificationScheme,
@@ -29,10 +33,13 @@ from pregon.tenders.choices import (
 )
 from pregon.tenders.models import Item, Question, Tender, TenderDocument
 from pregon.tenders.selectors import TenderFilters, questions_public
-from pregon.tenders.services import AmendmentData, ItemData, LotData, TenderData
+from pregon.tenders.services import AmendmentData, ItemData, LotData, TenderChanges, TenderData
 
 MAX_LOTS = 100
 MAX_ITEMS = 500
+# The largest id the database holds (a signed 64-bit integer); larger ones are refused here
+# rather than by the database driver.
+MAX_ID = 2**63 - 1
 
 
 def _absolute(context: dict[str, Any] | None, name: str, **kwargs: Any) -> str:
@@ -56,7 +63,9 @@ class TenderFilterQuery(Schema):
     status: TenderStatus | None = Field(None, description="Only tenders in this state.")
     method: Method | None = Field(None, description="Only this procurement method.")
     category: Category | None = Field(None, description="Only this main category.")
-    buyer: int | None = Field(None, description="Only tenders of this buyer (organization id).")
+    buyer: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Only tenders of this buyer (organization id)."
+    )
     country: str = Field(
         "", pattern=r"^([A-Za-z]{2})?$", description="Only buyers of this country (ISO 3166)."
     )
@@ -314,7 +323,7 @@ class ItemIn(Schema):
 
 class LotIn(Schema):
     title: str = Field(min_length=1, max_length=300)
-    description: str = ""
+    description: str = Field("", max_length=DESCRIPTION_MAX_LENGTH)
     estimated_value: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
     items: list[ItemIn] = Field(default_factory=list, max_length=MAX_ITEMS)
 
@@ -333,14 +342,14 @@ class TenderCreateIn(Schema):
 
     reference: str = Field(min_length=1, max_length=64, description="The buyer's own reference.")
     title: str = Field(min_length=1, max_length=300)
-    description: str = Field(min_length=1)
+    description: str = Field(min_length=1, max_length=DESCRIPTION_MAX_LENGTH)
     language: ContentLanguage = ContentLanguage.ES
     method: Method
     category: Category
     estimated_value: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
     currency: Currency
     award_criteria: AwardCriteria = AwardCriteria.PRICE_ONLY
-    award_criteria_details: str = ""
+    award_criteria_details: str = Field("", max_length=DESCRIPTION_MAX_LENGTH)
     enquiry_end: AwareDatetime
     submission_deadline: AwareDatetime
     opening_at: AwareDatetime
@@ -371,40 +380,36 @@ class TenderUpdateIn(Schema):
 
     reference: str | None = Field(None, min_length=1, max_length=64)
     title: str | None = Field(None, min_length=1, max_length=300)
-    description: str | None = Field(None, min_length=1)
+    description: str | None = Field(None, min_length=1, max_length=DESCRIPTION_MAX_LENGTH)
     language: ContentLanguage | None = None
     method: Method | None = None
     category: Category | None = None
     estimated_value: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
     currency: Currency | None = None
     award_criteria: AwardCriteria | None = None
-    award_criteria_details: str | None = None
+    award_criteria_details: str | None = Field(None, max_length=DESCRIPTION_MAX_LENGTH)
     enquiry_end: AwareDatetime | None = None
     submission_deadline: AwareDatetime | None = None
     opening_at: AwareDatetime | None = None
     lots: list[LotIn] | None = Field(None, max_length=MAX_LOTS)
 
-    def to_data(self, tender: Tender) -> TenderData:
-        """The service's draft: the stored values, with the given ones laid over them."""
-
-        def pick(name: str) -> Any:
-            value = getattr(self, name)
-            return getattr(tender, name) if value is None else value
-
-        return TenderData(
-            reference=pick("reference"),
-            title=pick("title"),
-            description=pick("description"),
-            language=pick("language"),
-            method=pick("method"),
-            category=pick("category"),
-            estimated_value=pick("estimated_value"),
-            currency=pick("currency"),
-            award_criteria=pick("award_criteria"),
-            award_criteria_details=pick("award_criteria_details"),
-            enquiry_end=pick("enquiry_end"),
-            submission_deadline=pick("submission_deadline"),
-            opening_at=pick("opening_at"),
+    def to_changes(self) -> TenderChanges:
+        """The service's partial change: only the fields sent (null counts as not sent), to
+        be laid over the tender as it is when the change is applied."""
+        return TenderChanges(
+            reference=self.reference,
+            title=self.title,
+            description=self.description,
+            language=self.language,
+            method=self.method,
+            category=self.category,
+            estimated_value=self.estimated_value,
+            currency=self.currency,
+            award_criteria=self.award_criteria,
+            award_criteria_details=self.award_criteria_details,
+            enquiry_end=self.enquiry_end,
+            submission_deadline=self.submission_deadline,
+            opening_at=self.opening_at,
             lots=None if self.lots is None else [lot.to_data() for lot in self.lots],
         )
 
@@ -418,19 +423,23 @@ class DocumentIn(Schema):
 
 class CancelIn(Schema):
     reason: str = Field(
-        min_length=1, max_length=5000, description="Why; bidders and the public read it."
+        min_length=1,
+        max_length=REASON_MAX_LENGTH,
+        description="Why; bidders and the public read it.",
     )
 
 
 class AmendIn(Schema):
     """What an amendment changes; omitted fields stay as they are."""
 
-    reason: str = Field(min_length=1, max_length=5000, description="Why; published with it.")
+    reason: str = Field(
+        min_length=1, max_length=REASON_MAX_LENGTH, description="Why; published with it."
+    )
     title: str | None = Field(None, min_length=1, max_length=300)
-    description: str | None = Field(None, min_length=1)
+    description: str | None = Field(None, min_length=1, max_length=DESCRIPTION_MAX_LENGTH)
     estimated_value: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
     award_criteria: AwardCriteria | None = None
-    award_criteria_details: str | None = None
+    award_criteria_details: str | None = Field(None, max_length=DESCRIPTION_MAX_LENGTH)
     enquiry_end: AwareDatetime | None = None
     submission_deadline: AwareDatetime | None = None
     opening_at: AwareDatetime | None = None
@@ -451,9 +460,11 @@ class AmendIn(Schema):
 
 
 class QuestionIn(Schema):
-    text: str = Field(min_length=1, max_length=5000)
+    text: str = Field(min_length=1, max_length=QUESTION_MAX_LENGTH)
     lot: int | None = Field(None, ge=1, description="Number of the lot it is about, if any.")
 
 
 class AnswerIn(Schema):
-    answer: str = Field(min_length=1, max_length=10000, description="Published with the question.")
+    answer: str = Field(
+        min_length=1, max_length=ANSWER_MAX_LENGTH, description="Published with the question."
+    )

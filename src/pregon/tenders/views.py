@@ -33,6 +33,7 @@ from pregon.organizations.acting import (
     actor_from_request,
     current_organization,
 )
+from pregon.publication.selectors import releases_of_process
 from pregon.tenders import selectors, services
 from pregon.tenders.choices import AwardCriteria, TenderStatus
 from pregon.tenders.forms import QuestionForm, TenderFilterForm
@@ -210,6 +211,8 @@ def _render_tender(
         "question_form": question_form if can_ask else None,
         "ask_error": ask_error,
         "is_cancelled": tender.status == TenderStatus.CANCELLED,
+        # The open data behind the page: its OCDS releases and their transparency-log proofs.
+        "releases": releases_of_process(ocid=tender.ocid) if tender.ocid else [],
     }
     return render(request, "tenders/public/detail.html", context, status=status)
 

@@ -29,6 +29,7 @@ from pregon.tlog.checkpoint import (
     Checkpoint,
     VerifiedCheckpoint,
     VerifierKey,
+    format_verifier_key,
     open_checkpoint,
 )
 from pregon.tlog.client import MAX_LEAVES_PER_REQUEST, LogClient, LogClientError
@@ -179,29 +180,39 @@ def default_state_path() -> Path:
     return Path(base) / "pregon" / "verify-state.json"
 
 
-def load_state(path: Path, origin: str) -> SavedCheckpoint | None:
-    """The checkpoint saved for ``origin`` by a previous run, or ``None`` on the first run."""
+def state_entry(key: VerifierKey) -> str:
+    """The state file's entry for the log that ``key`` verifies: its name and key (the vkey).
+
+    Not the name alone: two logs may share one (two local instances both called
+    ``127.0.0.1:8000/pregon/log``, each with its own key), and each must keep its own checkpoint
+    rather than fail the other's consistency check.
+    """
+    return format_verifier_key(key)
+
+
+def load_state(path: Path, entry: str) -> SavedCheckpoint | None:
+    """The checkpoint saved under ``entry`` by a previous run, or ``None`` on the first run."""
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as error:
         raise MonitorError("state", f"cannot read the state file {path}: {error}") from error
-    entry = state.get("logs", {}).get(origin) if isinstance(state, dict) else None
-    if entry is None:
+    saved = state.get("logs", {}).get(entry) if isinstance(state, dict) else None
+    if saved is None:
         return None
     try:
         return SavedCheckpoint(
-            size=int(entry["size"]),
-            root_hash=base64.b64decode(entry["root_hash"], validate=True),
-            saved_at=str(entry.get("saved_at", "")),
+            size=int(saved["size"]),
+            root_hash=base64.b64decode(saved["root_hash"], validate=True),
+            saved_at=str(saved.get("saved_at", "")),
         )
     except (KeyError, TypeError, ValueError) as error:
-        msg = f"the state file {path} has a damaged entry for {origin}"
+        msg = f"the state file {path} has a damaged entry for {entry}"
         raise MonitorError("state", msg) from error
 
 
-def save_state(path: Path, origin: str, checkpoint: Checkpoint, note: str) -> None:
+def save_state(path: Path, entry: str, checkpoint: Checkpoint, note: str) -> None:
     """Save ``checkpoint`` as the one the next run must find extended (atomic replace)."""
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
@@ -209,7 +220,7 @@ def save_state(path: Path, origin: str, checkpoint: Checkpoint, note: str) -> No
             state = {}
     except (OSError, ValueError):
         state = {}
-    state.setdefault("logs", {})[origin] = {
+    state.setdefault("logs", {})[entry] = {
         "size": checkpoint.size,
         "root_hash": base64.b64encode(checkpoint.root_hash).decode("ascii"),
         "note": note,

@@ -1,20 +1,30 @@
-"""The public portal's shared pages: home, organizations, the sign-in landing, the 429 page."""
+"""The public portal's shared pages: home, organizations, the sign-in landing, the error pages."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language_from_path
+from django.views import defaults
 
 from pregon.accounts.choices import BUYER_WORKSPACE_ROLES, OrganizationKind, Role
 from pregon.accounts.http import user_of
 from pregon.accounts.models import Membership
 from pregon.core.errors import NotFound
-from pregon.organizations.selectors import organization_public_get
+from pregon.organizations.models import Organization
+from pregon.organizations.selectors import (
+    organization_countries_public,
+    organization_public_get,
+    organizations_public,
+)
 from pregon.tenders.selectors import TenderFilters, tenders_open, tenders_public
+from pregon.web.forms import OrganizationFilterForm
 
 HOME_OPPORTUNITIES = 8
 BUYER_TENDERS_SHOWN = 20
+ORGANIZATIONS_PER_PAGE = 50
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -24,6 +34,20 @@ def home(request: HttpRequest) -> HttpResponse:
         "web/home.html",
         {"opportunities": list(tenders_open(limit=HOME_OPPORTUNITIES))},
     )
+
+
+def organization_list(request: HttpRequest) -> HttpResponse:
+    """The directory of buyers, suppliers and oversight bodies, filtered by the GET form."""
+    form = OrganizationFilterForm(request.GET, countries_present=organization_countries_public())
+    page: Page[Organization] | None = None
+    if form.is_valid():
+        chosen = form.cleaned_data
+        organizations = organizations_public(
+            kind=chosen["kind"], country=chosen["country"], scale=chosen["scale"]
+        )
+        paginator = Paginator(organizations, ORGANIZATIONS_PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+    return render(request, "web/organizations.html", {"form": form, "page": page})
 
 
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -67,3 +91,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Too many requests (django-ratelimit's RATELIMIT_VIEW): a translated 429 page."""
     return render(request, "429.html", status=429)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 404 page (handler404), in the visitor's language.
+
+    An address under a language code the platform spells otherwise (`/pt/…`, `/es-mx/…`,
+    `/FR/…`) leads to the same address under the code it uses (`/pt-br/…`, `/es/…`, `/fr/…`).
+    """
+    target = _language_code_corrected(request.path_info)
+    if target is not None:
+        script_prefix = request.path.removesuffix(request.path_info)
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponseRedirect(f"{script_prefix}{target}" + (f"?{query}" if query else ""))
+    return defaults.page_not_found(request, exception)
+
+
+def _language_code_corrected(path: str) -> str | None:
+    """``path`` under the platform's own spelling of its language code, or None if it has it."""
+    first = path.split("/")[1]
+    code = get_language_from_path(path)
+    if code is None:
+        return None
+    code = code.lower()  # Django matches /PT-BR/ to its pt-br but answers in the path's case
+    if first == code:
+        return None
+    return f"/{code}{path[len(first) + 1 :] or '/'}"

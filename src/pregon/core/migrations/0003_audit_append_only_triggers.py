@@ -1,10 +1,10 @@
 """Database triggers that keep the audit log append-only against every client.
 
 UPDATE and DELETE are refused on both databases, TRUNCATE on PostgreSQL. One UPDATE is let
-through: clearing ``actor_id`` or ``organization_id`` and nothing else, which is what removing
-the person or the organization does (``on_delete=SET_NULL``; ``actor_label`` keeps the name).
-The columns are listed as they are in this migration: a column added later needs a new
-migration that replaces these triggers.
+through: clearing ``organization_id`` and nothing else, which is what removing the organization
+does (``on_delete=SET_NULL``). People are never removed (``actor`` is ``PROTECT``), so
+``actor_id`` never changes. The columns are listed as they are in this migration: a column
+added later needs a new migration that replaces these triggers.
 """
 
 from django.db import migrations
@@ -15,10 +15,11 @@ AUDIT = db_triggers.AppendOnlyTables(
     name="core_auditevent",
     message="the audit log is append-only",
     tables=("core_auditevent",),
-    detachable=("actor_id", "organization_id"),
+    detachable=("organization_id",),
     fixed=(
         "id",
         "created_at",
+        "actor_id",
         "actor_label",
         "channel",
         "action",

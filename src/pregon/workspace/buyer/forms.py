@@ -2,8 +2,9 @@
 the rules themselves (dates in order, codes that exist, what may change when) live in the
 services, and their refusals come back onto these forms through `form_errors_from`.
 
-Dates and times are typed and shown in the platform's time zone (settings.TIME_ZONE), which
-every date field names in its help text.
+Dates and times are typed and shown in the zone active when the form is built, read and shown:
+the buyer's, which the workspace's views activate (`views.common.in_buyer_time_zone`). Every
+date field names that zone, with its offset from UTC, in its help text.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from pregon.core import classifications
 from pregon.core.pages import time_zone_note
 from pregon.tenders.choices import (
     AMENDABLE_FIELDS,
+    ANSWER_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    REASON_MAX_LENGTH,
     AwardCriteria,
     Category,
     ClassificationScheme,
@@ -41,7 +45,7 @@ DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
-    """A browser date-and-time picker; the value is a wall-clock time in the platform's zone."""
+    """A browser date-and-time picker; the value is a wall-clock time in the active zone."""
 
     input_type = "datetime-local"
 
@@ -66,7 +70,8 @@ def same_minute(a: dt.datetime | None, b: dt.datetime | None) -> bool:
 
 
 class ZonedDatesMixin:
-    """Names the time zone in the help text of every date-and-time field."""
+    """Names the active time zone, with its offset, in the help text of every date-and-time
+    field."""
 
     fields: dict[str, forms.Field]
 
@@ -91,6 +96,7 @@ class TenderForm(ZonedDatesMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     description = forms.CharField(
         label=_("Description"),
+        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What is being bought, for what purpose, and the main conditions."),
     )
@@ -109,6 +115,7 @@ class TenderForm(ZonedDatesMixin, forms.Form):
     award_criteria_details = forms.CharField(
         label=_("How offers will be evaluated"),
         required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     enquiry_end = _datetime_field(_("Questions accepted until"))
@@ -154,7 +161,10 @@ class LotForm(forms.Form):
 
     title = forms.CharField(label=_("Lot title"), max_length=300)
     description = forms.CharField(
-        label=_("Lot description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Lot description"),
+        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     estimated_value = forms.DecimalField(
         label=_("Estimated value of the lot"),
@@ -287,6 +297,7 @@ class AnswerForm(forms.Form):
 
     answer = forms.CharField(
         label=_("Answer"),
+        max_length=ANSWER_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Published with the question; the person who asked stays anonymous."),
     )
@@ -297,6 +308,7 @@ class CancelForm(forms.Form):
 
     reason = forms.CharField(
         label=_("Reason for cancellation"),
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Bidders and the public will read it."),
         error_messages={
@@ -311,13 +323,17 @@ class AmendmentForm(ZonedDatesMixin, forms.Form):
 
     reason = forms.CharField(
         label=_("Reason for the amendment"),
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Published with the amendment."),
         error_messages={"required": _("Say why the tender is amended.")},
     )
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Description"),
+        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     estimated_value = forms.DecimalField(
         label=_("Estimated value"),
@@ -330,6 +346,7 @@ class AmendmentForm(ZonedDatesMixin, forms.Form):
     award_criteria_details = forms.CharField(
         label=_("How offers will be evaluated"),
         required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     enquiry_end = _datetime_field(_("Questions accepted until"), required=False)

@@ -8,28 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pregon.accounts.choices import OrganizationKind
-from pregon.organizations.choices import ApiScope, Scale
+from pregon.core.time_zones import zone_choices
+from pregon.organizations.choices import ApiScope, Scale, profile_fields
 from pregon.organizations.models import Organization
 from pregon.organizations.services import OrganizationData
 
 # Fields a supplier edits; the identifier and the country are fixed at registration.
-PROFILE_FIELDS = (
-    "legal_name",
-    "name",
-    "street_address",
-    "locality",
-    "region",
-    "postal_code",
-    "email",
-    "telephone",
-    "website",
-    "description",
-    "scale",
-    "is_cooperative",
-    "women_owned",
-    "indigenous_owned",
-    "is_local",
-)
+PROFILE_FIELDS = profile_fields(OrganizationKind.SUPPLIER)
 
 
 class ProfileForm(forms.Form):
@@ -55,11 +40,28 @@ class ProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Buyers and larger firms looking for partners read this."),
     )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        choices=(),
+        help_text=_(
+            "The zone your organization's own dates are shown in; a tender's dates are always "
+            "in its buyer's zone. Change it only if you are not in the country's main zone."
+        ),
+    )
     scale = forms.ChoiceField(label=_("Scale"), choices=Scale.choices)
     is_cooperative = forms.BooleanField(label=_("We are a cooperative"), required=False)
     women_owned = forms.BooleanField(label=_("Women-owned"), required=False)
     indigenous_owned = forms.BooleanField(label=_("Indigenous-owned"), required=False)
     is_local = forms.BooleanField(label=_("Local business"), required=False)
+
+    def __init__(self, *args: Any, country: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Built per form: the offsets are today's, the names in the visitor's language, and a
+        # zone already chosen stays on the list.
+        self.fields["time_zone"].choices = zone_choices(  # type: ignore[attr-defined]
+            country, also=str(self.initial.get("time_zone") or "")
+        )
 
     @classmethod
     def initial_from(cls, organization: Organization) -> dict[str, Any]:

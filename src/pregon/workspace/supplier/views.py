@@ -79,7 +79,11 @@ def profile(request: HttpRequest) -> HttpResponse:
     """Edit the public profile (the identifier and the country stay as registered)."""
     workspace = _supplier(request)
     organization = workspace.organization
-    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_from(organization))
+    form = ProfileForm(
+        request.POST or None,
+        initial=ProfileForm.initial_from(organization),
+        country=str(organization.country),
+    )
     context = {
         "workspace": workspace,
         "nav": "profile",

@@ -35,6 +35,12 @@ class Command(BaseCommand):
             help="Erase ALL data in the database first, then build the demo.",
         )
         parser.add_argument(
+            "--no-accounts",
+            action="store_true",
+            help="Do not list the demo accounts at the end (`make run` uses this: `pregon "
+            "serve` lists them when it starts).",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Run even though PREGON_ENV=production (never do this on a real instance).",
@@ -98,6 +104,8 @@ class Command(BaseCommand):
                 "seconds": summary.seconds,
             }
         )
+        if options["no_accounts"]:
+            return
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(_("Demo accounts:")))
         self.stdout.write(accounts_table(demo_accounts()))

@@ -66,8 +66,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--state",
             metavar="FILE",
-            help="Where the last trusted checkpoint is kept between runs "
-            "(default: ~/.config/pregon/verify-state.json).",
+            help="Where the last trusted checkpoint of each log (by name and key) is kept "
+            "between runs (default: ~/.config/pregon/verify-state.json).",
         )
         parser.add_argument(
             "--witness",
@@ -169,7 +169,8 @@ class Command(BaseCommand):
                     _("Not cosigned by the witness %(name)s.") % {"name": witness.name}
                 )
 
-        report.previous = monitor.load_state(state_path, key.name)
+        # Kept per log name and key: two instances of one name (two local ones) never mix.
+        report.previous = monitor.load_state(state_path, monitor.state_entry(key))
         monitor.check_consistency(client, report.previous, checkpoint)
         if report.previous is None:
             self.stdout.write(
@@ -189,7 +190,7 @@ class Command(BaseCommand):
                 )
                 % {"size": report.previous.size, "date": report.previous.saved_at}
             )
-        monitor.save_state(state_path, key.name, checkpoint, note)
+        monitor.save_state(state_path, monitor.state_entry(key), checkpoint, note)
 
         releases = self._read(source, options["timeout"], report)
         report.method = monitor.choose_method(options["method"], len(releases), checkpoint.size)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from pregon.publication.services import bulk_files_generate
+from pregon.publication.bulk import bulk_files_generate
 
 
 class Command(BaseCommand):

@@ -10,10 +10,13 @@ PREGON_LOG_WITNESS_INTERVAL seconds; 0 turns it off) as child processes. Ctrl-C 
 either child dies, the other is stopped too and the command exits non-zero, so a process
 supervisor (systemd, a container runtime) notices and restarts the pair.
 
-Migrations are not run here: `make run` runs `pregon migrate` first. Static files: in
-development WhiteNoise serves them straight from the app directories; in production
-(PREGON_ENV=production) run `pregon collectstatic --no-input` before `pregon serve`, which
-refuses to start without the collected manifest.
+Migrations are not run here: `make run` runs `pregon migrate` first. Static files are
+collected beforehand, hashed and compressed (`pregon collectstatic --no-input`, which `make run`
+runs too); `pregon serve` refuses to start without the collected manifest. Only with
+PREGON_DEBUG=1 does WhiteNoise serve them straight from the app directories.
+
+When SITE_URL is not set, the public address is the one served: this process and its children
+publish URLs, and name the transparency log, after the host and port given here.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from pregon import settings as settings_module
 from pregon.demo.accounts import accounts_table, demo_accounts, mfa_notice
 from pregon.tenders.services import tenders_close_due
 
@@ -45,6 +49,29 @@ class _Child:
     process: subprocess.Popen[bytes]
     # Said when the child dies on its own, with %(code)s for its exit code.
     died: str
+
+
+def served_url(host: str, port: int) -> str:
+    """The address a browser on this machine opens to reach ``host:port``."""
+    # Listening on every interface is reached through the loopback one.
+    shown = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
+def follow_served_address(host: str, port: int) -> None:
+    """Make SITE_URL, when it is not set, the address served, here and in the children.
+
+    Settings are read once per process: this one's are updated in place (with the published
+    addresses derived from SITE_URL), and the children inherit SITE_URL from the environment.
+    """
+    if os.environ.get("SITE_URL"):
+        return
+    url = served_url(host, port)
+    os.environ["SITE_URL"] = url
+    for name, value in settings_module.site_addresses(url).items():
+        setattr(settings, name, value)
 
 
 def _positive(value: str) -> int:
@@ -67,7 +94,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--port",
             type=_positive,
-            default=_positive(os.environ.get("PORT") or "8000"),
+            default=settings.PORT,
             help="Port to listen on (default: $PORT, else 8000).",
         )
         parser.add_argument(
@@ -84,6 +111,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self._check_static_files()
+        host, port = options["host"], options["port"]
+        follow_served_address(host, port)
         closed = tenders_close_due()
         self.stdout.write(
             ngettext(
@@ -94,7 +123,6 @@ class Command(BaseCommand):
             % {"count": closed}
         )
 
-        host, port = options["host"], options["port"]
         stop: list[int] = []
 
         def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -124,7 +152,7 @@ class Command(BaseCommand):
     # -----------------------------------------------------------------------------------------
 
     def _check_static_files(self) -> None:
-        if not settings.PRODUCTION:
+        if not settings.STATIC_COLLECTED:
             return
         manifest = settings.STATIC_ROOT / "staticfiles.json"
         if not manifest.exists():
@@ -215,8 +243,7 @@ class Command(BaseCommand):
         )
 
     def _announce(self, host: str, port: int) -> None:
-        shown = f"[{host}]" if ":" in host else host
-        url = f"http://{shown}:{port}/"
+        url = f"{served_url(host, port)}/"
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(_("Pregón is running at %(url)s") % {"url": url}))
         self.stdout.write(_("Administration: %(url)sen/admin/") % {"url": url})

@@ -7,16 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
-from pregon.organizations.acting import require_workspace
-from pregon.workspace.buyer.views.common import BUYER_KINDS, READ_ROLES, WRITE_ROLES
+from pregon.workspace.buyer.views.common import WRITE_ROLES, buyer_workspace, in_buyer_time_zone
 from pregon.workspace.supplier import views as shared
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_buyer_time_zone
 def api_keys(request: HttpRequest) -> HttpResponse:
     """The buyer's API keys; officials issue new ones."""
-    workspace = require_workspace(request, kinds=BUYER_KINDS, roles=READ_ROLES)
+    workspace = buyer_workspace(request)
     return shared.api_keys_page(
         request, workspace, namespace="workspace", manager_roles=WRITE_ROLES
     )
@@ -24,9 +24,10 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_buyer_time_zone
 def api_key_revoke(request: HttpRequest, key_pk: int) -> HttpResponse:
     """Revoke one of the buyer's API keys, after confirmation."""
-    workspace = require_workspace(request, kinds=BUYER_KINDS, roles=READ_ROLES)
+    workspace = buyer_workspace(request)
     return shared.api_key_revoke_page(
         request, workspace, key_pk, namespace="workspace", manager_roles=WRITE_ROLES
     )

@@ -1,28 +1,33 @@
-"""What the buyer workspace's views share: who may open a tender and change it, the page
-contexts, the re-rendering of a refused form, the lots section served as an HTMX partial, and the
-deletion of a draft's parts after confirmation."""
+"""What the buyer workspace's views share: the buyer's time zone, who may open a tender and
+change it, the page contexts, the re-rendering of a refused form, the lots section served as an
+HTMX partial, and the deletion of a draft's parts after confirmation."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import wraps
+from typing import Any, Concatenate
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from pregon.accounts.choices import BUYER_READ_ROLES, BUYER_WRITE_ROLES, OrganizationKind
 from pregon.accounts.http import user_of
 from pregon.accounts.permissions import roles_in
 from pregon.core.errors import DomainError, NotFound
 from pregon.core.pages import form_errors_from, time_zone_note
-from pregon.organizations.acting import WorkspaceOrganization
+from pregon.core.transitions import transitions_from
+from pregon.organizations.acting import WorkspaceOrganization, require_workspace
+from pregon.organizations.models import Organization
 from pregon.tenders import selectors
-from pregon.tenders.choices import TRANSITIONS, TenderStatus
+from pregon.tenders.choices import TRANSITIONS
 from pregon.tenders.models import Lot, Tender
 from pregon.workspace.buyer.forms import DocumentForm, ItemForm, LotForm
 from pregon.workspace.common import nav_context
@@ -31,9 +36,47 @@ BUYER_KINDS = frozenset({OrganizationKind.BUYER})
 # Everyone who may open the workspace; only buyer officials change anything.
 READ_ROLES = BUYER_READ_ROLES
 WRITE_ROLES = BUYER_WRITE_ROLES
-# Questions can be answered while bidders may still use the answer, and after the deadline.
-_ANSWERABLE = frozenset({TenderStatus.ACTIVE, TenderStatus.CLOSED})
+# The moves of the state table a buyer official starts (suppliers ask; the deadline closes).
+_BUYER_MOVES = frozenset({"edit", "publish", "amend", "cancel", "answer"})
 INVALID_FORM_STATUS = 422
+
+
+# ---------------------------------------------------------------------------------------------
+# the buyer's time zone
+
+
+def in_buyer_time_zone[**P, R: HttpResponseBase](
+    view: Callable[Concatenate[HttpRequest, P], R],
+) -> Callable[Concatenate[HttpRequest, P], R]:
+    """Every view of the buyer workspace is decorated with this: its dates are typed and shown
+    in the zone of the buyer the page is about.
+
+    The helpers that find that buyer (`buyer_workspace`, `access_tender`) activate its zone, so
+    that forms read what is typed (and show stored moments) in it; this ends the activation with
+    the view, and the next request the thread serves starts in the platform's zone again.
+    """
+
+    @wraps(view)
+    def zoned(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> R:
+        # override(None) starts the view in the platform's zone and, on the way out, puts back
+        # whatever zone was active before, whatever the view activated.
+        with timezone.override(None):
+            return view(request, *args, **kwargs)
+
+    zoned.in_buyer_time_zone = True  # type: ignore[attr-defined]
+    return zoned
+
+
+def _use_time_zone_of(organization: Organization) -> None:
+    # Only inside a view decorated with in_buyer_time_zone, which ends the activation.
+    timezone.activate(organization.effective_time_zone)
+
+
+def buyer_workspace(request: HttpRequest) -> WorkspaceOrganization:
+    """The buyer the person acts for (`require_workspace`), its zone active for the page."""
+    workspace = require_workspace(request, kinds=BUYER_KINDS, roles=READ_ROLES)
+    _use_time_zone_of(workspace.organization)
+    return workspace
 
 
 # ---------------------------------------------------------------------------------------------
@@ -56,23 +99,21 @@ class TenderAccess:
         """The transitions the person may start now (none for read-only roles)."""
         if not self.can_edit:
             return set()
-        return {
-            name
-            for name, (sources, _target) in TRANSITIONS.items()
-            if self.tender.status in sources
-        }
+        return set(transitions_from(self.tender.status, TRANSITIONS)) & _BUYER_MOVES
 
     @property
     def can_answer(self) -> bool:
-        return self.can_edit and self.tender.status in _ANSWERABLE
+        return "answer" in self.transitions
 
 
 def access_tender(request: HttpRequest, pk: int) -> TenderAccess:
-    """A tender of one of the person's buyers; any other tender answers 404."""
+    """A tender of one of the person's buyers, its buyer's zone active for the page; any other
+    tender answers 404."""
     try:
         tender = selectors.tender_for_buyer(user=user_of(request), pk=pk)
     except NotFound as error:
         raise Http404(str(error.message)) from None
+    _use_time_zone_of(tender.buyer)
     return TenderAccess(tender=tender, roles=roles_in(user_of(request), tender.buyer))
 
 

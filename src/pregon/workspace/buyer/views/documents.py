@@ -21,6 +21,7 @@ from pregon.workspace.buyer.views.common import (
     access_tender_to_edit,
     confirm_delete,
     find_by_pk,
+    in_buyer_time_zone,
     refuse_unless_reading,
     render_refused,
     tender_context,
@@ -34,6 +35,7 @@ def _document(access: TenderAccess, document_pk: int) -> TenderDocument:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_buyer_time_zone
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach a document to a draft (size and type checked)."""
     access = access_tender_to_edit(request, pk)
@@ -59,6 +61,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_buyer_time_zone
 def document_delete(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
     """Remove a document from a draft."""
     access = access_tender_to_edit(request, pk)
@@ -77,6 +80,7 @@ def document_delete(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
 
 
 @login_required
+@in_buyer_time_zone
 def document_download(
     request: HttpRequest, pk: int, document_pk: int
 ) -> HttpResponse | FileResponse:

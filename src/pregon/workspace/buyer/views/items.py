@@ -20,6 +20,7 @@ from pregon.workspace.buyer.views.common import (
     access_tender_to_edit,
     confirm_delete,
     find_by_pk,
+    in_buyer_time_zone,
     lot_of,
     lots_done,
     lots_response,
@@ -34,6 +35,7 @@ def _item(access: TenderAccess, item_pk: int) -> Item:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_buyer_time_zone
 def item_add(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
     """Add an item to a lot of a draft."""
     access = access_tender_to_edit(request, pk)
@@ -64,6 +66,7 @@ def item_add(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_buyer_time_zone
 def item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Remove an item from a draft."""
     access = access_tender_to_edit(request, pk)

@@ -10,13 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from pregon.core import clock
 from pregon.core.errors import DomainError
+from pregon.core.time_zones import moment_text
 from pregon.organizations.acting import actor_from_request
 from pregon.tenders import services
 from pregon.tenders.choices import TenderStatus
@@ -24,6 +23,7 @@ from pregon.workspace.buyer.forms import AmendmentForm, CancelForm
 from pregon.workspace.buyer.views.common import (
     access_tender,
     access_tender_to_edit,
+    in_buyer_time_zone,
     render_refused,
     tender_context,
     tender_url,
@@ -32,6 +32,7 @@ from pregon.workspace.buyer.views.common import (
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_buyer_time_zone
 def tender_publish(request: HttpRequest, pk: int) -> HttpResponse:
     """List what stops publication; publish on confirmation."""
     access = access_tender(request, pk)
@@ -56,6 +57,7 @@ def tender_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_buyer_time_zone
 def tender_amend(request: HttpRequest, pk: int) -> HttpResponse:
     """Change an open tender, with a public reason."""
     access = access_tender_to_edit(request, pk)
@@ -69,7 +71,7 @@ def tender_amend(request: HttpRequest, pk: int) -> HttpResponse:
         access,
         form=form,
         min_days=settings.PREGON_AMENDMENT_MIN_DAYS,
-        earliest=date_format(timezone.localtime(earliest), "DATETIME_FORMAT"),
+        earliest=moment_text(earliest),
     )
     if request.method != "POST":
         return render(request, "workspace/buyer/amend.html", context)
@@ -100,6 +102,7 @@ def tender_amend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_buyer_time_zone
 def tender_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for the reason, then cancel."""
     access = access_tender_to_edit(request, pk)

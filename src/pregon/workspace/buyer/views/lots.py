@@ -18,6 +18,7 @@ from pregon.workspace.buyer.views.common import (
     INVALID_FORM_STATUS,
     access_tender_to_edit,
     confirm_delete,
+    in_buyer_time_zone,
     lot_of,
     lots_done,
     lots_response,
@@ -29,6 +30,7 @@ from pregon.workspace.buyer.views.common import (
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_buyer_time_zone
 def lot_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a lot to a draft."""
     access = access_tender_to_edit(request, pk)
@@ -58,6 +60,7 @@ def lot_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_buyer_time_zone
 def lot_edit(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
     """Change a lot's title, description or value (its items stay)."""
     access = access_tender_to_edit(request, pk)
@@ -85,6 +88,7 @@ def lot_edit(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_buyer_time_zone
 def lot_delete(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
     """Remove a lot and its items from a draft."""
     access = access_tender_to_edit(request, pk)

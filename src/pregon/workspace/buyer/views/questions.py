@@ -24,6 +24,7 @@ from pregon.workspace.buyer.views.common import (
     access_tender,
     access_tender_to_edit,
     find_by_pk,
+    in_buyer_time_zone,
     refuse_unless_reading,
     tender_context,
 )
@@ -44,6 +45,7 @@ def _questions_context(
 
 
 @login_required
+@in_buyer_time_zone
 def questions(request: HttpRequest, pk: int) -> HttpResponse:
     """Questions of a tender: those waiting, each with an answer form, then those answered."""
     access = access_tender(request, pk)
@@ -54,6 +56,7 @@ def questions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_buyer_time_zone
 def question_answer(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     """Publish the answer to one question (a GET leads to the question's form)."""
     access = access_tender_to_edit(request, pk)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from pregon.core.errors import DomainError
-from pregon.organizations.acting import actor_from_request, require_workspace
+from pregon.organizations.acting import actor_from_request
 from pregon.tenders import selectors, services
 from pregon.tenders.choices import TenderStatus
 from pregon.workspace.buyer.forms import TenderForm
@@ -22,6 +22,8 @@ from pregon.workspace.buyer.views.common import (
     WRITE_ROLES,
     access_tender,
     access_tender_to_edit,
+    buyer_workspace,
+    in_buyer_time_zone,
     refuse_unless_reading,
     render_refused,
     tender_context,
@@ -31,13 +33,16 @@ from pregon.workspace.buyer.views.common import (
 )
 from pregon.workspace.common import switch_view
 
-switch = switch_view(kinds=BUYER_KINDS, roles=READ_ROLES, fallback="workspace:home")
+switch = in_buyer_time_zone(
+    switch_view(kinds=BUYER_KINDS, roles=READ_ROLES, fallback="workspace:home")
+)
 
 
 @login_required
+@in_buyer_time_zone
 def home(request: HttpRequest) -> HttpResponse:
     """The buyer's tenders by status, with the number of questions waiting for an answer."""
-    workspace = require_workspace(request, kinds=BUYER_KINDS, roles=READ_ROLES)
+    workspace = buyer_workspace(request)
     if refused := refuse_unless_reading(request):
         return refused
     tenders = list(selectors.tenders_of_buyer(buyer=workspace.organization))
@@ -61,9 +66,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_buyer_time_zone
 def tender_create(request: HttpRequest) -> HttpResponse:
     """Start a draft for the buyer the person acts for."""
-    workspace = require_workspace(request, kinds=BUYER_KINDS, roles=READ_ROLES)
+    workspace = buyer_workspace(request)
     if not workspace.has_any(WRITE_ROLES):
         raise DjangoPermissionDenied
     form = TenderForm(request.POST or None)
@@ -92,6 +98,7 @@ def tender_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@in_buyer_time_zone
 def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything about one tender, with the actions its state allows."""
     access = access_tender(request, pk)
@@ -102,6 +109,7 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@in_buyer_time_zone
 def tender_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a draft's fields."""
     access = access_tender_to_edit(request, pk)

@@ -1,0 +1,70 @@
+"""Every change to a tender goes through one of these functions (pages, API, commands, tasks).
+
+Each one checks permission and the allowed from-states (`choices.TRANSITIONS`, through
+`common.move`), locks the tender row, validates, writes inside one transaction with its audit
+row, counts a new version of the tender, and schedules follow-up work on commit. A refused
+action raises a `DomainError` and leaves the database as it was.
+
+The modules, by sub-domain: `data` (what the services take), `validation` (checks of values),
+`common` (lock, permission, state, version), `drafting`, `documents`, `lifecycle` (publish,
+amend, cancel), `closing` (what the deadline task runs) and `questions`. The names below are the
+package's public face: `from pregon.tenders import services; services.tender_publish(...)`.
+"""
+
+from pregon.tenders.services.closing import tender_close_if_due, tenders_close_due
+from pregon.tenders.services.common import tender_require_open
+from pregon.tenders.services.data import (
+    TENDER_FIELDS,
+    AmendmentData,
+    DocumentData,
+    ItemData,
+    LotData,
+    TenderChanges,
+    TenderData,
+)
+from pregon.tenders.services.documents import document_add, document_delete
+from pregon.tenders.services.drafting import (
+    item_add,
+    item_delete,
+    lot_delete,
+    lot_save,
+    tender_create,
+    tender_update,
+)
+from pregon.tenders.services.lifecycle import (
+    publication_problems,
+    tender_amend,
+    tender_cancel,
+    tender_publish,
+)
+from pregon.tenders.services.questions import question_answer, question_ask
+
+# The former private name, still read by tests outside the tenders app.
+_TENDER_FIELDS = TENDER_FIELDS
+
+__all__ = [
+    "TENDER_FIELDS",
+    "AmendmentData",
+    "DocumentData",
+    "ItemData",
+    "LotData",
+    "TenderChanges",
+    "TenderData",
+    "document_add",
+    "document_delete",
+    "item_add",
+    "item_delete",
+    "lot_delete",
+    "lot_save",
+    "publication_problems",
+    "question_answer",
+    "question_ask",
+    "tender_amend",
+    "tender_cancel",
+    "tender_close_if_due",
+    "tender_create",
+    "tender_publish",
+    "tender_require_open",
+    "tender_update",
+    "tenders_close_due",
+]

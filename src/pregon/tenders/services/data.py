@@ -1,0 +1,124 @@
+"""What the tender services take: typed values that pages, the API and commands fill in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+
+from django.core.files.uploadedfile import UploadedFile
+
+from pregon.tenders.choices import AwardCriteria, ContentLanguage, DocumentType
+
+
+@dataclass(kw_only=True)
+class ItemData:
+    description: str
+    classification_scheme: str
+    classification_code: str
+    quantity: Decimal
+    unit: str
+
+
+@dataclass(kw_only=True)
+class LotData:
+    title: str
+    description: str = ""
+    estimated_value: Decimal | None = None
+    items: list[ItemData] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class TenderData:
+    """The fields a buyer official fills in for a draft."""
+
+    reference: str
+    title: str
+    description: str
+    method: str
+    category: str
+    estimated_value: Decimal
+    currency: str
+    enquiry_end: dt.datetime
+    submission_deadline: dt.datetime
+    opening_at: dt.datetime
+    language: str = ContentLanguage.ES
+    award_criteria: str = AwardCriteria.PRICE_ONLY
+    award_criteria_details: str = ""
+    # None keeps the lots as they are (on update); a list replaces them (on create).
+    lots: list[LotData] | None = None
+
+
+@dataclass(kw_only=True)
+class TenderChanges:
+    """Some fields of a draft to change (a partial update); fields left as None stay as they
+    are, in the row as it is when the change is applied. `lots`, when given, replaces them."""
+
+    reference: str | None = None
+    title: str | None = None
+    description: str | None = None
+    method: str | None = None
+    category: str | None = None
+    estimated_value: Decimal | None = None
+    currency: str | None = None
+    enquiry_end: dt.datetime | None = None
+    submission_deadline: dt.datetime | None = None
+    opening_at: dt.datetime | None = None
+    language: str | None = None
+    award_criteria: str | None = None
+    award_criteria_details: str | None = None
+    lots: list[LotData] | None = None
+
+    @classmethod
+    def every_field_of(cls, data: TenderData) -> TenderChanges:
+        """A change that sets every field to its value in `data`."""
+        return cls(**{name.name: getattr(data, name.name) for name in fields(TenderData)})
+
+
+@dataclass(kw_only=True)
+class DocumentData:
+    upload: UploadedFile
+    title: str
+    document_type: str = DocumentType.BIDDING_DOCUMENTS
+
+
+@dataclass(kw_only=True)
+class AmendmentData:
+    """What an amendment changes; fields left as None stay as they are."""
+
+    reason: str
+    title: str | None = None
+    description: str | None = None
+    estimated_value: Decimal | None = None
+    award_criteria: str | None = None
+    award_criteria_details: str | None = None
+    enquiry_end: dt.datetime | None = None
+    submission_deadline: dt.datetime | None = None
+    opening_at: dt.datetime | None = None
+    documents: list[DocumentData] = field(default_factory=list)
+
+
+#: The fields of `TenderData` stored on the tender itself (its lots are rows of their own).
+TENDER_FIELDS = (
+    "reference",
+    "title",
+    "description",
+    "language",
+    "method",
+    "category",
+    "estimated_value",
+    "currency",
+    "award_criteria",
+    "award_criteria_details",
+    "enquiry_end",
+    "submission_deadline",
+    "opening_at",
+)
+
+#: The dates of a tender, in the order they fall.
+DATE_FIELDS = ("enquiry_end", "submission_deadline", "opening_at")
+
+# Changes to these alter what bidders must offer; the deadline must then leave them time.
+OFFER_FIELDS = frozenset(
+    {"description", "estimated_value", "award_criteria", "award_criteria_details"}
+)

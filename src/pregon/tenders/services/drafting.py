@@ -1,0 +1,232 @@
+"""Drafting: a buyer official creates a tender and shapes it (fields, lots, items) while it is a
+draft. Nothing here is public; publication is in `lifecycle`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from pregon.accounts.choices import OrganizationKind
+from pregon.core import clock
+from pregon.core.actor import Actor
+from pregon.core.audit import audit_record
+from pregon.core.errors import NotFound, PermissionDenied, ValidationFailed
+from pregon.core.versions import ExpectedVersion
+from pregon.organizations.models import Organization
+from pregon.tenders.models import Item, Lot, Tender
+from pregon.tenders.services.common import (
+    move,
+    require_buyer,
+    require_version,
+    save_changed,
+    tender_lock,
+)
+from pregon.tenders.services.data import (
+    TENDER_FIELDS,
+    ItemData,
+    LotData,
+    TenderChanges,
+    TenderData,
+)
+from pregon.tenders.services.validation import (
+    validate_dates,
+    validate_fields,
+    validate_item,
+    validate_lot,
+)
+
+
+def _create_lot(tender: Tender, number: int, data: LotData) -> Lot:
+    lot = Lot.objects.create(
+        tender=tender,
+        number=number,
+        title=data.title.strip(),
+        description=data.description.strip(),
+        estimated_value=data.estimated_value,
+    )
+    for item in data.items:
+        _create_item(lot, item)
+    return lot
+
+
+def _create_item(lot: Lot, data: ItemData) -> Item:
+    return Item.objects.create(
+        lot=lot,
+        description=data.description.strip(),
+        classification_scheme=data.classification_scheme,
+        classification_code=data.classification_code.strip(),
+        quantity=data.quantity,
+        unit=data.unit.strip(),
+    )
+
+
+def _reference_taken(reference: str) -> ValidationFailed:
+    return ValidationFailed(
+        _("Another tender of this buyer already uses the reference %(reference)s.")
+        % {"reference": reference},
+        field="reference",
+    )
+
+
+def tender_create(*, actor: Actor, buyer: Organization, data: TenderData) -> Tender:
+    """A buyer official starts a draft, optionally with its lots and items."""
+    if buyer.kind != OrganizationKind.BUYER:
+        raise PermissionDenied(_("Only buyer organizations publish tenders."))
+    require_buyer(actor, buyer)
+    validate_fields(data, partial=False)
+    validate_dates(data.enquiry_end, data.submission_deadline, data.opening_at)
+    for lot in data.lots or []:
+        validate_lot(lot)
+    values = {name: getattr(data, name) for name in TENDER_FIELDS}
+    try:
+        with transaction.atomic():
+            tender = Tender.objects.create(buyer=buyer, created_by=actor.user, **values)
+            tender.ocid = f"{settings.PREGON_OCID_PREFIX}-{tender.pk:06d}"
+            tender.save(update_fields=["ocid"])
+            for number, lot in enumerate(data.lots or [], start=1):
+                _create_lot(tender, number, lot)
+            audit_record(
+                actor=actor,
+                action="tender.create",
+                target=tender,
+                summary={"reference": tender.reference, "lots": len(data.lots or [])},
+            )
+    except IntegrityError:
+        raise _reference_taken(data.reference) from None
+    return tender
+
+
+def tender_update(
+    *,
+    actor: Actor,
+    tender: Tender,
+    data: TenderData | TenderChanges,
+    expected_version: ExpectedVersion | None = None,
+) -> Tender:
+    """Edit a draft: set every field of a `TenderData`, or the fields a `TenderChanges` gives,
+    and replace the lots when `data.lots` is given.
+
+    The fields are set on the row read under the lock, so two edits of different fields made
+    at once both hold. `expected_version` (an API If-Match) refuses an edit prepared against
+    an older version.
+    """
+    changes_wanted = data if isinstance(data, TenderChanges) else TenderChanges.every_field_of(data)
+    require_buyer(actor, tender)
+    validate_fields(changes_wanted, partial=True)
+    if isinstance(data, TenderData):
+        validate_dates(data.enquiry_end, data.submission_deadline, data.opening_at)
+    for lot in changes_wanted.lots or []:
+        validate_lot(lot)
+    try:
+        with transaction.atomic():
+            locked = tender_lock(tender)
+            require_version(locked, expected_version)
+            move(locked, "edit")
+            changes: dict[str, Any] = {}
+            for name in TENDER_FIELDS:
+                new, old = getattr(changes_wanted, name), getattr(locked, name)
+                if new is not None and new != old:
+                    changes[name] = [old, new]
+                    setattr(locked, name, new)
+            # A partial edit's dates are checked against the stored ones.
+            validate_dates(locked.enquiry_end, locked.submission_deadline, locked.opening_at)
+            if changes_wanted.lots is not None:
+                locked.lots.all().delete()
+                for number, lot in enumerate(changes_wanted.lots, start=1):
+                    _create_lot(locked, number, lot)
+                changes["lots"] = len(changes_wanted.lots)
+            locked.updated_at = clock.now()
+            save_changed(locked)
+            audit_record(
+                actor=actor, action="tender.update", target=locked, summary={"changes": changes}
+            )
+    except IntegrityError:
+        raise _reference_taken(changes_wanted.reference or tender.reference) from None
+    return locked
+
+
+def lot_save(*, actor: Actor, tender: Tender, data: LotData, lot: Lot | None = None) -> Lot:
+    """Add a lot to a draft, or change one (its items are kept unless `data.items` is given)."""
+    require_buyer(actor, tender)
+    validate_lot(data)
+    with transaction.atomic():
+        locked = tender_lock(tender)
+        move(locked, "edit")
+        if lot is None:
+            number = (locked.lots.aggregate(n=Max("number"))["n"] or 0) + 1
+            saved = _create_lot(locked, number, data)
+            action = "lot.add"
+        else:
+            found = Lot.objects.select_for_update().filter(pk=lot.pk, tender=locked).first()
+            if found is None:
+                raise NotFound(_("This lot is not part of the tender."))
+            saved = found
+            saved.title, saved.description = data.title.strip(), data.description.strip()
+            saved.estimated_value = data.estimated_value
+            saved.save()
+            if data.items:
+                saved.items.all().delete()
+                for item in data.items:
+                    _create_item(saved, item)
+            action = "lot.update"
+        save_changed(locked, only=())
+        audit_record(
+            actor=actor,
+            action=action,
+            target=saved,
+            summary={"tender": locked.pk, "title": saved.title},
+        )
+    return saved
+
+
+def lot_delete(*, actor: Actor, lot: Lot) -> None:
+    """Remove a lot (and its items) from a draft; the remaining lots are renumbered."""
+    tender = lot.tender
+    require_buyer(actor, tender)
+    with transaction.atomic():
+        locked = tender_lock(tender)
+        move(locked, "edit")
+        audit_record(
+            actor=actor,
+            action="lot.delete",
+            target=lot,
+            summary={"tender": locked.pk, "title": lot.title},
+        )
+        Lot.objects.filter(pk=lot.pk, tender=locked).delete()
+        for number, remaining in enumerate(locked.lots.order_by("number"), start=1):
+            if remaining.number != number:
+                Lot.objects.filter(pk=remaining.pk).update(number=number)
+        save_changed(locked, only=())
+
+
+def item_add(*, actor: Actor, lot: Lot, data: ItemData) -> Item:
+    """Add an item to a lot of a draft."""
+    require_buyer(actor, lot.tender)
+    validate_item(data)
+    with transaction.atomic():
+        locked = tender_lock(lot.tender)
+        move(locked, "edit")
+        item = _create_item(lot, data)
+        save_changed(locked, only=())
+        audit_record(
+            actor=actor,
+            action="item.add",
+            target=item,
+            summary={"lot": lot.pk, "code": item.classification_code},
+        )
+    return item
+
+
+def item_delete(*, actor: Actor, item: Item) -> None:
+    """Remove an item from a draft."""
+    require_buyer(actor, item.lot.tender)
+    with transaction.atomic():
+        locked = tender_lock(item.lot.tender)
+        move(locked, "edit")
+        audit_record(actor=actor, action="item.delete", target=item, summary={"lot": item.lot_id})
+        item.delete()
+        save_changed(locked, only=())

@@ -1,0 +1,239 @@
+"""A tender's public life: publication (which schedules the close at the deadline), amendments
+while it is open, and cancellation. Closing itself is in `closing`, which the task runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from pregon.core import clock
+from pregon.core.actor import Actor
+from pregon.core.audit import audit_record
+from pregon.core.errors import ValidationFailed
+from pregon.core.versions import ExpectedVersion
+from pregon.publication.choices import ReleaseTag
+from pregon.publication.services import publication_record
+
+# The task module imports `closing` only; this module schedules the task. The module object
+# (not the task) is imported, so that whichever of the two Python loads first, the other
+# finds what it needs by the time it runs.
+from pregon.tenders import tasks
+from pregon.tenders.choices import AMENDABLE_FIELDS, REASON_MAX_LENGTH, TenderStatus
+from pregon.tenders.models import Amendment, Tender
+from pregon.tenders.services.common import (
+    move,
+    require_buyer,
+    require_version,
+    save_changed,
+    tender_lock,
+    tender_require_open,
+)
+from pregon.tenders.services.data import OFFER_FIELDS, AmendmentData
+from pregon.tenders.services.documents import store_document
+from pregon.tenders.services.validation import check_text, validate_dates, validate_fields
+
+
+def _schedule_close(tender: Tender) -> None:
+    """Enqueue the close for the tender's deadline, once the transaction commits."""
+    tender_id, deadline = tender.pk, tender.submission_deadline
+    transaction.on_commit(
+        lambda: tasks.close_tender_at_deadline.using(run_after=deadline).enqueue(tender_id)
+    )
+
+
+def publication_problems(tender: Tender, *, now: dt.datetime | None = None) -> list[str]:
+    """Why a draft cannot be published yet (empty when it can)."""
+    now = now or clock.now()
+    problems = []
+    lots = list(tender.lots.prefetch_related("items"))
+    if not lots:
+        problems.append(_("Add at least one lot."))
+    for lot in lots:
+        if not lot.items.all():
+            problems.append(_("Lot %(number)s has no items.") % {"number": lot.number})
+    if tender.estimated_value <= 0:
+        problems.append(_("Give the estimated value."))
+    minimum = settings.PREGON_MIN_SUBMISSION_DAYS.get(tender.method, 0)
+    if tender.submission_deadline < now + dt.timedelta(days=minimum):
+        problems.append(
+            _(
+                "The bid deadline must be at least %(days)s days after publication for this "
+                "method; move it to %(date)s or later."
+            )
+            % {"days": minimum, "date": (now + dt.timedelta(days=minimum)).date().isoformat()}
+        )
+    if tender.enquiry_end <= now:
+        problems.append(_("The period for questions must end after publication."))
+    return problems
+
+
+def tender_publish(
+    *, actor: Actor, tender: Tender, expected_version: ExpectedVersion | None = None
+) -> Tender:
+    """Publish a draft: it becomes public and open for questions and bids until the deadline."""
+    require_buyer(actor, tender)
+    with transaction.atomic():
+        locked = tender_lock(tender)
+        require_version(locked, expected_version)
+        move(locked, "publish")
+        now = clock.now()
+        problems = publication_problems(locked, now=now)
+        if problems:
+            raise ValidationFailed(
+                " ".join(problems), code="not_publishable", errors={"__all__": problems}
+            )
+        locked.published_at = now
+        locked.updated_at = now
+        save_changed(locked)
+        audit_record(
+            actor=actor,
+            action="tender.publish",
+            target=locked,
+            summary={"deadline": locked.submission_deadline},
+        )
+        publication_record(ocid=locked.ocid, tag=ReleaseTag.TENDER)
+        _schedule_close(locked)
+    return locked
+
+
+def _check_reason(reason: str, empty: str) -> None:
+    if not reason.strip():
+        raise ValidationFailed(empty, field="reason")
+    check_text(reason, "reason", limit=REASON_MAX_LENGTH)
+
+
+def tender_cancel(
+    *,
+    actor: Actor,
+    tender: Tender,
+    reason: str,
+    expected_version: ExpectedVersion | None = None,
+) -> Tender:
+    """Cancel a tender, stating why. Public tenders stay public with the reason shown."""
+    require_buyer(actor, tender)
+    _check_reason(
+        reason, _("Say why the tender is cancelled; bidders and the public will read it.")
+    )
+    with transaction.atomic():
+        locked = tender_lock(tender)
+        require_version(locked, expected_version)
+        previous = move(locked, "cancel")
+        now = clock.now()
+        locked.cancelled_at = now
+        locked.cancellation_reason = reason.strip()
+        locked.updated_at = now
+        save_changed(locked)
+        audit_record(
+            actor=actor,
+            action="tender.cancel",
+            target=locked,
+            summary={"from": previous, "reason": locked.cancellation_reason},
+        )
+        if previous != TenderStatus.DRAFT:
+            # A draft was never public: its cancellation is not published either.
+            publication_record(ocid=locked.ocid, tag=ReleaseTag.TENDER_CANCELLATION)
+    return locked
+
+
+def tender_amend(
+    *,
+    actor: Actor,
+    tender: Tender,
+    data: AmendmentData,
+    expected_version: ExpectedVersion | None = None,
+) -> Amendment:
+    """Change an open tender, with a public reason.
+
+    If the change alters what bidders must offer (description, value, criteria, documents),
+    the deadline is moved so that bidders keep at least PREGON_AMENDMENT_MIN_DAYS; the
+    opening and the end of questions move with it when they would fall before. A tender past
+    its deadline is no longer open, even before the close task has run.
+    """
+    require_buyer(actor, tender)
+    _check_reason(data.reason, _("Say why the tender is amended."))
+    validate_fields(data, partial=True)
+    with transaction.atomic():
+        locked = tender_lock(tender)
+        require_version(locked, expected_version)
+        move(locked, "amend")
+        now = clock.now()
+        tender_require_open(locked, now)
+        # Read from the locked row: the caller's instance may predate another amendment.
+        previous_deadline = locked.submission_deadline
+        previous_opening, previous_enquiry_end = locked.opening_at, locked.enquiry_end
+        changes: dict[str, list[Any]] = {}
+        for name in AMENDABLE_FIELDS:
+            new = getattr(data, name)
+            if new is not None and new != getattr(locked, name):
+                changes[name] = [getattr(locked, name), new]
+                setattr(locked, name, new)
+        if not changes and not data.documents:
+            raise ValidationFailed(_("The amendment changes nothing."), code="empty_amendment")
+        # The deadline was ahead (the tender is open), so a deadline that does not come
+        # forward stays ahead.
+        if locked.submission_deadline < previous_deadline:
+            raise ValidationFailed(
+                _("An amendment cannot bring the deadline forward."), field="submission_deadline"
+            )
+        changes_offer = bool(OFFER_FIELDS & changes.keys()) or bool(data.documents)
+        if changes_offer:
+            earliest = now + dt.timedelta(days=settings.PREGON_AMENDMENT_MIN_DAYS)
+            if locked.submission_deadline < earliest:
+                shift = earliest - locked.submission_deadline
+                locked.submission_deadline = earliest
+                if locked.opening_at < locked.submission_deadline:
+                    locked.opening_at += shift
+                if locked.enquiry_end <= now:
+                    locked.enquiry_end = min(now + dt.timedelta(days=1), earliest)
+                changes["submission_deadline"] = [previous_deadline, earliest]
+                # The moved dates are part of the public record of what the amendment changed.
+                if locked.opening_at != previous_opening:
+                    changes["opening_at"] = [previous_opening, locked.opening_at]
+                if locked.enquiry_end != previous_enquiry_end:
+                    changes["enquiry_end"] = [previous_enquiry_end, locked.enquiry_end]
+        validate_dates(locked.enquiry_end, locked.submission_deadline, locked.opening_at)
+        locked.updated_at = now
+        save_changed(locked)
+        number = (locked.amendments.aggregate(n=Max("number"))["n"] or 0) + 1
+        amendment = Amendment.objects.create(
+            tender=locked,
+            number=number,
+            reason=data.reason.strip(),
+            changes=_jsonable_changes(changes),
+            changes_offer=changes_offer,
+            previous_deadline=previous_deadline,
+            new_deadline=locked.submission_deadline,
+            created_by=actor.user,
+        )
+        for document in data.documents:
+            stored = store_document(actor, locked, document, amendment=amendment)
+            amendment.changes.setdefault("documents", []).append(stored.title)
+        if data.documents:
+            amendment.save(update_fields=["changes"])
+        audit_record(
+            actor=actor,
+            action="tender.amend",
+            target=locked,
+            summary={"amendment": number, "changes": amendment.changes, "reason": amendment.reason},
+        )
+        publication_record(ocid=locked.ocid, tag=ReleaseTag.TENDER_AMENDMENT)
+        if locked.submission_deadline != previous_deadline:
+            _schedule_close(locked)
+    return amendment
+
+
+def _jsonable_changes(changes: dict[str, list[Any]]) -> dict[str, Any]:
+    def plain(value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return str(value)
+        return value
+
+    return {name: [plain(old), plain(new)] for name, (old, new) in changes.items()}
