@@ -5,6 +5,8 @@ VENV := .venv/bin
 PORT ?= 8000
 # The PostgreSQL server the second half of the suite runs on.
 PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+# pytest-xdist workers ("auto": one per core); PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: help install install-dev run test lint typecheck test-sqlite test-postgres messages clean
 
@@ -42,13 +44,13 @@ typecheck:  ## mypy
 
 test-sqlite:  ## the whole pytest suite on SQLite
 	@echo "==> pytest on SQLite"
-	@env -u DATABASE_URL $(VENV)/pytest
+	@env -u DATABASE_URL $(VENV)/pytest -n $(PYTEST_WORKERS)
 
 test-postgres:  ## the whole pytest suite on PostgreSQL ($$DATABASE_URL, default the local server)
 	@echo "==> pytest on PostgreSQL"
 	@url="$${DATABASE_URL:-$(PG_DATABASE_URL)}"; \
 	if $(VENV)/python scripts/db_reachable.py "$$url"; then \
-		DATABASE_URL="$$url" $(VENV)/pytest; \
+		DATABASE_URL="$$url" $(VENV)/pytest -n $(PYTEST_WORKERS); \
 	elif [ -n "$$CI" ]; then \
 		echo "error: PostgreSQL is not reachable at $$url and CI is set; start it (see docs/operations.md)." >&2; exit 1; \
 	else \
