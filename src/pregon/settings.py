@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -109,6 +110,7 @@ INSTALLED_APPS = [
     "pregon.accounts",
     "pregon.organizations",
     "pregon.tenders",
+    "pregon.bids",
     "pregon.publication",
     "pregon.ledger",
     "pregon.audit",
@@ -179,6 +181,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis, when configured, carries the cache (rate limits, sessions) for every web process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL and PREGON_ENV == "test" and os.environ.get("PYTEST_XDIST_WORKER"):
+    # Every test starts with the cache cleared (a FLUSHDB on Redis): each pytest-xdist worker
+    # gets a Redis database of its own (1, 2, ...), so one worker never empties another's.
+    _worker = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw"))
+    REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{1 + _worker % 15}").geturl()
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -306,6 +313,13 @@ PREGON_MIN_SUBMISSION_DAYS: dict[str, int] = {
 PREGON_MIN_SUBMISSION_DAYS.update(json.loads(os.environ.get("PREGON_MIN_SUBMISSION_DAYS", "{}")))
 PREGON_AMENDMENT_MIN_DAYS = int(os.environ.get("PREGON_AMENDMENT_MIN_DAYS", "5"))
 PREGON_QUESTION_RATE = os.environ.get("PREGON_QUESTION_RATE", "10/h")
+# Sealed bids: the largest encrypted document a bid may carry, the largest chunk of one upload
+# request (within DATA_UPLOAD_MAX_MEMORY_SIZE, which bounds every request body of the API), and
+# the submissions, replacements and withdrawals one supplier may send per window (retries
+# with the same idempotency key included).
+PREGON_BID_DOCUMENT_MAX_BYTES = int(os.environ.get("PREGON_BID_DOCUMENT_MAX_BYTES", "52428800"))
+PREGON_BID_CHUNK_MAX_BYTES = int(os.environ.get("PREGON_BID_CHUNK_MAX_BYTES", "2097152"))
+PREGON_BID_RATE = os.environ.get("PREGON_BID_RATE", "30/m")
 # Registration forms one address may send (refused ones count too) per window. Short windows:
 # an office registering several businesses at once, typing errors included, waits minutes,
 # not an hour, when it reaches the limit.
