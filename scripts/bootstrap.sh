@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Pregón needs into the repository: a Python 3.12+ virtual environment at
-# .venv (from uv.lock), the front-end assets (from package-lock.json) and compiled translations.
+# .venv (from uv.lock), the front-end assets (from package-lock.json, with the one bundle esbuild
+# builds) and compiled translations.
 # Safe to run again: each step is skipped when it is already up to date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +45,8 @@ fi
 # Where the SQLite database, uploads and collected static files go (docs/configuration.md).
 mkdir -p "${PREGON_VAR_DIR:-var}"
 
+# The vendor files are copied into the static tree and the sealed-bid bundle is built by esbuild
+# (scripts/copy_assets.py); neither is committed.
 echo "==> installing front-end assets from package-lock.json"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     command -v npm >/dev/null 2>&1 || { echo "error: npm is needed for the front-end assets (apt-get install npm)." >&2; exit 1; }

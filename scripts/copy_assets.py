@@ -1,15 +1,24 @@
-"""Copy the front-end files Pregón serves from node_modules into the static tree.
+"""Copy the front-end files Pregón serves from node_modules into the static tree, and build the one
+bundle of our own.
 
-Only the built files are copied (a few hundred kilobytes), so pages stay light and no bundler is
-needed. Run by scripts/bootstrap.sh after `npm ci`.
+The vendor files are copied as their packages ship them (a few hundred kilobytes), so pages stay
+light. The browser side of sealed bids (assets/sealing, ES modules importing @hpke/core,
+@hpke/dhkem-x25519, shamir-secret-sharing and @noble/hashes) is bundled by esbuild into one
+minified script; like the vendor files it is built here, never committed. Run by
+scripts/bootstrap.sh after `npm ci`.
 """
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = ROOT / "node_modules"
 VENDOR = ROOT / "src" / "pregon" / "web" / "static" / "vendor"
+ESBUILD = MODULES / ".bin" / "esbuild"
+SEALING_SOURCE = ROOT / "assets" / "sealing" / "index.js"
+SEALING_BUNDLE = ROOT / "src" / "pregon" / "bids" / "static" / "bids" / "sealing.js"
 
 # The design system's minified files end with a sourceMappingURL comment, so their source maps
 # come along: the hashing storage of production (ManifestStaticFilesStorage) follows that
@@ -38,8 +47,37 @@ TREES = {
 SKIPPED = shutil.ignore_patterns("material-icons", "material-icons-deprecated")
 
 
+def build_sealing() -> None:
+    """Bundle assets/sealing into the bids app's static sealing.js (window.PregonSealing).
+
+    ES2020 is what the platform's browsers all run (BigInt for X25519 included); the bundle is a
+    classic script (iife), so a page loads it with a plain <script> tag.
+    """
+    if not ESBUILD.exists():
+        sys.exit(
+            "error: esbuild is missing from node_modules: run `npm ci` (scripts/bootstrap.sh)."
+        )
+    SEALING_BUNDLE.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(  # noqa: S603 (fixed argv)
+        [
+            str(ESBUILD),
+            str(SEALING_SOURCE),
+            "--bundle",
+            "--minify",
+            "--format=iife",
+            "--target=es2020",
+            "--platform=browser",
+            "--legal-comments=eof",
+            "--log-level=warning",
+            f"--outfile={SEALING_BUNDLE}",
+        ],
+        check=True,
+        cwd=ROOT,
+    )
+
+
 def main() -> None:
-    """Copy each file and tree, replacing what an earlier run left."""
+    """Copy each file and tree, replacing what an earlier run left, then build the bundle."""
     for source, target in FILES.items():
         destination = VENDOR / target
         destination.parent.mkdir(parents=True, exist_ok=True)
@@ -49,6 +87,7 @@ def main() -> None:
         if destination.exists():
             shutil.rmtree(destination)
         shutil.copytree(MODULES / source, destination, ignore=SKIPPED)
+    build_sealing()
 
 
 if __name__ == "__main__":

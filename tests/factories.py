@@ -2,6 +2,11 @@
 
 Tenders in a state past draft are built through the services (publish, close, cancel) at a
 chosen moment of the platform clock, so their rows are exactly what users would produce.
+
+Drafts come with an opening committee (3 members, 2 needed) whose members' X25519 keys are
+made here: `private_key_of` gives back the private key of any key this module made, so tests
+can decrypt what was sealed to a committee. `TenderDraftFactory(committee=False)` makes a
+draft without one; `committee=(n, k)` another size.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from typing import Any
 
 import factory
 from allauth.account.models import EmailAddress
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from django.utils import timezone
 
 from pregon.accounts.models import Membership, User
@@ -20,7 +26,7 @@ from pregon.core.actor import Actor
 from pregon.core.identifiers import rut_with_check_digit
 from pregon.organizations.models import Organization
 from pregon.tenders import services
-from pregon.tenders.models import Item, Lot, Tender
+from pregon.tenders.models import CommitteeKey, CommitteeMember, Item, Lot, Tender
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -83,6 +89,79 @@ def actor_for(user: User, organization: Organization) -> Actor:
     return Actor(user=user, organization=organization, ip_address="192.0.2.1")
 
 
+# The private keys of every committee key made here, by fingerprint.
+_PRIVATE_KEYS: dict[str, bytes] = {}
+
+
+def key_pair() -> tuple[bytes, bytes]:
+    """A new X25519 key pair as raw bytes: (private, public)."""
+    private = X25519PrivateKey.generate()
+    return private.private_bytes_raw(), private.public_key().public_bytes_raw()
+
+
+def committee_key(
+    organization: Organization, user: User | None = None
+) -> tuple[CommitteeKey, bytes]:
+    """An active opening key of a committee member of `organization` (a new person unless
+    `user` is given; any active key they had there is revoked), and its raw private key."""
+    if user is None:
+        user = member(organization, "committee_member")
+    private_raw, public_raw = key_pair()
+    CommitteeKey.objects.filter(
+        user=user, organization=organization, revoked_at__isnull=True
+    ).update(revoked_at=clock.now())
+    key = CommitteeKey.objects.create(
+        user=user,
+        organization=organization,
+        public_key=public_raw,
+        fingerprint=services.fingerprint_of(public_raw),
+    )
+    _PRIVATE_KEYS[key.fingerprint] = private_raw
+    return key, private_raw
+
+
+def private_key_of(key: CommitteeKey | CommitteeMember | str) -> bytes:
+    """The raw private key of a key made here (a key, a committee member, or a fingerprint)."""
+    fingerprint = key if isinstance(key, str) else key.fingerprint
+    return _PRIVATE_KEYS[fingerprint]
+
+
+def committee_name(
+    tender: Tender, *, members: int = 3, threshold: int = 2
+) -> list[tuple[CommitteeMember, bytes]]:
+    """Give a draft an opening committee of `members` people with `threshold` needed, written
+    directly as the draft's lots are. The buyer's committee members with a key made here are
+    named first; more are created as needed. Returns each member with its private key."""
+    reusable = [
+        key
+        for key in CommitteeKey.objects.filter(
+            organization=tender.buyer,
+            revoked_at__isnull=True,
+            user__memberships__organization=tender.buyer,
+            user__memberships__role="committee_member",
+        ).order_by("id")
+        if key.fingerprint in _PRIVATE_KEYS
+    ][:members]
+    keys = reusable + [committee_key(tender.buyer)[0] for _ in range(members - len(reusable))]
+    CommitteeMember.objects.filter(tender=tender).delete()
+    named = [
+        CommitteeMember.objects.create(
+            tender=tender,
+            position=position,
+            user=key.user,
+            public_key=bytes(key.public_key),
+            fingerprint=key.fingerprint,
+        )
+        for position, key in enumerate(keys, start=1)
+    ]
+    Tender.objects.filter(pk=tender.pk).update(opening_threshold=threshold)
+    tender.opening_threshold = threshold
+    return [
+        (committee_member, _PRIVATE_KEYS[committee_member.fingerprint])
+        for committee_member in named
+    ]
+
+
 class TenderDraftFactory(factory.django.DjangoModelFactory):
     """A draft with one lot of two items, publishable as it is."""
 
@@ -128,6 +207,13 @@ class TenderDraftFactory(factory.django.DjangoModelFactory):
                 quantity=Decimal(40),
                 unit="unidad",
             )
+
+    @factory.post_generation
+    def committee(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if not create or extracted is False:
+            return
+        members, threshold = (3, 2) if extracted in (None, True) else extracted
+        committee_name(self, members=members, threshold=threshold)
 
 
 def _buyer_actor(tender: Tender) -> Actor:

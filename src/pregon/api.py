@@ -37,6 +37,8 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 from ninja.parser import Parser
 
+from pregon.bids.api import router as bids_router
+from pregon.bids.api_opening import router as opening_router
 from pregon.core import classifications, uploads
 from pregon.core.api_pagination import paginated
 from pregon.core.errors import DomainError, PermissionDenied, RateLimited, ValidationFailed
@@ -73,7 +75,7 @@ Public procurement data and actions of a Pregón instance.
 **Reading** tenders, questions, organizations and classifications needs no key.
 
 **Acting** (drafting, publishing, amending and cancelling tenders, asking and answering
-questions) needs either an organization API key, sent as `Authorization: Bearer
+questions, submitting sealed bids) needs either an organization API key, sent as `Authorization: Bearer
 pk_<prefix>_<secret>` and holding the scope each operation names, or a signed-in session with
 its CSRF token (`X-CSRFToken`). A person who belongs to several organizations names the one
 they act for in the `{ORGANIZATION_HEADER}` header.
@@ -99,6 +101,11 @@ TAGS = [
         "description": "A buyer's own tenders: drafting, documents, transitions, answers.",
     },
     {"name": "questions", "description": "Clarification questions and their public answers."},
+    {
+        "name": "bids",
+        "description": "Sealed bids: encrypted uploads, submission, replacement, withdrawal, "
+        "signed receipts, and the platform's time.",
+    },
     {"name": "organizations", "description": "The directory of buyers and suppliers."},
     {"name": "classifications", "description": "CPV and UNSPSC codes with their names."},
 ]
@@ -453,6 +460,8 @@ def classification_list(
 
 
 api.add_router("", tenders_router)
+api.add_router("", bids_router)
+api.add_router("", opening_router)
 api.add_router("", organizations_router)
 api.add_router("", classifications_router)
 

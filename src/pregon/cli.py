@@ -2,6 +2,9 @@
 
 pregon serve | demo | migrate | check --deploy | <any manage.py command>
 pregon ocds compile|validate|flatten|package ...   (works on files, no database needed)
+pregon keys generate --out FILE                    (a committee member's key; no database needed)
+pregon keys open-shares --tender OCID --key-file FILE ...   (a member's shares at an opening)
+pregon bid submit|replace|withdraw|receipt ...     (sealed bids through the API; no database)
 
 Commands speak the terminal's language when the platform has it: ``PREGON_LANGUAGE`` if set
 (``es``, ``pt-br``, ``fr``, ``en``), else the POSIX locale (``LC_ALL``, ``LC_MESSAGES``,
@@ -42,6 +45,16 @@ def main(argv: list[str] | None = None) -> int:
         from pregon.ocds.cli import main as ocds_main  # noqa: PLC0415
 
         return ocds_main(args[1:])
+    if args[:1] == ["bid"] or args[:2] == ["keys", "open-shares"]:
+        # Sealed bids and the opening talk to an instance over HTTP: no Django, no database.
+        from pregon.client.cli import bid_main, open_shares_main  # noqa: PLC0415
+
+        return bid_main(args[1:]) if args[0] == "bid" else open_shares_main(args[2:])
+    if args[:1] == ["keys"]:
+        # A committee member's key is made on their own machine: no Django, settings or database.
+        from pregon.sealing.cli import main as keys_main  # noqa: PLC0415
+
+        return keys_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pregon.settings")
     # Django is imported only here, past the `pregon ocds` branch: a fast cold start for it.
     import django  # noqa: PLC0415

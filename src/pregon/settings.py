@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "pregon.accounts",
     "pregon.organizations",
     "pregon.tenders",
+    "pregon.bids",
     "pregon.publication",
     "pregon.ledger",
     "pregon.audit",
@@ -312,6 +313,13 @@ PREGON_MIN_SUBMISSION_DAYS: dict[str, int] = {
 PREGON_MIN_SUBMISSION_DAYS.update(json.loads(os.environ.get("PREGON_MIN_SUBMISSION_DAYS", "{}")))
 PREGON_AMENDMENT_MIN_DAYS = int(os.environ.get("PREGON_AMENDMENT_MIN_DAYS", "5"))
 PREGON_QUESTION_RATE = os.environ.get("PREGON_QUESTION_RATE", "10/h")
+# Sealed bids: the largest encrypted document a bid may carry, the largest chunk of one upload
+# request (within DATA_UPLOAD_MAX_MEMORY_SIZE, which bounds every request body of the API), and
+# the submissions, replacements and withdrawals one supplier may send per window (retries
+# with the same idempotency key included).
+PREGON_BID_DOCUMENT_MAX_BYTES = int(os.environ.get("PREGON_BID_DOCUMENT_MAX_BYTES", "52428800"))
+PREGON_BID_CHUNK_MAX_BYTES = int(os.environ.get("PREGON_BID_CHUNK_MAX_BYTES", "2097152"))
+PREGON_BID_RATE = os.environ.get("PREGON_BID_RATE", "30/m")
 # Registration forms one address may send (refused ones count too) per window. Short windows:
 # an office registering several businesses at once, typing errors included, waits minutes,
 # not an hour, when it reaches the limit.

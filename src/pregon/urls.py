@@ -21,8 +21,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", include("pregon.web.urls")),
     path("tenders/", include("pregon.tenders.urls")),
+    path("tenders/", include("pregon.bids.urls_opening")),
     path("buyer/", include("pregon.workspace.buyer.urls")),
     path("supplier/", include("pregon.workspace.supplier.urls")),
+    path("committee/", include("pregon.workspace.committee.urls")),
     path("organizations/", include("pregon.web.organization_urls")),
     path("audit/", include("pregon.audit.urls")),
     path("accounts/", include("allauth.urls")),

@@ -249,6 +249,8 @@ def _samples(parameter: str) -> list[str]:
     # Any value the pattern accepts will do: the middleware answers before the view runs.
     if parameter == "app_label":
         return sorted({model._meta.app_label for model in admin.site._registry})
+    if parameter == "bid_id":
+        return ["00000000-0000-4000-8000-000000000001"]
     return ["1"]
 
 
@@ -278,7 +280,10 @@ def routes(*namespaces: str) -> list[str]:
 
 
 # The buyer workspace's namespace is "workspace" (its URL names predate the supplier's).
-AREAS = {"admin": ("admin",), "workspace": ("workspace", "buyer", "supplier")}
+AREAS = {
+    "admin": ("admin",),
+    "workspace": ("workspace", "buyer", "supplier", "committee", "opening"),
+}
 
 
 def test_the_routes_are_found() -> None:

@@ -29,7 +29,7 @@ from pregon.organizations import services as organizations
 from pregon.organizations.models import ApiKey, Organization
 from pregon.organizations.services import OrganizationData
 from pregon.tenders import services as tenders
-from pregon.tenders.models import Question, Tender, TenderDocument
+from pregon.tenders.models import CommitteeKey, Question, Tender, TenderDocument
 from pregon.tenders.services import AmendmentData, DocumentData, ItemData, LotData, TenderData
 from tests import factories
 
@@ -60,6 +60,9 @@ tender_amend         PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD  
 tender_cancel        PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
 question_ask         PD   ok   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD   ok   PD   PD
 question_answer      PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
+tender_committee_set PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
+committee_key_register PD   PD   PD   PD   ok   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD
+committee_key_revoke PD   PD   PD   PD   ok   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD
 organization_update  PD   PD   ok   PD   PD   PD   PD   PD   PD   ok   ok   PD   PD   PD   PD
 api_key_issue        PD   PD   ok   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD
 api_key_revoke       PD   PD   ok   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD   PD
@@ -161,6 +164,11 @@ class World:
         )
 
     @cached_property
+    def opening_key(self) -> CommitteeKey:
+        """The committee member's own opening key."""
+        return factories.committee_key(self.buyer, self.committee_member)[0]
+
+    @cached_property
     def spare_key(self) -> ApiKey:
         key, _token = organizations.api_key_issue(
             actor=self.official_actor,
@@ -224,6 +232,8 @@ PREPARE: dict[str, Callable[[World], Any]] = {
     "question_ask": lambda w: w.open_tender,
     "question_answer": lambda w: w.question,
     "api_key_revoke": lambda w: w.spare_key,
+    "tender_committee_set": lambda w: w.draft,
+    "committee_key_revoke": lambda w: w.opening_key,
     "membership_revoke": lambda w: w.committee_member,
     "user_update_flags": lambda w: w.committee_member,
     "user_deactivate": lambda w: w.committee_member,
@@ -266,6 +276,16 @@ ACTIONS: dict[str, Callable[[World, Actor], Any]] = {
     "question_answer": lambda w, a: tenders.question_answer(
         actor=a, question=w.question, answer="Sí."
     ),
+    "tender_committee_set": lambda w, a: tenders.tender_committee_set(
+        actor=a,
+        tender=w.draft,
+        members=list(w.draft.committee.values_list("user_id", flat=True)),
+        threshold=1,
+    ),
+    "committee_key_register": lambda w, a: tenders.committee_key_register(
+        actor=a, public_key=factories.key_pair()[1]
+    ),
+    "committee_key_revoke": lambda w, a: tenders.committee_key_revoke(actor=a, key=w.opening_key),
     "organization_update": lambda w, a: organizations.organization_update(
         actor=a, organization=w.buyer, data=_profile(w.buyer)
     ),
@@ -311,6 +331,9 @@ AUDIT_ACTIONS = {
     "tender_cancel": "tender.cancel",
     "question_ask": "question.ask",
     "question_answer": "question.answer",
+    "tender_committee_set": "tender.committee",
+    "committee_key_register": "committee_key.register",
+    "committee_key_revoke": "committee_key.revoke",
     "organization_update": "organization.update",
     "api_key_issue": "api_key.issue",
     "api_key_revoke": "api_key.revoke",

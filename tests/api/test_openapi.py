@@ -50,6 +50,16 @@ def test_openapi_command_checks_and_writes(
     call_command("openapi", "--check")
 
 
+# Reads of an organization's own objects: they need a key or a session, like the writes.
+PRIVATE_READS = ("/api/v1/buyer/", "/api/v1/bids/", "/api/v1/bid-uploads/")
+# Operations a signed-in person carries out as themselves, never with an API key.
+PERSONAL_OPERATIONS = {
+    ("POST", "/api/v1/committee-keys"),
+    ("GET", "/api/v1/tenders/{ocid}/opening/envelopes"),
+    ("POST", "/api/v1/tenders/{ocid}/opening/shares"),
+}
+
+
 def _operations() -> list[tuple[str, str, dict[str, Any]]]:
     document = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
     return [
@@ -66,6 +76,7 @@ def test_document_describes_every_operation() -> None:
     assert set(document["components"]["securitySchemes"]) == {
         "OrganizationApiKey",
         "SignedInSession",
+        "SignedInPerson",
     }
     assert {(m.upper(), p) for p, m, _ in _operations()} == {
         ("GET", "/api/v1/tenders"),
@@ -85,6 +96,20 @@ def test_document_describes_every_operation() -> None:
         ("GET", "/api/v1/organizations"),
         ("GET", "/api/v1/organizations/{organization_id}"),
         ("GET", "/api/v1/classifications/{scheme}"),
+        ("POST", "/api/v1/committee-keys"),
+        ("GET", "/api/v1/tenders/{ocid}/committee"),
+        ("PUT", "/api/v1/tenders/{ocid}/committee"),
+        ("POST", "/api/v1/tenders/{ocid}/bid-uploads"),
+        ("GET", "/api/v1/bid-uploads/{upload_id}"),
+        ("PUT", "/api/v1/bid-uploads/{upload_id}"),
+        ("POST", "/api/v1/tenders/{ocid}/bids"),
+        ("GET", "/api/v1/bids/{bid_id}"),
+        ("POST", "/api/v1/bids/{bid_id}/actions/replace"),
+        ("POST", "/api/v1/bids/{bid_id}/actions/withdraw"),
+        ("GET", "/api/v1/time"),
+        ("GET", "/api/v1/tenders/{ocid}/opening/envelopes"),
+        ("POST", "/api/v1/tenders/{ocid}/opening/shares"),
+        ("GET", "/api/v1/tenders/{ocid}/opening"),
     }
     for path, method, operation in _operations():
         where = f"{method.upper()} {path}"
@@ -93,7 +118,12 @@ def test_document_describes_every_operation() -> None:
         for status, response in operation["responses"].items():
             if int(status) >= 400:
                 assert list(response["content"]) == ["application/problem+json"], where
-        if method != "get" or path.startswith("/api/v1/buyer/"):
+        if (method.upper(), path) in PERSONAL_OPERATIONS:
+            # What a person does as themselves (their opening key): no organization API key.
+            assert operation["security"] == [{"SignedInPerson": []}], where
+            assert "x-pregon-scope" not in operation, where
+            assert {"401", "403"} <= set(operation["responses"]), where
+        elif method != "get" or path.startswith(PRIVATE_READS):
             [api_key, session] = operation["security"]
             [(scheme, [scope])] = api_key.items()
             assert scheme == "OrganizationApiKey", where

@@ -228,7 +228,7 @@ def test_who_acted_reads_in_words_for_the_platform_and_api_keys() -> None:
 def test_unknown_codes_read_as_themselves() -> None:
     with translation.override("es"):
         assert channel_label("pigeon") == "pigeon"
-        assert object_type_label("bids.bid") == "bids.bid"
+        assert object_type_label("awards.award") == "awards.award"
         assert object_type_label("nonsense") == "nonsense"
         assert object_type_label("tenders.tenderdocument") == "Documento"
         # An unknown key reads with spaces; an unknown status, or a status of another type

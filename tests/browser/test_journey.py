@@ -233,6 +233,20 @@ def buyer_publishes(page: Any, base: str, lang: str, official: Any, text: dict[s
     expect(documents.get_by_role("link", name="terms.pdf")).to_be_visible()
     arrived(page, lang, "draft-complete")
 
+    # The opening committee: the buyer's three committee members with a key are offered, all
+    # chosen, with two of them needed.
+    page.get_by_role("link", name=t(lang, "Name the opening committee…")).click()
+    arrived(page, lang, "committee")
+    members = page.get_by_role("group", name=label(lang, "Members of the opening committee"))
+    expect(members.get_by_role("checkbox")).to_have_count(3)
+    for checkbox in members.get_by_role("checkbox").all():
+        expect(checkbox).to_be_checked()
+    expect(page.get_by_label(label(lang, "Members needed to open the bids"))).to_have_value("2")
+    page.get_by_role("button", name=t(lang, "Save the committee")).click()
+    expect(page.get_by_role("status")).to_contain_text(t(lang, "The opening committee is named."))
+    committee = page.get_by_role("table", name=t(lang, "Opening committee"))
+    expect(committee.get_by_role("row")).to_have_count(4)
+
     page.get_by_role("link", name=t(lang, "Publish…")).click()
     arrived(page, lang, "publish")
     page.get_by_role("button", name=t(lang, "Publish now")).click()

@@ -11,6 +11,8 @@ import pytest
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
 
+from pregon.bids.choices import OpenedBidOutcome
+from pregon.bids.models import Bid, BidDocument, OpenedBid, Opening, ShareHandIn
 from pregon.core import clock
 from pregon.core.append_only import AppendOnlyModel
 from pregon.core.models import AuditEvent
@@ -24,6 +26,7 @@ from pregon.ledger.models import (
     WatchedLog,
 )
 from pregon.publication.models import Release
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +42,32 @@ def _watched_log() -> WatchedLog:
         defaults={"url": "https://example.org/log/", "vkey": "example.org/log+1+AA"},
     )
     return log
+
+
+def _bid() -> Bid:
+    """A sealed bid row (its contents do not matter here: only its insert-only children do)."""
+    existing = Bid.objects.first()
+    if existing is not None:
+        return existing
+    # A draft: it publishes no release, which would take the numbers the cases below use.
+    return Bid.objects.create(
+        tender=factories.TenderDraftFactory(),
+        supplier=factories.SupplierFactory(),
+        idempotency_key="k-1",
+        envelope=b"{}",
+        commitment="a" * 64,
+        leaf_index=0,
+        receipt="receipt\n",
+        received_at=clock.now(),
+    )
+
+
+def _hand_in() -> ShareHandIn:
+    bid = _bid()
+    opening, _ = Opening.objects.get_or_create(tender=bid.tender)
+    return ShareHandIn(
+        opening=opening, bid=bid, member=bid.tender.committee.first(), share=bytes(33)
+    )
 
 
 @dataclass(frozen=True)
@@ -122,6 +151,27 @@ CASES = [
         ),
         "data",
         '{"forged": true}',
+    ),
+    Case(
+        BidDocument,
+        "The documents of a sealed bid never change.",
+        lambda: BidDocument(bid=_bid(), doc_id="d1", file="bids/d1", size=1, sha256="b" * 64),
+        "sha256",
+        "c" * 64,
+    ),
+    Case(
+        ShareHandIn,
+        "Shares handed in at an opening never change.",
+        _hand_in,
+        "share",
+        bytes(range(33)),
+    ),
+    Case(
+        OpenedBid,
+        "An opened bid never changes.",
+        lambda: OpenedBid(bid=_bid(), outcome=OpenedBidOutcome.UNDECRYPTABLE),
+        "outcome",
+        OpenedBidOutcome.OPENED,
     ),
 ]
 ledger_and_releases = [case for case in CASES if case.model is not AuditEvent]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,7 +31,14 @@ LOG = "the transparency log is append-only"
 RELEASES = "published releases are append-only"
 # What the database says, per table: the triggers' messages are not the models' (which are
 # translatable sentences); they name the operation and the table as well.
-DATABASE_MESSAGES = {"core_auditevent": AUDIT, "publication_release": RELEASES}
+SEALED = "sealed documents, shares handed in and opened bids are append-only"
+DATABASE_MESSAGES = {
+    "core_auditevent": AUDIT,
+    "publication_release": RELEASES,
+    "bids_biddocument": SEALED,
+    "bids_sharehandin": SEALED,
+    "bids_openedbid": SEALED,
+}
 
 
 def _database_message(model: type[models.Model]) -> str:
@@ -159,10 +167,9 @@ def test_a_truncate_cascading_from_a_referenced_table_is_refused(case: Case) -> 
 
         message = _refused(f'TRUNCATE "{referenced}" CASCADE')
 
-        # The cascade may reach other append-only tables too, whose trigger may fire first.
-        operation = message.removeprefix(f"{_database_message(case.model)}: ")
-        assert operation.startswith("TRUNCATE on ")
-        assert operation.endswith(" refused")
+        # The cascade may reach other append-only tables too (a sealed bid, say), whose
+        # trigger may fire first, with its own message.
+        assert re.fullmatch(r"[a-z ,-]+: TRUNCATE on [a-z_]+ refused", message), message
         assert _table(case.model) == before
 
 

@@ -28,11 +28,21 @@ from pregon.core.models import AuditEvent
 from pregon.demo.content import TENDERS
 from pregon.demo.pdf import render_pdf
 from pregon.organizations.models import Organization
-from pregon.tenders.models import Amendment, Item, Question, Tender, TenderDocument
+from pregon.tenders.models import (
+    Amendment,
+    CommitteeKey,
+    CommitteeMember,
+    Item,
+    Question,
+    Tender,
+    TenderDocument,
+)
 
 EXPECTED_AUDIT = {
     "organization.create": 7,  # the oversight body and six buyers
-    "membership.grant": 13,  # the auditor, and an official and a committee member per buyer
+    "membership.grant": 25,  # the auditor, and an official and three committee members per buyer
+    "committee_key.register": 18,  # each committee member's opening key
+    "tender.committee": 31,  # every tender's opening committee, drafts included
     "supplier.register": 30,
     "tender.create": 31,
     "document.add": 37,  # plus three documents added by amendments
@@ -63,7 +73,9 @@ def world(demo_build: tuple[str, Path], db: None) -> str:
     return demo_build[0]
 
 
-def test_buyers_in_three_countries_with_an_official_and_a_committee_member(world: str) -> None:
+def test_buyers_in_three_countries_with_an_official_and_three_committee_members(
+    world: str,
+) -> None:
     buyers = Organization.objects.filter(kind="buyer")
     assert sorted(buyers.values_list("country", flat=True)) == ["BR", "BR", "BZ", "CL", "CL", "CL"]
     assert sorted(buyers.values_list("buyer_type", flat=True)) == [
@@ -76,7 +88,7 @@ def test_buyers_in_three_countries_with_an_official_and_a_committee_member(world
     ]
     for buyer in buyers:
         roles = sorted(Membership.objects.filter(organization=buyer).values_list("role", flat=True))
-        assert roles == ["buyer_official", "committee_member"], buyer
+        assert roles == ["buyer_official", *["committee_member"] * 3], buyer
         assert id_is_valid(buyer.identifier_scheme, buyer.identifier_id), buyer
     assert Organization.objects.filter(kind="oversight").count() == 1
     assert Membership.objects.filter(organization__kind="oversight", role="auditor").count() == 1
@@ -109,9 +121,9 @@ def test_every_demo_account_is_verified_waives_mfa_and_uses_the_documented_passw
     world: str,
 ) -> None:
     users = User.objects.all()
-    assert users.count() == 44
+    assert users.count() == 56
     assert not users.filter(mfa_waived=False).exists()
-    assert EmailAddress.objects.filter(verified=True, primary=True).count() == 44
+    assert EmailAddress.objects.filter(verified=True, primary=True).count() == 56
     assert users.get(email="admin@demo.example").is_superuser
     assert users.filter(is_staff=True).count() == 1
     for email in (
@@ -157,6 +169,24 @@ def test_published_tenders_in_every_reachable_state_and_drafts(world: str) -> No
     drafts = Tender.objects.filter(status="draft")
     assert not drafts.filter(published_at__isnull=False).exists()
     assert all(tender.submission_deadline > now for tender in drafts)
+
+
+def test_every_tender_has_an_opening_committee_of_three_with_two_needed(world: str) -> None:
+    for buyer in Organization.objects.filter(kind="buyer"):
+        members = set(
+            Membership.objects.filter(organization=buyer, role="committee_member").values_list(
+                "user_id", flat=True
+            )
+        )
+        keys = CommitteeKey.objects.filter(organization=buyer, revoked_at__isnull=True)
+        assert set(keys.values_list("user_id", flat=True)) == members, buyer
+        fingerprints = {key.fingerprint: key.user_id for key in keys}
+        for tender in Tender.objects.filter(buyer=buyer):
+            assert tender.opening_threshold == 2, tender
+            named = list(tender.committee.order_by("position"))
+            assert [member.position for member in named] == [1, 2, 3], tender
+            assert {member.fingerprint: member.user_id for member in named} == fingerprints
+    assert CommitteeMember.objects.count() == 3 * Tender.objects.count()
 
 
 def test_lots_and_items_carry_known_classification_codes(world: str) -> None:
@@ -224,7 +254,7 @@ def test_the_output_lists_accounts_and_says_mfa_is_waived(world: str) -> None:
     assert "26 published tenders (12 open, 9 closed, 5 cancelled), 5 drafts" in world
     assert re.search(r"^    \w+ \d{4}: \d+ actions$", world, re.M)  # progress through time
     rows = [line for line in world.splitlines() if line.rstrip().endswith("pregon-demo")]
-    assert len(rows) == 44
+    assert len(rows) == 56
     assert re.search(
         r"^Administrator\s+Pregón \(demo\)\s+admin@demo\.example\s+pregon-demo$", world, re.M
     )

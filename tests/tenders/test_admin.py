@@ -80,6 +80,8 @@ def test_every_model_of_the_platform_is_registered() -> None:
         "organizations.ApiKey",
         "organizations.Organization",
         "tenders.Amendment",
+        "tenders.CommitteeKey",
+        "tenders.CommitteeMember",
         "tenders.Item",
         "tenders.Lot",
         "tenders.Question",

@@ -214,6 +214,24 @@ def test_official_drafts_and_publishes_a_tender_through_the_pages(
     assert b"".join(download.streaming_content) == PDF
 
     page = client.get(reverse("workspace:tender_publish", kwargs={"pk": tender.pk}))
+    assert page.context["problems"] == [
+        "Name the opening committee: the members who will open the bids together, and how "
+        "many of them are needed."
+    ]
+    assert b"Publish now" not in page.content
+    keys = [factories.committee_key(buyer)[0] for _ in range(3)]
+    response = client.post(
+        reverse("workspace:tender_committee", kwargs={"pk": tender.pk}),
+        {"members": [key.user_id for key in keys], "threshold": "2"},
+    )
+    assert response.status_code == 302
+    tender.refresh_from_db()
+    assert tender.opening_threshold == 2
+    assert sorted(tender.committee.values_list("fingerprint", flat=True)) == sorted(
+        key.fingerprint for key in keys
+    )
+
+    page = client.get(reverse("workspace:tender_publish", kwargs={"pk": tender.pk}))
     assert page.status_code == 200
     assert page.context["problems"] == []
     assert b"Publish now" in page.content
@@ -230,6 +248,7 @@ def test_official_drafts_and_publishes_a_tender_through_the_pages(
         "item.add",
         "item.add",
         "document.add",
+        "tender.committee",
         "tender.publish",
     ]
     rows = AuditEvent.objects.exclude(pk__in=before)

@@ -172,7 +172,8 @@ def test_issue_a_key_shows_the_secret_once_and_stores_only_its_hash(
     client = signed_in(supplier_user)
     page = client.get(reverse("supplier:api_keys"))
     assert [value for value, _label in page.context["form"].fields["scopes"].choices] == [
-        "questions:ask"
+        "questions:ask",
+        "bids:submit",
     ]
     before = set(AuditEvent.objects.values_list("pk", flat=True))
 

@@ -37,6 +37,8 @@ BUYER_WRITE_ROLES = frozenset({Role.BUYER_OFFICIAL})
 BUYER_READ_ROLES = frozenset({Role.BUYER_OFFICIAL, Role.COMMITTEE_MEMBER, Role.AUDITOR})
 #: Roles whose sign-in lands in the buyer workspace.
 BUYER_WORKSPACE_ROLES = frozenset({Role.BUYER_OFFICIAL, Role.COMMITTEE_MEMBER})
+#: Roles that hold a personal opening key and may be named to a tender's opening committee.
+COMMITTEE_ROLES = frozenset({Role.COMMITTEE_MEMBER})
 #: Roles that act for a supplier.
 SUPPLIER_ROLES = frozenset({Role.SUPPLIER_USER})
 #: Roles that read their own buyer's audit trail.

@@ -42,7 +42,8 @@ class BuyerSpec:
     language: str
     timezone: str
     official: Person
-    committee: Person
+    # The members of its opening committees: three, so that two of them can open the bids.
+    committee: tuple[Person, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,7 +95,7 @@ OVERSIGHT = BuyerSpec(
         email="auditor@contraloria.demo.example",
         language="es",
     ),
-    committee=Person(full_name="", email="", language="es"),
+    committee=(),
 )
 
 BUYERS: tuple[BuyerSpec, ...] = (
@@ -122,8 +123,20 @@ BUYERS: tuple[BuyerSpec, ...] = (
         official=Person(
             full_name="Carolina Muñoz Fuentes", email="compras@mop.demo.example", language="es"
         ),
-        committee=Person(
-            full_name="Andrés Valenzuela Rojas", email="comision@mop.demo.example", language="es"
+        committee=(
+            Person(
+                full_name="Andrés Valenzuela Rojas",
+                email="comision@mop.demo.example",
+                language="es",
+            ),
+            Person(
+                full_name="Daniela Pizarro Soto", email="comision2@mop.demo.example", language="es"
+            ),
+            Person(
+                full_name="Javier Bravo Fuentealba",
+                email="comision3@mop.demo.example",
+                language="es",
+            ),
         ),
     ),
     BuyerSpec(
@@ -152,10 +165,22 @@ BUYERS: tuple[BuyerSpec, ...] = (
             email="adquisiciones@valparaiso.demo.example",
             language="es",
         ),
-        committee=Person(
-            full_name="Matías Contreras Leiva",
-            email="comision@valparaiso.demo.example",
-            language="es",
+        committee=(
+            Person(
+                full_name="Matías Contreras Leiva",
+                email="comision@valparaiso.demo.example",
+                language="es",
+            ),
+            Person(
+                full_name="Camila Araya Guzmán",
+                email="comision2@valparaiso.demo.example",
+                language="es",
+            ),
+            Person(
+                full_name="Sebastián Núñez Tapia",
+                email="comision3@valparaiso.demo.example",
+                language="es",
+            ),
         ),
     ),
     BuyerSpec(
@@ -184,10 +209,22 @@ BUYERS: tuple[BuyerSpec, ...] = (
             email="abastecimiento@hospitaltemuco.demo.example",
             language="es",
         ),
-        committee=Person(
-            full_name="Felipe Riquelme Sandoval",
-            email="comision@hospitaltemuco.demo.example",
-            language="es",
+        committee=(
+            Person(
+                full_name="Felipe Riquelme Sandoval",
+                email="comision@hospitaltemuco.demo.example",
+                language="es",
+            ),
+            Person(
+                full_name="Francisca Huenchullán Paredes",
+                email="comision2@hospitaltemuco.demo.example",
+                language="es",
+            ),
+            Person(
+                full_name="Ignacio Cárdenas Mella",
+                email="comision3@hospitaltemuco.demo.example",
+                language="es",
+            ),
         ),
     ),
     BuyerSpec(
@@ -216,10 +253,22 @@ BUYERS: tuple[BuyerSpec, ...] = (
             email="licitacoes@curitiba.demo.example",
             language="pt-br",
         ),
-        committee=Person(
-            full_name="Rafael Mendes Wosniak",
-            email="comissao@curitiba.demo.example",
-            language="pt-br",
+        committee=(
+            Person(
+                full_name="Rafael Mendes Wosniak",
+                email="comissao@curitiba.demo.example",
+                language="pt-br",
+            ),
+            Person(
+                full_name="Juliana Kowalski Prado",
+                email="comissao2@curitiba.demo.example",
+                language="pt-br",
+            ),
+            Person(
+                full_name="Marcelo Andrade Lopes",
+                email="comissao3@curitiba.demo.example",
+                language="pt-br",
+            ),
         ),
     ),
     BuyerSpec(
@@ -248,10 +297,22 @@ BUYERS: tuple[BuyerSpec, ...] = (
             email="suprimentos@hcpa.demo.example",
             language="pt-br",
         ),
-        committee=Person(
-            full_name="Tiago Schmitt Oliveira",
-            email="comissao@hcpa.demo.example",
-            language="pt-br",
+        committee=(
+            Person(
+                full_name="Tiago Schmitt Oliveira",
+                email="comissao@hcpa.demo.example",
+                language="pt-br",
+            ),
+            Person(
+                full_name="Fernanda Becker Rocha",
+                email="comissao2@hcpa.demo.example",
+                language="pt-br",
+            ),
+            Person(
+                full_name="Gustavo Lima Farias",
+                email="comissao3@hcpa.demo.example",
+                language="pt-br",
+            ),
         ),
     ),
     BuyerSpec(
@@ -280,10 +341,10 @@ BUYERS: tuple[BuyerSpec, ...] = (
             email="procurement@midh.demo.example",
             language="en",
         ),
-        committee=Person(
-            full_name="Kareem Usher",
-            email="committee@midh.demo.example",
-            language="en",
+        committee=(
+            Person(full_name="Kareem Usher", email="committee@midh.demo.example", language="en"),
+            Person(full_name="Shanice Gentle", email="committee2@midh.demo.example", language="en"),
+            Person(full_name="Marlon Flowers", email="committee3@midh.demo.example", language="en"),
         ),
     ),
 )

@@ -40,6 +40,9 @@ from pregon.tenders import services
 from pregon.tenders.choices import DocumentType
 from pregon.tenders.models import Question, Tender
 
+# Every demo tender is opened by its buyer's three committee members, two of them needed.
+COMMITTEE_THRESHOLD = 2
+
 SECOND = dt.timedelta(seconds=1)
 MINUTE = dt.timedelta(minutes=1)
 HOUR = dt.timedelta(hours=1)
@@ -112,6 +115,7 @@ def build_tenders(
     rng: random.Random,
     buyers: dict[str, Organization],
     officials: dict[str, User],
+    committees: dict[str, list[User]],
     suppliers: dict[str, tuple[Organization, User]],
     progress: Callable[[str], None],
 ) -> TenderTally:
@@ -133,6 +137,7 @@ def build_tenders(
             buyer=buyer_spec,
             timeline=_timeline(spec, buyer_spec, today, rng),
             official=official,
+            committee=committees[spec.buyer],
             suppliers=suppliers,
             today=today,
             rng=rng,
@@ -215,6 +220,7 @@ def _events(
     buyer: BuyerSpec,
     timeline: _Timeline,
     official: Actor,
+    committee: list[User],
     suppliers: dict[str, tuple[Organization, User]],
     today: dt.datetime,
     rng: random.Random,
@@ -257,6 +263,16 @@ def _events(
                 attach(words["specs"], DocumentType.TECHNICAL_SPECIFICATIONS, f"{slug}-specs.pdf"),
             )
         )
+
+    def name_committee(box: list[Tender]) -> None:
+        services.tender_committee_set(
+            actor=official,
+            tender=box[0],
+            members=[member.pk for member in committee],
+            threshold=COMMITTEE_THRESHOLD,
+        )
+
+    events.append((timeline.created + 50 * MINUTE, name_committee))
     if spec.state == DRAFT:
         return events
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.db import transaction
@@ -40,6 +41,7 @@ from pregon.demo.organizations import (
 from pregon.demo.tenders import TenderTally, build_tenders
 from pregon.organizations import services as organizations
 from pregon.organizations.models import Organization
+from pregon.tenders import services as tender_services
 
 # The same seed gives the same world (apart from dates, which follow the day it is built).
 SEED = 2006  # the year of AG/RES. 2255, which asked for e-procurement open to MSMEs
@@ -90,16 +92,22 @@ def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
         oversight = _organization(admin_actor, OVERSIGHT, OrganizationKind.OVERSIGHT, moment)
         auditor = _person(OVERSIGHT.official, moment)
         _grant(admin_actor, oversight, auditor, Role.AUDITOR, moment + dt.timedelta(hours=2))
+        committees: dict[str, list[User]] = {}
         people = 2
         for index, spec in enumerate(BUYERS):
             moment = today - (158 - index) * DAY
             buyers[spec.key] = _organization(admin_actor, spec, OrganizationKind.BUYER, moment)
             officials[spec.key] = _person(spec.official, moment)
-            committee = _person(spec.committee, moment)
+            committees[spec.key] = [_person(person, moment) for person in spec.committee]
             later = moment + dt.timedelta(hours=3)
             _grant(admin_actor, buyers[spec.key], officials[spec.key], Role.BUYER_OFFICIAL, later)
-            _grant(admin_actor, buyers[spec.key], committee, Role.COMMITTEE_MEMBER, later)
-            people += 2
+            for member in committees[spec.key]:
+                _grant(admin_actor, buyers[spec.key], member, Role.COMMITTEE_MEMBER, later)
+            for minutes, member in enumerate(committees[spec.key], start=1):
+                _register_opening_key(
+                    member, buyers[spec.key], later + dt.timedelta(hours=1, minutes=minutes)
+                )
+            people += 1 + len(committees[spec.key])
 
         progress(_("Thirty suppliers registering themselves…"))
         suppliers: dict[str, tuple[Organization, User]] = {}
@@ -114,6 +122,7 @@ def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
             rng=rng,
             buyers=buyers,
             officials=officials,
+            committees=committees,
             suppliers=suppliers,
             progress=lambda line: progress(f"  {line}"),
         )
@@ -190,6 +199,16 @@ def _grant(
 ) -> None:
     with clock.at(moment):
         accounts.membership_grant(actor=actor, organization=organization, user=user, role=role)
+
+
+def _register_opening_key(member: User, buyer: Organization, moment: dt.datetime) -> None:
+    """A committee member makes a key pair on their device and registers its public key."""
+    private = X25519PrivateKey.generate()
+    actor = Actor(user=member, organization=buyer, channel="command")
+    with clock.at(moment):
+        tender_services.committee_key_register(
+            actor=actor, public_key=private.public_key().public_bytes_raw()
+        )
 
 
 def _register(spec: SupplierSpec, moment: dt.datetime) -> tuple[Organization, User]:

@@ -31,6 +31,7 @@ class ApiScope(models.TextChoices):
     TENDERS_WRITE = "tenders:write", _("Draft, publish, amend and cancel tenders")
     QUESTIONS_ASK = "questions:ask", _("Ask clarification questions")
     QUESTIONS_ANSWER = "questions:answer", _("Answer clarification questions")
+    BIDS_SUBMIT = "bids:submit", _("Upload, submit, replace and withdraw sealed bids")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,16 @@ from typing import Any
 from django.contrib import admin
 
 from pregon.core.admin_base import ReadOnlyAdmin, ReadOnlyTabularInline
-from pregon.tenders.models import Amendment, Item, Lot, Question, Tender, TenderDocument
+from pregon.tenders.models import (
+    Amendment,
+    CommitteeKey,
+    CommitteeMember,
+    Item,
+    Lot,
+    Question,
+    Tender,
+    TenderDocument,
+)
 
 
 def _all_fields(model: Any) -> tuple[str, ...]:
@@ -39,6 +48,12 @@ class AmendmentInline(ReadOnlyTabularInline):
     readonly_fields = fields
 
 
+class CommitteeMemberInline(ReadOnlyTabularInline):
+    model = CommitteeMember
+    fields = ("position", "user", "fingerprint")
+    readonly_fields = fields
+
+
 class ItemInline(ReadOnlyTabularInline):
     model = Item
     fields = ("description", "classification_scheme", "classification_code", "quantity", "unit")
@@ -64,7 +79,7 @@ class TenderAdmin(ReadOnlyAdmin):
     date_hierarchy = "submission_deadline"
     list_select_related = ("buyer",)
     readonly_fields = _all_fields(Tender)
-    inlines = (LotInline, DocumentInline, QuestionInline, AmendmentInline)
+    inlines = (LotInline, CommitteeMemberInline, DocumentInline, QuestionInline, AmendmentInline)
 
 
 @admin.register(Lot)
@@ -117,3 +132,27 @@ class AmendmentAdmin(ReadOnlyAdmin):
     search_fields = ("reason", "tender__reference")
     list_select_related = ("tender",)
     readonly_fields = _all_fields(Amendment)
+
+
+@admin.register(CommitteeKey)
+class CommitteeKeyAdmin(ReadOnlyAdmin):
+    """Committee members' opening keys: registered and revoked by the members themselves."""
+
+    list_display = ("fingerprint", "user", "organization", "created_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("fingerprint", "user__email", "user__full_name", "organization__legal_name")
+    list_select_related = ("user", "organization")
+    # The raw key shows as its fingerprint; the bytes say nothing more to a person.
+    fields = ("user", "organization", "fingerprint", "created_at", "revoked_at")
+    readonly_fields = fields
+
+
+@admin.register(CommitteeMember)
+class CommitteeMemberAdmin(ReadOnlyAdmin):
+    """Who sits on each tender's opening committee, with the key copied when it was named."""
+
+    list_display = ("tender", "position", "user", "fingerprint")
+    search_fields = ("fingerprint", "user__email", "tender__reference")
+    list_select_related = ("tender", "user")
+    fields = ("tender", "position", "user", "fingerprint")
+    readonly_fields = fields

@@ -13,13 +13,16 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Header, Query, Router, UploadedFile
+from ninja import File, Form, Header, Path, Query, Router, UploadedFile
+from ninja.errors import AuthenticationError
 
 from pregon.accounts.choices import BUYER_READ_ROLES
-from pregon.core.api_pagination import paginated
+from pregon.core.actor import Actor
+from pregon.core.api_pagination import MAX_OFFSET, paginated
 from pregon.core.errors import ValidationFailed
 from pregon.core.versions import ExpectedVersion, version_tag
 from pregon.organizations.api_auth import (
+    SignedInSession,
     WriteThrottle,
     acting,
     acting_for,
@@ -29,14 +32,19 @@ from pregon.organizations.api_auth import (
 )
 from pregon.organizations.choices import ApiScope
 from pregon.tenders import services
-from pregon.tenders.models import Amendment, Question, Tender, TenderDocument
+from pregon.tenders.models import Amendment, CommitteeKey, Question, Tender, TenderDocument
 from pregon.tenders.schemas import (
     AmendIn,
     AmendmentOut,
     AnswerIn,
+    BuyerCommitteeOut,
     BuyerTenderDetailOut,
     BuyerTenderOut,
     CancelIn,
+    CommitteeIn,
+    CommitteeKeyIn,
+    CommitteeKeyOut,
+    CommitteeOut,
     DocumentIn,
     DocumentOut,
     QuestionIn,
@@ -50,10 +58,12 @@ from pregon.tenders.schemas import (
     TenderUpdateIn,
 )
 from pregon.tenders.selectors import (
+    committee_public_get,
     document_public_get,
     question_for_organization,
     questions_public,
     tender_for_organization,
+    tender_for_organization_by_ocid,
     tender_public_get,
     tenders_of_buyer,
     tenders_public,
@@ -151,14 +161,18 @@ def tender_questions(request: HttpRequest, tender_id: int) -> object:
     return questions_public(tender=tender_public_get(pk=tender_id))
 
 
+# A row id: past the largest the database holds, a number is refused (422), never looked up.
+_ROW_ID = Path(..., ge=1, le=MAX_OFFSET)
+
+
 @router.get(
     "/tenders/{int:tender_id}/documents/{int:document_id}",
     url_name="tender_document_download",
     summary="Download a tender document",
-    **public(errors=(404,), extra=_BINARY),
+    **public(errors=(404, 422), extra=_BINARY),
 )
 def tender_document_download(
-    request: HttpRequest, tender_id: int, document_id: int
+    request: HttpRequest, tender_id: int = _ROW_ID, document_id: int = _ROW_ID
 ) -> FileResponse:
     """The file of a published tender's document. The `Repr-Digest` header carries its
     SHA-256 (RFC 9530), the same as `sha256` in the tender."""
@@ -405,3 +419,91 @@ def question_answer(request: HttpRequest, question_id: int, payload: AnswerIn) -
     return services.question_answer(
         actor=actor_of(request), question=question, answer=payload.answer
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# the opening committee
+
+
+_OCID = Path(
+    ...,
+    max_length=100,
+    description="The tender's open contracting id (`ocid`), e.g. ocds-pregon-000042.",
+)
+
+
+class SignedInPerson(SignedInSession):
+    """A signed-in person acting as themselves: opening keys are personal, so an organization
+    API key is not accepted (401, saying so)."""
+
+    def __call__(self, request: HttpRequest) -> Actor | None:
+        if not request.user.is_authenticated:
+            raise AuthenticationError(
+                status_code=401,
+                message=_(
+                    "Sign in on the site: an opening key is registered by the committee member "
+                    "in person, never with an organization API key."
+                ),
+            )
+        return super().__call__(request)
+
+
+@router.post(
+    "/committee-keys",
+    response={201: CommitteeKeyOut},
+    url_name="committee_key_register",
+    summary="Register your opening key",
+    tags=["buyer"],
+    auth=[SignedInPerson()],
+    throttle=[WriteThrottle("PREGON_API_WRITE_RATE")],
+    openapi_extra=public(errors=(400, 401, 403, 422, 429))["openapi_extra"],
+)
+def committee_key_register(request: HttpRequest, payload: CommitteeKeyIn) -> CommitteeKey:
+    """A committee member registers the public key of the X25519 key pair they created on
+    their own device (in the browser, or with `pregon keys generate`), for the buyer they act
+    for. Only the public key is sent; the private key stays in the member's passphrase-protected
+    key file. Registering a new key revokes the member's previous one for that buyer; tenders
+    already published keep the key they were published with. Needs a signed-in session (with
+    its CSRF token) of a person holding the committee-member role."""
+    return services.committee_key_register(
+        actor=actor_of(request),
+        public_key=services.public_key_decode(payload.publicKey, field="publicKey"),
+    )
+
+
+@router.get(
+    "/tenders/{ocid}/committee",
+    response=CommitteeOut,
+    url_name="tender_committee",
+    summary="Read a tender's opening committee",
+    tags=["tenders"],
+    **public(errors=(404, 422)),
+)
+def tender_committee(request: HttpRequest, ocid: str = _OCID) -> Tender:
+    """The opening committee of a published tender: how many members are needed to open the
+    bids, and each member's public key and fingerprint in the order sealed bids carry their
+    shares. Members are not named. The same object is in the tender's OCDS release, under
+    `tender.openingCommittee`. Drafts answer 404."""
+    return committee_public_get(ocid=ocid)
+
+
+@router.put(
+    "/tenders/{ocid}/committee",
+    response=BuyerCommitteeOut,
+    url_name="tender_committee_set",
+    summary="Name a draft's opening committee",
+    tags=["buyer"],
+    **acting(ApiScope.TENDERS_WRITE, errors=(404, 409, 422)),
+)
+def tender_committee_set(request: HttpRequest, payload: CommitteeIn, ocid: str = _OCID) -> Tender:
+    """Name the opening committee of one of your drafts: committee members of your
+    organization, each with an active opening key, in order, and how many of them must hand in
+    their shares to open the bids (1 to n; fewer than all is wiser). Replaces the committee the
+    draft had. A published tender's committee cannot change (409)."""
+    actor = actor_of(request)
+    tender = tender_for_organization_by_ocid(organization=acting_for(actor), ocid=ocid)
+    services.tender_committee_set(
+        actor=actor, tender=tender, members=payload.members, threshold=payload.threshold
+    )
+    tender.refresh_from_db()
+    return tender

@@ -33,6 +33,9 @@ QUESTION_MAX_LENGTH = 5_000
 ANSWER_MAX_LENGTH = 10_000
 REASON_MAX_LENGTH = 5_000
 
+#: The largest opening committee: every bid carries one encrypted share per member.
+COMMITTEE_MAX_MEMBERS = 20
+
 _ACTIVE = frozenset({TenderStatus.ACTIVE})
 
 #: The state machine (drawn in `models.Tender`'s docstring). Every service that moves a tender,
@@ -171,6 +174,9 @@ AUDIT_VOCABULARY = AuditVocabulary(
         "document.delete": _("Document deleted"),
         "question.ask": _("Question asked"),
         "question.answer": _("Question answered"),
+        "tender.committee": _("Opening committee named"),
+        "committee_key.register": _("Opening key registered"),
+        "committee_key.revoke": _("Opening key revoked"),
     },
     summary_keys={
         "reference": _("Buyer's reference"),
@@ -198,6 +204,10 @@ AUDIT_VOCABULARY = AuditVocabulary(
         "code": _("Classification code"),
         "filename": _("File name"),
         "sha256": _("SHA-256"),
+        "threshold": _("Members needed to open the bids"),
+        "members": _("Committee members"),
+        "fingerprint": _("Key fingerprint"),
+        "replaces": _("Key revoked by this one"),
     },
     # Values that are codes read as their labels ("from" is the status a tender left).
     summary_choices={

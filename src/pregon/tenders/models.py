@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -103,6 +105,11 @@ class Tender(models.Model):
     version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("Counts every change; the API's ETag.")
     )
+    # k of the opening committee's n members (`CommitteeMember`): how many must hand in their
+    # shares to open the bids. None while the draft has no committee; publication needs one.
+    opening_threshold = models.PositiveSmallIntegerField(
+        _("members needed to open the bids"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("tender")
@@ -139,6 +146,10 @@ class Tender(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=TenderStatus.CANCELLED) | ~Q(cancellation_reason=""),
                 name="tender_cancellation_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(opening_threshold__isnull=True) | Q(opening_threshold__gte=1),
+                name="tender_opening_threshold_positive",
             ),
         ]
 
@@ -341,3 +352,114 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return _("Amendment %(number)s") % {"number": self.number}
+
+
+#: A fingerprint: SHA-256 of the raw public key, in lowercase hexadecimal.
+FINGERPRINT_PATTERN = r"^[0-9a-f]{64}$"
+#: The length of an X25519 public key.
+PUBLIC_KEY_BYTES = 32
+
+
+class CommitteeKey(models.Model):
+    """A committee member's personal X25519 public key, registered by the member.
+
+    The private key never reaches the platform: the member creates the pair on their own
+    device (in the browser, or with `pregon keys generate`) and keeps it in a file protected by
+    a passphrase. A person holds at most one active key per organization; registering a new
+    one revokes the old. Committees already named keep the key they copied
+    (`CommitteeMember`), so a revocation changes no published tender.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="committee_keys",
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    public_key = models.BinaryField(_("public key"), max_length=PUBLIC_KEY_BYTES)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("registered"), default=clock.now)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("opening key")
+        verbose_name_plural = _("opening keys")
+        ordering = ["organization", "user", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"],
+                condition=Q(revoked_at__isnull=True),
+                name="committee_key_one_active_per_organization",
+            ),
+            models.CheckConstraint(
+                condition=Q(fingerprint__regex=FINGERPRINT_PATTERN),
+                name="committee_key_fingerprint_hex",
+            ),
+            models.CheckConstraint(
+                condition=Exact(Length("public_key"), PUBLIC_KEY_BYTES),
+                name="committee_key_public_key_32_bytes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Opening key %(fingerprint)s") % {"fingerprint": self.fingerprint[:16]}
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class CommitteeMember(models.Model):
+    """One of the n members of a tender's opening committee, at a position 1..n.
+
+    The member's public key and fingerprint are copied from their `CommitteeKey` when the
+    committee is named, and published with the tender: bidders encrypt one share of each bid
+    to each of these keys, in this order.
+    """
+
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="committee"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    public_key = models.BinaryField(_("public key"), max_length=PUBLIC_KEY_BYTES)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+
+    class Meta:
+        verbose_name = _("opening committee member")
+        verbose_name_plural = _("opening committee members")
+        ordering = ["tender", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender", "position"], name="committee_member_position_unique"
+            ),
+            models.UniqueConstraint(fields=["tender", "user"], name="committee_member_user_unique"),
+            models.UniqueConstraint(
+                fields=["tender", "fingerprint"], name="committee_member_key_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1), name="committee_member_position_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(fingerprint__regex=FINGERPRINT_PATTERN),
+                name="committee_member_fingerprint_hex",
+            ),
+            models.CheckConstraint(
+                condition=Exact(Length("public_key"), PUBLIC_KEY_BYTES),
+                name="committee_member_public_key_32_bytes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Committee member %(position)s") % {"position": self.position}

@@ -20,12 +20,16 @@ Choices worth knowing (also in docs/open-data.md):
   points at it on the tender page. `tender.hasEnquiries` says whether any was received.
 * The reason for a cancellation is a `cancellationDetails` document.
 * The bid opening is a `tender.milestones` entry (type `assessment`).
+* `tender.openingCommittee` is our extension field: the threshold k and the n members'
+  public keys and fingerprints, in the order bidders encrypt their shares (never their names).
+  Each member carries an `id` (its position) so that OCDS merging keeps one entry per member.
 * Free texts generated here (document titles, amendment summaries) are in the tender's
   language, the release's `language`.
 """
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django.urls import reverse
@@ -44,7 +48,15 @@ from pregon.publication.mapping import (
     ocds_value,
 )
 from pregon.tenders.choices import AMENDABLE_FIELDS, Method, TenderStatus
-from pregon.tenders.models import Amendment, Item, Lot, Question, Tender, TenderDocument
+from pregon.tenders.models import (
+    Amendment,
+    CommitteeMember,
+    Item,
+    Lot,
+    Question,
+    Tender,
+    TenderDocument,
+)
 
 # The platform's tender states in the OCDS tenderStatus codelist (drafts are never published).
 TENDER_STATUS = {
@@ -191,6 +203,28 @@ def _amendment(amendment: Amendment) -> dict[str, Any]:
     }
 
 
+def _opening_committee(tender: Tender) -> dict[str, Any] | None:
+    """Who opens the bids, as bidders need it: k, and each member's key in position order."""
+    members = list(CommitteeMember.objects.filter(tender=tender).order_by("position"))
+    if tender.opening_threshold is None or not members:
+        return None
+    return {
+        "threshold": tender.opening_threshold,
+        "members": [
+            {
+                # Arrays of objects merge by `id` in compiled releases; without one, every
+                # release would add the members again.
+                "id": str(member.position),
+                "position": member.position,
+                # base64url without padding, as everywhere in the sealed-bid formats.
+                "publicKey": base64.urlsafe_b64encode(member.public_key).decode().rstrip("="),
+                "fingerprint": member.fingerprint,
+            }
+            for member in members
+        ],
+    }
+
+
 def tender_section(
     tender: Tender, *, procuring_entity: dict[str, str], previous: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -240,6 +274,9 @@ def tender_section(
     data["enquiryPeriod"] = {"startDate": published, "endDate": ocds_datetime(tender.enquiry_end)}
     data["hasEnquiries"] = Question.objects.filter(tender=tender).exists()
     data["lots"] = [_lot(lot, tender, status) for lot in lots]
+    committee = _opening_committee(tender)
+    if committee is not None:
+        data["openingCommittee"] = committee
     if documents:
         data["documents"] = documents
     data["milestones"] = [

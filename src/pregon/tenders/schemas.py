@@ -19,6 +19,7 @@ from pydantic import AwareDatetime
 from pregon.core import classifications
 from pregon.tenders.choices import (
     ANSWER_MAX_LENGTH,
+    COMMITTEE_MAX_MEMBERS,
     DESCRIPTION_MAX_LENGTH,
     QUESTION_MAX_LENGTH,
     REASON_MAX_LENGTH,
@@ -31,9 +32,23 @@ from pregon.tenders.choices import (
     Method,
     TenderStatus,
 )
-from pregon.tenders.models import Item, Question, Tender, TenderDocument
-from pregon.tenders.selectors import TenderFilters, questions_public
-from pregon.tenders.services import AmendmentData, ItemData, LotData, TenderChanges, TenderData
+from pregon.tenders.models import (
+    CommitteeKey,
+    CommitteeMember,
+    Item,
+    Question,
+    Tender,
+    TenderDocument,
+)
+from pregon.tenders.selectors import TenderFilters, committee_of, questions_public
+from pregon.tenders.services import (
+    AmendmentData,
+    ItemData,
+    LotData,
+    TenderChanges,
+    TenderData,
+    public_key_encode,
+)
 
 MAX_LOTS = 100
 MAX_ITEMS = 500
@@ -468,3 +483,102 @@ class AnswerIn(Schema):
     answer: str = Field(
         min_length=1, max_length=ANSWER_MAX_LENGTH, description="Published with the question."
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# the opening committee (field names as the sealed-bid formats spell them: camelCase)
+
+_PUBLIC_KEY = "The X25519 public key: 32 bytes in base64url without padding."
+_FINGERPRINT = "SHA-256 of the raw public key, lowercase hexadecimal."
+
+
+class CommitteeKeyIn(Schema):
+    publicKey: str = Field(  # noqa: N815
+        min_length=1,
+        max_length=100,
+        description=_PUBLIC_KEY + " Only the public key: the private key never leaves your device.",
+    )
+
+
+class CommitteeKeyOut(Schema):
+    """A committee member's opening key, registered for the organization they act for."""
+
+    id: int
+    organization: int = Field(description="The buyer (organization id) the key is for.")
+    publicKey: str = Field(description=_PUBLIC_KEY)  # noqa: N815
+    fingerprint: str = Field(description=_FINGERPRINT)
+    createdAt: dt.datetime  # noqa: N815
+
+    @staticmethod
+    def resolve_organization(obj: CommitteeKey) -> int:
+        return int(obj.organization_id)
+
+    @staticmethod
+    def resolve_publicKey(obj: CommitteeKey) -> str:  # noqa: N802
+        return public_key_encode(bytes(obj.public_key))
+
+    @staticmethod
+    def resolve_createdAt(obj: CommitteeKey) -> dt.datetime:  # noqa: N802
+        return obj.created_at
+
+
+class CommitteeIn(Schema):
+    """A draft's opening committee: its members in order, and how many are needed."""
+
+    members: list[int] = Field(
+        min_length=1,
+        max_length=COMMITTEE_MAX_MEMBERS,
+        description="User ids of committee members of the buyer, each with an active opening "
+        "key, in the order of their positions (1, 2, …).",
+    )
+    threshold: int = Field(
+        ge=1,
+        le=COMMITTEE_MAX_MEMBERS,
+        description="How many members must hand in their shares to open the bids (k, at most "
+        "the number of members; fewer than all, so that one absence does not block the "
+        "opening).",
+    )
+
+
+class CommitteeMemberOut(Schema):
+    position: int = Field(description="1..n: the order of the shares in every sealed bid.")
+    publicKey: str = Field(description=_PUBLIC_KEY)  # noqa: N815
+    fingerprint: str = Field(description=_FINGERPRINT)
+
+    @staticmethod
+    def resolve_publicKey(obj: CommitteeMember) -> str:  # noqa: N802
+        return public_key_encode(bytes(obj.public_key))
+
+
+class CommitteeOut(Schema):
+    """A published tender's opening committee: what bidders encrypt their shares to."""
+
+    threshold: int = Field(description="How many members are needed to open the bids.")
+    members: list[CommitteeMemberOut]
+
+    @staticmethod
+    def resolve_threshold(obj: Tender) -> int:
+        return int(obj.opening_threshold or 0)
+
+    @staticmethod
+    def resolve_members(obj: Tender) -> list[CommitteeMember]:
+        return committee_of(tender=obj)
+
+
+class BuyerCommitteeMemberOut(CommitteeMemberOut):
+    user: int = Field(description="The member's user id.")
+    name: str = Field(description="The member's name (never published).")
+
+    @staticmethod
+    def resolve_user(obj: CommitteeMember) -> int:
+        return int(obj.user_id)
+
+    @staticmethod
+    def resolve_name(obj: CommitteeMember) -> str:
+        return str(obj.user)
+
+
+class BuyerCommitteeOut(CommitteeOut):
+    """The committee as the buyer named it, with who its members are."""
+
+    members: list[BuyerCommitteeMemberOut]  # type: ignore[assignment]

@@ -9,14 +9,22 @@ from decimal import Decimal
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from pregon.accounts.choices import BUYER_READ_ROLES
-from pregon.accounts.models import User
+from pregon.accounts.choices import BUYER_READ_ROLES, COMMITTEE_ROLES
+from pregon.accounts.models import Membership, User
 from pregon.accounts.permissions import roles_in
 from pregon.core import clock
 from pregon.core.errors import NotFound
 from pregon.organizations.models import Organization
 from pregon.tenders.choices import TenderStatus
-from pregon.tenders.models import Item, Lot, Question, Tender, TenderDocument
+from pregon.tenders.models import (
+    CommitteeKey,
+    CommitteeMember,
+    Item,
+    Lot,
+    Question,
+    Tender,
+    TenderDocument,
+)
 
 
 @dataclass(kw_only=True)
@@ -206,4 +214,70 @@ def buyers_public() -> QuerySet[Organization]:
         Organization.objects.filter(tenders__published_at__isnull=False)
         .distinct()
         .order_by("legal_name", "pk")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# the opening committee
+
+
+def committee_of(*, tender: Tender) -> list[CommitteeMember]:
+    """A tender's committee members in position order (with their users, for the buyer)."""
+    return list(
+        CommitteeMember.objects.filter(tender=tender).select_related("user").order_by("position")
+    )
+
+
+def committee_public_get(*, ocid: str) -> Tender:
+    """A published tender that has an opening committee, by its ocid, or NotFound (drafts
+    included: their committee is not public until they are)."""
+    tender = (
+        Tender.objects.exclude(status=TenderStatus.DRAFT)
+        .filter(ocid=ocid, published_at__isnull=False, opening_threshold__isnull=False)
+        .first()
+    )
+    if tender is None or not tender.committee.exists():
+        raise NotFound(_("There is no published tender with an opening committee by this id."))
+    return tender
+
+
+def tender_for_organization_by_ocid(*, organization: Organization, ocid: str) -> Tender:
+    """A tender of `organization` (drafts included) by its ocid, or NotFound."""
+    tender = Tender.objects.select_related("buyer").filter(buyer=organization, ocid=ocid).first()
+    if tender is None:
+        raise NotFound(_("There is no tender with this id in your organization."))
+    return tender
+
+
+def committee_candidates(*, buyer: Organization) -> list[CommitteeKey]:
+    """The active opening keys of the buyer's committee members (active people holding the
+    committee role there): whom a buyer official may name, by name."""
+    holders = Membership.objects.filter(
+        organization=buyer, role__in=COMMITTEE_ROLES, user__is_active=True
+    ).values("user_id")
+    keys = CommitteeKey.objects.filter(
+        organization=buyer, revoked_at__isnull=True, user_id__in=holders
+    ).select_related("user")
+    return sorted(keys, key=lambda key: (str(key.user).casefold(), key.user_id))
+
+
+def committee_members_without_key(*, buyer: Organization) -> list[User]:
+    """The buyer's committee members who have registered no opening key yet."""
+    with_key = CommitteeKey.objects.filter(organization=buyer, revoked_at__isnull=True).values(
+        "user_id"
+    )
+    people = User.objects.filter(
+        is_active=True,
+        memberships__organization=buyer,
+        memberships__role__in=COMMITTEE_ROLES,
+    ).exclude(pk__in=with_key)
+    return sorted(people.distinct(), key=lambda user: (str(user).casefold(), user.pk))
+
+
+def committee_keys_of(*, user: User, organization: Organization) -> list[CommitteeKey]:
+    """A person's opening keys for one organization, the active one first, then the revoked
+    ones newest first."""
+    return sorted(
+        CommitteeKey.objects.filter(user=user, organization=organization),
+        key=lambda key: (key.revoked_at is not None, -key.created_at.timestamp(), -key.pk),
     )

@@ -10,7 +10,9 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from pregon.accounts.choices import COMMITTEE_ROLES
 from pregon.accounts.http import user_of
+from pregon.accounts.models import Membership
 from pregon.audit.selectors import audit_scope_of
 from pregon.organizations.acting import require_workspace, session_key
 
@@ -50,8 +52,11 @@ def switch_view(
 
 
 def nav_context(request: HttpRequest, *, can_edit: bool) -> dict[str, bool]:
-    """What a workspace's navigation offers: creating things, and the audit log."""
+    """What a workspace's navigation offers: creating things, the audit log, and a committee
+    member's own opening key."""
+    user = user_of(request)
     return {
         "nav_can_edit": can_edit,
-        "show_audit": audit_scope_of(user=user_of(request)) is not None,
+        "show_audit": audit_scope_of(user=user) is not None,
+        "show_opening_key": Membership.objects.filter(user=user, role__in=COMMITTEE_ROLES).exists(),
     }

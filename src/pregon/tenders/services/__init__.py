@@ -6,12 +6,22 @@ row, counts a new version of the tender, and schedules follow-up work on commit.
 action raises a `DomainError` and leaves the database as it was.
 
 The modules, by sub-domain: `data` (what the services take), `validation` (checks of values),
-`common` (lock, permission, state, version), `drafting`, `documents`, `lifecycle` (publish,
-amend, cancel), `closing` (what the deadline task runs) and `questions`. The names below are the
-package's public face: `from pregon.tenders import services; services.tender_publish(...)`.
+`common` (lock, permission, state, version), `drafting`, `documents`, `committee` (members'
+opening keys and a draft's opening committee), `lifecycle` (publish, amend, cancel), `closing`
+(what the deadline task runs) and `questions`. The names below are the package's public face:
+`from pregon.tenders import services; services.tender_publish(...)`.
 """
 
 from pregon.tenders.services.closing import tender_close_if_due, tenders_close_due
+from pregon.tenders.services.committee import (
+    committee_key_register,
+    committee_key_revoke,
+    committee_problems,
+    fingerprint_of,
+    public_key_decode,
+    public_key_encode,
+    tender_committee_set,
+)
 from pregon.tenders.services.common import tender_require_open
 from pregon.tenders.services.data import (
     TENDER_FIELDS,
@@ -50,18 +60,25 @@ __all__ = [
     "LotData",
     "TenderChanges",
     "TenderData",
+    "committee_key_register",
+    "committee_key_revoke",
+    "committee_problems",
     "document_add",
     "document_delete",
+    "fingerprint_of",
     "item_add",
     "item_delete",
     "lot_delete",
     "lot_save",
+    "public_key_decode",
+    "public_key_encode",
     "publication_problems",
     "question_answer",
     "question_ask",
     "tender_amend",
     "tender_cancel",
     "tender_close_if_due",
+    "tender_committee_set",
     "tender_create",
     "tender_publish",
     "tender_require_open",

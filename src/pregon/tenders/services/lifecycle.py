@@ -26,6 +26,7 @@ from pregon.publication.services import publication_record
 from pregon.tenders import tasks
 from pregon.tenders.choices import AMENDABLE_FIELDS, REASON_MAX_LENGTH, TenderStatus
 from pregon.tenders.models import Amendment, Tender
+from pregon.tenders.services.committee import committee_problems
 from pregon.tenders.services.common import (
     move,
     require_buyer,
@@ -70,6 +71,7 @@ def publication_problems(tender: Tender, *, now: dt.datetime | None = None) -> l
         )
     if tender.enquiry_end <= now:
         problems.append(_("The period for questions must end after publication."))
+    problems.extend(committee_problems(tender))
     return problems
 
 

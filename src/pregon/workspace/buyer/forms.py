@@ -21,6 +21,7 @@ from pregon.core.pages import time_zone_note
 from pregon.tenders.choices import (
     AMENDABLE_FIELDS,
     ANSWER_MAX_LENGTH,
+    COMMITTEE_MAX_MEMBERS,
     DESCRIPTION_MAX_LENGTH,
     REASON_MAX_LENGTH,
     AwardCriteria,
@@ -31,7 +32,7 @@ from pregon.tenders.choices import (
     DocumentType,
     Method,
 )
-from pregon.tenders.models import Lot, Tender
+from pregon.tenders.models import CommitteeKey, Lot, Tender
 from pregon.tenders.services import (
     AmendmentData,
     DocumentData,
@@ -405,3 +406,57 @@ class AmendmentForm(ZonedDatesMixin, forms.Form):
                 )
             )
         return AmendmentData(reason=self.cleaned_data["reason"], documents=documents, **changed)
+
+
+class CommitteeForm(forms.Form):
+    """A draft's opening committee: which of the buyer's committee members (those with an
+    active opening key) open the bids, and how many of them are needed."""
+
+    members = forms.TypedMultipleChoiceField(
+        label=_("Members of the opening committee"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "usa-checkbox__input"}),
+        help_text=_(
+            "Committee members of your organization who have registered an opening key. They "
+            "are numbered in the order of this list."
+        ),
+        error_messages={"required": _("Choose at least one member.")},
+    )
+    threshold = forms.IntegerField(
+        label=_("Members needed to open the bids"),
+        min_value=1,
+        max_value=COMMITTEE_MAX_MEMBERS,
+        help_text=_(
+            "How many of the members must hand in their shares at the opening. Choose fewer "
+            "than the number of members (for example 2 of 3), so that one absent member does "
+            "not block the opening; more than one, so that no one opens the bids alone."
+        ),
+    )
+
+    def __init__(self, *args: Any, candidates: list[CommitteeKey], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].choices = [  # type: ignore[attr-defined]
+            (
+                key.user_id,
+                _("%(name)s (%(email)s), key %(fingerprint)s")
+                % {"name": key.user, "email": key.user.email, "fingerprint": key.fingerprint[:16]},
+            )
+            for key in candidates
+        ]
+
+    def ordered_members(self) -> list[int]:
+        """The chosen members in the order of the list: their positions 1..n."""
+        chosen = set(self.cleaned_data["members"])
+        order = [value for value, _label in self.fields["members"].choices]  # type: ignore[attr-defined]
+        return [value for value in order if value in chosen]
+
+    @classmethod
+    def initial_from(cls, tender: Tender, candidates: list[CommitteeKey]) -> dict[str, Any]:
+        """The committee the draft has, or else everyone available with k = n - 1."""
+        named = [member.user_id for member in tender.committee.order_by("position")]
+        if named and tender.opening_threshold is not None:
+            return {"members": named, "threshold": tender.opening_threshold}
+        return {
+            "members": [key.user_id for key in candidates],
+            "threshold": max(1, len(candidates) - 1),
+        }

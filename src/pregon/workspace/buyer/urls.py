@@ -4,6 +4,7 @@ from django.urls import path
 
 from pregon.workspace.buyer.views import (
     api_keys,
+    committee,
     documents,
     items,
     lifecycle,
@@ -35,6 +36,7 @@ urlpatterns = [
         documents.document_delete,
         name="document_delete",
     ),
+    path("tenders/<int:pk>/committee/", committee.tender_committee, name="tender_committee"),
     path("tenders/<int:pk>/publish/", lifecycle.tender_publish, name="tender_publish"),
     path("tenders/<int:pk>/amend/", lifecycle.tender_amend, name="tender_amend"),
     path("tenders/<int:pk>/cancel/", lifecycle.tender_cancel, name="tender_cancel"),

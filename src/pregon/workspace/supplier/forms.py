@@ -81,7 +81,7 @@ class ProfileForm(forms.Form):
 
 # Scopes only one side uses; any other scope is offered to both.
 _BUYER_SCOPES = {ApiScope.TENDERS_READ, ApiScope.TENDERS_WRITE, ApiScope.QUESTIONS_ANSWER}
-_SUPPLIER_SCOPES = {ApiScope.QUESTIONS_ASK}
+_SUPPLIER_SCOPES = {ApiScope.QUESTIONS_ASK, ApiScope.BIDS_SUBMIT}
 
 
 def scopes_for(kind: str) -> list[tuple[str, Any]]:

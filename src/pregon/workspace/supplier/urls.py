@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pregon.workspace.supplier import views
+from pregon.workspace.supplier import bids, views
 
 app_name = "supplier"
 urlpatterns = [
@@ -11,4 +11,15 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("api-keys/", views.api_keys, name="api_keys"),
     path("api-keys/<int:key_pk>/revoke/", views.api_key_revoke, name="api_key_revoke"),
+    path("bids/", bids.bids_list, name="bids"),
+    path("bids/<uuid:bid_id>/", bids.bid_receipt, name="bid_receipt"),
+    path("bids/<uuid:bid_id>/receipt.json", bids.bid_receipt_download, name="bid_receipt_file"),
+    path(
+        "bids/<uuid:bid_id>/withdrawal-receipt.json",
+        bids.bid_receipt_download,
+        {"withdrawal": True},
+        name="bid_withdrawal_receipt_file",
+    ),
+    path("bids/<uuid:bid_id>/withdraw/", bids.bid_withdraw, name="bid_withdraw"),
+    path("tenders/<int:pk>/bid/", bids.bid_page, name="bid"),
 ]

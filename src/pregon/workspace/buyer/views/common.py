@@ -202,6 +202,7 @@ def tender_page_context(
         lot_form=lot_form or LotForm(prefix="lot"),
         document_form=document_form or DocumentForm(prefix="document"),
         editing=access.can_edit and "edit" in access.transitions,
+        committee=selectors.committee_of(tender=tender),
         question_count=len(questions),
         unanswered_count=sum(not question.is_answered for question in questions),
     )

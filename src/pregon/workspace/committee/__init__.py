@@ -1,0 +1,1 @@
+"""A committee member's own pages: their opening key."""
