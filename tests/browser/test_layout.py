@@ -113,6 +113,8 @@ def test_on_a_phone_the_first_tender_shows_without_scrolling(live_server: Any, p
     category.select_option(label=t("en", "Services"))
     expect(results).to_have_count(1)
     expect(results.first).to_contain_text("Mantención de ascensores")
+    # While htmx fetches, the results are dimmed (lower contrast): check the page once it ends.
+    expect(page.locator(".htmx-request")).to_have_count(0)
     assert_accessible(page)
 
 
