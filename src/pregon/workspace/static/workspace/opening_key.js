@@ -11,16 +11,11 @@
   var PUBLIC_KEY = /^[A-Za-z0-9_-]{43}$/;
   var FINGERPRINT = /^[0-9a-f]{64}$/;
 
-  // {file: Uint8Array, publicKey: b64, fingerprint: hex} for a new key pair, through the
-  // bundle's one-call helper when it has one, else from its parts (pregon.sealing's names).
+  // {file: Uint8Array, publicKey: b64, fingerprint: hex} for a new key pair, from the
+  // bundle's parts (pregon.sealing's names).
   function keyFileMaker(sealing) {
     if (!sealing) {
       return null;
-    }
-    if (typeof sealing.generateKeyFile === "function") {
-      return function (passphrase) {
-        return sealing.generateKeyFile(passphrase);
-      };
     }
     var parts = ["generateMemberKey", "keyfileWrite", "fingerprint", "b64encode"];
     for (var i = 0; i < parts.length; i += 1) {
