@@ -7,6 +7,9 @@ Drafts come with an opening committee (3 members, 2 needed) whose members' X2551
 made here: `private_key_of` gives back the private key of any key this module made, so tests
 can decrypt what was sealed to a committee. `TenderDraftFactory(committee=False)` makes a
 draft without one; `committee=(n, k)` another size.
+
+Tenders are awarded at the lowest price unless made with `criteria=WEIGHTED_CRITERIA` (or any
+list of (name, kind, weight)), which gives them weighted criteria scored `proportional`.
 """
 
 from __future__ import annotations
@@ -26,7 +29,14 @@ from pregon.core.actor import Actor
 from pregon.core.identifiers import rut_with_check_digit
 from pregon.organizations.models import Organization
 from pregon.tenders import services
-from pregon.tenders.models import CommitteeKey, CommitteeMember, Item, Lot, Tender
+from pregon.tenders.models import (
+    AwardCriterion,
+    CommitteeKey,
+    CommitteeMember,
+    Item,
+    Lot,
+    Tender,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -162,6 +172,29 @@ def committee_name(
     ]
 
 
+#: Weighted award criteria a test can give a tender: (name, kind, weight).
+WEIGHTED_CRITERIA = [
+    ("Precio ofertado", "price", 60),
+    ("Experiencia del equipo", "quality", 30),
+    ("Plazo de entrega", "quality", 10),
+]
+
+
+def weighted_criteria(
+    tender: Tender, rows: list[tuple[str, str, int]], price_scoring: str = "proportional"
+) -> None:
+    """Give a draft weighted criteria, as `tender_update` would have stored them."""
+    AwardCriterion.objects.filter(tender=tender).delete()
+    AwardCriterion.objects.bulk_create(
+        AwardCriterion(tender=tender, position=position, name=name, kind=kind, weight=weight)
+        for position, (name, kind, weight) in enumerate(rows, start=1)
+    )
+    Tender.objects.filter(pk=tender.pk).update(
+        award_criteria="ratedCriteria", price_scoring=price_scoring
+    )
+    tender.award_criteria, tender.price_scoring = "ratedCriteria", price_scoring
+
+
 class TenderDraftFactory(factory.django.DjangoModelFactory):
     """A draft with one lot of two items, publishable as it is."""
 
@@ -214,6 +247,11 @@ class TenderDraftFactory(factory.django.DjangoModelFactory):
             return
         members, threshold = (3, 2) if extracted in (None, True) else extracted
         committee_name(self, members=members, threshold=threshold)
+
+    @factory.post_generation
+    def criteria(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            weighted_criteria(self, list(extracted))
 
 
 def _buyer_actor(tender: Tender) -> Actor:

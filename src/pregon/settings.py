@@ -320,6 +320,10 @@ PREGON_QUESTION_RATE = os.environ.get("PREGON_QUESTION_RATE", "10/h")
 PREGON_BID_DOCUMENT_MAX_BYTES = int(os.environ.get("PREGON_BID_DOCUMENT_MAX_BYTES", "52428800"))
 PREGON_BID_CHUNK_MAX_BYTES = int(os.environ.get("PREGON_BID_CHUNK_MAX_BYTES", "2097152"))
 PREGON_BID_RATE = os.environ.get("PREGON_BID_RATE", "30/m")
+# Hours after which an upload of an encrypted document that no bid took over counts as abandoned
+# and is deleted with its bytes: never before its tender's deadline has passed (see
+# bids/services/upload_purge.py; `pregon bids purge-uploads`).
+PREGON_BID_UPLOAD_MAX_AGE_HOURS = int(os.environ.get("PREGON_BID_UPLOAD_MAX_AGE_HOURS", "48"))
 # Registration forms one address may send (refused ones count too) per window. Short windows:
 # an office registering several businesses at once, typing errors included, waits minutes,
 # not an hour, when it reaches the limit.

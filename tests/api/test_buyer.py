@@ -48,7 +48,17 @@ def _draft_body(**changes: Any) -> dict[str, Any]:
         "estimated_value": "48000000.00",
         "currency": "CLP",
         "award_criteria": "ratedCriteria",
-        "award_criteria_details": "Precio 60 %, experiencia 40 %.",
+        "price_scoring": "proportional",
+        "criteria": [
+            {"name": "Precio", "kind": "price", "weight": 60},
+            {
+                "name": "Experiencia",
+                "description": "Contratos similares en los últimos 5 años.",
+                "kind": "quality",
+                "weight": 40,
+            },
+        ],
+        "award_criteria_details": "Empates: gana la mayor experiencia.",
         "enquiry_end": _iso(now + dt.timedelta(days=8)),
         "submission_deadline": _iso(now + dt.timedelta(days=15)),
         "opening_at": _iso(now + dt.timedelta(days=15, hours=2)),
@@ -153,6 +163,18 @@ def test_create_draft_with_lots_and_items(client: Client, buyer: Any, buyer_toke
     assert tender.buyer == buyer
     assert tender.created_by is None
     assert tender.award_criteria == "ratedCriteria"
+    assert (body["award_criteria"], body["price_scoring"]) == ("ratedCriteria", "proportional")
+    assert body["price_formula"].startswith("Price points = W × L ÷ P")
+    assert body["criteria"] == [
+        {"position": 1, "name": "Precio", "description": "", "kind": "price", "weight": 60},
+        {
+            "position": 2,
+            "name": "Experiencia",
+            "description": "Contratos similares en los últimos 5 años.",
+            "kind": "quality",
+            "weight": 40,
+        },
+    ]
     assert list(Item.objects.filter(lot__tender=tender).values_list("unit", flat=True)) == [
         "mes",
         "visita",

@@ -80,7 +80,7 @@ def test_a_member_registers_a_key_with_their_session(buyer: Any) -> None:
 
     moment = timezone.now().replace(microsecond=0)
     with clock.at(moment):
-        response = post_key(session(person), {"publicKey": b64(public)})
+        response = post_key(session(person), {"public_key": b64(public)})
 
     assert response.status_code == 201
     body = check(response)
@@ -88,9 +88,9 @@ def test_a_member_registers_a_key_with_their_session(buyer: Any) -> None:
     assert body == {
         "id": key.pk,
         "organization": buyer.pk,
-        "publicKey": b64(public),
+        "public_key": b64(public),
         "fingerprint": hashlib.sha256(public).hexdigest(),
-        "createdAt": moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+        "created_at": moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
     }
     assert (key.user, key.organization, bytes(key.public_key)) == (person, buyer, public)
     event = AuditEvent.objects.get(action="committee_key.register")
@@ -101,12 +101,12 @@ def test_a_member_of_two_buyers_names_the_one_they_act_for(buyer: Any, other_buy
     person = factories.member(buyer, "committee_member")
     Membership.objects.create(user=person, organization=other_buyer, role="committee_member")
     client = session(person)
-    ambiguous = post_key(client, {"publicKey": b64(factories.key_pair()[1])})
+    ambiguous = post_key(client, {"public_key": b64(factories.key_pair()[1])})
     assert ambiguous.status_code == 403
     assert check(ambiguous)["code"] == "organization_ambiguous"
     response = post_key(
         client,
-        {"publicKey": b64(factories.key_pair()[1])},
+        {"public_key": b64(factories.key_pair()[1])},
         **{"X-Pregon-Organization": str(other_buyer.pk)},
     )
     assert response.status_code == 201
@@ -123,14 +123,14 @@ def test_registering_a_key_is_refused(
     valid = b64(factories.key_pair()[1])
     cases = [
         # Nobody signed in; an API key does not count as a person.
-        (client, {"publicKey": valid}, {}, 401, "not_authenticated"),
-        (client, {"publicKey": valid}, bearer(token), 401, "not_authenticated"),
-        (session(official), {"publicKey": valid}, {}, 403, "permission_denied"),
-        (session(person), {"publicKey": "not a key"}, {}, 422, "invalid_public_key"),
-        (session(person), {"publicKey": b64(bytes(32))}, {}, 422, "invalid_public_key"),
+        (client, {"public_key": valid}, {}, 401, "not_authenticated"),
+        (client, {"public_key": valid}, bearer(token), 401, "not_authenticated"),
+        (session(official), {"public_key": valid}, {}, 403, "permission_denied"),
+        (session(person), {"public_key": "not a key"}, {}, 422, "invalid_public_key"),
+        (session(person), {"public_key": b64(bytes(32))}, {}, 422, "invalid_public_key"),
         (
             session(person),
-            {"publicKey": b64(bytes(taken.public_key))},
+            {"public_key": b64(bytes(taken.public_key))},
             {},
             422,
             "key_already_registered",
@@ -146,12 +146,12 @@ def test_registering_a_key_is_refused(
         assert database_snapshot() == before
     # Without the CSRF token, a session's write is refused too.
     response = session(person).post(
-        "/api/v1/committee-keys", json.dumps({"publicKey": valid}), content_type="application/json"
+        "/api/v1/committee-keys", json.dumps({"public_key": valid}), content_type="application/json"
     )
     assert (response.status_code, check(response)["code"]) == (403, "csrf_failed")
-    problem = check(post_key(session(person), {"publicKey": "not a key"}))
-    assert list(problem["errors"]) == ["publicKey"]
-    anonymous = check(post_key(client, {"publicKey": valid}))
+    problem = check(post_key(session(person), {"public_key": "not a key"}))
+    assert list(problem["errors"]) == ["public_key"]
+    anonymous = check(post_key(client, {"public_key": valid}))
     assert "never with an organization API key" in anonymous["detail"]
 
 
@@ -175,7 +175,7 @@ def test_a_buyer_names_a_drafts_committee_with_its_api_key(
         "members": [
             {
                 "position": position,
-                "publicKey": b64(bytes(key.public_key)),
+                "public_key": b64(bytes(key.public_key)),
                 "fingerprint": key.fingerprint,
                 "user": key.user_id,
                 "name": str(key.user),
@@ -268,7 +268,7 @@ def test_anyone_reads_a_published_tenders_committee(client: Client, buyer: Any) 
         "members": [
             {
                 "position": member.position,
-                "publicKey": b64(bytes(member.public_key)),
+                "public_key": b64(bytes(member.public_key)),
                 "fingerprint": member.fingerprint,
             }
             for member in members

@@ -167,7 +167,8 @@ def test_fewer_than_k_shares_open_nothing_and_say_how_many_are_missing(
 
     assert str(refused.value.message) == (
         "Nothing was opened: 4 sealed bids hold fewer than the 2 shares needed. "
-        "1 more member must hand in their shares."
+        "At least 1 more member must hand in their shares, or declare that they cannot "
+        "decrypt them."
     )
     assert refused.value.as_problem()["missing"] == 1
     assert refused.value.status == 409
@@ -195,7 +196,8 @@ def test_a_member_who_skipped_a_bid_leaves_it_and_so_every_bid_closed(world: Ope
             services.opening_complete(actor=world.member_actor(2), tender=world.tender)
         assert str(refused.value.message) == (
             "Nothing was opened: 1 sealed bid holds fewer than the 2 shares needed. "
-            "1 more member must hand in their shares."
+            "At least 1 more member must hand in their shares, or declare that they cannot "
+            "decrypt them."
         )
         final = services.opening_shares_hand_in(
             actor=world.member_actor(2), tender=world.tender, shares=world.shares(2, [skipped])

@@ -24,6 +24,7 @@ from pregon.tlog.merkle import leaf_hash
 from tests import factories
 from tests.api.conftest import bearer
 from tests.api.openapi_check import check
+from tests.bids.bad_envelopes import bad_offer
 from tests.bids.opening_world import OpeningWorld, opening_world
 from tests.test_translations import compile_catalogs
 
@@ -53,9 +54,19 @@ def member_session(world: OpeningWorld, position: int) -> Client:
 
 
 def hand_in(
-    client: Client, world: OpeningWorld, shares: list[tuple[Any, bytes]], **headers: str
+    client: Client,
+    world: OpeningWorld,
+    shares: list[tuple[Any, bytes]],
+    declarations: list[tuple[Any, str]] | None = None,
+    **headers: str,
 ) -> Any:
-    body = {"shares": [{"bid": str(bid.pk), "share": _b64(share)} for bid, share in shares]}
+    body: dict[str, Any] = {
+        "shares": [{"bid": str(bid.pk), "share": _b64(share)} for bid, share in shares]
+    }
+    if declarations is not None:
+        body["declarations"] = [
+            {"bid": str(bid.pk), "reason": reason} for bid, reason in declarations
+        ]
     return client.post(
         f"/api/v1/tenders/{world.tender.ocid}/opening/shares",
         json.dumps(body),
@@ -134,9 +145,88 @@ def test_two_members_hand_in_and_the_bids_open(world: OpeningWorld) -> None:
         first = hand_in(member_session(world, 1), world, world.shares(1))
         second = hand_in(member_session(world, 3), world, world.shares(3))
 
-    assert (first.status_code, check(first)) == (200, {"handedIn": 4, "opened": False})
-    assert (second.status_code, check(second)) == (200, {"handedIn": 4, "opened": True})
+    assert (first.status_code, check(first)) == (
+        200,
+        {"handedIn": 4, "declared": 0, "opened": False},
+    )
+    assert (second.status_code, check(second)) == (
+        200,
+        {"handedIn": 4, "declared": 0, "opened": True},
+    )
     assert Opening.objects.get(tender=world.tender).status == "opened"
+
+
+def test_members_declare_a_bid_they_cannot_decrypt_and_the_record_names_them(
+    world: OpeningWorld,
+) -> None:
+    bad = bad_offer(world, undecryptable=[1, 2]).bid
+    good = [made.bid for made in world.offers[:4]]
+
+    with clock.at(world.at):
+        first = hand_in(
+            member_session(world, 1),
+            world,
+            world.shares(1, good),
+            [(bad, "share_undecryptable")],
+        )
+        second = hand_in(
+            member_session(world, 2),
+            world,
+            world.shares(2, good),
+            [(bad, "share_undecryptable")],
+        )
+    record = Client().get(f"/api/v1/tenders/{world.tender.ocid}/opening")
+
+    assert (first.status_code, check(first)) == (
+        200,
+        {"handedIn": 4, "declared": 1, "opened": False},
+    )
+    assert (second.status_code, check(second)) == (
+        200,
+        {"handedIn": 4, "declared": 1, "opened": True},
+    )
+    entry = next(item for item in check(record)["bids"] if item["id"] == str(bad.pk))
+    assert (entry["outcome"], entry["reason"], entry["declaredBy"], entry["members"]) == (
+        "undecryptable",
+        "shares_undecryptable",
+        [1, 2],
+        [],
+    )
+
+
+def test_a_share_and_a_declaration_of_one_bid_answer_422_and_keep_nothing(
+    world: OpeningWorld,
+) -> None:
+    shares = world.shares(1)
+
+    with clock.at(world.at):
+        response = hand_in(
+            member_session(world, 1), world, shares, [(shares[2][0], "share_mismatch")]
+        )
+
+    assert response.status_code == 422
+    problem = check(response)
+    assert (problem["code"], problem["errors"]) == (
+        "share_and_declaration",
+        {
+            "declarations": [
+                f"For bid {shares[2][0].pk} you both hand in a share and declare that you "
+                "cannot decrypt it; do one or the other."
+            ]
+        },
+    )
+    assert not ShareHandIn.objects.exists()
+
+
+def test_a_declaration_without_a_known_reason_is_refused(world: OpeningWorld) -> None:
+    with clock.at(world.at):
+        response = hand_in(
+            member_session(world, 1), world, [], [(world.offers[0].bid, "lost_my_key")]
+        )
+
+    assert response.status_code == 422
+    assert list(check(response)["errors"]) == ["declarations.0.reason"]
+    assert not ShareHandIn.objects.exists()
 
 
 def test_the_hand_in_needs_the_csrf_token(world: OpeningWorld) -> None:

@@ -75,7 +75,10 @@ def test_a_member_sees_the_sealed_bids_by_number_only(world: OpeningWorld) -> No
     assert 'id="opening-key-passphrase" type="password"' in page
     assert 'name="passphrase"' not in page
     assert "0 of the 3 members have handed in shares; 2 are needed." in page
-    assert "2 more members must hand in their shares before the bids open." in page
+    assert (
+        "At least 2 more members must hand in their shares, or declare that they cannot "
+        "decrypt them, before the bids open." in page
+    )
 
 
 def test_before_the_opening_time_the_page_says_when(world: OpeningWorld) -> None:
@@ -147,7 +150,9 @@ def test_members_hand_in_from_the_page_and_the_record_appears(world: OpeningWorl
         first = _client(world.committee[0].user).post(
             _page(world), {"shares": _shares_json(world.shares(1))}, follow=True
         )
-        assert "The platform holds 4 shares of yours. 1 more member must hand in" in _text(first)
+        assert "The platform holds 4 shares of yours. At least 1 more member must hand in" in (
+            _text(first)
+        )
         assert "1 of the 3 members has handed in shares; 2 are needed." in _text(first)
         # The third member decrypted with the pregon command: a shares file, without script.
         upload = SimpleUploadedFile(
@@ -169,6 +174,24 @@ def test_members_hand_in_from_the_page_and_the_record_appears(world: OpeningWorl
     assert "<dt>Bids from cooperatives</dt><dd>1</dd>" in page
     assert "The opening record (JSON), exactly as logged" in page
     assert MARKER not in page  # answers and documents are not part of the public record
+
+
+def test_a_hand_in_after_the_bids_opened_is_told_so_and_keeps_nothing(
+    world: OpeningWorld,
+) -> None:
+    third = world.shares(3)  # decrypted while the bids were sealed, handed in too late
+    with clock.at(world.at):
+        for position in (1, 2):
+            _client(world.committee[position - 1].user).post(
+                _page(world), {"shares": _shares_json(world.shares(position))}
+            )
+        late = _client(world.committee[2].user).post(
+            _page(world), {"shares": _shares_json(third)}, follow=True
+        )
+
+    assert late.redirect_chain == [(world.tender.get_absolute_url() + "#opening", 302)]
+    assert "The bids were opened before your hand-in: your shares were not needed." in _text(late)
+    assert not ShareHandIn.objects.filter(member=world.committee[2]).exists()
 
 
 def test_a_wrong_share_from_the_page_is_shown_and_nothing_is_kept(world: OpeningWorld) -> None:

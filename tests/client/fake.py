@@ -48,6 +48,18 @@ def unb64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def api_committee(committee: dict[str, Any]) -> dict[str, Any]:
+    """A committee as the API serves it: the members' keys under `public_key` (the release,
+    as OCDS, spells it `publicKey`)."""
+    return {
+        **committee,
+        "members": [
+            {("public_key" if key == "publicKey" else key): value for key, value in m.items()}
+            for m in committee["members"]
+        ],
+    }
+
+
 @dataclass
 class Upload:
     id: str
@@ -126,6 +138,7 @@ class FakeInstance:
         self.uploads: dict[str, Upload] = {}
         self.bids: dict[str, Bid] = {}
         self.shares: list[dict[str, Any]] = []
+        self.declarations: list[dict[str, Any]] = []
         self.email, self.password = "member@example.org", "correct horse battery"
         self.totp: str | None = None
         self.sign_ins: list[dict[str, str]] = []
@@ -311,7 +324,7 @@ class FakeInstance:
         if path == f"/api/ocds/releases/{RELEASE_ID}":
             return 200, {"releases": [self.served_release or self.release]}
         if path == f"/api/v1/tenders/{OCID}/committee":
-            return 200, self.served_committee or self.committee
+            return 200, api_committee(self.served_committee or self.committee)
         if path == f"/api/v1/tenders/{OCID}/bid-uploads" and method == "POST":
             data = json.loads(body)
             upload = Upload(str(uuid.uuid4()), data["size"], data["sha256"])
@@ -345,9 +358,14 @@ class FakeInstance:
                 ]
             }
         if path == f"/api/v1/tenders/{OCID}/opening/shares" and method == "POST":
-            shares = json.loads(body)["shares"]
-            self.shares.extend(shares)
-            return 200, {"handedIn": len(self.shares), "opened": False}
+            handed = json.loads(body)
+            self.shares.extend(handed["shares"])
+            self.declarations.extend(handed.get("declarations", []))
+            return 200, {
+                "handedIn": len(self.shares),
+                "declared": len(self.declarations),
+                "opened": False,
+            }
         return 404, {"detail": f"nothing at {path}", "code": "not_found"}
 
     def sign_in(self, method: str, path: str, body: bytes, headers: Any) -> tuple[Any, ...]:

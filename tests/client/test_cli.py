@@ -3,6 +3,7 @@ instance (the real server: test_live.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from collections.abc import Iterator
@@ -15,8 +16,9 @@ from pregon.cli import main
 from pregon.client import i18n
 from pregon.client.cli import parse_answer, parse_lot
 from pregon.client.errors import ClientError
-from pregon.sealing import keyfile_write, parse_envelope, share_decrypt
-from tests.client.fake import OCID, FakeInstance, b64url
+from pregon.sealing import Member, keyfile_write, parse_envelope, share_decrypt
+from tests.bids.bad_envelopes import with_bad_shares
+from tests.client.fake import OCID, FakeInstance, b64url, unb64url
 from tests.test_translations import compile_catalogs
 
 
@@ -320,6 +322,66 @@ def test_open_shares_names_a_bid_that_holds_no_share_for_the_key(
         "1 bid could not be opened with your key; tell the other members and the buyer.\n"
     )
     assert fake.shares == []
+
+
+@pytest.mark.parametrize(
+    ("broken", "reason", "why"),
+    [
+        (
+            {"undecryptable": [2]},
+            "share_undecryptable",
+            "your share does not open with your key (the envelope was altered)",
+        ),
+        (
+            {"mismatched": [2]},
+            "share_mismatch",
+            "your share is not the one whose hash the bid carries (the bidder sealed it wrongly)",
+        ),
+    ],
+)
+def test_open_shares_declares_a_bid_whose_share_it_cannot_decrypt(
+    fake: FakeInstance,
+    url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    broken: dict[str, list[int]],
+    reason: str,
+    why: str,
+) -> None:
+    assert submit(url, "--idempotency-key", "run-10") == 0
+    assert submit(url, "--idempotency-key", "run-11", "--lot", "2=900") == 0
+    good, bad = fake.bids.values()
+    members = [
+        Member(fingerprint=member["fingerprint"], public_key=unb64url(member["publicKey"]))
+        for member in fake.committee["members"]
+    ]
+    bad.envelope = with_bad_shares(bad.envelope, members, **broken)
+    capsys.readouterr()
+    monkeypatch.setenv("PREGON_KEY_PASSPHRASE", "correct horse battery")
+    monkeypatch.setenv("PREGON_PASSWORD", "correct horse battery")
+    path = key_file(fake, 2, tmp_path)
+
+    code = main(
+        ["keys", "open-shares", "--url", url, "--email", "member@example.org",
+         "--tender", OCID, "--key-file", str(path)]
+    )  # fmt: skip
+    out, err = capsys.readouterr()
+
+    assert code == 0, err
+    bad_commitment = hashlib.sha256(bad.envelope).hexdigest()
+    assert out == (
+        f"Bid {good.id} (commitment {good.commitment}): share handed in.\n"
+        f"Bid {bad.id} (commitment {bad_commitment}): declared that you cannot decrypt your "
+        f"share: {why}.\n"
+        "The server holds 1 share of yours; the opening waits for other members.\n"
+    )
+    assert err == (
+        "You declared 1 bid whose share you cannot decrypt; your position is published with "
+        "it in the opening record. Tell the other members and the buyer.\n"
+    )
+    assert [share["bid"] for share in fake.shares] == [good.id]
+    assert fake.declarations == [{"bid": bad.id, "reason": reason}]
 
 
 def test_open_shares_with_a_wrong_passphrase_is_a_user_error(

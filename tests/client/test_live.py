@@ -27,7 +27,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.utils import timezone
 
 from pregon.bids.choices import BidStatus
-from pregon.bids.models import Bid
+from pregon.bids.models import Bid, Opening
 from pregon.cli import main
 from pregon.client import Client, ClientError
 from pregon.client import errors as codes
@@ -38,6 +38,8 @@ from pregon.sealing import bid_open, document_open, keyfile_write, parse_envelop
 from pregon.tenders.models import CommitteeMember, Tender
 from pregon.tlog.checkpoint import ALG_ED25519, SignerKey, format_signer_key, format_verifier_key
 from tests import factories
+from tests.bids.bad_envelopes import bad_offer
+from tests.bids.opening_world import OpeningWorld
 from tests.client.proxy import Proxy
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -372,6 +374,67 @@ def test_the_committee_opens_bids_sealed_by_the_client_with_open_shares(
         ],
         str(other.pk): [{"lot": "1", "amount": "118000", "currency": "CLP"}],
     }
+
+
+def test_open_shares_declares_a_bid_whose_share_does_not_decrypt_and_the_others_open(
+    live_server: Any,
+    tender: Tender,
+    supplier: Organization,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = live_server.url
+    assert run("submit", "--url", url, "--tender", tender.ocid, "--lot", "1=120500.50",
+               "--idempotency-key", "honest-bidder") == 0  # fmt: skip
+    # A bidder seals shares that members 1 and 3 cannot decrypt (k = 2 of 3).
+    world = OpeningWorld(
+        tender=tender,
+        committee=list(CommitteeMember.objects.filter(tender=tender).order_by("position")),
+    )
+    bad = bad_offer(world, undecryptable=[1, 3], lot="2").bid
+    capsys.readouterr()
+    moment = timezone.now()
+    Tender.objects.filter(pk=tender.pk).update(
+        enquiry_end=moment - dt.timedelta(hours=3),
+        submission_deadline=moment - dt.timedelta(hours=2),
+        opening_at=moment - dt.timedelta(hours=1),
+    )
+    good = Bid.objects.exclude(pk=bad.pk).get()
+    monkeypatch.setenv("PREGON_KEY_PASSPHRASE", "clave de apertura 2026")
+    monkeypatch.setenv("PREGON_PASSWORD", "correct horse battery")
+    outputs = []
+    for member in (world.committee[0], world.committee[2]):
+        path = tmp_path / f"member{member.position}.key"
+        path.write_bytes(
+            keyfile_write(factories.private_key_of(member), "clave de apertura 2026", n=2**10)
+        )
+        code = main(["keys", "open-shares", "--url", url, "--email", member.user.email,
+                     "--tender", tender.ocid, "--key-file", str(path)])  # fmt: skip
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        assert err.startswith("You declared 1 bid whose share you cannot decrypt;")
+        outputs.append(out)
+
+    lines = (
+        f"Bid {good.pk} (commitment {good.commitment}): share handed in.\n"
+        f"Bid {bad.pk} (commitment {bad.commitment}): declared that you cannot decrypt your "
+        "share: your share does not open with your key (the envelope was altered).\n"
+    )
+    assert outputs == [
+        lines + "The server holds 1 share of yours; the opening waits for other members.\n",
+        lines + "The server holds 1 share of yours; the bids are now open.\n",
+    ]
+    record = Opening.objects.get(tender=tender).record
+    assert record is not None
+    entries = {entry["id"]: entry for entry in record["bids"]}
+    assert entries[str(bad.pk)]["outcome"] == "undecryptable"
+    assert entries[str(bad.pk)]["reason"] == "shares_undecryptable"
+    assert entries[str(bad.pk)]["declaredBy"] == [1, 3]
+    assert entries[str(bad.pk)]["members"] == []
+    assert entries[str(good.pk)]["outcome"] == "opened"
+    assert entries[str(good.pk)]["members"] == [1, 3]
+    assert "declaredBy" not in entries[str(good.pk)]
 
 
 # --- helpers ----------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ every test here reads the same world.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import re
@@ -14,20 +15,40 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
 from pregon.accounts.models import Membership, User
+from pregon.bids import services as bid_services
+from pregon.bids.models import Bid, OpenedBid, Opening
+from pregon.bids.selectors_opening import opening_envelopes
 from pregon.core import classifications, clock
+from pregon.core.actor import Actor
 from pregon.core.identifiers import id_is_valid
 from pregon.core.models import AuditEvent
-from pregon.demo.content import TENDERS
+from pregon.demo.accounts import DEMO_PASSWORD
+from pregon.demo.content import TENDERS, BidSpec, TenderSpec
+from pregon.demo.keys import key_file_path, key_files_directory
+from pregon.demo.organizations import SUPPLIERS
 from pregon.demo.pdf import render_pdf
+from pregon.ledger.models import Leaf
 from pregon.organizations.models import Organization
+from pregon.publication import services as publication
+from pregon.publication.models import Record, Release
+from pregon.sealing import (
+    Member,
+    SealingError,
+    keyfile_read,
+    parse_envelope,
+    seal_bid,
+    share_decrypt,
+)
 from pregon.tenders.models import (
     Amendment,
     CommitteeKey,
@@ -37,6 +58,9 @@ from pregon.tenders.models import (
     Tender,
     TenderDocument,
 )
+from pregon.tlog.jcs import canonical_bytes
+from pregon.tlog.merkle import leaf_hash
+from tests.conftest import database_snapshot
 
 EXPECTED_AUDIT = {
     "organization.create": 7,  # the oversight body and six buyers
@@ -52,23 +76,35 @@ EXPECTED_AUDIT = {
     "tender.amend": 3,
     "tender.close": 10,  # nine closed, and one closed then cancelled
     "tender.cancel": 5,
+    "bid.submit": 23,  # sealed bids on ten tenders
+    "bid.replace": 1,
+    "bid.withdraw": 1,
+    "opening.start": 7,  # six tenders opened, one opening collecting shares
+    "opening.hand_in": 13,
+    "opening.open": 6,
 }
 
 
 @pytest.fixture(scope="module")
 def demo_build(
     django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
-) -> Iterator[tuple[str, Path]]:
+) -> Iterator[tuple[str, Path, Path]]:
+    """The demo's output, and its media and var directories (key files, the log's key)."""
     media = tmp_path_factory.mktemp("demo-media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+    var = tmp_path_factory.mktemp("demo-var")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, VAR_DIR=var),
+        transaction.atomic(),
+    ):
         out = io.StringIO()
         call_command("demo", "--if-empty", stdout=out)
-        yield out.getvalue(), media
+        yield out.getvalue(), media, var
         transaction.set_rollback(True)
 
 
 @pytest.fixture
-def world(demo_build: tuple[str, Path], db: None) -> str:
+def world(demo_build: tuple[str, Path, Path], db: None) -> str:
     """The demo command's output; the database holds the world it built."""
     return demo_build[0]
 
@@ -227,7 +263,7 @@ def test_amendments_give_reasons_and_move_deadlines_later(world: str) -> None:
 
 
 def test_documents_are_valid_pdfs_stored_under_their_hash(
-    world: str, demo_build: tuple[str, Path]
+    world: str, demo_build: tuple[str, Path, Path]
 ) -> None:
     media = demo_build[1]
     documents = TenderDocument.objects.all()
@@ -260,6 +296,16 @@ def test_the_output_lists_accounts_and_says_mfa_is_waived(world: str) -> None:
     )
     assert "Multi-factor sign-in is waived for these demo accounts" in world
     assert "Production refuses that waiver" in world
+    assert (
+        "Sealed bids: 24 submitted (1 of them replacements), 1 withdrawn. Public openings: 6 "
+        "done, 1 waiting for more committee members." in world
+    )
+    keys = key_files_directory()
+    assert (
+        f"Wrote the opening key files of 18 committee members to {keys} (passphrase: "
+        "pregon-demo)." in world
+    )
+    assert f"with their key file, {keys}/<e-mail>.pregon-key, whose passphrase" in world
 
 
 def test_if_empty_does_nothing_the_second_time(world: str) -> None:
@@ -288,7 +334,16 @@ def test_production_is_refused_unless_forced(world: str, settings: Any) -> None:
     assert Organization.objects.count() == before
 
 
-def test_reset_erases_everything_and_builds_the_same_world(world: str) -> None:
+def test_reset_erases_everything_and_builds_the_same_world(
+    world: str, settings: Any, tmp_path: Path
+) -> None:
+    # Another var directory, so that the module's world keeps its own key files; it holds the
+    # key files of an earlier demo, which are replaced.
+    earlier = tmp_path / "demo" / "committee-keys"
+    earlier.mkdir(parents=True)
+    (earlier / "gone@mop.demo.example.pregon-key").write_text("{}")
+    (earlier / "committee2@midh.demo.example.pregon-key").write_text("{}")
+    settings.VAR_DIR = tmp_path
     Organization.objects.create(
         kind="buyer",
         identifier_scheme="XX-TEST",
@@ -305,6 +360,14 @@ def test_reset_erases_everything_and_builds_the_same_world(world: str) -> None:
     assert Organization.objects.count() == 38
     assert not Organization.objects.filter(legal_name="Extra").exists()
     assert Counter(AuditEvent.objects.values_list("action", flat=True)) == EXPECTED_AUDIT
+    # The key files are those of the new world's keys.
+    assert len(list(earlier.iterdir())) == 18
+    assert not (earlier / "gone@mop.demo.example.pregon-key").exists()
+    member = User.objects.get(email="committee2@midh.demo.example")
+    _private, public = keyfile_read(key_file_path(member.email).read_bytes(), DEMO_PASSWORD)
+    assert (
+        bytes(CommitteeKey.objects.get(user=member, revoked_at__isnull=True).public_key) == public
+    )
 
 
 def test_the_pdf_writer_keeps_its_cross_references_exact() -> None:
@@ -321,3 +384,252 @@ def test_the_pdf_writer_keeps_its_cross_references_exact() -> None:
     stream = content.split(b"stream\n", 1)[1]
     assert stream[length:].startswith(b"\nendstream")
     assert "Bases \\(técnicas\\) \\\\ São Paulo".encode("cp1252") in content
+
+
+# ---------------------------------------------------------------------------------------------
+# sealed bids and their openings
+
+SCALES = {spec.key: (spec.scale, spec.is_cooperative) for spec in SUPPLIERS}
+SME = {"micro", "small", "medium", "selfEmployed"}
+
+
+def _specs(*, opened: bool) -> list[TenderSpec]:
+    """The tenders whose bids the demo opened (two members handed in), or whose opening waits."""
+    return [spec for spec in TENDERS if spec.opening_by and (len(spec.opening_by) >= 2) == opened]
+
+
+def _standing(spec: TenderSpec) -> list[BidSpec]:
+    return [bid for bid in spec.bids if bid.withdrawn_days_ago is None]
+
+
+def _expected_statistics(spec: TenderSpec) -> dict[str, int]:
+    profiles = [SCALES[bid.supplier] for bid in _standing(spec)]
+    return {
+        "bids": len(profiles),
+        "smeBids": sum(scale in SME for scale, _coop in profiles),
+        "microBids": sum(scale == "micro" for scale, _coop in profiles),
+        "smallBids": sum(scale == "small" for scale, _coop in profiles),
+        "mediumBids": sum(scale == "medium" for scale, _coop in profiles),
+        "cooperativeBids": sum(coop for _scale, coop in profiles),
+    }
+
+
+def _party(supplier: str) -> str:
+    legal_name = next(spec.legal_name for spec in SUPPLIERS if spec.key == supplier)
+    return Organization.objects.get(legal_name=legal_name).party_id
+
+
+def test_sealed_bids_were_opened_in_public_across_the_buyers(world: str) -> None:
+    opened = _specs(opened=True)
+    assert len(opened) == 6
+    assert len({spec.buyer for spec in opened}) == 6
+    assert sum(len(_standing(spec)) for spec in opened) == 14
+    for spec in opened:
+        tender = Tender.objects.get(reference=spec.reference)
+        assert tender.status == "closed", spec.reference
+        # k < n: two of the three members opened the bids, the third never acted.
+        assert tender.opening_threshold == 2 < tender.committee.count()
+        opening = Opening.objects.get(tender=tender)
+        assert opening.status == "opened"
+        assert tender.opening_at < opening.opened_at < clock.now()
+        record = opening.record
+        assert {key: record["statistics"][key] for key in _expected_statistics(spec)} == (
+            _expected_statistics(spec)
+        )
+        # The prices of the bids standing at the deadline: a replacement's, never the replaced.
+        assert {
+            (entry["tenderer"]["id"], lot["lot"], lot["amount"])
+            for entry in record["bids"]
+            for lot in entry["lots"]
+        } == {
+            (_party(bid.supplier), str(number), amount)
+            for bid in _standing(spec)
+            for number, amount in (bid.new_prices or bid.prices)
+        }
+        for entry in record["bids"]:
+            assert entry["outcome"] == "opened"
+            assert entry["members"] == sorted(spec.opening_by)
+            assert [document["intact"] for document in entry["documents"]] == [True]
+        # The record is the opening leaf of the transparency log.
+        leaf = Leaf.objects.get(index=opening.leaf_index)
+        assert (leaf.kind, leaf.ref) == ("opening", f"{tender.ocid}/opening")
+        assert bytes(leaf.leaf_hash) == leaf_hash(canonical_bytes(record))
+    assert Leaf.objects.filter(kind="opening").count() == 6
+
+
+def test_the_published_records_and_the_bulk_files_carry_the_bid_statistics(
+    world: str, tmp_path: Path
+) -> None:
+    published = {}
+    for spec in _specs(opened=True):
+        tender = Tender.objects.get(reference=spec.reference)
+        compiled = Record.objects.get(ocid=tender.ocid).compiled
+        statistics = {item["measure"]: item["value"] for item in compiled["bids"]["statistics"]}
+        assert statistics == _expected_statistics(spec)
+        assert len(compiled["bids"]["details"]) == sum(
+            len(bid.new_prices or bid.prices) for bid in _standing(spec)
+        )
+        published[tender.ocid] = statistics
+    # Nothing is published of the bids of a tender not opened.
+    for spec in _specs(opened=False):
+        compiled = Record.objects.get(ocid=Tender.objects.get(reference=spec.reference).ocid)
+        assert "bids" not in compiled.compiled
+
+    manifest = publication.bulk_files_generate(directory=tmp_path)
+    with gzip.open(tmp_path / manifest.generation / "records.jsonl.gz", "rb") as handle:
+        records = [orjson.loads(line) for line in handle]
+    in_bulk = {
+        record["ocid"]: {
+            item["measure"]: item["value"]
+            for item in record["compiledRelease"]["bids"]["statistics"]
+        }
+        for record in records
+        if "bids" in record["compiledRelease"]
+    }
+    assert in_bulk == published
+
+
+def test_every_release_of_the_demo_openings_included_validates(world: str) -> None:
+    validator = publication.validator()
+    releases = list(Release.objects.all())
+    assert len(releases) == 79  # 73 of the tenders' own, and one per opening
+    assert sum(1 for release in releases if "bids" in release.as_dict) == 6
+    for release in releases:
+        assert validator.validate_release(release.as_dict) == [], release.release_id
+
+
+def test_replaced_withdrawn_and_unopened_bids_stay_sealed(world: str) -> None:
+    statuses = Counter(Bid.objects.values_list("status", flat=True))
+    assert statuses == {"opened": 14, "submitted": 8, "replaced": 1, "withdrawn": 1}
+    assert OpenedBid.objects.count() == 14
+    assert not OpenedBid.objects.exclude(bid__status="opened").exists()
+    assert Bid.objects.filter(tender__status="active").count() == 4
+
+
+def _still_sealed_prices() -> set[str]:
+    """The amounts of every bid the demo never opened: replaced, withdrawn, not yet opened."""
+    prices: set[str] = set()
+    for spec in TENDERS:
+        opened = len(spec.opening_by) >= 2
+        for bid in spec.bids:
+            if bid.new_prices:
+                prices.update(amount for _lot, amount in bid.prices)
+            if bid.withdrawn_days_ago is not None or not opened:
+                prices.update(amount for _lot, amount in (bid.new_prices or bid.prices))
+    return prices
+
+
+def test_no_price_of_a_sealed_bid_is_stored_in_plain(
+    world: str, demo_build: tuple[str, Path, Path]
+) -> None:
+    rows = b"\n".join(
+        bytes(value) if isinstance(value, bytes | memoryview) else str(value).encode()
+        for table in database_snapshot().values()
+        for row in table
+        for value in row.values()
+    )
+    files = b"".join(
+        path.read_bytes()
+        for path in sorted(Path(django_settings.MEDIA_ROOT).rglob("*"))
+        if path.is_file()
+    )
+    stored = rows + files
+    sealed = _still_sealed_prices()
+    assert len(sealed) == 10
+    for amount in sealed:
+        assert amount.encode() not in stored, amount
+    # The opened ones are public, in the opening records: the search does find prices.
+    assert b"598730000" in stored and b"2798355.20" in stored
+
+
+def test_each_committee_member_has_a_key_file_that_opens_with_the_demo_password(
+    world: str, demo_build: tuple[str, Path, Path]
+) -> None:
+    directory = demo_build[2] / "demo" / "committee-keys"
+    assert key_files_directory() == directory
+    members = list(Membership.objects.filter(role="committee_member").select_related("user"))
+    assert len(members) == 18
+    assert sorted(path.name for path in directory.iterdir()) == sorted(
+        f"{member.user.email}.pregon-key" for member in members
+    )
+    for member in members:
+        path = key_file_path(member.user.email)
+        assert path.stat().st_mode & 0o777 == 0o600
+        _private, public = keyfile_read(path.read_bytes(), DEMO_PASSWORD)
+        key = CommitteeKey.objects.get(user=member.user, revoked_at__isnull=True)
+        assert bytes(key.public_key) == public
+    with pytest.raises(SealingError) as refused:
+        keyfile_read(key_file_path(members[0].user.email).read_bytes(), "not-the-password")
+    assert refused.value.code == "wrong_passphrase"
+
+
+def test_a_visitor_finishes_the_waiting_opening_with_a_demo_key_file(world: str) -> None:
+    (spec,) = _specs(opened=False)
+    tender = Tender.objects.get(reference=spec.reference)
+    opening = Opening.objects.get(tender=tender)
+    assert opening.status == "collecting"
+    assert set(opening.hand_ins.values_list("member__position", flat=True)) == set(spec.opening_by)
+    seat = (
+        tender.committee.exclude(position__in=spec.opening_by)
+        .select_related("user")
+        .order_by("position")
+        .first()
+    )
+    assert seat is not None
+    member = Actor(user=seat.user, organization=tender.buyer)
+    private, _public = keyfile_read(key_file_path(seat.user.email).read_bytes(), DEMO_PASSWORD)
+    shares = [
+        (
+            bid,
+            share_decrypt(
+                parse_envelope(bytes(bid.envelope)),
+                ocid=str(tender.ocid),
+                private_raw=private,
+                fingerprint=seat.fingerprint,
+            ),
+        )
+        for bid in opening_envelopes(actor=member, tender=tender)
+    ]
+    assert len(shares) == 2
+
+    result = bid_services.opening_shares_hand_in(actor=member, tender=tender, shares=shares)
+
+    assert result.opened
+    opening.refresh_from_db()
+    assert opening.status == "opened"
+    assert opening.record["statistics"]["bids"] == 2
+    assert opening.record["statistics"]["smeBids"] == 2
+
+
+def test_a_demo_supplier_can_bid_now_on_an_open_tender(world: str) -> None:
+    tender = Tender.objects.get(reference="MIDH-CDB-2026-03")
+    supplier = Organization.objects.get(legal_name__startswith="Cayo Builders")
+    bidder = Actor(
+        user=User.objects.get(email="info@cayobuilders.demo.example"), organization=supplier
+    )
+    sealed = seal_bid(
+        ocid=str(tender.ocid),
+        members=[
+            Member(fingerprint=m.fingerprint, public_key=bytes(m.public_key))
+            for m in tender.committee.order_by("position")
+        ],
+        threshold=tender.opening_threshold or 0,
+        bid={
+            "format": "pregon-bid/1",
+            "tender": str(tender.ocid),
+            "lots": [{"lot": "2", "amount": "1588000.00", "currency": tender.currency}],
+            "answers": [],
+            "documents": [],
+        },
+        documents=[],
+    )
+
+    outcome = bid_services.bid_submit(
+        actor=bidder,
+        tender=tender,
+        envelope=sealed.envelope,
+        documents=[],
+        idempotency_key="live-bid",
+    )
+
+    assert outcome.created and outcome.bid.status == "submitted"

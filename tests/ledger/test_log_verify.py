@@ -127,12 +127,21 @@ def test_every_published_release_is_found_under_the_signed_checkpoint(
     out, err = verify(live_server, bulk, tmp_path, "--method", method)
     root = base64.b64encode(services.MerkleLog(services.DatabaseNodeStore(), 13).root()).decode()
     requests = 1 + (12 if method == "proofs" else 1)
+    # The leaves seen, by kind: those of the releases found, or every leaf of the tree.
+    kinds = {
+        "proofs": "Leaves by kind (the leaves of the documents found):\n"
+        "  OCDS release (release): 12\n",
+        "leaves": "Leaves by kind (all 13 leaves of the tree):\n"
+        "  OCDS release (release): 12\n"
+        "  Bid commitment (bid_commitment): 1\n",
+    }
     assert out == (
         f"Log {ORIGIN} at {live_server.url}/log\n"
         f"Checkpoint: 13 leaves, root {root}, signature verified with {VKEY}\n"
         f"First run for this log: the checkpoint is saved in {tmp_path / 'state.json'}.\n"
         f"Checked 12 releases from {bulk} (12 lines; method: {method}; "
         f"{requests} requests to the log).\n"
+        f"{kinds[method]}"
         "OK: all 12 releases are in the log of 13 leaves.\n"
     )
     assert err == ""
@@ -380,3 +389,164 @@ def test_witness_cosignatures_are_reported_and_checked(
     )
     assert "Cosigned by the witness peer.example/pregon/log.\n" in out
     assert "Not cosigned by the witness absent.example/pregon/log.\n" in out
+
+
+# ---------------------------------------------------------------------------------------------
+# the other kinds of leaves: bid commitments and opening records, checked by their content
+
+COMMITMENT = "ab" * 32
+
+
+def commitment_leaf(**changes: Any) -> dict[str, Any]:
+    return {
+        "action": "submit",
+        "commitment": COMMITMENT,
+        "tender": "ocds-pregon-0001",
+        "time": "2026-12-06T18:00:00.123Z",
+        "type": "bid-commitment",
+        **changes,
+    }
+
+
+def opening_record(tender: str = "ocds-pregon-0001", **statistics: int) -> dict[str, Any]:
+    return {
+        "format": "pregon-opening/1",
+        "tender": tender,
+        "openedAt": "2026-12-20T15:02:11.480Z",
+        "threshold": 1,
+        "bids": [
+            {
+                "id": "b-1",
+                "commitment": COMMITMENT,
+                "receivedAt": "2026-12-06T18:00:00.123Z",
+                "leafIndex": 5,
+                "members": [1],
+                "tenderer": {
+                    "id": "CL-RUT-1",
+                    "name": "Ana",
+                    "scale": "small",
+                    "cooperative": False,
+                },
+                "outcome": "opened",
+                "lots": [{"lot": "1", "amount": "1000.00", "currency": "CLP"}],
+                "documents": [],
+            }
+        ],
+        "statistics": {
+            "bids": 1,
+            "smeBids": 1,
+            "microBids": 0,
+            "smallBids": 1,
+            "mediumBids": 0,
+            "cooperativeBids": 0,
+            **statistics,
+        },
+    }
+
+
+GOOD_OPENING = opening_record()
+BAD_OPENING = opening_record("ocds-pregon-0002", smeBids=0)
+BAD_COMMITMENT = commitment_leaf(action="bid", commitment="cd" * 32)
+MISFILED_OPENING = opening_record("ocds-pregon-0003")
+AN_AWARD = {"id": "award-1", "decision": "whatever an award leaf will hold"}
+
+
+@pytest.fixture
+def mixed(log_settings: Any) -> None:
+    """Five releases (leaves 0-4), then a commitment (5), an opening record (6), an opening
+    record whose statistics are wrong (7), a commitment of no known action (8), an opening
+    record logged as a release (9) and an award (10)."""
+    log_releases(0, 5)
+    logged = [
+        ("bid_commitment", commitment_leaf(), COMMITMENT),
+        ("opening", GOOD_OPENING, "ocds-pregon-0001/opening"),
+        ("opening", BAD_OPENING, "ocds-pregon-0002/opening"),
+        ("bid_commitment", BAD_COMMITMENT, "cd" * 32),
+        ("release", MISFILED_OPENING, "ocds-pregon-0003/opening"),
+        ("award", AN_AWARD, "award-1"),
+    ]
+    services.leaves_append(
+        entries=[LeafData(kind=k, data=canonical_bytes(d), ref=r) for k, d, r in logged]
+    )
+    services.checkpoint_issue()
+
+
+@pytest.mark.parametrize("method", ["proofs", "leaves"])
+@pytest.mark.usefixtures("mixed")
+def test_documents_of_every_kind_are_found_and_have_their_kinds_shape(
+    live_server: Any, tmp_path: Path, method: str
+) -> None:
+    lines = [published_line(release(n)) for n in range(5)]
+    lines += [json.dumps(commitment_leaf()), json.dumps(GOOD_OPENING, indent=None)]
+    source = write_bulk(tmp_path / "mixed.jsonl", lines, gzipped=False)
+
+    out, err = verify(live_server, source, tmp_path, "--method", method)
+
+    assert err == ""
+    requests = 1 + (7 if method == "proofs" else 1)
+    assert out.splitlines()[3:] == [
+        f"Checked 7 documents (5 releases, 1 bid commitment, 1 opening record) from {source} "
+        f"(7 lines; method: {method}; {requests} requests to the log).",
+        *(
+            [
+                "Leaves by kind (the leaves of the documents found):",
+                "  OCDS release (release): 5",
+                "  Bid commitment (bid_commitment): 1",
+                "  Opening record (opening): 1",
+            ]
+            if method == "proofs"
+            else [
+                "Leaves by kind (all 11 leaves of the tree):",
+                "  OCDS release (release): 6",
+                "  Bid commitment (bid_commitment): 2",
+                "  Opening record (opening): 2",
+                "  Award decision (award): 1",
+            ]
+        ),
+        "OK: all 7 documents are in the log of 11 leaves, each with the shape of its leaf's kind.",
+    ]
+
+
+@pytest.mark.parametrize("method", ["proofs", "leaves"])
+@pytest.mark.usefixtures("mixed")
+def test_a_leaf_without_its_kinds_shape_is_named_with_its_index_and_fails_the_run(
+    live_server: Any, tmp_path: Path, method: str
+) -> None:
+    lines = [
+        published_line(release(0)),
+        json.dumps(BAD_OPENING, indent=2).replace("\n", ""),
+        json.dumps(BAD_COMMITMENT),
+        json.dumps(MISFILED_OPENING),
+        json.dumps(AN_AWARD),  # an award: a kind not checked by content
+        json.dumps(opening_record("ocds-pregon-0009")),  # never logged
+    ]
+    source = write_bulk(tmp_path / "bad.jsonl", lines, gzipped=False)
+
+    error = failure(live_server, source, tmp_path, "--method", method)
+
+    assert (str(error), error.returncode) == ("4 of 6 documents failed verification.", 1)
+    out, err = error.output
+    never = leaf_hash(canonical_bytes(opening_record("ocds-pregon-0009"))).hex()
+    assert err.splitlines() == [
+        "FAILED line 2, opening record ocds-pregon-0002/opening: leaf 7 is logged as kind "
+        "opening, but this document does not have its shape: statistics.smeBids is 0, but the "
+        "bids give 1",
+        "FAILED line 3, bid commitment " + "cd" * 32 + ": leaf 8 is logged as kind "
+        "bid_commitment, but this document does not have its shape: action is not submit, "
+        "replace or withdraw",
+        "FAILED line 4, opening record ocds-pregon-0003/opening: leaf 9 is logged as kind "
+        "release, but this document is of kind opening",
+        "FAILED line 6, opening record ocds-pregon-0009/opening: not in the log (no leaf has "
+        f"its hash {never}): it was changed after it was published, or never logged",
+    ]
+    assert "Checked 6 documents (2 releases, 1 bid commitment, 3 opening records) from " in out
+    if method == "proofs":
+        assert out.splitlines()[-5:] == [
+            "Leaves by kind (the leaves of the documents found):",
+            "  OCDS release (release): 2",
+            "  Bid commitment (bid_commitment): 1",
+            "  Opening record (opening): 1",
+            "  Award decision (award): 1",
+        ]
+    else:
+        assert "  Award decision (award): 1" in out.splitlines()

@@ -100,6 +100,8 @@ def test_inclusion_proofs_verify_against_the_checkpoint(client: Client, logged: 
         assert response["Cache-Control"] == "public, max-age=31536000, immutable"
         body = response.json()
         assert (body["leaf_index"], body["tree_size"]) == (index, 10)
+        # The kind the leaf is logged as (not covered by its hash: only its content confirms it).
+        assert body["kind"] == ("release" if index < 6 else "award")
         verify_inclusion(
             leaf_hash=value,
             index=index,

@@ -82,6 +82,9 @@ def run_lifecycle(buyer: Any, official_actor: Actor, supplier_actor: Actor) -> L
                 reason="Se agrega un anexo técnico y se precisa la evaluación.",
                 estimated_value=Decimal("175000.50"),
                 award_criteria_details="Menor precio entre ofertas que cumplan.",
+                # The evaluation's notes are part of the award criteria: the deadline moves.
+                submission_deadline=tender.submission_deadline + DAY,
+                opening_at=tender.opening_at + DAY,
                 documents=[DocumentData(upload=upload(), title="Anexo técnico")],
             ),
         )

@@ -20,11 +20,13 @@ from pregon.publication import services as publication
 from pregon.publication.models import Record, Release
 from pregon.tenders import services
 from pregon.tenders.models import Tender
-from pregon.tenders.services import AmendmentData
+from pregon.tenders.services import AmendmentData, CriterionData
 from pregon.tlog.jcs import canonical_bytes
 from pregon.tlog.merkle import leaf_hash
 from tests import factories
-from tests.publication.conftest import ASKER_QUESTION, HOUR, Lifecycle, run_lifecycle
+from tests.publication.conftest import ASKER_QUESTION, DAY, HOUR, Lifecycle, run_lifecycle
+
+LOWEST_PRICE_ES = "Precio más bajo: cada lote se adjudica a la oferta admisible de precio más bajo."
 
 pytestmark = pytest.mark.django_db
 
@@ -103,11 +105,14 @@ def test_the_first_release_maps_the_tender(lifecycle: Lifecycle) -> None:
     assert section["procurementMethod"] == "open"
     assert section["mainProcurementCategory"] == "goods"
     assert section["awardCriteria"] == "priceOnly"
-    assert "awardCriteriaDetails" not in section
+    # Written by the platform, in the tender's language.
+    assert section["awardCriteriaDetails"] == LOWEST_PRICE_ES
+    assert "weightedCriteria" not in section
     assert section["hasEnquiries"] is False
+    # The lifecycle's amendment later moved the deadline and the opening a day.
     assert section["tenderPeriod"] == {
         "startDate": published,
-        "endDate": mapping.ocds_datetime(tender.submission_deadline),
+        "endDate": mapping.ocds_datetime(tender.submission_deadline - DAY),
     }
     assert section["enquiryPeriod"] == {
         "startDate": published,
@@ -133,7 +138,7 @@ def test_the_first_release_maps_the_tender(lifecycle: Lifecycle) -> None:
         "format": "application/pdf",
         "language": "es",
     }
-    assert section["milestones"][0]["dueDate"] == mapping.ocds_datetime(tender.opening_at)
+    assert section["milestones"][0]["dueDate"] == mapping.ocds_datetime(tender.opening_at - DAY)
 
 
 def test_an_answer_publishes_the_clarification_without_the_asker(lifecycle: Lifecycle) -> None:
@@ -180,7 +185,9 @@ def test_an_amendment_publishes_what_changed_and_why(lifecycle: Lifecycle) -> No
     assert amendment["rationale"] == "Se agrega un anexo técnico y se precisa la evaluación."
     assert amendment["date"] == amendment_release["date"]
     assert section["value"] == {"amount": 175000.5, "currency": "CLP"}
-    assert section["awardCriteriaDetails"] == "Menor precio entre ofertas que cumplan."
+    assert section["awardCriteriaDetails"] == (
+        f"{LOWEST_PRICE_ES}\n\nMenor precio entre ofertas que cumplan."
+    )
     annex = lifecycle.tender.documents.get(title="Anexo técnico")
     assert [doc["id"] for doc in section["documents"]] == [
         str(lifecycle.tender.documents.get(title="Bases de licitación").pk),
@@ -320,22 +327,89 @@ def test_the_incremental_record_equals_a_compile_from_scratch(
     assert len(record.versioned["tender"]["status"]) == 1
 
 
-def test_a_cleared_field_is_published_as_null(official_actor: Actor, open_tender: Tender) -> None:
+def test_criteria_an_amendment_removes_are_published_as_null(
+    official_actor: Actor, open_tender: Tender
+) -> None:
+    """OCDS merging never drops an array entry: a criterion removed, and a description cleared,
+    are published once with their fields null, so that the compiled release loses them."""
+    rated = [
+        CriterionData(name="Precio", kind="price", weight=60),
+        CriterionData(name="Experiencia", kind="quality", weight=30, description="Años."),
+        CriterionData(name="Plazo", kind="quality", weight=10),
+    ]
     services.tender_amend(
         actor=official_actor,
         tender=open_tender,
-        data=AmendmentData(reason="Se precisa", award_criteria_details="Menor precio."),
+        data=AmendmentData(
+            reason="Se pondera la calidad",
+            award_criteria="ratedCriteria",
+            price_scoring="linear",
+            criteria=rated,
+            submission_deadline=open_tender.submission_deadline + DAY,
+            opening_at=open_tender.opening_at + DAY,
+        ),
     )
+    open_tender.refresh_from_db()
     services.tender_amend(
         actor=official_actor,
         tender=open_tender,
-        data=AmendmentData(reason="Se retira la precisión", award_criteria_details=""),
+        data=AmendmentData(
+            reason="Se simplifica",
+            criteria=[
+                CriterionData(name="Precio", kind="price", weight=70),
+                CriterionData(name="Experiencia", kind="quality", weight=30),
+            ],
+            submission_deadline=open_tender.submission_deadline + DAY,
+            opening_at=open_tender.opening_at + DAY,
+        ),
+    )
+    *_, weighted, simpler = releases_of(open_tender)
+    assert weighted["tender"]["weightedCriteria"]["criteria"] == [
+        {"id": "1", "name": "Precio", "type": "price", "weight": 60},
+        {"id": "2", "name": "Experiencia", "description": "Años.", "type": "quality", "weight": 30},
+        {"id": "3", "name": "Plazo", "type": "quality", "weight": 10},
+    ]
+    assert simpler["tender"]["weightedCriteria"]["criteria"] == [
+        {"id": "1", "name": "Precio", "type": "price", "weight": 70},
+        {"id": "2", "name": "Experiencia", "type": "quality", "weight": 30, "description": None},
+        {"id": "3", "name": None, "type": None, "weight": None},
+    ]
+    record = Record.objects.get(ocid=open_tender.ocid)
+    assert record.compiled == compile_release(releases_of(open_tender))
+    assert record.compiled["tender"]["weightedCriteria"]["criteria"] == [
+        {"id": "1", "name": "Precio", "type": "price", "weight": 70},
+        {"id": "2", "name": "Experiencia", "type": "quality", "weight": 30},
+        {"id": "3"},
+    ]
+
+    # Back to the lowest price: the formula and every criterion's fields are null.
+    open_tender.refresh_from_db()
+    services.tender_amend(
+        actor=official_actor,
+        tender=open_tender,
+        data=AmendmentData(
+            reason="Se vuelve al precio",
+            award_criteria="priceOnly",
+            submission_deadline=open_tender.submission_deadline + DAY,
+            opening_at=open_tender.opening_at + DAY,
+        ),
     )
     *_, last = releases_of(open_tender)
-    assert last["tender"]["awardCriteriaDetails"] is None
-    record = Record.objects.get(ocid=open_tender.ocid)
-    assert "awardCriteriaDetails" not in record.compiled["tender"]
+    assert last["tender"]["awardCriteria"] == "priceOnly"
+    assert last["tender"]["weightedCriteria"] == {
+        "priceScoring": None,
+        "priceFormula": None,
+        "totalWeight": None,
+        "criteria": [
+            {"id": "1", "name": None, "type": None, "weight": None},
+            {"id": "2", "name": None, "type": None, "weight": None},
+        ],
+    }
+    record.refresh_from_db()
     assert record.compiled == compile_release(releases_of(open_tender))
+    assert record.compiled["tender"]["weightedCriteria"] == {
+        "criteria": [{"id": "1"}, {"id": "2"}, {"id": "3"}]
+    }
 
 
 def test_a_clock_set_back_never_dates_a_release_before_the_last(

@@ -297,3 +297,51 @@ def test_the_safety_net_task_calls_the_same_service(open_tender: Tender) -> None
         assert tasks.close_due_tenders.call() == 1
     open_tender.refresh_from_db()
     assert open_tender.status == TenderStatus.CLOSED
+
+
+# ---------------------------------------------------------------------------------------------
+# the database's clock decides
+
+
+def _deadline_from_database(tender: Tender, offset: dt.timedelta) -> dt.datetime:
+    """Put the tender's deadline `offset` from the database's time; returns the database's time."""
+    database_now = clock.db_now()
+    Tender.objects.filter(pk=tender.pk).update(
+        submission_deadline=database_now + offset,
+        enquiry_end=database_now + offset - dt.timedelta(hours=1),
+        opening_at=database_now + offset + dt.timedelta(hours=1),
+    )
+    return database_now
+
+
+@pytest.mark.django_db
+def test_a_worker_clock_running_ahead_does_not_close_a_tender_still_open(
+    open_tender: Tender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database_now = _deadline_from_database(open_tender, dt.timedelta(minutes=30))
+    # This process's clock is two hours ahead of the database's: past the deadline for it.
+    monkeypatch.setattr(clock, "now", lambda: database_now + dt.timedelta(hours=2))
+
+    assert services.tender_close_if_due(tender_id=open_tender.pk) is False
+    assert services.tenders_close_due() == 0
+    assert tasks.close_tender_at_deadline.call(open_tender.pk) is False
+    open_tender.refresh_from_db()
+    assert (open_tender.status, open_tender.closed_at) == (TenderStatus.ACTIVE, None)
+    assert not AuditEvent.objects.filter(action="tender.close").exists()
+
+
+@pytest.mark.django_db
+def test_a_worker_clock_running_behind_still_closes_at_the_database_deadline(
+    open_tender: Tender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database_now = _deadline_from_database(open_tender, -dt.timedelta(minutes=30))
+    # This process's clock is two hours behind: for it the deadline is still ahead.
+    monkeypatch.setattr(clock, "now", lambda: database_now - dt.timedelta(hours=2))
+
+    assert services.tenders_close_due() == 1
+    open_tender.refresh_from_db()
+    assert open_tender.status == TenderStatus.CLOSED
+    # Closed at the database's time, not at the lagging process's.
+    assert open_tender.closed_at is not None
+    assert database_now <= open_tender.closed_at <= clock.db_now()
+    assert AuditEvent.objects.filter(action="tender.close", object_id=str(open_tender.pk)).exists()

@@ -1291,7 +1291,7 @@ def test_the_deadline_is_read_under_the_lock(
             ],
         ),
         ("estimated_value", Decimal("175000.00"), ["150000.00", "175000.00"]),
-        ("award_criteria", "ratedCriteria", ["priceOnly", "ratedCriteria"]),
+        # The weighted criteria, which change with the code, are in test_award_criteria.py.
         ("award_criteria_details", "Precio 70 %, plazo 30 %.", ["", "Precio 70 %, plazo 30 %."]),
         ("documents", None, ["Anexo técnico"]),
     ],

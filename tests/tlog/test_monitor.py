@@ -120,3 +120,45 @@ def test_the_log_address_is_the_instance_or_its_log(url: str, base: str) -> None
 def test_only_http_addresses_are_logs() -> None:
     with pytest.raises(LogClientError, match="is not an http"):
         log_base_url("file:///etc/passwd")
+
+
+def test_opening_records_and_bid_commitments_are_read_as_their_kind() -> None:
+    record = {"format": "pregon-opening/1", "tender": "ocds-x-1", "bids": []}
+    leaf = {"type": "bid-commitment", "commitment": "ab" * 32, "action": "submit"}
+    opening, commitment, release = read(
+        json.dumps(record) + "\n" + json.dumps(leaf) + "\n" + json.dumps(RELEASE) + "\n"
+    )
+    assert isinstance(opening, monitor.PublishedRelease)
+    assert (opening.kind, opening.release_id, opening.leaf_hash) == (
+        "opening",
+        "ocds-x-1/opening",
+        leaf_hash(canonical_bytes(record)),
+    )
+    # Read all the same, with what is wrong with it: it is reported once its leaf is found.
+    assert opening.problems == (
+        "openedAt is missing",
+        "statistics is missing",
+        "threshold is missing",
+    )
+    assert isinstance(commitment, monitor.PublishedRelease)
+    assert (commitment.kind, commitment.release_id) == ("bid_commitment", "ab" * 32)
+    assert commitment.problems == ("tender is missing", "time is missing")
+    assert release == published(RELEASE, 3)
+
+
+def test_a_found_document_is_checked_against_its_leafs_kind() -> None:
+    [opening] = read(json.dumps({"format": "pregon-opening/1", "tender": "t"}))
+    assert isinstance(opening, monitor.PublishedRelease)
+    found = monitor.content_finding(opening, 7, "opening")
+    assert found is not None
+    assert (found.code, found.leaf_index, found.kind) == (monitor.BAD_CONTENT, 7, "opening")
+    assert found.detail.startswith("bids is missing; openedAt is missing")
+    wrong = monitor.content_finding(published(RELEASE, 1), 3, "opening")
+    assert wrong == monitor.Finding(
+        monitor.WRONG_KIND, 1, RELEASE["id"], "opening", kind="release", leaf_index=3
+    )
+    # A kind that is not checked by content, or a log that does not say (the document's own
+    # kind is then checked).
+    assert monitor.content_finding(published(RELEASE, 1), 3, "award") is None
+    assert monitor.content_finding(published(RELEASE, 1), 3, "") is None
+    assert monitor.content_finding(opening, 7, "") is not None

@@ -83,13 +83,30 @@ def tender_fields(**changes: Any) -> dict[str, str]:
         "estimated_value": "98000000",
         "currency": "CLP",
         "award_criteria": "ratedCriteria",
+        "price_scoring": "proportional",
         "award_criteria_details": "Precio 60 %, plazo de entrega 40 %.",
         "enquiry_end": "2031-03-10T12:00",
         "submission_deadline": "2031-03-20T15:00",
         "opening_at": "2031-03-20T16:00",
+        **CRITERIA_ROWS,
     }
     data.update(changes)
     return data
+
+
+# The weighted criteria as the page's rows send them (a management form, then one row each).
+CRITERIA_ROWS = {
+    "criteria-TOTAL_FORMS": "2",
+    "criteria-INITIAL_FORMS": "0",
+    "criteria-0-name": "Precio",
+    "criteria-0-kind": "price",
+    "criteria-0-weight": "60",
+    "criteria-0-description": "",
+    "criteria-1-name": "Plazo de entrega",
+    "criteria-1-kind": "quality",
+    "criteria-1-weight": "40",
+    "criteria-1-description": "Días corridos desde la orden de compra.",
+}
 
 
 def item_fields(lot: Lot, **changes: str) -> dict[str, str]:
@@ -129,6 +146,13 @@ def test_official_drafts_and_publishes_a_tender_through_the_pages(
     assert tender.title == "Mobiliario escolar"
     assert tender.estimated_value == Decimal("98000000.00")
     assert tender.award_criteria == "ratedCriteria"
+    assert tender.price_scoring == "proportional"
+    assert [
+        (c.position, c.name, c.kind, c.weight, c.description) for c in tender.criteria.all()
+    ] == [
+        (1, "Precio", "price", 60, ""),
+        (2, "Plazo de entrega", "quality", 40, "Días corridos desde la orden de compra."),
+    ]
     assert tender.award_criteria_details == "Precio 60 %, plazo de entrega 40 %."
     # Typed in Chile's time zone (UTC-3 in March), stored as the same instant.
     assert tender.enquiry_end == dt.datetime(2031, 3, 10, 12, 0, tzinfo=SANTIAGO)

@@ -480,6 +480,8 @@ def test_countdown_texts() -> None:
     assert deadline_left(now + dt.timedelta(days=1, hours=2), now) == "1 day, 02:00:00"
     assert deadline_left(now + dt.timedelta(days=12, seconds=61), now) == "12 days, 00:01:01"
     assert deadline_left(now, now) == "The bid deadline has passed."
+    # Half a second before the deadline the platform still takes bids: it has not passed.
+    assert deadline_left(now + dt.timedelta(milliseconds=500), now) == "00:00:01"
     assert left_text(0, days_form=2) == "%(days)s days, %(time)s"
     with translation.override("es"):
         assert deadline_left(now + dt.timedelta(days=2), now) == "2 días, 00:00:00"

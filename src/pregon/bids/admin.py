@@ -61,7 +61,7 @@ class BidUploadAdmin(ReadOnlyAdmin):
 
 class ShareHandInInline(ReadOnlyTabularInline):
     model = ShareHandIn
-    fields = ("bid", "member", "handed_at")
+    fields = ("bid", "member", "declaration", "handed_at")
     readonly_fields = fields
     show_change_link = False
 

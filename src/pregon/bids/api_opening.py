@@ -94,16 +94,27 @@ def opening_shares_hand_in(
     request: HttpRequest, payload: SharesIn, ocid: str = _OCID
 ) -> dict[str, object]:
     """A committee member hands in their plaintext share of each sealed bid (with the CSRF
-    token). Each share is checked against the SHA-256 the bidder sealed for that member: one
-    wrong share refuses the whole hand-in (422, naming your position in `member` and the bid
-    in `bid`) and nothing is kept. When every bid holds the shares needed, the bids are opened
-    and the opening record is published. Repeating a hand-in answers the same."""
+    token), and declares, in `declarations`, the bids whose share they cannot decrypt (their
+    key does not open it, or it does not match the SHA-256 the envelope holds for them). Each
+    share is checked against that SHA-256: one wrong share refuses the whole hand-in (422,
+    naming your position in `member` and the bid in `bid`) and nothing is kept. A bid gets a
+    share or a declaration, never both (422). A bid is settled when it holds the shares needed,
+    or when so many members declared that it never can (it is then recorded as undecryptable,
+    naming them); when every bid is settled, the bids are opened and the opening record is
+    published. Repeating a hand-in answers the same."""
     tender = tender_for_bidding(ocid=ocid)
     pairs = opening_share_pairs(
         tender=tender, shares=[(item.bid, _share(item.share)) for item in payload.shares]
     )
-    result = services.opening_shares_hand_in(actor=actor_of(request), tender=tender, shares=pairs)
-    return {"handedIn": result.handed_in, "opened": result.opened}
+    declarations = opening_share_pairs(
+        tender=tender,
+        shares=[(item.bid, item.reason) for item in payload.declarations],
+        field="declarations",
+    )
+    result = services.opening_shares_hand_in(
+        actor=actor_of(request), tender=tender, shares=pairs, declarations=declarations
+    )
+    return {"handedIn": result.handed_in, "declared": result.declared, "opened": result.opened}
 
 
 @router.get(
@@ -116,7 +127,8 @@ def opening_shares_hand_in(
 def opening_record(request: HttpRequest, ocid: str = _OCID) -> HttpResponse:
     """The public record of a tender's bid opening: every bid standing at the deadline with its
     bidder, its prices per lot or why it could not be decrypted, the committee positions whose
-    shares opened it, and the bid statistics. Served exactly as logged: its RFC 8785 bytes are
+    shares opened it (and of those who declared they could not decrypt theirs), and the bid
+    statistics. Served exactly as logged: its RFC 8785 bytes are
     the transparency-log leaf named in `Pregon-Log-Leaf-Index`. 404 until the bids are opened
     (nobody learns who bid before)."""
     opening = opening_record_get(tender=tender_for_bidding(ocid=ocid))

@@ -97,11 +97,15 @@ AUDIT_VOCABULARY = AuditVocabulary(
         "bid.submit": _("Sealed bid submitted"),
         "bid.replace": _("Sealed bid replaced"),
         "bid.withdraw": _("Sealed bid withdrawn"),
+        "bid_upload.purge": _("Abandoned upload of a sealed document deleted"),
     },
     summary_keys={
         "commitment": _("Commitment (SHA-256 of the envelope)"),
         "leaf_index": _("Transparency log entry"),
         "replaced": _("Commitment of the replaced bid"),
+        "size": _("Size in bytes"),
+        "received": _("Bytes received"),
+        "started": _("Upload started"),
     },
     summary_choices={("bids.bid", "status"): BidStatus},
 )

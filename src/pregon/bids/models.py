@@ -30,6 +30,7 @@ from pregon.bids.choices import (
     OpenedBidOutcome,
     OpeningStatus,
 )
+from pregon.bids.choices_opening import ShareDeclaration
 from pregon.core import clock
 from pregon.core.append_only import AppendOnlyModel
 from pregon.tlog import jcs
@@ -339,11 +340,15 @@ class Opening(models.Model):
 
     ::
 
-        ┌────────────┐  open (k valid shares of every bid handed in)  ┌──────────┐
-        │ collecting ├───────────────────────────────────────────────▶│  opened  │
-        └─────┬──────┘                                                └──────────┘
-              │ hand_in (a member's shares; refused once opened)
+        ┌────────────┐  open (every bid settled, see below)  ┌──────────┐
+        │ collecting ├──────────────────────────────────────▶│  opened  │
+        └─────┬──────┘                                       └──────────┘
+              │ hand_in (a member's shares and declarations; refused once opened)
               └──▶ itself
+
+    A bid is settled when it holds k valid shares, or when more than n - k members declared
+    that they cannot decrypt their share of it (then fewer than k could ever hand in one, and
+    it is recorded as undecryptable, naming them).
 
     `record` is the opening record as published (bidders, prices, statistics), `leaf_index`
     its leaf in the transparency log; both are written when it opens.
@@ -396,10 +401,13 @@ class Opening(models.Model):
 
 
 class ShareHandIn(AppendOnlyModel):
-    """A committee member's plaintext share of one bid, handed in at the opening.
+    """What a committee member handed in for one bid at the opening: either their plaintext
+    share, or a declaration that they cannot decrypt it (`declaration`, the reason; no share).
 
-    Checked against the SHA-256 the envelope holds for that member before it is stored; never
-    changed nor removed afterwards (the evidence of who opened what).
+    A share is checked against the SHA-256 the envelope holds for that member before it is
+    stored. One row per bid and member, so a member either hands in a share or declares, never
+    both, and never twice (the constraints say so to every client). Never changed nor removed
+    afterwards: the evidence of who opened what, and of who said they could not.
     """
 
     append_only_message = "Shares handed in at an opening never change."
@@ -416,7 +424,15 @@ class ShareHandIn(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    share = models.BinaryField(_("share"), max_length=SHARE_BYTES)
+    # Empty when the member declared they cannot decrypt it (then `declaration` says why).
+    share = models.BinaryField(_("share"), max_length=SHARE_BYTES, null=True, blank=True)
+    declaration = models.CharField(
+        _("declared undecryptable"),
+        max_length=32,
+        choices=ShareDeclaration.choices,
+        blank=True,
+        default="",
+    )
     handed_at = models.DateTimeField(_("handed in"), default=clock.now)
 
     class Meta:
@@ -428,9 +444,16 @@ class ShareHandIn(AppendOnlyModel):
             models.CheckConstraint(
                 condition=Exact(Length("share"), SHARE_BYTES), name="share_hand_in_33_bytes"
             ),
+            models.CheckConstraint(
+                condition=(Q(share__isnull=False) & Q(declaration=""))
+                | (Q(share__isnull=True) & Q(declaration__in=ShareDeclaration.values)),
+                name="share_hand_in_share_or_declaration",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.declaration:
+            return _("Declaration on bid %(bid)s") % {"bid": self.bid_id}
         return _("Share of bid %(bid)s") % {"bid": self.bid_id}
 
 

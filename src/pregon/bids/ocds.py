@@ -16,7 +16,8 @@ Choices (also in docs/open-data.md):
   as `value`, the lot in `relatedLots`, the bidder in `tenderers`, `date` the moment the bid
   was received, and `status` `pending` (evaluation decides whether it is valid). A bid that
   could not be decrypted is one entry, id `<bid id>`, status `disqualified`, with a
-  `description` that says so and why.
+  `description` that says so and why (for a bid whose shares more than n - k committee members
+  declared they could not decrypt, their positions, as the record's `declaredBy` lists them).
 * `bids.statistics`: `bids` (every bid standing at the deadline, decrypted or not) and `smeBids`
   from the bid extension's codelist; `microBids`, `smallBids`, `mediumBids` and
   `cooperativeBids` are this platform's (the statistic codelist is open). A bidder's size is
@@ -26,18 +27,25 @@ Choices (also in docs/open-data.md):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pregon.bids.choices import OpenedBidOutcome, OpeningStatus
-from pregon.bids.choices_opening import MEASURES, REASON_ENVELOPE_ALTERED
+from pregon.bids.choices_opening import (
+    MEASURES,
+    REASON_ENVELOPE_ALTERED,
+    REASON_SHARES_UNDECRYPTABLE,
+)
 from pregon.bids.models import Opening
 from pregon.organizations.models import Organization
 from pregon.publication.mapping import ReleaseRequest, Sections, ocds_number
 from pregon.tenders.models import Tender
+from pregon.tenders.ocds import OPENING_MILESTONE_ID
 
 
 def _reasons() -> dict[str, str]:
@@ -55,8 +63,18 @@ def _reasons() -> dict[str, str]:
     }
 
 
-def undecryptable_reason(code: str) -> str:
-    """Why a bid could not be decrypted, in the active language (pages and the OCDS text)."""
+def undecryptable_reason(code: str, declared_by: Sequence[int] = ()) -> str:
+    """Why a bid could not be decrypted, in the active language (pages and the OCDS text);
+    `declared_by`: the committee positions that declared they could not decrypt their shares
+    (the record's `declaredBy`), named for `shares_undecryptable`."""
+    if code == REASON_SHARES_UNDECRYPTABLE:
+        return ngettext(
+            "Too few members of the opening committee could hand in their shares of it: member "
+            "%(positions)s declared that the share sealed to them could not be decrypted.",
+            "Too few members of the opening committee could hand in their shares of it: members "
+            "%(positions)s declared that the shares sealed to them could not be decrypted.",
+            len(declared_by),
+        ) % {"positions": ", ".join(str(position) for position in declared_by)}
     return _reasons().get(code, _("It could not be decrypted (%(code)s).") % {"code": code})
 
 
@@ -88,7 +106,11 @@ def bid_details(record: dict[str, Any], parties: dict[str, dict[str, str]]) -> l
                     **common,
                     "status": "disqualified",
                     "description": _("This bid could not be decrypted at the opening. %(reason)s")
-                    % {"reason": undecryptable_reason(bid.get("reason", ""))},
+                    % {
+                        "reason": undecryptable_reason(
+                            bid.get("reason", ""), bid.get("declaredBy", ())
+                        )
+                    },
                 }
             )
             continue
@@ -143,9 +165,16 @@ def bid_sections(request: ReleaseRequest) -> Sections | None:
         details = bid_details(record, references)
     return Sections(
         body={
+            # Merged into the tenders' milestone of the same id (`mapping.merge_section`).
+            "tender": {"milestones": [opening_milestone_met(record)]},
             "bids": {
                 "statistics": bid_statistics_section(record),
                 "details": details,
-            }
+            },
         }
     )
+
+
+def opening_milestone_met(record: dict[str, Any]) -> dict[str, Any]:
+    """The tender's bid-opening milestone, met when the opening record was made."""
+    return {"id": OPENING_MILESTONE_ID, "status": "met", "dateMet": _moment(record["openedAt"])}

@@ -41,15 +41,36 @@ class ShareIn(Schema):
     )
 
 
+class DeclarationIn(Schema):
+    bid: uuid.UUID = Field(description="The sealed bid whose share you cannot decrypt.")
+    reason: Literal["share_undecryptable", "share_mismatch"] = Field(
+        description="`share_undecryptable`: your key does not open the share sealed to you "
+        "(HPKE fails); `share_mismatch`: what it decrypts is not the share whose SHA-256 the "
+        "envelope holds for you."
+    )
+
+
 class SharesIn(Schema):
     shares: list[ShareIn] = Field(
         max_length=HAND_IN_MAX_SHARES,
-        description="One share per sealed bid; an empty list only when the tender has no bids.",
+        description="One share per sealed bid; empty only when the tender has no bids or you "
+        "declare every bid.",
+    )
+    declarations: list[DeclarationIn] = Field(
+        default_factory=list,
+        max_length=HAND_IN_MAX_SHARES,
+        description="One declaration per bid whose share you cannot decrypt, instead of its "
+        "share. Public: your position is named with the bid in the opening record. A bid is "
+        "given a share or a declaration, never both, and a declaration never changes.",
     )
 
 
 class HandInOut(Schema):
     handedIn: int = Field(description="How many of your shares the opening now holds.")
+    declared: int = Field(
+        description="How many of your declarations (bids whose share you cannot decrypt) the "
+        "opening now holds."
+    )
     opened: bool = Field(description="Whether the bids are open (this hand-in, or an earlier one).")
 
 
@@ -86,13 +107,20 @@ class RecordBidOut(Schema):
     members: list[int] = Field(
         description="The committee positions whose shares were used to open this bid."
     )
+    declaredBy: list[int] | None = Field(
+        None,
+        description="Only when some member declared that they could not decrypt their share of "
+        "this bid: their committee positions.",
+    )
     outcome: Literal["opened", "undecryptable"]
     reason: str | None = Field(
         None,
         description="Only for a bid that could not be decrypted: `envelope_altered` (the "
-        "stored envelope is not the committed one), `undecryptable` (its ciphertext does not "
-        "decrypt under the rebuilt key), `malformed_bid` (it decrypts to something that is "
-        "not a bid for this tender).",
+        "stored envelope is not the committed one), `shares_undecryptable` (more than n - k "
+        "members declared they could not decrypt their shares, named in `declaredBy`, so it "
+        "could never hold k), `undecryptable` (its ciphertext does not decrypt under the "
+        "rebuilt key), `malformed_bid` (it decrypts to something that is not a bid for this "
+        "tender).",
     )
     lots: list[RecordLotOut] | None = Field(None, description="Only for an opened bid.")
     documents: list[RecordDocumentOut] | None = Field(None, description="Only for an opened bid.")

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from pregon.accounts.choices import COMMITTEE_ROLES
 from pregon.accounts.models import User
 from pregon.accounts.permissions import require_role
 from pregon.bids.choices import BidStatus, OpeningStatus
+from pregon.bids.choices_opening import ShareDeclaration, acts_missing, bid_settled
 from pregon.bids.models import Bid, Opening, ShareHandIn
 from pregon.core import clock
 from pregon.core.actor import Actor
@@ -103,10 +105,13 @@ def opening_envelopes(*, actor: Actor, tender: Tender) -> list[Bid]:
     )
 
 
-def opening_share_pairs(
-    *, tender: Tender, shares: Sequence[tuple[uuid.UUID, bytes]]
-) -> list[tuple[Bid, bytes]]:
-    """The bids a hand-in names, with their shares; refused when one is not a bid of `tender`."""
+def opening_share_pairs[Given](
+    *, tender: Tender, shares: Sequence[tuple[uuid.UUID, Given]], field: str = "shares"
+) -> list[tuple[Bid, Given]]:
+    """The bids a hand-in names, with their shares (or declarations' reasons: `field`
+    "declarations"); refused when one is not a bid of `tender`."""
+    if not shares:
+        return []
     bids = Bid.objects.filter(tender=tender, pk__in=[bid_id for bid_id, _share in shares])
     found = {bid.pk: bid for bid in bids}
     pairs = []
@@ -115,7 +120,7 @@ def opening_share_pairs(
         if bid is None:
             raise ValidationFailed(
                 _("There is no sealed bid %(bid)s in this tender.") % {"bid": bid_id},
-                field="shares",
+                field=field,
                 code="unknown_bid",
             )
         pairs.append((bid, share))
@@ -132,42 +137,83 @@ def opening_seat(*, user: User | AnonymousUser, tender: Tender) -> CommitteeMemb
 
 @dataclass(frozen=True, kw_only=True)
 class SealedBidRow:
-    """One sealed bid as the committee's page lists it: a number, never a bidder."""
+    """One sealed bid as the committee's page lists it: a number, never a bidder.
+
+    `shares`: how many members handed in their share of it; `declared_by`: the positions of
+    the members who declared they cannot decrypt theirs; `mine`: whether the page's member
+    handed in their share; `my_declaration`: the reason they declared, if they did. `ready`:
+    it holds k shares; `lost`: more than n - k members declared, so it can never hold k (it
+    will be recorded as undecryptable). Either settles it.
+    """
 
     number: int
     bid: Bid
     shares: int
     mine: bool
+    declared_by: tuple[int, ...] = ()
+    my_declaration: str = ""
+    ready: bool = False
+    lost: bool = False
+
+    @property
+    def declarations(self) -> int:
+        return len(self.declared_by)
+
+    @property
+    def settled(self) -> bool:
+        return self.ready or self.lost
+
+    @property
+    def my_declaration_label(self) -> str:
+        """The reason of the member's declaration, in the active language ("" if none)."""
+        if not self.my_declaration:
+            return ""
+        return str(ShareDeclaration(self.my_declaration).label)
 
 
 @dataclass(frozen=True, kw_only=True)
 class OpeningProgress:
-    """How far the committee has got: who handed in (by position), and what is still missing."""
+    """How far the committee has got: who handed in shares and who declared (by position), and
+    what is still missing."""
 
     threshold: int
     members: int
     handed_in: list[int]
     bids: list[SealedBidRow]
     opening: Opening | None
+    declared: tuple[int, ...] = ()
 
     @property
     def opened(self) -> bool:
         return self.opening is not None and self.opening.status == OpeningStatus.OPENED
 
     @property
+    def tolerated(self) -> int:
+        """How many declarations a bid can take and still be opened (n - k)."""
+        return self.members - self.threshold
+
+    @property
     def missing(self) -> int:
-        """How many more members must hand in their shares before the bids open (0 when none:
-        the bids open, or are open)."""
+        """The fewest more members who must act (hand in their shares, or declare that they
+        cannot decrypt them) before the bids open (0 when none: the bids open, or are open)."""
         if self.opened:
             return 0
-        short = [self.threshold - row.shares for row in self.bids if row.shares < self.threshold]
         if not self.bids:
             return 0 if self.handed_in else 1
-        return max(short, default=0)
+        return max(
+            acts_missing(
+                shares=row.shares,
+                declarations=row.declarations,
+                members=self.members,
+                threshold=self.threshold,
+            )
+            for row in self.bids
+        )
 
 
 def opening_progress(*, tender: Tender, member: CommitteeMember | None = None) -> OpeningProgress:
-    """Where the opening of `tender` stands; `mine` marks the bids `member` handed a share in for.
+    """Where the opening of `tender` stands; `mine` marks the bids `member` handed a share in for,
+    `my_declaration` those they declared.
 
     Counts and positions only: no bidder, no share.
     """
@@ -178,21 +224,50 @@ def opening_progress(*, tender: Tender, member: CommitteeMember | None = None) -
         .order_by("received_at", "pk")
     )
     hand_ins = (
-        list(ShareHandIn.objects.filter(opening=opening).values_list("bid_id", "member_id"))
+        list(
+            ShareHandIn.objects.filter(opening=opening).values_list(
+                "bid_id", "member_id", "declaration"
+            )
+        )
         if opening is not None
         else []
     )
-    per_bid = Counter(bid_id for bid_id, _member in hand_ins)
-    mine = {bid_id for bid_id, member_id in hand_ins if member and member_id == member.pk}
     positions = dict(CommitteeMember.objects.filter(tender=tender).values_list("pk", "position"))
+    threshold = tender.opening_threshold or 0
+    shares: dict[Any, int] = defaultdict(int)
+    declared_by: dict[Any, list[int]] = defaultdict(list)
+    mine: dict[Any, str] = {}
+    for bid_id, member_id, declaration in hand_ins:
+        if declaration:
+            declared_by[bid_id].append(positions[member_id])
+        else:
+            shares[bid_id] += 1
+        if member is not None and member_id == member.pk:
+            mine[bid_id] = declaration
+    rows = []
+    for number, bid in enumerate(bids, start=1):
+        held, declared = shares[bid.pk], sorted(declared_by[bid.pk])
+        settled = bid_settled(
+            shares=held, declarations=len(declared), members=len(positions), threshold=threshold
+        )
+        rows.append(
+            SealedBidRow(
+                number=number,
+                bid=bid,
+                shares=held,
+                mine=bid.pk in mine and not mine[bid.pk],
+                declared_by=tuple(declared),
+                my_declaration=mine.get(bid.pk, ""),
+                ready=held >= threshold,
+                lost=settled and held < threshold,
+            )
+        )
     return OpeningProgress(
-        threshold=tender.opening_threshold or 0,
+        threshold=threshold,
         members=len(positions),
-        handed_in=sorted({positions[member_id] for _bid, member_id in hand_ins}),
-        bids=[
-            SealedBidRow(number=number, bid=bid, shares=per_bid[bid.pk], mine=bid.pk in mine)
-            for number, bid in enumerate(bids, start=1)
-        ],
+        handed_in=sorted({positions[m] for _bid, m, declaration in hand_ins if not declaration}),
+        declared=tuple(sorted({positions[m] for _bid, m, declaration in hand_ins if declaration})),
+        bids=rows,
         opening=opening,
     )
 

@@ -4,9 +4,11 @@ A member of a tender's opening committee, signed in (the multi-factor sign-in of
 use is enforced before any page is reached), sees the sealed bids by number, never by bidder.
 From the opening time on, the page's script (`bids/opening.js`, on top of `bids/sealing.js`)
 reads the member's key file with their passphrase, fetches the envelopes, decrypts the member's
-share of each on their device and fills the hand-in form; without JavaScript the page explains
-how to do the same with the `pregon` command, and takes a shares file. The hand-in itself is
-one service (`opening_shares_hand_in`), which opens the bids when the last share needed arrives.
+share of each on their device, checks it against the envelope's SHA-256, and fills the hand-in
+form with the shares and, for a bid whose share does not decrypt or does not match, a declaration
+saying so; without JavaScript the page explains how to do the same with the `pregon` command, and
+takes a shares file. The hand-in itself is one service (`opening_shares_hand_in`), which opens
+the bids when the last bid is settled.
 """
 
 from __future__ import annotations
@@ -94,8 +96,23 @@ def opening_committee(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request, tender.buyer)
     try:
         pairs = opening_share_pairs(tender=tender, shares=form.cleaned_data["pairs"])
-        result = services.opening_shares_hand_in(actor=actor, tender=tender, shares=pairs)
+        declarations = opening_share_pairs(
+            tender=tender, shares=form.cleaned_data["declarations"], field="declarations"
+        )
+        result = services.opening_shares_hand_in(
+            actor=actor, tender=tender, shares=pairs, declarations=declarations
+        )
     except DomainError as refusal:
+        if (
+            isinstance(refusal, InvalidTransition)
+            and opening_progress(tender=tender, member=member).opened
+        ):
+            # Another member's hand-in opened the bids first: say so where the page can show it.
+            messages.info(
+                request,
+                _("The bids were opened before your hand-in: your shares were not needed."),
+            )
+            return redirect(tender.get_absolute_url() + "#opening")
         return _render(
             request, tender, member, form=form, error=str(refusal.message), status=refusal.status
         )
@@ -112,11 +129,26 @@ def opening_committee(request: HttpRequest, pk: int) -> HttpResponse:
         result.handed_in,
     ) % {"count": result.handed_in}
     needed = ngettext(
-        "%(missing)s more member must hand in their shares before the bids open.",
-        "%(missing)s more members must hand in their shares before the bids open.",
+        "At least %(missing)s more member must hand in their shares, or declare that they "
+        "cannot decrypt them, before the bids open.",
+        "At least %(missing)s more members must hand in their shares, or declare that they "
+        "cannot decrypt them, before the bids open.",
         progress.missing,
     ) % {"missing": progress.missing}
-    messages.success(request, f"{held} {needed}")
+    parts = [held]
+    if result.declared:
+        parts.append(
+            ngettext(
+                "You declared that you cannot decrypt your share of %(count)s bid; your position "
+                "is named with it in the opening record.",
+                "You declared that you cannot decrypt your share of %(count)s bids; your position "
+                "is named with them in the opening record.",
+                result.declared,
+            )
+            % {"count": result.declared}
+        )
+    parts.append(needed)
+    messages.success(request, " ".join(parts))
     return redirect("opening:committee", pk=tender.pk)
 
 

@@ -50,6 +50,10 @@ PASSWORD_VARIABLE: Final = "PREGON_PASSWORD"  # noqa: S105  (the variable's name
 CODE_VARIABLE: Final = "PREGON_TOTP_CODE"
 _AMOUNT = re.compile(r"(0|[1-9][0-9]{0,29})(\.[0-9]{1,10})?")
 _CURRENCY = re.compile(r"[A-Z]{3}")
+#: The sealing refusals a member declares at the opening instead of handing in a share, with the
+#: reason the platform records: the key does not open the share, or the share does not match the
+#: SHA-256 the envelope holds for the member.
+DECLARED: Final = {"share_undecryptable": "share_undecryptable", "wrong_share": "share_mismatch"}
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -233,7 +237,9 @@ def _open_shares_parser() -> argparse.ArgumentParser:
         prog="pregon keys open-shares",
         description=_(
             "At a tender's opening: download its sealed bids, decrypt your share of each with "
-            "your key file on this machine, and hand the shares in."
+            "your key file on this machine, and hand the shares in. A share your key does not "
+            "open, or that does not match the SHA-256 the bid holds for you, is declared "
+            "instead: your position is published with that bid."
         ),
     )
     parser.add_argument("--tender", required=True, metavar="OCID", help=_("the tender's ocid"))
@@ -603,6 +609,7 @@ def _open_shares(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     if not envelopes:
         out.write(_("The tender has no sealed bids.\n"))
     shares: list[tuple[str, bytes]] = []
+    declared: list[tuple[str, str, str]] = []  # bid id, reason code, why in words
     failed = 0
     for item in envelopes:
         try:
@@ -611,6 +618,9 @@ def _open_shares(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
                 envelope, ocid=args.tender, private_raw=private_raw, fingerprint=member
             )
         except SealingError as error:
+            if error.code in DECLARED:
+                declared.append((item.bid_id, DECLARED[error.code], _sealing_reason(error)))
+                continue
             failed += 1
             out.write(
                 _("Bid %(bid)s (commitment %(commitment)s): not handed in: %(reason)s.\n")
@@ -623,13 +633,23 @@ def _open_shares(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             continue
         shares.append((item.bid_id, share))
     # Without bids the hand-in is empty, and opens the tender with a record of no bids.
-    if shares or not envelopes:
-        result = client.hand_in_shares(args.tender, shares)
+    if shares or declared or not envelopes:
+        result = client.hand_in_shares(
+            args.tender, shares, [(bid_id, reason) for bid_id, reason, _why in declared]
+        )
+        commitments = {e.bid_id: e.commitment for e in envelopes}
         for bid_id, _share in shares:
-            commitment = next(e.commitment for e in envelopes if e.bid_id == bid_id)
             out.write(
                 _("Bid %(bid)s (commitment %(commitment)s): share handed in.\n")
-                % {"bid": bid_id, "commitment": commitment}
+                % {"bid": bid_id, "commitment": commitments[bid_id]}
+            )
+        for bid_id, _reason, why in declared:
+            out.write(
+                _(
+                    "Bid %(bid)s (commitment %(commitment)s): declared that you cannot decrypt "
+                    "your share: %(reason)s.\n"
+                )
+                % {"bid": bid_id, "commitment": commitments[bid_id], "reason": why}
             )
         if result.opened:
             done = ngettext(
@@ -644,6 +664,19 @@ def _open_shares(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
                 result.handed_in,
             )
         out.write(done % {"count": result.handed_in})
+        if declared:
+            err.write(
+                ngettext(
+                    "You declared %(count)s bid whose share you cannot decrypt; your position is "
+                    "published with it in the opening record. Tell the other members and the "
+                    "buyer.\n",
+                    "You declared %(count)s bids whose share you cannot decrypt; your position is "
+                    "published with them in the opening record. Tell the other members and the "
+                    "buyer.\n",
+                    len(declared),
+                )
+                % {"count": len(declared)}
+            )
     if failed:
         err.write(
             ngettext(

@@ -32,6 +32,7 @@ from typing import Any, Final, TypeVar
 
 from pregon.client import errors
 from pregon.client.committee import (
+    API_KEY_FIELD,
     Committee,
     b64url_decode,
     b64url_encode,
@@ -114,10 +115,12 @@ class OpeningEnvelope:
 
 @dataclass(frozen=True, slots=True)
 class HandIn:
-    """What the server did with a member's shares."""
+    """What the server did with a member's shares and declarations: how many of each it holds,
+    and whether the bids are open."""
 
     handed_in: int
     opened: bool
+    declared: int = 0
 
 
 class Client:
@@ -252,7 +255,9 @@ class Client:
         served_body = self.http.request(
             "GET", f"{API}/tenders/{quoted(ocid)}/committee", retry=True
         ).json()
-        served = committee_parse(served_body, ocid=ocid, where=_("the committee endpoint"))
+        served = committee_parse(
+            served_body, ocid=ocid, where=_("the committee endpoint"), key_field=API_KEY_FIELD
+        )
         release_id, release = self.latest_release(ocid)
         tender = release.get("tender")
         logged = committee_parse(
@@ -744,18 +749,34 @@ class Client:
                 raise _bad_answer(_("an envelope of the opening is not readable")) from error
         return envelopes
 
-    def hand_in_shares(self, ocid: str, shares: Sequence[tuple[str, bytes]]) -> HandIn:
-        """Hand in this member's decrypted shares: ``(bid id, 33-byte share)`` pairs."""
-        body = {
+    def hand_in_shares(
+        self,
+        ocid: str,
+        shares: Sequence[tuple[str, bytes]],
+        declarations: Sequence[tuple[str, str]] = (),
+    ) -> HandIn:
+        """Hand in this member's decrypted shares: ``(bid id, 33-byte share)`` pairs, and declare
+        the bids whose share they cannot decrypt: ``(bid id, reason)`` pairs, the reason
+        ``share_undecryptable`` or ``share_mismatch`` (public: the record names the member)."""
+        body: dict[str, Any] = {
             "shares": [{"bid": bid_id, "share": b64url_encode(share)} for bid_id, share in shares]
         }
+        if declarations:
+            body["declarations"] = [
+                {"bid": bid_id, "reason": reason} for bid_id, reason in declarations
+            ]
         answer = self.http.request(
             "POST", f"{API}/tenders/{quoted(ocid)}/opening/shares", json_body=body, retry=True
         ).json()
         handed_in, opened = answer.get("handedIn"), answer.get("opened")
-        if not isinstance(handed_in, int) or not isinstance(opened, bool):
+        declared = answer.get("declared", 0)
+        if (
+            not isinstance(handed_in, int)
+            or not isinstance(opened, bool)
+            or not isinstance(declared, int)
+        ):
             raise _bad_answer(_("the answer to the hand-in is not {handedIn, opened}"))
-        return HandIn(handed_in, opened)
+        return HandIn(handed_in, opened, declared)
 
 
 def plain_bid(

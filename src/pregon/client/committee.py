@@ -4,6 +4,9 @@ The committee endpoint says who the members are; the client believes it only whe
 exactly what the tender's latest release says under ``tender.openingCommittee`` and that
 release is in the log under a signed checkpoint. A server that swapped in a key of its own
 would have to log that key in a public release, for everyone to see.
+
+The two spell a member's key differently: the API as the rest of it does (``public_key``),
+the release as OCDS does (``publicKey``); ``committee_parse`` is told which to read.
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ from pregon.client.i18n import _
 KEY_SIZE: Final = 32
 _FINGERPRINT = re.compile(r"[0-9a-f]{64}")
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
+#: The name of a member's public key in the committee endpoint's answer (the API's snake_case).
+API_KEY_FIELD: Final = "public_key"
+#: Its name in the release's ``tender.openingCommittee`` (OCDS's camelCase).
+RELEASE_KEY_FIELD: Final = "publicKey"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +57,13 @@ class Committee:
     release: dict[str, Any] | None = None
 
     def shape(self) -> dict[str, Any]:
-        """The committee as the API and the release write it, to compare the two exactly."""
+        """The committee as the release writes it, to compare two committees exactly."""
         return {
             "threshold": self.threshold,
             "members": [
                 {
                     "position": member.position,
-                    "publicKey": b64url_encode(member.public_key),
+                    RELEASE_KEY_FIELD: b64url_encode(member.public_key),
                     "fingerprint": member.fingerprint,
                 }
                 for member in self.members
@@ -84,11 +91,14 @@ def b64url_decode(text: str) -> bytes:
     return data
 
 
-def committee_parse(value: Any, *, ocid: str, where: str) -> Committee:
+def committee_parse(
+    value: Any, *, ocid: str, where: str, key_field: str = RELEASE_KEY_FIELD
+) -> Committee:
     """Read a committee (``{"threshold", "members"}``) and check it is well formed.
 
     Well formed: 1 <= k <= n, positions 1..n in order, 32-byte keys, each fingerprint the
-    SHA-256 of its key, no key twice. ``where`` names the source in messages.
+    SHA-256 of its key, no key twice. ``where`` names the source in messages; ``key_field`` is
+    the name of each member's key (``API_KEY_FIELD`` for the committee endpoint's answer).
     """
 
     def broken(reason: str) -> ClientError:
@@ -115,7 +125,7 @@ def committee_parse(value: Any, *, ocid: str, where: str) -> Committee:
         if not isinstance(member, dict) or member.get("position") != number:
             raise broken(_("member %(number)s is not in position %(number)s") % {"number": number})
         try:
-            key = b64url_decode(member.get("publicKey"))  # type: ignore[arg-type]
+            key = b64url_decode(member.get(key_field))  # type: ignore[arg-type]
         except ValueError:
             key = b""
         if len(key) != KEY_SIZE:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from pregon.accounts.choices import Role
 from pregon.accounts.models import Membership
+from pregon.demo.keys import SUFFIX, key_files_directory
 
 # Every demo account signs in with this password (README and the demo command say so).
 DEMO_PASSWORD = "pregon-demo"  # noqa: S105 (published on purpose; demo accounts only)
@@ -51,7 +52,8 @@ def demo_accounts() -> list[DemoAccount]:
 
 
 def accounts_table(accounts: list[DemoAccount]) -> str:
-    """A plain-text table: role, organization, e-mail, password."""
+    """A plain-text table: role, organization, e-mail, password; below it, when committee
+    members are among the accounts, where their opening key files are."""
     header = (_("Role"), _("Organization"), _("E-mail"), _("Password"))
     rows = [(a.role, _shorten(a.organization, 48), a.email, DEMO_PASSWORD) for a in accounts]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
@@ -60,7 +62,18 @@ def accounts_table(accounts: list[DemoAccount]) -> str:
     lines.extend(
         "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows
     )
+    committee = str(Role.COMMITTEE_MEMBER.label)
+    if any(a.role == committee for a in accounts) and key_files_directory().is_dir():
+        lines.extend(("", key_files_notice()))
     return "\n".join(lines)
+
+
+def key_files_notice() -> str:
+    """How a committee member of the demo takes part in an opening."""
+    return _(
+        "Committee members open sealed bids on a tender's opening page with their key file, "
+        "%(path)s, whose passphrase is the same demo password."
+    ) % {"path": key_files_directory() / f"<e-mail>{SUFFIX}"}
 
 
 def mfa_notice() -> str:

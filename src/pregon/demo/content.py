@@ -55,6 +55,21 @@ class AmendmentSpec:
 
 
 @dataclass(frozen=True)
+class BidSpec:
+    """A supplier's sealed bid: its price per lot offered, as (lot number, amount in the
+    tender's currency), and the days before the demo's day it was submitted; then, perhaps,
+    replaced by `new_prices` or withdrawn. Every amount is unlike any other of the demo, so a
+    test can look for it in what the platform stores."""
+
+    supplier: str
+    prices: tuple[tuple[int, str], ...]
+    days_ago: int
+    replaced_days_ago: int | None = None
+    new_prices: tuple[tuple[int, str], ...] = ()
+    withdrawn_days_ago: int | None = None
+
+
+@dataclass(frozen=True)
 class TenderSpec:
     buyer: str
     reference: str
@@ -71,11 +86,19 @@ class TenderSpec:
     deadline_days: int
     award_criteria: str = "priceOnly"
     award_criteria_details: str = ""
+    # With ratedCriteria: (name, kind, weight) of each weighted criterion, and the price formula.
+    criteria: tuple[tuple[str, str, int], ...] = ()
+    price_scoring: str = "proportional"
     technical_specifications: bool = False
     questions: tuple[QuestionSpec, ...] = ()
     amendment: AmendmentSpec | None = None
     cancellation: str = ""
     cancelled_days_ago: int = 0
+    # Sealed bids received before the deadline, and the positions of the committee members
+    # who hand in their shares at the opening, in that order: as many as the threshold open
+    # the bids; fewer leave the opening collecting shares.
+    bids: tuple[BidSpec, ...] = ()
+    opening_by: tuple[int, ...] = ()
 
 
 def _cpv(description: str, code: str, quantity: str, unit: str) -> ItemSpec:
@@ -128,9 +151,11 @@ TENDERS: tuple[TenderSpec, ...] = (
         published_days_ago=12,
         deadline_days=18,
         award_criteria="ratedCriteria",
-        award_criteria_details=(
-            "Oferta económica 60 %, experiencia en conservación vial 25 %, plan de emergencias "
-            "10 %, cumplimiento de requisitos formales 5 %."
+        criteria=(
+            ("Oferta económica", "price", 60),
+            ("Experiencia en conservación vial", "quality", 25),
+            ("Plan de emergencias", "quality", 10),
+            ("Cumplimiento de requisitos formales", "quality", 5),
         ),
         technical_specifications=True,
         questions=(
@@ -192,9 +217,9 @@ TENDERS: tuple[TenderSpec, ...] = (
         published_days_ago=45,
         deadline_days=-12,
         award_criteria="ratedCriteria",
-        award_criteria_details=(
-            "Propuesta técnica 70 % (equipo profesional, metodología, experiencia), oferta "
-            "económica 30 %."
+        criteria=(
+            ("Propuesta técnica (equipo profesional, metodología, experiencia)", "quality", 70),
+            ("Oferta económica", "price", 30),
         ),
         questions=(
             QuestionSpec(
@@ -211,6 +236,12 @@ TENDERS: tuple[TenderSpec, ...] = (
                 "suma, siempre que cada uno acredite al menos el 30 % de lo exigido.",
             ),
         ),
+        bids=(
+            BidSpec("biobio", ((1, "612480000"),), days_ago=18, replaced_days_ago=14,
+                    new_prices=((1, "598730000"),)),
+            BidSpec("cordillera", ((1, "655900000"),), days_ago=13),
+        ),
+        opening_by=(1, 2),
     ),
     TenderSpec(
         buyer="mop",
@@ -345,10 +376,13 @@ TENDERS: tuple[TenderSpec, ...] = (
         published_days_ago=9,
         deadline_days=16,
         award_criteria="ratedCriteria",
-        award_criteria_details=(
-            "Precio 50 %, calidad del plan de trabajo 25 %, contratación de mano de obra local "
-            "15 %, condiciones laborales 10 %."
+        criteria=(
+            ("Precio", "price", 50),
+            ("Calidad del plan de trabajo", "quality", 25),
+            ("Contratación de mano de obra local", "quality", 15),
+            ("Condiciones laborales", "quality", 10),
         ),
+        price_scoring="linear",
         technical_specifications=True,
         questions=(
             QuestionSpec(
@@ -371,6 +405,10 @@ TENDERS: tuple[TenderSpec, ...] = (
                 "¿La boleta de garantía de fiel cumplimiento puede reemplazarse por una póliza "
                 "de seguro?",
             ),
+        ),
+        bids=(
+            BidSpec("portenos", ((2, "346215000"),), days_ago=3),
+            BidSpec("cordillera", ((1, "1093870000"),), days_ago=1),
         ),
     ),
     TenderSpec(
@@ -406,6 +444,12 @@ TENDERS: tuple[TenderSpec, ...] = (
                 "Sí, las bases no lo restringen y valoran el abastecimiento local.",
             ),
         ),
+        bids=(
+            BidSpec("elpuerto", ((1, "203715500"),), days_ago=12),
+            BidSpec("biobio", ((1, "198440000"),), days_ago=10),
+            BidSpec("cordillera", ((1, "221360000"),), days_ago=9),
+        ),
+        opening_by=(2, 3),
     ),
     TenderSpec(
         buyer="valparaiso",
@@ -627,9 +671,11 @@ TENDERS: tuple[TenderSpec, ...] = (
         published_days_ago=40,
         deadline_days=-13,
         award_criteria="ratedCriteria",
-        award_criteria_details=(
-            "Precio 40 %, calidad nutricional de las minutas 30 %, compra a productores locales "
-            "20 %, experiencia 10 %."
+        criteria=(
+            ("Precio", "price", 40),
+            ("Calidad nutricional de las minutas", "quality", 30),
+            ("Compra a productores locales", "quality", 20),
+            ("Experiencia", "quality", 10),
         ),
         questions=(
             QuestionSpec(
@@ -657,6 +703,11 @@ TENDERS: tuple[TenderSpec, ...] = (
             document_title="Minuta tipo y raciones diarias por servicio",
             document_type="technicalSpecifications",
         ),
+        bids=(
+            BidSpec("kumemongen", ((2, "214380000"),), days_ago=9),
+            BidSpec("losaromos", ((1, "1684250000"), (2, "236900000")), days_ago=7),
+        ),
+        opening_by=(1, 3),
     ),
     TenderSpec(
         buyer="temuco",
@@ -720,12 +771,21 @@ TENDERS: tuple[TenderSpec, ...] = (
         published_days_ago=35,
         deadline_days=-9,
         award_criteria="ratedCriteria",
-        award_criteria_details="Evaluación técnica 60 %, precio 30 %, servicio técnico 10 %.",
+        criteria=(
+            ("Evaluación técnica", "quality", 60),
+            ("Precio", "price", 30),
+            ("Servicio técnico", "quality", 10),
+        ),
         cancellation=(
             "El Servicio de Salud Araucanía Sur adjudicó una compra centralizada que incluye "
             "estos equipos; se cancela el proceso para no duplicar la adquisición."
         ),
         cancelled_days_ago=3,
+        # Cancelled after the deadline: these bids are never opened.
+        bids=(
+            BidSpec("medsur", ((1, "301874000"),), days_ago=12),
+            BidSpec("austral", ((1, "309990000"),), days_ago=10),
+        ),
     ),
     TenderSpec(
         buyer="temuco",
@@ -847,6 +907,12 @@ TENDERS: tuple[TenderSpec, ...] = (
                 "descritivo.",
             ),
         ),
+        bids=(
+            BidSpec("rocha", ((1, "4395000.00"),), days_ago=15, withdrawn_days_ago=9),
+            BidSpec("araucaria", ((1, "4512380.45"),), days_ago=6),
+            BidSpec("pampa", ((1, "4689900.00"),), days_ago=5),
+        ),
+        opening_by=(1, 2),
     ),
     TenderSpec(
         buyer="curitiba",
@@ -876,7 +942,8 @@ TENDERS: tuple[TenderSpec, ...] = (
         published_days_ago=10,
         deadline_days=11,
         award_criteria="ratedCriteria",
-        award_criteria_details="Técnica e preço: nota técnica 60 %, preço 40 %.",
+        criteria=(("Nota técnica", "quality", 60), ("Preço", "price", 40)),
+        award_criteria_details="Técnica e preço.",
         questions=(
             QuestionSpec(
                 "pinhao",
@@ -1016,6 +1083,10 @@ TENDERS: tuple[TenderSpec, ...] = (
                 "Serão aceitas embalagens hospitalares com 25 frascos-ampola?",
             ),
         ),
+        bids=(
+            BidSpec("guaiba", ((1, "3312480.00"),), days_ago=4),
+            BidSpec("medsul", ((1, "3401250.00"),), days_ago=2),
+        ),
     ),
     TenderSpec(
         buyer="hcpa",
@@ -1055,6 +1126,11 @@ TENDERS: tuple[TenderSpec, ...] = (
                 "Sim, a subcontratação da confecção é permitida até 30 % do valor do contrato.",
             ),
         ),
+        bids=(
+            BidSpec("costureiras", ((1, "2798355.20"),), days_ago=5),
+            BidSpec("gaucha", ((1, "2871640.00"),), days_ago=3),
+        ),
+        opening_by=(3, 1),
     ),
     TenderSpec(
         buyer="hcpa",
@@ -1202,6 +1278,12 @@ TENDERS: tuple[TenderSpec, ...] = (
                 "Yes, up to 20 tonnes per vehicle until the new bridge is open to traffic.",
             ),
         ),
+        bids=(
+            BidSpec("maya", ((1, "3318900.00"),), days_ago=22),
+            BidSpec("cayobuilders", ((1, "3352410.00"),), days_ago=19),
+            BidSpec("aggregates", ((1, "3286750.00"),), days_ago=17),
+        ),
+        opening_by=(2, 1),
     ),
     TenderSpec(
         buyer="belize",
@@ -1261,7 +1343,8 @@ TENDERS: tuple[TenderSpec, ...] = (
         published_days_ago=29,
         deadline_days=-3,
         award_criteria="ratedCriteria",
-        award_criteria_details="Quality- and cost-based selection: technical 80 %, price 20 %.",
+        criteria=(("Technical proposal", "quality", 80), ("Price", "price", 20)),
+        award_criteria_details="Quality- and cost-based selection (QCBS).",
         questions=(
             QuestionSpec(
                 "castillo",
@@ -1274,6 +1357,12 @@ TENDERS: tuple[TenderSpec, ...] = (
                 "Only for the canals shown on the map in Appendix A; Haulover Creek is excluded.",
             ),
         ),
+        # One member has handed in: a visitor signs in as another to finish the opening.
+        bids=(
+            BidSpec("castillo", ((1, "389500.00"),), days_ago=8),
+            BidSpec("belmopaneng", ((1, "404860.00"),), days_ago=4),
+        ),
+        opening_by=(1,),
     ),
     TenderSpec(
         buyer="belize",

@@ -1,9 +1,11 @@
 """Building the demo's tenders through the tender services, each action at its moment.
 
 Every tender's history is a list of dated events (drafted, documents attached, published,
-questions asked and answered, amended, closed by the deadline, cancelled). The events run in
-order of time, each inside `clock.at(moment)`, so the audit log, the timestamps and the state
-machine see exactly what real people would have produced over those weeks.
+questions asked and answered, amended, sealed bids submitted, replaced or withdrawn, closed by
+the deadline, opened by its committee, cancelled; the bids' events come from `sealed_bids`). The
+events run in order of time, each inside `clock.at(moment)`, so the audit log, the timestamps,
+the state machine and the deadline checks (`clock.db_now()`) see exactly what real people would
+have produced over those weeks.
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ from pregon.demo.content import (
     QuestionSpec,
     TenderSpec,
 )
+from pregon.demo.keys import DemoKey
 from pregon.demo.organizations import BUYERS, BuyerSpec
 from pregon.demo.pdf import render_pdf
+from pregon.demo.sealed_bids import BidTally, bid_events
 from pregon.organizations.models import Organization
 from pregon.tenders import services
 from pregon.tenders.choices import DocumentType
@@ -97,6 +101,7 @@ class TenderTally:
     questions: int = 0
     unanswered: int = 0
     amendments: int = 0
+    bids: BidTally = field(default_factory=BidTally)
 
 
 @dataclass
@@ -116,6 +121,7 @@ def build_tenders(
     buyers: dict[str, Organization],
     officials: dict[str, User],
     committees: dict[str, list[User]],
+    keys: dict[int, DemoKey],
     suppliers: dict[str, tuple[Organization, User]],
     progress: Callable[[str], None],
 ) -> TenderTally:
@@ -138,6 +144,7 @@ def build_tenders(
             timeline=_timeline(spec, buyer_spec, today, rng),
             official=official,
             committee=committees[spec.buyer],
+            keys=keys,
             suppliers=suppliers,
             today=today,
             rng=rng,
@@ -221,6 +228,7 @@ def _events(
     timeline: _Timeline,
     official: Actor,
     committee: list[User],
+    keys: dict[int, DemoKey],
     suppliers: dict[str, tuple[Organization, User]],
     today: dt.datetime,
     rng: random.Random,
@@ -303,12 +311,23 @@ def _events(
         )
     )
 
+    deadline = timeline.deadline
+    if spec.amendment is not None:
+        deadline = _local(buyer, today, spec.amendment.deadline_days, 15)
+    events.extend(
+        bid_events(
+            spec=spec,
+            buyer=buyer,
+            published=timeline.published,
+            deadline=deadline,
+            suppliers=suppliers,
+            keys=keys,
+            today=today,
+            tally=tally.bids,
+        )
+    )
     if spec.state in {CLOSED, CLOSED_CANCELLED}:
         # What the task worker does a few seconds after the (possibly amended) deadline.
-        deadline = timeline.deadline
-        if spec.amendment is not None:
-            deadline = _local(buyer, today, spec.amendment.deadline_days, 15)
-
         def close(box: list[Tender]) -> None:
             services.tender_close_if_due(tender_id=box[0].pk)
 
@@ -435,6 +454,11 @@ def _tender_data(spec: TenderSpec, language: str, timeline: _Timeline) -> servic
         opening_at=timeline.opening,
         language=language,
         award_criteria=spec.award_criteria,
+        price_scoring=spec.price_scoring if spec.criteria else "",
+        criteria=[
+            services.CriterionData(name=name, kind=kind, weight=weight)
+            for name, kind, weight in spec.criteria
+        ],
         award_criteria_details=spec.award_criteria_details,
         lots=[
             services.LotData(
@@ -478,8 +502,12 @@ def _pdf_upload(
     paragraphs.append(f"{words['enquiries']}: {when(tender.enquiry_end)} ({buyer.timezone})")
     paragraphs.append(f"{words['deadline']}: {when(tender.submission_deadline)}")
     paragraphs.append(f"{words['opening']}: {when(tender.opening_at)}")
-    if spec.award_criteria_details:
-        paragraphs.append(f"{words['criteria']}: {spec.award_criteria_details}")
+    criteria = "; ".join(f"{name} {weight} %" for name, _kind, weight in spec.criteria)
+    if criteria or spec.award_criteria_details:
+        paragraphs.append(
+            f"{words['criteria']}: "
+            + ". ".join(text for text in (criteria, spec.award_criteria_details) if text)
+        )
     content = render_pdf(
         title=title,
         subtitle=f"{buyer.legal_name} · {spec.reference}",

@@ -13,9 +13,9 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.db import transaction
@@ -29,6 +29,7 @@ from pregon.accounts.models import Membership, User
 from pregon.core import clock
 from pregon.core.actor import Actor
 from pregon.demo.accounts import DEMO_PASSWORD
+from pregon.demo.keys import DemoKey, demo_key_make, key_files_write
 from pregon.demo.organizations import (
     BUYERS,
     OPERATOR_ADMIN,
@@ -69,6 +70,9 @@ class DemoSummary:
     people: int
     suppliers: int
     tenders: TenderTally
+    # Where the committee members' key files were written, and how many.
+    key_files: Path
+    committee_keys: int
     seconds: float
 
 
@@ -93,6 +97,7 @@ def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
         auditor = _person(OVERSIGHT.official, moment)
         _grant(admin_actor, oversight, auditor, Role.AUDITOR, moment + dt.timedelta(hours=2))
         committees: dict[str, list[User]] = {}
+        keys: dict[int, DemoKey] = {}
         people = 2
         for index, spec in enumerate(BUYERS):
             moment = today - (158 - index) * DAY
@@ -104,7 +109,7 @@ def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
             for member in committees[spec.key]:
                 _grant(admin_actor, buyers[spec.key], member, Role.COMMITTEE_MEMBER, later)
             for minutes, member in enumerate(committees[spec.key], start=1):
-                _register_opening_key(
+                keys[member.pk] = _register_opening_key(
                     member, buyers[spec.key], later + dt.timedelta(hours=1, minutes=minutes)
                 )
             people += 1 + len(committees[spec.key])
@@ -116,22 +121,32 @@ def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
             moment = today - (120 - 2 * index) * DAY + rng.randrange(8, 18) * dt.timedelta(hours=1)
             suppliers[supplier.key] = _register(supplier, moment)
 
-        progress(_("Tenders: drafts, publications, questions, amendments, deadlines…"))
+        progress(
+            _(
+                "Tenders: drafts, publications, questions, amendments, sealed bids, deadlines, "
+                "openings…"
+            )
+        )
         tally = build_tenders(
             today=today,
             rng=rng,
             buyers=buyers,
             officials=officials,
             committees=committees,
+            keys=keys,
             suppliers=suppliers,
             progress=lambda line: progress(f"  {line}"),
         )
+    # Written once the world is stored: a failed build leaves no key file of keys never used.
+    key_files = key_files_write(keys.values())
     return DemoSummary(
         buyers=len(buyers),
         countries=len({spec.country for spec in BUYERS}),
         people=people + len(suppliers),
         suppliers=len(suppliers),
         tenders=tally,
+        key_files=key_files,
+        committee_keys=len(keys),
         seconds=time.monotonic() - started,
     )
 
@@ -201,14 +216,14 @@ def _grant(
         accounts.membership_grant(actor=actor, organization=organization, user=user, role=role)
 
 
-def _register_opening_key(member: User, buyer: Organization, moment: dt.datetime) -> None:
-    """A committee member makes a key pair on their device and registers its public key."""
-    private = X25519PrivateKey.generate()
+def _register_opening_key(member: User, buyer: Organization, moment: dt.datetime) -> DemoKey:
+    """A committee member makes a key pair and its key file (passphrase: the demo password) on
+    their device, and registers the public key."""
+    key = demo_key_make(member.email, DEMO_PASSWORD)
     actor = Actor(user=member, organization=buyer, channel="command")
     with clock.at(moment):
-        tender_services.committee_key_register(
-            actor=actor, public_key=private.public_key().public_bytes_raw()
-        )
+        tender_services.committee_key_register(actor=actor, public_key=key.public_key)
+    return key
 
 
 def _register(spec: SupplierSpec, moment: dt.datetime) -> tuple[Organization, User]:

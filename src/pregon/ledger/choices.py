@@ -4,15 +4,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pregon.core.audit_vocabulary import AuditVocabulary
+from pregon.tlog.leaves import KIND_AWARD, KIND_BID_COMMITMENT, KIND_OPENING, KIND_RELEASE
 
 
 class LeafKind(models.TextChoices):
-    """What a leaf's bytes are. Each capability that logs something adds its kind here."""
+    """What a leaf's bytes are. Each capability that logs something adds its kind here (and,
+    when its documents can be checked by content, their shape to `pregon.tlog.leaves`)."""
 
-    RELEASE = "release", _("OCDS release")
-    BID_COMMITMENT = "bid_commitment", _("Bid commitment")
-    OPENING = "opening", _("Opening record")
-    AWARD = "award", _("Award decision")
+    RELEASE = KIND_RELEASE, _("OCDS release")
+    BID_COMMITMENT = KIND_BID_COMMITMENT, _("Bid commitment")
+    OPENING = KIND_OPENING, _("Opening record")
+    AWARD = KIND_AWARD, _("Award decision")
 
 
 #: What the transparency log's audit rows mean (registered in `apps.py`).

@@ -43,6 +43,7 @@ class InclusionProofResult:
     leaf_index: int
     tree_size: int
     hashes: list[bytes]
+    kind: str = ""
 
 
 def log_size() -> int:
@@ -108,7 +109,7 @@ def inclusion_proof(*, leaf_hash: bytes, tree_size: int | None) -> InclusionProo
         )
     # By the hash alone, then the earliest in Python: with "index < size ORDER BY index LIMIT 1"
     # PostgreSQL may walk the primary key and test each hash, O(n) instead of one lookup.
-    logged = list(Leaf.objects.filter(leaf_hash=leaf_hash).values_list("index", flat=True))
+    logged = dict(Leaf.objects.filter(leaf_hash=leaf_hash).values_list("index", "kind"))
     index = min((i for i in logged if i < tree_size), default=None)
     if index is None:
         if logged:
@@ -121,7 +122,9 @@ def inclusion_proof(*, leaf_hash: bytes, tree_size: int | None) -> InclusionProo
                 code="leaf_not_in_tree",
             )
         raise NotFound(_("The log holds no leaf with this hash."), code="unknown_leaf")
-    return InclusionProofResult(index, tree_size, tree.inclusion_proof(index, tree_size))
+    return InclusionProofResult(
+        index, tree_size, tree.inclusion_proof(index, tree_size), logged[index]
+    )
 
 
 def consistency_proof(*, first: int, second: int) -> list[bytes]:

@@ -112,7 +112,8 @@ def witness_public_key(request: HttpRequest) -> HttpResponse:
 
 @log_endpoint
 def inclusion_proof(request: HttpRequest) -> HttpResponse:
-    """``?leaf_hash=<hex>&tree_size=N``: the leaf's index and its audit path, base64, leaf first."""
+    """``?leaf_hash=<hex>&tree_size=N``: the leaf's index and kind, and its audit path, base64,
+    leaf first."""
     raw = request.GET.get("leaf_hash", "")
     if not _HEX_HASH.fullmatch(raw):
         raise selectors.BadParameter(
@@ -125,6 +126,7 @@ def inclusion_proof(request: HttpRequest) -> HttpResponse:
     body = {
         "leaf_index": result.leaf_index,
         "tree_size": result.tree_size,
+        "kind": result.kind,
         "hashes": [_b64(value) for value in result.hashes],
     }
     return _json(body, LONG if fixed else SHORT)

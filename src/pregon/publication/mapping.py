@@ -13,6 +13,11 @@ its stage's sections (`buyer`, `tender`, `awards`, ...) in `body`, and adds the 
 names to the release's `Parties`. A release reads: ocid, id, date, tag, the heads, the parties,
 the bodies. A mapping with nothing to say about a process returns None.
 
+A later stage may add to a section an earlier stage wrote: bodies are merged as OCDS merges
+releases (`merge_section`), objects field by field and arrays of objects by their `id`. The bids
+mark the tender's bid-opening milestone met this way, sending only
+`{"tender": {"milestones": [{"id": "bid-opening", "status": "met", "dateMet": ...}]}}`.
+
 What is never published: drafts; who asked a clarification question; sealed bids before their
 opening. Choices worth knowing are in docs/open-data.md and in each stage's `ocds.py`.
 """
@@ -196,5 +201,37 @@ def build_release(
         release.update(part.head)
     release["parties"] = request.parties.as_list()
     for part in parts:
-        release.update(part.body)
+        merge_section(release, part.body)
     return release
+
+
+def merge_section(target: dict[str, Any], addition: dict[str, Any]) -> None:
+    """Merge a stage's `addition` into `target` in place, as OCDS merges releases.
+
+    An object merges into an object field by field; an array of objects that all have an `id`
+    merges into such an array entry by entry (an entry with a known id is merged into it, a new
+    one is appended); any other value replaces what was there.
+    """
+    for key, value in addition.items():
+        current = target.get(key)
+        if isinstance(value, dict) and isinstance(current, dict):
+            merge_section(current, value)
+        elif isinstance(current, list) and _identified(value) and _identified(current):
+            entries = {entry["id"]: entry for entry in current}
+            for entry in value:
+                if entry["id"] in entries:
+                    merge_section(entries[entry["id"]], entry)
+                else:
+                    current.append(entry)
+                    entries[entry["id"]] = entry
+        else:
+            target[key] = value
+
+
+def _identified(value: Any) -> bool:
+    """An array of objects that each have an `id` (OCDS merges those by id)."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(entry, dict) and "id" in entry for entry in value)
+    )

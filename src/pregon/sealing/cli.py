@@ -117,7 +117,7 @@ def _generate(args: argparse.Namespace) -> int:
         f"Wrote the key file {out} (readable by you only).\n"
         f"fingerprint: {fingerprint(public_raw)}\n"
         f"public key: {b64encode(public_raw)}\n"
-        'Register the public key on the "My opening key" page (or POST {"publicKey": ...} to '
+        'Register the public key on the "My opening key" page (or POST {"public_key": ...} to '
         "/api/v1/committee-keys). Keep the key file and its passphrase: you need both at each "
         "opening.\n"
     )

@@ -10,6 +10,7 @@ from django.contrib import admin
 from pregon.core.admin_base import ReadOnlyAdmin, ReadOnlyTabularInline
 from pregon.tenders.models import (
     Amendment,
+    AwardCriterion,
     CommitteeKey,
     CommitteeMember,
     Item,
@@ -27,6 +28,12 @@ def _all_fields(model: Any) -> tuple[str, ...]:
 class LotInline(ReadOnlyTabularInline):
     model = Lot
     fields = ("number", "title", "estimated_value")
+    readonly_fields = fields
+
+
+class AwardCriterionInline(ReadOnlyTabularInline):
+    model = AwardCriterion
+    fields = ("position", "name", "kind", "weight", "description")
     readonly_fields = fields
 
 
@@ -79,7 +86,14 @@ class TenderAdmin(ReadOnlyAdmin):
     date_hierarchy = "submission_deadline"
     list_select_related = ("buyer",)
     readonly_fields = _all_fields(Tender)
-    inlines = (LotInline, CommitteeMemberInline, DocumentInline, QuestionInline, AmendmentInline)
+    inlines = (
+        AwardCriterionInline,
+        LotInline,
+        CommitteeMemberInline,
+        DocumentInline,
+        QuestionInline,
+        AmendmentInline,
+    )
 
 
 @admin.register(Lot)

@@ -467,7 +467,7 @@ def committee_key_register(request: HttpRequest, payload: CommitteeKeyIn) -> Com
     its CSRF token) of a person holding the committee-member role."""
     return services.committee_key_register(
         actor=actor_of(request),
-        public_key=services.public_key_decode(payload.publicKey, field="publicKey"),
+        public_key=services.public_key_decode(payload.public_key, field="public_key"),
     )
 
 
@@ -482,8 +482,8 @@ def committee_key_register(request: HttpRequest, payload: CommitteeKeyIn) -> Com
 def tender_committee(request: HttpRequest, ocid: str = _OCID) -> Tender:
     """The opening committee of a published tender: how many members are needed to open the
     bids, and each member's public key and fingerprint in the order sealed bids carry their
-    shares. Members are not named. The same object is in the tender's OCDS release, under
-    `tender.openingCommittee`. Drafts answer 404."""
+    shares. Members are not named. The same committee is in the tender's OCDS release, under
+    `tender.openingCommittee` (with OCDS's camelCase names: `publicKey`). Drafts answer 404."""
     return committee_public_get(ocid=ocid)
 
 

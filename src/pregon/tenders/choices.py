@@ -20,6 +20,7 @@ AMENDABLE_FIELDS = (
     "description",
     "estimated_value",
     "award_criteria",
+    "price_scoring",
     "award_criteria_details",
     "enquiry_end",
     "submission_deadline",
@@ -35,6 +36,13 @@ REASON_MAX_LENGTH = 5_000
 
 #: The largest opening committee: every bid carries one encrypted share per member.
 COMMITTEE_MAX_MEMBERS = 20
+
+#: Weighted award criteria: how many a tender may have, and the longest name and description.
+CRITERIA_MAX = 20
+CRITERION_NAME_MAX_LENGTH = 200
+CRITERION_DESCRIPTION_MAX_LENGTH = 2_000
+#: The weights of a tender's weighted criteria add up to exactly this many points.
+CRITERIA_TOTAL_WEIGHT = 100
 
 _ACTIVE = frozenset({TenderStatus.ACTIVE})
 
@@ -100,12 +108,32 @@ class Category(models.TextChoices):
 
 
 class AwardCriteria(models.TextChoices):
-    """The OCDS awardCriteria codelist."""
+    """How a tender's offers are compared: the two codes of the OCDS awardCriteria codelist the
+    platform evaluates. With `RATED_CRITERIA` the tender has weighted criteria
+    (`models.AwardCriterion`) and a price scoring method (`PriceScoring`)."""
 
     PRICE_ONLY = "priceOnly", _("Lowest price")
-    COST_ONLY = "costOnly", _("Lowest cost (life-cycle)")
-    QUALITY_ONLY = "qualityOnly", _("Quality only (fixed price)")
-    RATED_CRITERIA = "ratedCriteria", _("Price and quality (rated criteria)")
+    RATED_CRITERIA = "ratedCriteria", _("Weighted criteria (price and quality)")
+
+
+class CriterionKind(models.TextChoices):
+    """What a weighted criterion scores: the price (by the tender's formula) or a quality
+    (by the evaluation committee)."""
+
+    PRICE = "price", _("Price")
+    QUALITY = "quality", _("Quality")
+
+
+class PriceScoring(models.TextChoices):
+    """How the price criterion turns a bid's price into points, published with the tender.
+
+    W is the price criterion's weight, P the bid's price and L the lowest price among the lot's
+    compliant bids (`pregon.tenders.scoring` computes it; the formulas are also in
+    docs/evaluation-and-contracts.md and, as text, in the tender's OCDS release).
+    """
+
+    PROPORTIONAL = "proportional", _("Proportional to the lowest price")
+    LINEAR = "linear", _("Linear, zero at twice the lowest price")
 
 
 class ClassificationScheme(models.TextChoices):
@@ -188,7 +216,9 @@ AUDIT_VOCABULARY = AuditVocabulary(
         "estimated_value": _("Estimated value"),
         "currency": _("Currency"),
         "award_criteria": _("Award criteria"),
-        "award_criteria_details": _("How offers will be evaluated"),
+        "award_criteria_details": _("Notes on the evaluation"),
+        "price_scoring": _("Price scoring method"),
+        "criteria": _("Weighted criteria"),
         "enquiry_end": _("Questions accepted until"),
         "submission_deadline": _("Bid deadline"),
         "opening_at": _("Bid opening"),
@@ -216,6 +246,7 @@ AUDIT_VOCABULARY = AuditVocabulary(
         ("tenders.tender", "method"): Method,
         ("tenders.tender", "category"): Category,
         ("tenders.tender", "award_criteria"): AwardCriteria,
+        ("tenders.tender", "price_scoring"): PriceScoring,
         ("tenders.tender", "language"): ContentLanguage,
     },
     # The platform closes tenders by itself: the buyer's auditors see those rows too.

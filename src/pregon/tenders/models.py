@@ -13,16 +13,21 @@ from django.utils.translation import gettext_lazy as _
 from pregon.core import clock
 from pregon.core.transitions import can_transition
 from pregon.tenders.choices import (
+    CRITERIA_TOTAL_WEIGHT,
+    CRITERION_NAME_MAX_LENGTH,
     TRANSITIONS,
     AwardCriteria,
     Category,
     ClassificationScheme,
     ContentLanguage,
+    CriterionKind,
     Currency,
     DocumentType,
     Method,
+    PriceScoring,
     TenderStatus,
 )
+from pregon.tenders.scoring import price_formula_text
 
 
 class Tender(models.Model):
@@ -82,7 +87,16 @@ class Tender(models.Model):
         choices=AwardCriteria.choices,
         default=AwardCriteria.PRICE_ONLY,
     )
-    award_criteria_details = models.TextField(_("how offers will be evaluated"), blank=True)
+    # With ratedCriteria: the tender's weighted criteria (`AwardCriterion`, shared by its lots)
+    # and how the price criterion is scored; with priceOnly, neither.
+    price_scoring = models.CharField(
+        _("price scoring method"),
+        max_length=16,
+        choices=PriceScoring.choices,
+        blank=True,
+        default="",
+    )
+    award_criteria_details = models.TextField(_("notes on the evaluation"), blank=True)
     enquiry_end = models.DateTimeField(_("questions accepted until"))
     submission_deadline = models.DateTimeField(_("bid deadline"))
     opening_at = models.DateTimeField(_("bid opening"))
@@ -151,6 +165,15 @@ class Tender(models.Model):
                 condition=Q(opening_threshold__isnull=True) | Q(opening_threshold__gte=1),
                 name="tender_opening_threshold_positive",
             ),
+            # Lowest price has no price formula; weighted criteria always have one.
+            models.CheckConstraint(
+                condition=Q(award_criteria=AwardCriteria.PRICE_ONLY, price_scoring="")
+                | Q(
+                    award_criteria=AwardCriteria.RATED_CRITERIA,
+                    price_scoring__in=PriceScoring.values,
+                ),
+                name="tender_award_criteria_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -162,6 +185,11 @@ class Tender(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status != TenderStatus.DRAFT and self.published_at is not None
+
+    @property
+    def price_formula(self) -> str:
+        """The price formula in words, in the active language ("" with lowest price)."""
+        return price_formula_text(self.price_scoring) if self.price_scoring else ""
 
     @property
     def accepts_questions(self) -> bool:
@@ -197,6 +225,56 @@ class Lot(models.Model):
 
     def __str__(self) -> str:
         return _("Lot %(number)s: %(title)s") % {"number": self.number, "title": self.title}
+
+
+class AwardCriterion(models.Model):
+    """One weighted award criterion of a tender whose award criteria are `ratedCriteria`.
+
+    A tender's criteria apply to every lot: each lot's bids are scored against them on their
+    own. The database holds what one row can say (a weight of 1 to 100 points, a name used once
+    per tender, at most one price criterion); what takes every row of the tender (exactly one
+    price criterion, weights adding up to 100) is checked by the service that writes them all
+    at once, under the tender's row lock (`services.criteria.award_criteria_apply`).
+    """
+
+    tender = models.ForeignKey(
+        Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=CRITERION_NAME_MAX_LENGTH)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=CriterionKind.choices)
+    weight = models.PositiveSmallIntegerField(_("weight (points)"))
+
+    class Meta:
+        verbose_name = _("award criterion")
+        verbose_name_plural = _("award criteria")
+        ordering = ["tender", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender", "position"], name="award_criterion_position_unique"
+            ),
+            models.UniqueConstraint(fields=["tender", "name"], name="award_criterion_name_unique"),
+            models.UniqueConstraint(
+                fields=["tender"],
+                condition=Q(kind=CriterionKind.PRICE),
+                name="award_criterion_one_price_per_tender",
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1), name="award_criterion_position_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1) & Q(weight__lte=CRITERIA_TOTAL_WEIGHT),
+                name="award_criterion_weight_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=CriterionKind.values), name="award_criterion_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="award_criterion_has_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Item(models.Model):

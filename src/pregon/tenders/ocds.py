@@ -19,10 +19,18 @@ Choices worth knowing (also in docs/open-data.md):
   of type `clarifications` whose description holds the question and its answer, and whose URL
   points at it on the tender page. `tender.hasEnquiries` says whether any was received.
 * The reason for a cancellation is a `cancellationDetails` document.
-* The bid opening is a `tender.milestones` entry (type `assessment`).
+* The bid opening is a `tender.milestones` entry (type `assessment`), `scheduled` here; the
+  bids' mapping marks it `met`, with its `dateMet`, once the opening record is published.
 * `tender.openingCommittee` is our extension field: the threshold k and the n members'
   public keys and fingerprints, in the order bidders encrypt their shares (never their names).
   Each member carries an `id` (its position) so that OCDS merging keeps one entry per member.
+* `tender.awardCriteriaDetails` is written here, in the tender's language: the criteria, their
+  weights and the price formula in words, then the buyer's notes on the evaluation.
+* `tender.weightedCriteria` is our extension field, present when `awardCriteria` is
+  `ratedCriteria`: the price scoring method (code and formula) and the criteria, each with an
+  `id` (its position). OCDS merging never removes an array entry or an object, only fields set
+  to `null`: a release after the criteria changed nulls the fields of each criterion (and of the
+  object) that the compiled release had and the tender no longer has.
 * Free texts generated here (document titles, amendment summaries) are in the tender's
   language, the release's `language`.
 """
@@ -47,9 +55,17 @@ from pregon.publication.mapping import (
     ocds_number,
     ocds_value,
 )
-from pregon.tenders.choices import AMENDABLE_FIELDS, Method, TenderStatus
+from pregon.tenders.choices import (
+    AMENDABLE_FIELDS,
+    CRITERIA_TOTAL_WEIGHT,
+    AwardCriteria,
+    ContentLanguage,
+    Method,
+    TenderStatus,
+)
 from pregon.tenders.models import (
     Amendment,
+    AwardCriterion,
     CommitteeMember,
     Item,
     Lot,
@@ -57,6 +73,7 @@ from pregon.tenders.models import (
     Tender,
     TenderDocument,
 )
+from pregon.tenders.scoring import CriterionLine, award_criteria_text, price_formula_text
 
 # The platform's tender states in the OCDS tenderStatus codelist (drafts are never published).
 TENDER_STATUS = {
@@ -73,6 +90,9 @@ PROCUREMENT_METHOD = {
     Method.DIRECT: "direct",
     Method.RFQ: "open",
 }
+
+#: The id of the bid-opening milestone in `tender.milestones` (the bids mark it met).
+OPENING_MILESTONE_ID = "bid-opening"
 
 # Tender fields whose value can become empty after publication: a later release must then say
 # `null`, or the compiled release would keep the old value.
@@ -176,11 +196,15 @@ def _cancellation(tender: Tender) -> dict[str, Any]:
 
 
 def _amendment(amendment: Amendment) -> dict[str, Any]:
-    changed = [
-        str(capfirst(getattr(Tender._meta.get_field(name), "verbose_name", name)))
-        for name in AMENDABLE_FIELDS
-        if name in amendment.changes
-    ]
+    changed = []
+    for name in AMENDABLE_FIELDS:
+        if name in amendment.changes:
+            changed.append(
+                str(capfirst(getattr(Tender._meta.get_field(name), "verbose_name", name)))
+            )
+        # The weighted criteria are rows of their own, named beside the tender's fields.
+        if name == "price_scoring" and "criteria" in amendment.changes:
+            changed.append(_("Weighted criteria"))
     parts = []
     if changed:
         parts.append(_("Changed: %(fields)s.") % {"fields": ", ".join(changed)})
@@ -225,6 +249,59 @@ def _opening_committee(tender: Tender) -> dict[str, Any] | None:
     }
 
 
+def _award_criteria_details(tender: Tender, criteria: list[AwardCriterion]) -> str:
+    """The criteria and the price formula in words, then the buyer's notes, if any."""
+    text = award_criteria_text(
+        tender.award_criteria,
+        price_scoring=tender.price_scoring,
+        criteria=[
+            CriterionLine(name=row.name, kind=row.kind, weight=row.weight) for row in criteria
+        ],
+    )
+    notes = tender.award_criteria_details.strip()
+    return f"{text}\n\n{notes}" if notes else text
+
+
+def _weighted_criteria(
+    tender: Tender, criteria: list[AwardCriterion], previous: Any
+) -> dict[str, Any] | None:
+    """`tender.weightedCriteria`, with `null` for what `previous` (the compiled release's)
+    holds and the tender no longer does; None when there is nothing to say."""
+    data: dict[str, Any] = {}
+    if tender.award_criteria == AwardCriteria.RATED_CRITERIA:
+        data = {
+            "priceScoring": tender.price_scoring,
+            "priceFormula": price_formula_text(tender.price_scoring),
+            "totalWeight": CRITERIA_TOTAL_WEIGHT,
+            "criteria": [],
+        }
+        for row in criteria:
+            criterion: dict[str, Any] = {"id": str(row.position), "name": row.name}
+            if row.description:
+                criterion["description"] = row.description
+            criterion["type"] = row.kind
+            criterion["weight"] = row.weight
+            data["criteria"].append(criterion)
+    previous = previous if isinstance(previous, dict) else {}
+    for key in ("priceScoring", "priceFormula", "totalWeight"):
+        if key not in data and previous.get(key) is not None:
+            data[key] = None
+    now = {entry["id"]: entry for entry in data.get("criteria", [])}
+    cleared = []
+    for old in previous.get("criteria") or []:
+        if not isinstance(old, dict) or "id" not in old:
+            continue
+        current = now.get(old["id"], {"id": old["id"]})
+        gone = {key: None for key, value in old.items() if key not in current and value is not None}
+        if old["id"] in now:
+            current.update(gone)
+        elif gone:
+            cleared.append({"id": old["id"], **gone})
+    if cleared:
+        data.setdefault("criteria", []).extend(cleared)
+    return data or None
+
+
 def tender_section(
     tender: Tender, *, procuring_entity: dict[str, str], previous: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -249,6 +326,7 @@ def tender_section(
         _amendment(amendment)
         for amendment in Amendment.objects.filter(tender=tender).order_by("number")
     ]
+    criteria = list(AwardCriterion.objects.filter(tender=tender).order_by("position"))
     data: dict[str, Any] = {
         "id": tender.reference,
         "title": tender.title,
@@ -261,9 +339,11 @@ def tender_section(
         "procurementMethodDetails": str(Method(tender.method).label),
         "mainProcurementCategory": tender.category,
         "awardCriteria": tender.award_criteria,
+        "awardCriteriaDetails": _award_criteria_details(tender, criteria),
     }
-    if tender.award_criteria_details:
-        data["awardCriteriaDetails"] = tender.award_criteria_details
+    weighted = _weighted_criteria(tender, criteria, (previous or {}).get("weightedCriteria"))
+    if weighted is not None:
+        data["weightedCriteria"] = weighted
     data["submissionMethod"] = ["electronicSubmission"]
     data["submissionTerms"] = {"electronicSubmissionPolicy": "required"}
     published = ocds_datetime(tender.published_at)
@@ -281,7 +361,7 @@ def tender_section(
         data["documents"] = documents
     data["milestones"] = [
         {
-            "id": "bid-opening",
+            "id": OPENING_MILESTONE_ID,
             "title": _("Bid opening"),
             "type": "assessment",
             "dueDate": ocds_datetime(tender.opening_at),
@@ -304,7 +384,9 @@ def tender_sections(request: ReleaseRequest) -> Sections | None:
     tender = Tender.objects.select_related("buyer").filter(ocid=request.ocid).first()
     if tender is None:
         return None
-    with translation.override(tender.language):
+    # The interface's Portuguese is Brazil's: "pt" alone would find no catalogue.
+    language = "pt-br" if tender.language == ContentLanguage.PT else tender.language
+    with translation.override(language):
         buyer = request.parties.add(tender.buyer, "buyer", "procuringEntity")
         previous_tender = (request.previous or {}).get("tender")
         tender_data = tender_section(

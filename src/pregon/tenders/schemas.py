@@ -20,6 +20,10 @@ from pregon.core import classifications
 from pregon.tenders.choices import (
     ANSWER_MAX_LENGTH,
     COMMITTEE_MAX_MEMBERS,
+    CRITERIA_MAX,
+    CRITERIA_TOTAL_WEIGHT,
+    CRITERION_DESCRIPTION_MAX_LENGTH,
+    CRITERION_NAME_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
     QUESTION_MAX_LENGTH,
     REASON_MAX_LENGTH,
@@ -27,12 +31,15 @@ from pregon.tenders.choices import (
     Category,
     ClassificationScheme,
     ContentLanguage,
+    CriterionKind,
     Currency,
     DocumentType,
     Method,
+    PriceScoring,
     TenderStatus,
 )
 from pregon.tenders.models import (
+    AwardCriterion,
     CommitteeKey,
     CommitteeMember,
     Item,
@@ -40,9 +47,11 @@ from pregon.tenders.models import (
     Tender,
     TenderDocument,
 )
+from pregon.tenders.scoring import price_formula_text
 from pregon.tenders.selectors import TenderFilters, committee_of, questions_public
 from pregon.tenders.services import (
     AmendmentData,
+    CriterionData,
     ItemData,
     LotData,
     TenderChanges,
@@ -239,10 +248,43 @@ class TenderSummaryOut(Schema):
         return _absolute(context, "tender_detail", tender_id=obj.pk)
 
 
+class CriterionOut(Schema):
+    """One weighted award criterion; every lot's bids are scored against it."""
+
+    position: int = Field(description="1, 2, …: the criterion's place in the list.")
+    name: str
+    description: str
+    kind: CriterionKind = Field(
+        description="price: scored by the price formula; quality: by the evaluation committee."
+    )
+    weight: int = Field(description="Points; the weights of a tender add up to 100.")
+
+
+_PRICE_SCORING = (
+    "With weighted criteria, how the price criterion's points are computed: proportional "
+    "(W × L ÷ P) or linear (W × (1 − (P − L) ÷ L), at least 0), where W is the price "
+    "criterion's weight, L the lowest compliant price of the lot and P the bid's price. Null "
+    "with lowest price."
+)
+
+
 class TenderDetailOut(TenderSummaryOut):
     description: str
-    award_criteria: AwardCriteria
-    award_criteria_details: str
+    award_criteria: AwardCriteria = Field(
+        description="priceOnly: the lowest compliant price wins each lot; ratedCriteria: the "
+        "most points by the weighted `criteria`."
+    )
+    price_scoring: PriceScoring | None = Field(description=_PRICE_SCORING)
+    price_formula: str | None = Field(
+        description="The price formula in words, in the request's language (null with lowest "
+        "price)."
+    )
+    criteria: list[CriterionOut] = Field(
+        description="The weighted criteria, in order (empty with lowest price)."
+    )
+    award_criteria_details: str = Field(
+        description="The buyer's notes on the evaluation (e.g. how ties are broken)."
+    )
     closed_at: dt.datetime | None
     cancelled_at: dt.datetime | None
     cancellation_reason: str
@@ -254,6 +296,18 @@ class TenderDetailOut(TenderSummaryOut):
     @staticmethod
     def resolve_questions(obj: Tender) -> list[Question]:
         return list(questions_public(tender=obj))
+
+    @staticmethod
+    def resolve_price_scoring(obj: Tender) -> str | None:
+        return obj.price_scoring or None
+
+    @staticmethod
+    def resolve_price_formula(obj: Tender) -> str | None:
+        return price_formula_text(obj.price_scoring) if obj.price_scoring else None
+
+    @staticmethod
+    def resolve_criteria(obj: Tender) -> list[AwardCriterion]:
+        return list(obj.criteria.all())
 
 
 class BuyerTenderOut(TenderSummaryOut):
@@ -352,6 +406,30 @@ class LotIn(Schema):
         )
 
 
+class CriterionIn(Schema):
+    """One weighted award criterion."""
+
+    name: str = Field(min_length=1, max_length=CRITERION_NAME_MAX_LENGTH)
+    description: str = Field("", max_length=CRITERION_DESCRIPTION_MAX_LENGTH)
+    kind: CriterionKind = Field(
+        description="price (exactly one criterion, scored by `price_scoring`) or quality "
+        "(scored by the evaluation committee)."
+    )
+    weight: int = Field(ge=1, le=CRITERIA_TOTAL_WEIGHT, description="Points, 1 to 100.")
+
+    def to_data(self) -> CriterionData:
+        """The service's criterion."""
+        return CriterionData(
+            name=self.name, description=self.description, kind=self.kind, weight=self.weight
+        )
+
+
+_CRITERIA_IN = (
+    "With `award_criteria` ratedCriteria: the price criterion and at least one quality "
+    "criterion, names used once, weights adding up to exactly 100. Empty with priceOnly."
+)
+
+
 class TenderCreateIn(Schema):
     """A new draft, with its lots and items in one body."""
 
@@ -364,7 +442,17 @@ class TenderCreateIn(Schema):
     estimated_value: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
     currency: Currency
     award_criteria: AwardCriteria = AwardCriteria.PRICE_ONLY
-    award_criteria_details: str = Field("", max_length=DESCRIPTION_MAX_LENGTH)
+    price_scoring: PriceScoring | None = Field(
+        None, description="Required with ratedCriteria: " + _PRICE_SCORING
+    )
+    criteria: list[CriterionIn] = Field(
+        default_factory=list, max_length=CRITERIA_MAX, description=_CRITERIA_IN
+    )
+    award_criteria_details: str = Field(
+        "",
+        max_length=DESCRIPTION_MAX_LENGTH,
+        description="Notes on the evaluation, published with the criteria.",
+    )
     enquiry_end: AwareDatetime
     submission_deadline: AwareDatetime
     opening_at: AwareDatetime
@@ -382,6 +470,8 @@ class TenderCreateIn(Schema):
             estimated_value=self.estimated_value,
             currency=self.currency,
             award_criteria=self.award_criteria,
+            price_scoring=self.price_scoring or "",
+            criteria=[criterion.to_data() for criterion in self.criteria],
             award_criteria_details=self.award_criteria_details,
             enquiry_end=self.enquiry_end,
             submission_deadline=self.submission_deadline,
@@ -391,7 +481,10 @@ class TenderCreateIn(Schema):
 
 
 class TenderUpdateIn(Schema):
-    """Changes to a draft. Omitted fields keep their value; `lots`, when given, replaces all."""
+    """Changes to a draft. Omitted fields keep their value; `lots` and `criteria`, when given,
+    replace all. The award criteria are checked as a whole: switching to ratedCriteria needs
+    `price_scoring` and `criteria` (in the same body unless the draft has them); priceOnly
+    drops them."""
 
     reference: str | None = Field(None, min_length=1, max_length=64)
     title: str | None = Field(None, min_length=1, max_length=300)
@@ -402,6 +495,10 @@ class TenderUpdateIn(Schema):
     estimated_value: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
     currency: Currency | None = None
     award_criteria: AwardCriteria | None = None
+    price_scoring: PriceScoring | None = Field(None, description=_PRICE_SCORING)
+    criteria: list[CriterionIn] | None = Field(
+        None, max_length=CRITERIA_MAX, description=_CRITERIA_IN
+    )
     award_criteria_details: str | None = Field(None, max_length=DESCRIPTION_MAX_LENGTH)
     enquiry_end: AwareDatetime | None = None
     submission_deadline: AwareDatetime | None = None
@@ -421,6 +518,8 @@ class TenderUpdateIn(Schema):
             estimated_value=self.estimated_value,
             currency=self.currency,
             award_criteria=self.award_criteria,
+            price_scoring=self.price_scoring,
+            criteria=_criteria_data(self.criteria),
             award_criteria_details=self.award_criteria_details,
             enquiry_end=self.enquiry_end,
             submission_deadline=self.submission_deadline,
@@ -444,8 +543,14 @@ class CancelIn(Schema):
     )
 
 
+def _criteria_data(criteria: list[CriterionIn] | None) -> list[CriterionData] | None:
+    return None if criteria is None else [criterion.to_data() for criterion in criteria]
+
+
 class AmendIn(Schema):
-    """What an amendment changes; omitted fields stay as they are."""
+    """What an amendment changes; omitted fields stay as they are. The award criteria
+    (`award_criteria`, `price_scoring`, `criteria`, `award_criteria_details`) may change only if
+    the amendment moves the bid deadline later (422 otherwise)."""
 
     reason: str = Field(
         min_length=1, max_length=REASON_MAX_LENGTH, description="Why; published with it."
@@ -454,6 +559,10 @@ class AmendIn(Schema):
     description: str | None = Field(None, min_length=1, max_length=DESCRIPTION_MAX_LENGTH)
     estimated_value: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
     award_criteria: AwardCriteria | None = None
+    price_scoring: PriceScoring | None = Field(None, description=_PRICE_SCORING)
+    criteria: list[CriterionIn] | None = Field(
+        None, max_length=CRITERIA_MAX, description=_CRITERIA_IN
+    )
     award_criteria_details: str | None = Field(None, max_length=DESCRIPTION_MAX_LENGTH)
     enquiry_end: AwareDatetime | None = None
     submission_deadline: AwareDatetime | None = None
@@ -467,6 +576,8 @@ class AmendIn(Schema):
             description=self.description,
             estimated_value=self.estimated_value,
             award_criteria=self.award_criteria,
+            price_scoring=self.price_scoring,
+            criteria=_criteria_data(self.criteria),
             award_criteria_details=self.award_criteria_details,
             enquiry_end=self.enquiry_end,
             submission_deadline=self.submission_deadline,
@@ -486,14 +597,15 @@ class AnswerIn(Schema):
 
 
 # ---------------------------------------------------------------------------------------------
-# the opening committee (field names as the sealed-bid formats spell them: camelCase)
+# the opening committee (snake_case, as the rest of this API; the same committee in the tender's
+# OCDS release, `tender.openingCommittee`, spells its fields in camelCase, as OCDS does)
 
 _PUBLIC_KEY = "The X25519 public key: 32 bytes in base64url without padding."
 _FINGERPRINT = "SHA-256 of the raw public key, lowercase hexadecimal."
 
 
 class CommitteeKeyIn(Schema):
-    publicKey: str = Field(  # noqa: N815
+    public_key: str = Field(
         min_length=1,
         max_length=100,
         description=_PUBLIC_KEY + " Only the public key: the private key never leaves your device.",
@@ -505,21 +617,17 @@ class CommitteeKeyOut(Schema):
 
     id: int
     organization: int = Field(description="The buyer (organization id) the key is for.")
-    publicKey: str = Field(description=_PUBLIC_KEY)  # noqa: N815
+    public_key: str = Field(description=_PUBLIC_KEY)
     fingerprint: str = Field(description=_FINGERPRINT)
-    createdAt: dt.datetime  # noqa: N815
+    created_at: dt.datetime
 
     @staticmethod
     def resolve_organization(obj: CommitteeKey) -> int:
         return int(obj.organization_id)
 
     @staticmethod
-    def resolve_publicKey(obj: CommitteeKey) -> str:  # noqa: N802
+    def resolve_public_key(obj: CommitteeKey) -> str:
         return public_key_encode(bytes(obj.public_key))
-
-    @staticmethod
-    def resolve_createdAt(obj: CommitteeKey) -> dt.datetime:  # noqa: N802
-        return obj.created_at
 
 
 class CommitteeIn(Schema):
@@ -542,11 +650,11 @@ class CommitteeIn(Schema):
 
 class CommitteeMemberOut(Schema):
     position: int = Field(description="1..n: the order of the shares in every sealed bid.")
-    publicKey: str = Field(description=_PUBLIC_KEY)  # noqa: N815
+    public_key: str = Field(description=_PUBLIC_KEY)
     fingerprint: str = Field(description=_FINGERPRINT)
 
     @staticmethod
-    def resolve_publicKey(obj: CommitteeMember) -> str:  # noqa: N802
+    def resolve_public_key(obj: CommitteeMember) -> str:
         return public_key_encode(bytes(obj.public_key))
 
 

@@ -126,6 +126,7 @@ def _with_contents(queryset: QuerySet[Tender]) -> QuerySet[Tender]:
         ),
         "documents",
         "amendments",
+        "criteria",
     )
 
 

@@ -35,7 +35,7 @@ from pregon.organizations.acting import (
 )
 from pregon.publication.selectors import releases_of_process
 from pregon.tenders import selectors, services
-from pregon.tenders.choices import AwardCriteria, TenderStatus
+from pregon.tenders.choices import AwardCriteria, PriceScoring, TenderStatus
 from pregon.tenders.forms import QuestionForm, TenderFilterForm
 from pregon.tenders.models import Amendment, Question, Tender
 
@@ -109,6 +109,11 @@ def _display_value(name: str, value: Any) -> Any:
             return value
     if name == "award_criteria" and value in AwardCriteria.values:
         return AwardCriteria(value).label
+    if name == "price_scoring" and value in PriceScoring.values:
+        return PriceScoring(value).label
+    if name == "criteria" and isinstance(value, list):
+        # Recorded one line per criterion: "name (kind, weight)".
+        return "; ".join(str(line) for line in value)
     return value
 
 
@@ -128,8 +133,10 @@ def amendment_changes(amendment: Amendment) -> list[Change]:
             continue
         try:
             label = str(getattr(Tender._meta.get_field(name), "verbose_name", name))
-        except FieldDoesNotExist:  # a key written by an older version: show it as it is
-            label = name
+        except FieldDoesNotExist:
+            # The weighted criteria are rows of their own; any other key was written by an
+            # older version: show it as it is.
+            label = str(_("Weighted criteria")) if name == "criteria" else name
         old, new = values
         changes.append(
             Change(

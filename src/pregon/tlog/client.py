@@ -46,11 +46,16 @@ class LogClientError(LedgerError):
 
 @dataclass(frozen=True, slots=True)
 class InclusionProof:
-    """An inclusion proof as the log served it (not yet verified)."""
+    """An inclusion proof as the log served it (not yet verified).
+
+    ``kind`` is the kind the log lists for the leaf ("" when it does not say); like every kind,
+    it is not covered by the leaf hash: only the document's content can confirm it.
+    """
 
     leaf_index: int
     tree_size: int
     hashes: list[bytes]
+    kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +110,8 @@ class LogClient:
         if size != tree_size:
             msg = f"asked for a proof in the tree of size {tree_size}, got one for size {size}"
             raise LogClientError(msg)
-        return InclusionProof(index, size, _hashes(body))
+        kind = body.get("kind")
+        return InclusionProof(index, size, _hashes(body), kind if isinstance(kind, str) else "")
 
     def consistency_proof(self, first: int, second: int) -> list[bytes]:
         """The consistency proof from the tree of ``first`` leaves to the one of ``second``."""

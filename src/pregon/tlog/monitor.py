@@ -1,13 +1,16 @@
-"""Checking published releases against a transparency log, as a Certificate Transparency monitor.
+"""Checking published documents against a transparency log, as a Certificate Transparency monitor.
 
 ``pregon verify`` is a thin command over this module, which needs no Django and no database:
 
 1. fetch the log's latest checkpoint and verify its signature with the trusted verifier key;
 2. check it extends the checkpoint saved by the previous run (consistency proof) and save it;
-3. for every release of a bulk file (JSON Lines, gzip or not) or a release package, compute the
-   RFC 9162 leaf hash of its RFC 8785 canonical bytes and check the log holds it under that
-   checkpoint's root: per release with an inclusion proof, or, when that takes fewer requests,
-   by downloading every leaf hash, recomputing the root and looking each release up.
+3. for every document of a bulk file (JSON Lines, gzip or not) or a release package (releases,
+   and also opening records and bid commitments: ``pregon.tlog.leaves``), compute the RFC 9162
+   leaf hash of its RFC 8785 canonical bytes and check the log holds it under that
+   checkpoint's root: per document with an inclusion proof, or, when that takes fewer
+   requests, by downloading every leaf hash, recomputing the root and looking each one up;
+4. check each document found has the shape of the kind its leaf is logged as, and count the
+   leaves seen by kind (every leaf of the tree when they were downloaded).
 
 Every outcome is data (``Finding``s with a code), so the command can phrase it in the reader's
 language and tests can check it exactly.
@@ -20,6 +23,7 @@ import datetime as dt
 import json
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +39,14 @@ from pregon.tlog.checkpoint import (
 from pregon.tlog.client import MAX_LEAVES_PER_REQUEST, LogClient, LogClientError
 from pregon.tlog.errors import CanonicalizationError, InvalidProofError, LedgerError
 from pregon.tlog.jcs import canonical_bytes, parse_json
+from pregon.tlog.leaves import (
+    CHECKED_KINDS,
+    KIND_RELEASE,
+    declared_kind,
+    document_ref,
+    problems_of,
+    release_problems,
+)
 from pregon.tlog.merkle import (
     leaf_hash,
     root_from_leaf_hashes,
@@ -49,9 +61,11 @@ METHODS: Final = (METHOD_AUTO, METHOD_PROOFS, METHOD_LEAVES)
 
 # Finding codes.
 UNREADABLE: Final = "unreadable"  # a line or document is not strict JSON / not a release
-NOT_IN_LOG: Final = "not_in_log"  # the log holds no leaf with this release's hash
+NOT_IN_LOG: Final = "not_in_log"  # the log holds no leaf with this document's hash
 NOT_YET: Final = "not_in_checkpoint"  # logged, but after the checkpoint
 BAD_PROOF: Final = "bad_proof"  # the log's proof does not lead to the signed root
+WRONG_KIND: Final = "wrong_kind"  # its leaf is logged as another kind than the document is
+BAD_CONTENT: Final = "bad_content"  # its leaf's kind is the document's, its shape is not
 
 
 class MonitorError(LedgerError):
@@ -65,21 +79,30 @@ class MonitorError(LedgerError):
 
 @dataclass(frozen=True, slots=True)
 class PublishedRelease:
-    """One release read from the published data, with where it was found."""
+    """One document read from the published data (a release, an opening record or a bid
+    commitment), with where it was found.
+
+    ``release_id`` is its reference as the log names it (a release's id, ``<ocid>/opening``, a
+    commitment); ``kind`` the kind it says it is; ``problems`` what is wrong with it as such.
+    """
 
     line: int
     release_id: str
     leaf_hash: bytes
+    kind: str = KIND_RELEASE
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """A release (or line) that failed, and why."""
+    """A document (or line) that failed, and why; ``leaf_index`` when it was found in the log."""
 
     code: str
     line: int
     release_id: str
     detail: str = ""
+    kind: str = KIND_RELEASE
+    leaf_index: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +127,15 @@ class Report:
     method: str = ""
     requests: int = 0
     findings: list[Finding] = field(default_factory=list)
+    #: The documents read, by the kind each says it is.
+    documents: Counter[str] = field(default_factory=Counter)
+    #: The leaves seen, by the kind the log lists: every leaf of the tree with the leaves
+    #: method, the leaves of the documents found with the proofs method.
+    leaf_kinds: Counter[str] = field(default_factory=Counter)
 
     @property
     def ok(self) -> bool:
-        """True when every release was found under the checkpoint."""
+        """True when every document was found under the checkpoint, with its kind's shape."""
         return not self.findings
 
 
@@ -248,11 +276,14 @@ def save_state(path: Path, entry: str, checkpoint: Checkpoint, note: str) -> Non
 
 
 def read_releases(stream: IO[bytes]) -> Iterator[PublishedRelease | Finding]:
-    """Releases from JSON Lines (a release or a package per line) or from one JSON document.
+    """Documents from JSON Lines (a release, a package, an opening record or a bid commitment
+    per line) or from one JSON document.
 
     A line that does not parse as JSON on its own means the data is one (pretty-printed)
-    document: a release package, or a single release. Each release is hashed as its RFC 8785
-    canonical bytes, parsed strictly with exact numbers.
+    document: a release package, a single release, an opening record. Each document is hashed
+    as its RFC 8785 canonical bytes, parsed strictly with exact numbers. A document that is not
+    an opening record or a bid commitment (by its ``format`` or ``type``) is read as a release,
+    and one without an id is unreadable.
     """
     first = True
     for number, raw in enumerate(stream, start=1):
@@ -291,22 +322,58 @@ def _document(data: bytes) -> Iterator[PublishedRelease | Finding]:
 def _releases_of(value: Any, line: int) -> Iterator[PublishedRelease | Finding]:
     if isinstance(value, dict) and isinstance(value.get("releases"), list):
         for release in value["releases"]:
-            yield _release(release, line)
+            yield _published(release, line)
     else:
-        yield _release(value, line)
+        yield _published(value, line)
 
 
-def _release(value: Any, line: int) -> PublishedRelease | Finding:
-    if not isinstance(value, dict):
-        return Finding(UNREADABLE, line, "", "not a JSON object")
-    release_id = value.get("id")
-    if not isinstance(release_id, str) or not release_id:
-        return Finding(UNREADABLE, line, "", "a release without an id")
+def _published(value: Any, line: int) -> PublishedRelease | Finding:
+    kind = declared_kind(value)
+    if kind == KIND_RELEASE:
+        unreadable = release_problems(value)
+        if unreadable:
+            return Finding(UNREADABLE, line, "", unreadable[0])
+        problems: list[str] = []
+    else:
+        # Hashed and looked up all the same: a logged document without its kind's shape is
+        # reported with its leaf.
+        problems = problems_of(kind, value)
+    reference = document_ref(kind, value)
     try:
         data = canonical_bytes(value)
     except CanonicalizationError as error:
-        return Finding(UNREADABLE, line, release_id, str(error))
-    return PublishedRelease(line, release_id, leaf_hash(data))
+        return Finding(UNREADABLE, line, reference, str(error), kind=kind)
+    return PublishedRelease(line, reference, leaf_hash(data), kind, tuple(problems))
+
+
+def content_finding(
+    document: PublishedRelease, leaf_index: int, logged_kind: str
+) -> Finding | None:
+    """What is wrong with a document found at ``leaf_index``, logged as ``logged_kind``: a
+    document of another kind than its leaf's, or without its kind's shape. None when nothing
+    is, or when the leaf's kind is not one that can be checked by content (or not given)."""
+    kind = logged_kind or document.kind
+    if kind not in CHECKED_KINDS:
+        return None
+    if kind != document.kind:
+        return Finding(
+            WRONG_KIND,
+            document.line,
+            document.release_id,
+            kind,
+            kind=document.kind,
+            leaf_index=leaf_index,
+        )
+    if document.problems:
+        return Finding(
+            BAD_CONTENT,
+            document.line,
+            document.release_id,
+            "; ".join(document.problems),
+            kind=document.kind,
+            leaf_index=leaf_index,
+        )
+    return None
 
 
 # --- inclusion --------------------------------------------------------------------------------------
@@ -325,26 +392,40 @@ def check_by_proofs(
     checkpoint: Checkpoint,
     releases: Iterable[PublishedRelease],
     progress: Callable[[int], None] = lambda _n: None,
+    kinds: Counter[str] | None = None,
 ) -> Iterator[Finding]:
-    """Ask the log for each release's inclusion proof and verify it against the checkpoint."""
+    """Ask the log for each document's inclusion proof and verify it against the checkpoint,
+    then check the document has the shape of its leaf's kind.
+
+    ``kinds`` counts the leaves found, once each, by the kind the log gives with the proof (the
+    document's own kind when the log does not say).
+    """
+    counted: set[int] = set()
     for release in releases:
-        finding = _check_one(client, checkpoint, release)
+        finding = _check_one(client, checkpoint, release, kinds, counted)
         if finding is not None:
             yield finding
         progress(1)
 
 
 def _check_one(
-    client: LogClient, checkpoint: Checkpoint, release: PublishedRelease
+    client: LogClient,
+    checkpoint: Checkpoint,
+    release: PublishedRelease,
+    kinds: Counter[str] | None,
+    counted: set[int],
 ) -> Finding | None:
+    def failed(code: str, detail: str) -> Finding:
+        return Finding(code, release.line, release.release_id, detail, kind=release.kind)
+
     if checkpoint.size == 0:
-        return Finding(NOT_IN_LOG, release.line, release.release_id, release.leaf_hash.hex())
+        return failed(NOT_IN_LOG, release.leaf_hash.hex())
     try:
         proof = client.inclusion_proof(release.leaf_hash, checkpoint.size)
     except LogClientError as error:
         if error.status == 404:
             code = NOT_YET if error.code == "leaf_not_in_tree" else NOT_IN_LOG
-            return Finding(code, release.line, release.release_id, release.leaf_hash.hex())
+            return failed(code, release.leaf_hash.hex())
         raise MonitorError("log", str(error)) from error
     try:
         verify_inclusion(
@@ -355,8 +436,11 @@ def _check_one(
             root=checkpoint.root_hash,
         )
     except InvalidProofError as error:
-        return Finding(BAD_PROOF, release.line, release.release_id, str(error))
-    return None
+        return failed(BAD_PROOF, str(error))
+    if kinds is not None and proof.leaf_index not in counted:
+        counted.add(proof.leaf_index)
+        kinds[proof.kind or release.kind] += 1
+    return content_finding(release, proof.leaf_index, proof.kind)
 
 
 def check_by_leaves(
@@ -364,13 +448,16 @@ def check_by_leaves(
     checkpoint: Checkpoint,
     releases: Sequence[PublishedRelease],
     progress: Callable[[int], None] = lambda _n: None,
+    kinds: Counter[str] | None = None,
 ) -> Iterator[Finding]:
-    """Download every leaf hash of the checkpoint's tree, check their root, look releases up.
+    """Download every leaf hash of the checkpoint's tree, check their root, look documents up
+    and check each has the shape of its leaf's kind.
 
-    The leaf list is trusted only once its root equals the signed root; then a release whose
-    hash is not in it is not in the log.
+    The leaf list is trusted only once its root equals the signed root; then a document whose
+    hash is not in it is not in the log. ``kinds`` counts every leaf of the tree by the kind
+    the log lists.
     """
-    seen: set[bytes] = set()
+    seen: dict[bytes, tuple[int, str]] = {}
     wanted = {release.leaf_hash for release in releases}
 
     def hashes() -> Iterator[bytes]:
@@ -386,7 +473,9 @@ def check_by_leaves(
                 raise MonitorError("log", msg)
             for entry in page:
                 if entry.leaf_hash in wanted:
-                    seen.add(entry.leaf_hash)
+                    seen.setdefault(entry.leaf_hash, (entry.index, entry.kind))
+                if kinds is not None:
+                    kinds[entry.kind] += 1
                 yield entry.leaf_hash
             progress(len(page))
             start += len(page)
@@ -395,5 +484,16 @@ def check_by_leaves(
         msg = "the leaves the log lists do not have the root of its signed checkpoint"
         raise MonitorError("log", msg)
     for release in releases:
-        if release.leaf_hash not in seen:
-            yield Finding(NOT_IN_LOG, release.line, release.release_id, release.leaf_hash.hex())
+        found = seen.get(release.leaf_hash)
+        if found is None:
+            yield Finding(
+                NOT_IN_LOG,
+                release.line,
+                release.release_id,
+                release.leaf_hash.hex(),
+                kind=release.kind,
+            )
+            continue
+        finding = content_finding(release, *found)
+        if finding is not None:
+            yield finding

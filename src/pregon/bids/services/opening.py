@@ -6,8 +6,16 @@ device (`opening_shares_hand_in`); the first hand-in starts the opening (`openin
 share is checked against the SHA-256 the bidder's envelope holds for that member: one wrong share
 refuses the whole hand-in, naming the member's position and the bid, and nothing of it is stored.
 
-When every bid standing at the deadline holds k valid shares, the same transaction opens them
-(`opening_complete`):
+A member whose share of a bid does not decrypt with their key, or decrypts to something other than
+the share the envelope's SHA-256 names, declares so for that bid in the same hand-in, with the
+reason (`ShareDeclaration`), instead of handing in a share. A declaration is a statement, not a
+proof (ADR 0015): it is stored for good, and the member's position is published with the bid. A
+member gives one share or one declaration per bid, never both.
+
+A bid is settled when it holds k valid shares, or when more than n - k members declared (fewer
+than k could ever hand in a share: it is recorded as undecryptable, `shares_undecryptable`, with
+the positions that declared). When every bid standing at the deadline is settled, the same
+transaction opens them (`opening_complete`):
 
 1. each envelope is checked against its commitment (the SHA-256 that was logged when it was
    submitted), its shares rebuild its data key and the key decrypts the bid. A bid that cannot
@@ -22,16 +30,16 @@ When every bid standing at the deadline holds k valid shares, the same transacti
    positions whose shares opened each bid, statistics) is appended to the transparency log
    (kind `opening`, its RFC 8785 bytes) and published as an OCDS release (`bids.ocds`).
 
-With fewer than k shares for any bid nothing opens, and the refusal says how many more members
-must hand in. Everything runs in one transaction under the row locks of the tender and of its
-`Opening`, with its audit rows.
+While any bid is not settled nothing opens, and the refusal says how many more members must
+act (hand in, or declare). Everything runs in one transaction under the row locks of the tender
+and of its `Opening`, with its audit rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -48,7 +56,14 @@ from pregon.bids.choices import (
     OpenedBidOutcome,
     OpeningStatus,
 )
-from pregon.bids.choices_opening import HAND_IN_MAX_SHARES, OPENING_FORMAT, REASON_ENVELOPE_ALTERED
+from pregon.bids.choices_opening import (
+    HAND_IN_MAX_SHARES,
+    OPENING_FORMAT,
+    REASON_ENVELOPE_ALTERED,
+    REASON_SHARES_UNDECRYPTABLE,
+    ShareDeclaration,
+    acts_missing,
+)
 from pregon.bids.models import Bid, BidDocument, OpenedBid, Opening, ShareHandIn, rfc3339
 from pregon.bids.selectors_opening import opening_due_check, opening_member_get
 from pregon.core import clock
@@ -94,7 +109,8 @@ class WrongShare(ValidationFailed):
 
 
 class TooFewShares(InvalidTransition):
-    """Some bid holds fewer than k shares: nothing opens yet (409); says how many are missing."""
+    """Some bid is not settled (fewer than k shares, and not more than n - k declarations):
+    nothing opens yet (409); says how many more members must act."""
 
     code = "too_few_shares"
 
@@ -103,7 +119,7 @@ class TooFewShares(InvalidTransition):
         self.missing = missing
 
     def as_problem(self, *, instance: str = "") -> dict[str, Any]:
-        """The problem, with `missing`: how many more members must hand in."""
+        """The problem, with `missing`: how many more members must act (hand in or declare)."""
         problem = super().as_problem(instance=instance)
         problem["missing"] = self.missing
         return problem
@@ -111,13 +127,14 @@ class TooFewShares(InvalidTransition):
 
 @dataclass(frozen=True, kw_only=True)
 class HandIn:
-    """What a hand-in did: how many shares of this member the opening now holds, and whether
-    the bids are open."""
+    """What a hand-in did: how many shares and declarations of this member the opening now
+    holds, and whether the bids are open."""
 
     opening: Opening
     member: CommitteeMember
     handed_in: int
     opened: bool
+    declared: int = 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,47 +155,53 @@ def opening_start(*, actor: Actor, tender: Tender) -> Opening:
 
 
 def opening_shares_hand_in(
-    *, actor: Actor, tender: Tender, shares: Sequence[tuple[Bid, bytes]]
+    *,
+    actor: Actor,
+    tender: Tender,
+    shares: Sequence[tuple[Bid, bytes]],
+    declarations: Sequence[tuple[Bid, str]] = (),
 ) -> HandIn:
-    """A committee member hands in their plaintext shares, one per sealed bid.
+    """A committee member hands in their plaintext shares, one per sealed bid, and declares the
+    bids whose share they cannot decrypt (`declarations`: the bid and a `ShareDeclaration`).
 
     Each share must be the one sealed to this member in that bid (its SHA-256 is in the
     envelope): otherwise the whole hand-in is refused (`WrongShare`, naming the member's position
-    and the bid) and nothing is stored. A share already handed in is not stored twice. When the
-    hand-in gives every bid its k-th share, the bids are opened in the same transaction. A
-    tender without bids opens with an empty hand-in. Repeating a hand-in after the opening (a
-    lost answer) answers the same, as long as it hands in the shares already stored.
+    and the bid) and nothing is stored. A member gives one share or one declaration per bid:
+    declaring a bid they handed in a share of, handing in a share of a bid they declared, or
+    changing a declaration is refused. A share or a declaration already stored is not stored
+    twice. When the hand-in settles the last bid (each holds k shares, or more than n - k
+    declarations), the bids are opened in the same transaction. A tender without bids opens
+    with an empty hand-in. Repeating a hand-in after the opening (a lost answer) answers the
+    same, as long as it hands in the shares and declarations already stored.
     """
     member = opening_member_get(actor=actor, tender=tender)
-    _check_shapes(shares)
+    _check_shapes(shares, declarations)
     with transaction.atomic():
         locked, now = _lock_due(tender)
         opening = _started(actor, locked, now)
-        given = _bids_of(locked, shares)
+        given = _bids_of(locked, shares, field="shares")
+        declared = _bids_of(locked, declarations, field="declarations")
         stored = {
-            hand_in.bid_id: bytes(hand_in.share)
-            for hand_in in ShareHandIn.objects.filter(opening=opening, member=member)
+            row.bid_id: row for row in ShareHandIn.objects.filter(opening=opening, member=member)
         }
-        if opening.status == OpeningStatus.OPENED and all(
-            stored.get(bid.pk) == share for bid, share in given
-        ):
-            return HandIn(opening=opening, member=member, handed_in=len(stored), opened=True)
+        if opening.status == OpeningStatus.OPENED and _repeats(stored, given, declared):
+            return _result(opening, member, list(stored.values()), opened=True)
         transition(opening, "hand_in", OPENING_TRANSITIONS)
-        live = [bid for bid, _share in given if bid.status == BidStatus.SUBMITTED]
-        if not given and Bid.objects.filter(tender=locked, status=BidStatus.SUBMITTED).exists():
+        if (
+            not given
+            and not declared
+            and Bid.objects.filter(tender=locked, status=BidStatus.SUBMITTED).exists()
+        ):
             raise ValidationFailed(
-                _("Hand in your share of at least one sealed bid."),
+                _(
+                    "Hand in your share of at least one sealed bid, or declare that you cannot "
+                    "decrypt it."
+                ),
                 field="shares",
                 code="no_shares",
             )
-        if len(live) != len(given):
-            late = next(bid for bid, _share in given if bid.status != BidStatus.SUBMITTED)
-            raise ValidationFailed(
-                _("Bid %(bid)s is not among the bids to open (it was %(status)s).")
-                % {"bid": late.pk, "status": late.get_status_display().lower()},
-                field="shares",
-                code="bid_not_sealed",
-            )
+        _check_sealed([bid for bid, _share in given] + [bid for bid, _reason in declared])
+        _check_once(member, stored, given, declared)
         new = []
         for bid, share in given:
             if not _share_check(bid, member, share):
@@ -187,34 +210,48 @@ def opening_shares_hand_in(
                 new.append(
                     ShareHandIn(opening=opening, bid=bid, member=member, share=share, handed_at=now)
                 )
-        ShareHandIn.objects.bulk_create(new)
-        audit_record(
-            actor=actor,
-            action="opening.hand_in",
-            target=opening,
-            summary={"member": member.position, "shares": len(new)},
-        )
+        new_declarations = [
+            ShareHandIn(
+                opening=opening,
+                bid=bid,
+                member=member,
+                share=None,
+                declaration=reason,
+                handed_at=now,
+            )
+            for bid, reason in declared
+            if bid.pk not in stored
+        ]
+        ShareHandIn.objects.bulk_create(new + new_declarations)
+        if given or not declared:
+            audit_record(
+                actor=actor,
+                action="opening.hand_in",
+                target=opening,
+                summary={"member": member.position, "shares": len(new)},
+            )
+        if new_declarations:
+            _audit_declarations(actor, opening, member, new_declarations)
         opened = False
-        if not _short_of_shares(locked, opening):
+        if not _unsettled(locked, opening):
             _open(actor=actor, locked=locked, opening=opening, now=now)
             opened = True
-    return HandIn(opening=opening, member=member, handed_in=len(stored) + len(new), opened=opened)
+    return _result(opening, member, [*stored.values(), *new, *new_declarations], opened=opened)
 
 
 def opening_complete(*, actor: Actor, tender: Tender) -> Opening:
-    """Open the tender's sealed bids, when each holds k valid shares (a member of the committee
-    acts; the hand-in that brings the last share does this by itself).
+    """Open the tender's sealed bids, when each is settled: it holds k valid shares, or more than
+    n - k members declared they cannot decrypt theirs (a member of the committee acts; the
+    hand-in that settles the last bid does this by itself).
 
-    Refused with `TooFewShares` (saying how many more members must hand in) while any bid holds
-    fewer than k shares: nothing opens. See the module's docstring for what opening does.
+    Refused with `TooFewShares` (saying how many more members must hand in or declare) while any
+    bid is not settled: nothing opens. See the module's docstring for what opening does.
     """
     opening_member_get(actor=actor, tender=tender)
     with transaction.atomic():
         locked, now = _lock_due(tender)
         opening = _started(actor, locked, now)
-        short = (
-            _short_of_shares(locked, opening) if opening.status == OpeningStatus.COLLECTING else {}
-        )
+        short = _unsettled(locked, opening) if opening.status == OpeningStatus.COLLECTING else {}
         if short:
             raise _too_few(locked, short)
         _open(actor=actor, locked=locked, opening=opening, now=now)
@@ -274,8 +311,10 @@ def _started(actor: Actor, locked: Tender, now: dt.datetime) -> Opening:
     return opening
 
 
-def _check_shapes(shares: Sequence[tuple[Bid, bytes]]) -> None:
-    if len(shares) > HAND_IN_MAX_SHARES:
+def _check_shapes(
+    shares: Sequence[tuple[Bid, bytes]], declarations: Sequence[tuple[Bid, str]]
+) -> None:
+    if len(shares) + len(declarations) > HAND_IN_MAX_SHARES:
         raise ValidationFailed(
             _("Hand in at most %(limit)s shares at a time.") % {"limit": HAND_IN_MAX_SHARES},
             field="shares",
@@ -296,28 +335,164 @@ def _check_shapes(shares: Sequence[tuple[Bid, bytes]]) -> None:
                 code="duplicate_share",
             )
         seen.add(bid.pk)
+    shared = set(seen)
+    for bid, reason in declarations:
+        if reason not in ShareDeclaration.values:
+            raise ValidationFailed(
+                _("The declaration on bid %(bid)s gives no known reason: it is one of %(reasons)s.")
+                % {"bid": bid.pk, "reasons": ", ".join(ShareDeclaration.values)},
+                field="declarations",
+                code="unknown_reason",
+            )
+        if bid.pk in shared:
+            raise ValidationFailed(
+                _(
+                    "For bid %(bid)s you both hand in a share and declare that you cannot "
+                    "decrypt it; do one or the other."
+                )
+                % {"bid": bid.pk},
+                field="declarations",
+                code="share_and_declaration",
+            )
+        if bid.pk in seen:
+            raise ValidationFailed(
+                _("Bid %(bid)s is declared twice; declare each bid once.") % {"bid": bid.pk},
+                field="declarations",
+                code="duplicate_declaration",
+            )
+        seen.add(bid.pk)
 
 
-def _bids_of(locked: Tender, shares: Sequence[tuple[Bid, bytes]]) -> list[tuple[Bid, bytes]]:
+def _bids_of[Given](
+    locked: Tender, items: Sequence[tuple[Bid, Given]], *, field: str
+) -> list[tuple[Bid, Given]]:
     """The bids of the hand-in read again under their row locks; refused if one is not a bid of
     this tender."""
     rows = {
         bid.pk: bid
         for bid in Bid.objects.select_for_update().filter(
-            tender=locked, pk__in=[bid.pk for bid, _share in shares]
+            tender=locked, pk__in=[bid.pk for bid, _item in items]
         )
     }
     given = []
-    for bid, share in shares:
+    for bid, item in items:
         row = rows.get(bid.pk)
         if row is None:
             raise ValidationFailed(
                 _("There is no sealed bid %(bid)s in this tender.") % {"bid": bid.pk},
-                field="shares",
+                field=field,
                 code="unknown_bid",
             )
-        given.append((row, share))
+        given.append((row, item))
     return given
+
+
+def _check_sealed(bids: Sequence[Bid]) -> None:
+    """Refuse a hand-in naming a bid that is not among those to open."""
+    for bid in bids:
+        if bid.status != BidStatus.SUBMITTED:
+            raise ValidationFailed(
+                _("Bid %(bid)s is not among the bids to open (it was %(status)s).")
+                % {"bid": bid.pk, "status": bid.get_status_display().lower()},
+                field="shares",
+                code="bid_not_sealed",
+            )
+
+
+def _check_once(
+    member: CommitteeMember,
+    stored: dict[Any, ShareHandIn],
+    given: Sequence[tuple[Bid, bytes]],
+    declared: Sequence[tuple[Bid, str]],
+) -> None:
+    """Refuse what contradicts what this member already handed in: a share of a bid they
+    declared, a declaration on a bid they gave a share of, another reason for a declaration."""
+    for bid, _share in given:
+        row = stored.get(bid.pk)
+        if row is not None and row.declaration:
+            raise ValidationFailed(
+                _(
+                    "Member %(position)s declared that they cannot decrypt their share of bid "
+                    "%(bid)s; a declaration is final, and no share of that bid can follow it. "
+                    "Nothing was handed in."
+                )
+                % {"position": member.position, "bid": bid.pk},
+                field="shares",
+                code="already_declared",
+            )
+    for bid, reason in declared:
+        row = stored.get(bid.pk)
+        if row is None:
+            continue
+        if not row.declaration:
+            raise ValidationFailed(
+                _(
+                    "Member %(position)s already handed in their share of bid %(bid)s; it "
+                    "cannot be declared undecryptable after that. Nothing was handed in."
+                )
+                % {"position": member.position, "bid": bid.pk},
+                field="declarations",
+                code="already_handed_in",
+            )
+        if row.declaration != reason:
+            raise ValidationFailed(
+                _(
+                    "Member %(position)s already declared bid %(bid)s for another reason "
+                    "(%(reason)s); a declaration never changes. Nothing was handed in."
+                )
+                % {
+                    "position": member.position,
+                    "bid": bid.pk,
+                    "reason": ShareDeclaration(row.declaration).label,
+                },
+                field="declarations",
+                code="already_declared",
+            )
+
+
+def _repeats(
+    stored: dict[Any, ShareHandIn],
+    given: Sequence[tuple[Bid, bytes]],
+    declared: Sequence[tuple[Bid, str]],
+) -> bool:
+    """Whether a hand-in only repeats what this member already handed in."""
+
+    def share_of(bid: Bid) -> bytes | None:
+        row = stored.get(bid.pk)
+        return bytes(row.share) if row is not None and row.share is not None else None
+
+    def declaration_of(bid: Bid) -> str | None:
+        row = stored.get(bid.pk)
+        return row.declaration if row is not None and row.declaration else None
+
+    return all(share_of(bid) == share for bid, share in given) and all(
+        declaration_of(bid) == reason for bid, reason in declared
+    )
+
+
+def _result(
+    opening: Opening, member: CommitteeMember, rows: Sequence[ShareHandIn], *, opened: bool
+) -> HandIn:
+    declared = sum(1 for row in rows if row.declaration)
+    return HandIn(
+        opening=opening,
+        member=member,
+        handed_in=len(rows) - declared,
+        declared=declared,
+        opened=opened,
+    )
+
+
+def _audit_declarations(
+    actor: Actor, opening: Opening, member: CommitteeMember, rows: Sequence[ShareHandIn]
+) -> None:
+    """The audit row of a member's new declarations: their position and the bids, by reason."""
+    summary: dict[str, Any] = {"member": member.position}
+    for reason in ShareDeclaration.values:
+        bids = [str(row.bid_id) for row in rows if row.declaration == reason]
+        if bids:
+            summary[reason] = bids
+    audit_record(actor=actor, action="opening.declare", target=opening, summary=summary)
 
 
 def _envelope_at_rest(bid: Bid) -> Envelope | None:
@@ -334,7 +509,7 @@ def _envelope_at_rest(bid: Bid) -> Envelope | None:
 def _share_check(bid: Bid, member: CommitteeMember, share: bytes) -> bool:
     """Refuse a share that is not the member's in this bid; False (the share is not kept) when
     the bid's stored envelope is no longer the one committed to: it opens as "could not be
-    decrypted" whatever is handed in, and needs no share (`_short_of_shares`)."""
+    decrypted" whatever is handed in, and needs no share (`_unsettled`)."""
     envelope = _envelope_at_rest(bid)
     if envelope is None:
         return False
@@ -354,20 +529,31 @@ def _share_check(bid: Bid, member: CommitteeMember, share: bytes) -> bool:
     return True
 
 
-def _short_of_shares(locked: Tender, opening: Opening) -> dict[Any, int]:
-    """The bids still short of k shares, with how many each lacks (empty: they can open).
+def _unsettled(locked: Tender, opening: Opening) -> dict[Any, int]:
+    """The bids not settled yet, with the fewest more members who must act on each (hand in
+    their share, or declare they cannot); empty when the bids can open.
 
-    A bid whose stored envelope is no longer the one committed to needs none: no share can
+    A bid whose stored envelope is no longer the one committed to needs nothing: no share can
     open it.
     """
     threshold = locked.opening_threshold or 0
-    counts: dict[Any, int] = defaultdict(int)
-    for bid_id in ShareHandIn.objects.filter(opening=opening).values_list("bid_id", flat=True):
-        counts[bid_id] += 1
+    members = CommitteeMember.objects.filter(tender=locked).count()
+    shares: Counter[Any] = Counter()
+    declared: Counter[Any] = Counter()
+    for bid_id, declaration in ShareHandIn.objects.filter(opening=opening).values_list(
+        "bid_id", "declaration"
+    ):
+        (declared if declaration else shares)[bid_id] += 1
     short = {}
     for bid in Bid.objects.filter(tender=locked, status=BidStatus.SUBMITTED):
-        if counts[bid.pk] < threshold and _envelope_at_rest(bid) is not None:
-            short[bid.pk] = threshold - counts[bid.pk]
+        missing = acts_missing(
+            shares=shares[bid.pk],
+            declarations=declared[bid.pk],
+            members=members,
+            threshold=threshold,
+        )
+        if missing and _envelope_at_rest(bid) is not None:
+            short[bid.pk] = missing
     return short
 
 
@@ -381,8 +567,10 @@ def _too_few(locked: Tender, short: dict[Any, int]) -> TooFewShares:
         len(short),
     ) % {"count": len(short), "threshold": locked.opening_threshold}
     message += " " + ngettext(
-        "%(missing)s more member must hand in their shares.",
-        "%(missing)s more members must hand in their shares.",
+        "At least %(missing)s more member must hand in their shares, or declare that they "
+        "cannot decrypt them.",
+        "At least %(missing)s more members must hand in their shares, or declare that they "
+        "cannot decrypt them.",
         missing,
     ) % {"missing": missing}
     return TooFewShares(message, missing=missing)
@@ -407,13 +595,21 @@ def _open(*, actor: Actor, locked: Tender, opening: Opening, now: dt.datetime) -
         .order_by("received_at", "pk")
     )
     shares: dict[Any, list[tuple[int, bytes]]] = defaultdict(list)
+    declared: dict[Any, list[int]] = defaultdict(list)
     for hand_in in (
         ShareHandIn.objects.filter(opening=opening)
         .select_related("member")
         .order_by("member__position")
     ):
-        shares[hand_in.bid_id].append((hand_in.member.position, bytes(hand_in.share)))
-    found = [_open_bid(bid, shares[bid.pk], ocid=ocid) for bid in bids]
+        if hand_in.share is None:
+            declared[hand_in.bid_id].append(hand_in.member.position)
+        else:
+            shares[hand_in.bid_id].append((hand_in.member.position, bytes(hand_in.share)))
+    threshold = locked.opening_threshold or 0
+    found = [
+        _open_bid(bid, shares[bid.pk], ocid=ocid, declared_by=declared[bid.pk], threshold=threshold)
+        for bid in bids
+    ]
     entries = [item.entry for item in found]
     record = {
         "format": OPENING_FORMAT,
@@ -464,8 +660,17 @@ def _tenderer(organization: Organization) -> dict[str, Any]:
     }
 
 
-def _open_bid(bid: Bid, shares: list[tuple[int, bytes]], *, ocid: str) -> _Found:
-    """Open one bid with its shares, and check its documents."""
+def _open_bid(
+    bid: Bid,
+    shares: list[tuple[int, bytes]],
+    *,
+    ocid: str,
+    declared_by: list[int],
+    threshold: int,
+) -> _Found:
+    """Open one bid with its shares, and check its documents; a settled bid short of k shares
+    (more than n - k members declared) is not tried: it is recorded as undecryptable, naming
+    the positions that declared (`declaredBy`, in every entry that has declarations)."""
     entry: dict[str, Any] = {
         "id": str(bid.pk),
         "commitment": bid.commitment,
@@ -474,9 +679,13 @@ def _open_bid(bid: Bid, shares: list[tuple[int, bytes]], *, ocid: str) -> _Found
         "tenderer": _tenderer(bid.supplier),
         "members": [position for position, _share in shares],
     }
+    if declared_by:
+        entry["declaredBy"] = list(declared_by)
     envelope = _envelope_at_rest(bid)
     reason = REASON_ENVELOPE_ALTERED
-    if envelope is not None:
+    if envelope is not None and len(shares) < threshold and declared_by:
+        reason = REASON_SHARES_UNDECRYPTABLE
+    elif envelope is not None:
         try:
             data_key, plain = bid_open(envelope, [share for _p, share in shares], ocid=ocid)
         except SealingError as error:

@@ -6,11 +6,13 @@ request left on disk past it is overwritten by the next chunk, so a client that 
 asks where the upload stands and sends the rest, never anything twice.
 
 Uploads are not official acts: they write no audit row and no log leaf. The submission that
-uses them does both, and takes their bytes over.
+uses them does both, and takes their bytes over. One that no bid ever takes over is deleted
+once it is abandoned (`upload_purge`): its deletion is scheduled when it starts.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -22,9 +24,13 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+# The task module imports `upload_purge` only; this module schedules its task. The module
+# object (not the task) is imported, so either of the two may be loaded first.
+from pregon.bids import tasks
 from pregon.bids.choices import UPLOADS_PENDING_MAX
 from pregon.bids.models import BidUpload
 from pregon.bids.services.common import UploadOffsetMismatch, bid_supplier, require_own
+from pregon.bids.services.upload_purge import bid_upload_abandoned_at
 from pregon.core import clock
 from pregon.core.actor import Actor
 from pregon.core.errors import ValidationFailed
@@ -77,9 +83,20 @@ def bid_upload_start(*, actor: Actor, tender: Tender, size: int, sha256: str) ->
                 % {"count": pending},
                 code="too_many_uploads",
             )
-        return BidUpload.objects.create(
+        upload = BidUpload.objects.create(
             tender=locked, supplier=supplier, created_by=actor.user, size=size, sha256=sha256
         )
+        _schedule_purge(upload, bid_upload_abandoned_at(upload, locked))
+        return upload
+
+
+def _schedule_purge(upload: BidUpload, due: dt.datetime) -> None:
+    """Enqueue the upload's deletion for when it may be abandoned, once the transaction commits
+    (the task does nothing if a bid took it over by then)."""
+    upload_id = str(upload.pk)
+    transaction.on_commit(
+        lambda: tasks.purge_abandoned_upload.using(run_after=due).enqueue(upload_id)
+    )
 
 
 def bid_upload_append(*, actor: Actor, upload: BidUpload, offset: int, chunk: bytes) -> BidUpload:

@@ -6,9 +6,10 @@ row, counts a new version of the tender, and schedules follow-up work on commit.
 action raises a `DomainError` and leaves the database as it was.
 
 The modules, by sub-domain: `data` (what the services take), `validation` (checks of values),
-`common` (lock, permission, state, version), `drafting`, `documents`, `committee` (members'
-opening keys and a draft's opening committee), `lifecycle` (publish, amend, cancel), `closing`
-(what the deadline task runs) and `questions`. The names below are the package's public face:
+`common` (lock, permission, state, version), `drafting`, `criteria` (the award criteria, which
+drafting and amendments set through it), `documents`, `committee` (members' opening keys and a
+draft's opening committee), `lifecycle` (publish, amend, cancel), `closing` (what the deadline
+task runs) and `questions`. The names below are the package's public face:
 `from pregon.tenders import services; services.tender_publish(...)`.
 """
 
@@ -23,9 +24,11 @@ from pregon.tenders.services.committee import (
     tender_committee_set,
 )
 from pregon.tenders.services.common import tender_require_open
+from pregon.tenders.services.criteria import criteria_of
 from pregon.tenders.services.data import (
     TENDER_FIELDS,
     AmendmentData,
+    CriterionData,
     DocumentData,
     ItemData,
     LotData,
@@ -55,6 +58,7 @@ _TENDER_FIELDS = TENDER_FIELDS
 __all__ = [
     "TENDER_FIELDS",
     "AmendmentData",
+    "CriterionData",
     "DocumentData",
     "ItemData",
     "LotData",
@@ -63,6 +67,7 @@ __all__ = [
     "committee_key_register",
     "committee_key_revoke",
     "committee_problems",
+    "criteria_of",
     "document_add",
     "document_delete",
     "fingerprint_of",

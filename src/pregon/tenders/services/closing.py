@@ -23,10 +23,14 @@ def tender_close_if_due(*, tender_id: int) -> bool:
 
     Returns whether this call closed it. The deadline may have moved since the close was
     scheduled (an amendment); then nothing happens and a later scheduled call closes it.
+
+    The deadline is decided by the database's clock, read under the tender's row lock, as a
+    submission decides it: a worker whose own clock runs ahead never closes a tender that still
+    accepts bids, and one whose clock lags never leaves it open past its deadline.
     """
     with transaction.atomic():
         locked = Tender.objects.select_for_update().filter(pk=tender_id).first()
-        now = clock.now()
+        now = clock.db_now()
         if locked is None or not can_transition(locked, "close", TRANSITIONS):
             return False
         if locked.submission_deadline > now:
@@ -46,8 +50,10 @@ def tender_close_if_due(*, tender_id: int) -> bool:
 
 
 def tenders_close_due() -> int:
-    """Close every open tender past its deadline (the safety net behind the scheduled tasks)."""
+    """Close every open tender past its deadline (the safety net behind the scheduled tasks).
+
+    Both the choice of candidates and each close read the database's clock."""
     due = Tender.objects.filter(
-        status=TenderStatus.ACTIVE, submission_deadline__lte=clock.now()
+        status=TenderStatus.ACTIVE, submission_deadline__lte=clock.db_now()
     ).values_list("pk", flat=True)
     return sum(tender_close_if_due(tender_id=pk) for pk in list(due))

@@ -21,6 +21,16 @@ class ItemData:
 
 
 @dataclass(kw_only=True)
+class CriterionData:
+    """One weighted award criterion: `kind` is a `CriterionKind` code, `weight` its points."""
+
+    name: str
+    kind: str
+    weight: int
+    description: str = ""
+
+
+@dataclass(kw_only=True)
 class LotData:
     title: str
     description: str = ""
@@ -44,7 +54,11 @@ class TenderData:
     opening_at: dt.datetime
     language: str = ContentLanguage.ES
     award_criteria: str = AwardCriteria.PRICE_ONLY
+    # With ratedCriteria: the price formula (a `PriceScoring` code) and the weighted criteria.
+    price_scoring: str = ""
     award_criteria_details: str = ""
+    # None keeps the criteria as they are (on update); a list replaces them.
+    criteria: list[CriterionData] | None = None
     # None keeps the lots as they are (on update); a list replaces them (on create).
     lots: list[LotData] | None = None
 
@@ -66,7 +80,9 @@ class TenderChanges:
     opening_at: dt.datetime | None = None
     language: str | None = None
     award_criteria: str | None = None
+    price_scoring: str | None = None
     award_criteria_details: str | None = None
+    criteria: list[CriterionData] | None = None
     lots: list[LotData] | None = None
 
     @classmethod
@@ -84,14 +100,18 @@ class DocumentData:
 
 @dataclass(kw_only=True)
 class AmendmentData:
-    """What an amendment changes; fields left as None stay as they are."""
+    """What an amendment changes; fields left as None stay as they are. The award criteria
+    (`award_criteria`, `price_scoring`, `criteria`, `award_criteria_details`) change only
+    together with a later bid deadline."""
 
     reason: str
     title: str | None = None
     description: str | None = None
     estimated_value: Decimal | None = None
     award_criteria: str | None = None
+    price_scoring: str | None = None
     award_criteria_details: str | None = None
+    criteria: list[CriterionData] | None = None
     enquiry_end: dt.datetime | None = None
     submission_deadline: dt.datetime | None = None
     opening_at: dt.datetime | None = None
@@ -109,6 +129,7 @@ TENDER_FIELDS = (
     "estimated_value",
     "currency",
     "award_criteria",
+    "price_scoring",
     "award_criteria_details",
     "enquiry_end",
     "submission_deadline",
@@ -118,7 +139,15 @@ TENDER_FIELDS = (
 #: The dates of a tender, in the order they fall.
 DATE_FIELDS = ("enquiry_end", "submission_deadline", "opening_at")
 
-# Changes to these alter what bidders must offer; the deadline must then leave them time.
-OFFER_FIELDS = frozenset(
-    {"description", "estimated_value", "award_criteria", "award_criteria_details"}
+#: The tender's fields that `criteria.award_criteria_apply` sets, with the weighted criteria.
+CRITERIA_CODES = ("award_criteria", "price_scoring")
+
+#: The award criteria as one whole: the code, the price formula, the weighted criteria (not a
+#: field of the tender: rows of their own) and the notes. Published with the tender, they change
+#: afterwards only by an amendment that moves the bid deadline later.
+CRITERIA_FIELDS = frozenset(
+    {"award_criteria", "price_scoring", "criteria", "award_criteria_details"}
 )
+
+# Changes to these alter what bidders must offer; the deadline must then leave them time.
+OFFER_FIELDS = frozenset({"description", "estimated_value"}) | CRITERIA_FIELDS

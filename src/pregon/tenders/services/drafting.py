@@ -25,7 +25,13 @@ from pregon.tenders.services.common import (
     save_changed,
     tender_lock,
 )
+from pregon.tenders.services.criteria import (
+    award_criteria_apply,
+    validate_award_criteria,
+    validate_criteria_given,
+)
 from pregon.tenders.services.data import (
+    CRITERIA_CODES,
     TENDER_FIELDS,
     ItemData,
     LotData,
@@ -73,20 +79,28 @@ def _reference_taken(reference: str) -> ValidationFailed:
 
 
 def tender_create(*, actor: Actor, buyer: Organization, data: TenderData) -> Tender:
-    """A buyer official starts a draft, optionally with its lots and items."""
+    """A buyer official starts a draft, optionally with its lots and items and its award
+    criteria (lowest price unless `data` gives weighted criteria)."""
     if buyer.kind != OrganizationKind.BUYER:
         raise PermissionDenied(_("Only buyer organizations publish tenders."))
     require_buyer(actor, buyer)
     validate_fields(data, partial=False)
+    validate_award_criteria(data.award_criteria, data.price_scoring, data.criteria or [])
     validate_dates(data.enquiry_end, data.submission_deadline, data.opening_at)
     for lot in data.lots or []:
         validate_lot(lot)
-    values = {name: getattr(data, name) for name in TENDER_FIELDS}
+    values = {name: getattr(data, name) for name in TENDER_FIELDS if name not in CRITERIA_CODES}
     try:
         with transaction.atomic():
             tender = Tender.objects.create(buyer=buyer, created_by=actor.user, **values)
             tender.ocid = f"{settings.PREGON_OCID_PREFIX}-{tender.pk:06d}"
-            tender.save(update_fields=["ocid"])
+            award_criteria_apply(
+                tender,
+                award_criteria=data.award_criteria,
+                price_scoring=data.price_scoring,
+                criteria=data.criteria or [],
+            )
+            tender.save(update_fields=["ocid", *CRITERIA_CODES])
             for number, lot in enumerate(data.lots or [], start=1):
                 _create_lot(tender, number, lot)
             audit_record(
@@ -112,11 +126,17 @@ def tender_update(
 
     The fields are set on the row read under the lock, so two edits of different fields made
     at once both hold. `expected_version` (an API If-Match) refuses an edit prepared against
-    an older version.
+    an older version. The award criteria change as one whole (`criteria.award_criteria_apply`):
+    fields of it left as None keep their value, and lowest price drops the weighted criteria.
     """
     changes_wanted = data if isinstance(data, TenderChanges) else TenderChanges.every_field_of(data)
     require_buyer(actor, tender)
     validate_fields(changes_wanted, partial=True)
+    validate_criteria_given(
+        award_criteria=changes_wanted.award_criteria,
+        price_scoring=changes_wanted.price_scoring,
+        criteria=changes_wanted.criteria,
+    )
     if isinstance(data, TenderData):
         validate_dates(data.enquiry_end, data.submission_deadline, data.opening_at)
     for lot in changes_wanted.lots or []:
@@ -128,10 +148,20 @@ def tender_update(
             move(locked, "edit")
             changes: dict[str, Any] = {}
             for name in TENDER_FIELDS:
+                if name in CRITERIA_CODES:
+                    continue
                 new, old = getattr(changes_wanted, name), getattr(locked, name)
                 if new is not None and new != old:
                     changes[name] = [old, new]
                     setattr(locked, name, new)
+            changes.update(
+                award_criteria_apply(
+                    locked,
+                    award_criteria=changes_wanted.award_criteria,
+                    price_scoring=changes_wanted.price_scoring,
+                    criteria=changes_wanted.criteria,
+                )
+            )
             # A partial edit's dates are checked against the stored ones.
             validate_dates(locked.enquiry_end, locked.submission_deadline, locked.opening_at)
             if changes_wanted.lots is not None:

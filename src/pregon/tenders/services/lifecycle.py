@@ -35,7 +35,13 @@ from pregon.tenders.services.common import (
     tender_lock,
     tender_require_open,
 )
-from pregon.tenders.services.data import OFFER_FIELDS, AmendmentData
+from pregon.tenders.services.criteria import award_criteria_apply, validate_criteria_given
+from pregon.tenders.services.data import (
+    CRITERIA_CODES,
+    CRITERIA_FIELDS,
+    OFFER_FIELDS,
+    AmendmentData,
+)
 from pregon.tenders.services.documents import store_document
 from pregon.tenders.services.validation import check_text, validate_dates, validate_fields
 
@@ -156,10 +162,17 @@ def tender_amend(
     the deadline is moved so that bidders keep at least PREGON_AMENDMENT_MIN_DAYS; the
     opening and the end of questions move with it when they would fall before. A tender past
     its deadline is no longer open, even before the close task has run.
+
+    The award criteria (the code, the price formula, the weighted criteria, the notes) were
+    published with the tender: an amendment may change them only if it also moves the bid
+    deadline later, by the minimum above or by a new deadline it gives; otherwise it is refused.
     """
     require_buyer(actor, tender)
     _check_reason(data.reason, _("Say why the tender is amended."))
     validate_fields(data, partial=True)
+    validate_criteria_given(
+        award_criteria=data.award_criteria, price_scoring=data.price_scoring, criteria=data.criteria
+    )
     with transaction.atomic():
         locked = tender_lock(tender)
         require_version(locked, expected_version)
@@ -171,10 +184,20 @@ def tender_amend(
         previous_opening, previous_enquiry_end = locked.opening_at, locked.enquiry_end
         changes: dict[str, list[Any]] = {}
         for name in AMENDABLE_FIELDS:
+            if name in CRITERIA_CODES:
+                continue
             new = getattr(data, name)
             if new is not None and new != getattr(locked, name):
                 changes[name] = [getattr(locked, name), new]
                 setattr(locked, name, new)
+        changes.update(
+            award_criteria_apply(
+                locked,
+                award_criteria=data.award_criteria,
+                price_scoring=data.price_scoring,
+                criteria=data.criteria,
+            )
+        )
         if not changes and not data.documents:
             raise ValidationFailed(_("The amendment changes nothing."), code="empty_amendment")
         # The deadline was ahead (the tender is open), so a deadline that does not come
@@ -199,6 +222,16 @@ def tender_amend(
                     changes["opening_at"] = [previous_opening, locked.opening_at]
                 if locked.enquiry_end != previous_enquiry_end:
                     changes["enquiry_end"] = [previous_enquiry_end, locked.enquiry_end]
+        if CRITERIA_FIELDS & changes.keys() and locked.submission_deadline <= previous_deadline:
+            raise ValidationFailed(
+                _(
+                    "The award criteria were published with the tender: they can change only in "
+                    "an amendment that moves the bid deadline later. Give a later bid deadline "
+                    "in this amendment."
+                ),
+                field="submission_deadline",
+                code="criteria_need_later_deadline",
+            )
         validate_dates(locked.enquiry_end, locked.submission_deadline, locked.opening_at)
         locked.updated_at = now
         save_changed(locked)

@@ -111,7 +111,7 @@ def bid_opening(context: template.Context, tender: Tender) -> dict[str, Any]:
                 UnopenedRow(
                     bidder=name,
                     organization=organization,
-                    reason=undecryptable_reason(bid.get("reason", "")),
+                    reason=undecryptable_reason(bid.get("reason", ""), bid.get("declaredBy", ())),
                 )
             )
             continue

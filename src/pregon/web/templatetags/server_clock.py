@@ -8,6 +8,7 @@ deadline (`pregon.core.clock.db_now`), not the web process's or the visitor's.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from django import template
 from django.utils.formats import get_format
@@ -66,8 +67,11 @@ def left_text(seconds: int, *, days_form: int | None = None) -> str:
 
 @register.simple_tag
 def deadline_left(deadline: dt.datetime, now: dt.datetime) -> str:
-    """What is left before `deadline` at `now`, or that it has passed."""
-    seconds = int((deadline - now).total_seconds())
+    """What is left before `deadline` at `now`, or that it has passed.
+
+    Rounded up: with half a second left the platform still takes bids, so it is "00:00:01".
+    """
+    seconds = math.ceil((deadline - now).total_seconds())
     if seconds <= 0:
         return deadline_passed_text()
     return left_text(seconds)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from pregon.core import classifications
@@ -22,23 +23,31 @@ from pregon.tenders.choices import (
     AMENDABLE_FIELDS,
     ANSWER_MAX_LENGTH,
     COMMITTEE_MAX_MEMBERS,
+    CRITERIA_MAX,
+    CRITERIA_TOTAL_WEIGHT,
+    CRITERION_DESCRIPTION_MAX_LENGTH,
+    CRITERION_NAME_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
     REASON_MAX_LENGTH,
     AwardCriteria,
     Category,
     ClassificationScheme,
     ContentLanguage,
+    CriterionKind,
     Currency,
     DocumentType,
     Method,
+    PriceScoring,
 )
 from pregon.tenders.models import CommitteeKey, Lot, Tender
 from pregon.tenders.services import (
     AmendmentData,
+    CriterionData,
     DocumentData,
     ItemData,
     LotData,
     TenderData,
+    criteria_of,
 )
 
 # What <input type="datetime-local"> sends and shows: minutes, no seconds, no zone.
@@ -86,6 +95,283 @@ class ZonedDatesMixin:
 _DATE_FIELDS = ("enquiry_end", "submission_deadline", "opening_at")
 
 
+# ---------------------------------------------------------------------------------------------
+# award criteria: the choice, the price formula, and the weighted criteria as a formset that
+# works without scripts (a button adds a row, a checkbox removes one)
+
+#: The submit button that adds a row to the criteria instead of saving.
+CRITERIA_ADD = "criteria_add"
+CRITERIA_PREFIX = "criteria"
+
+
+def _award_criteria_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Award criteria"),
+        choices=AwardCriteria.choices,
+        initial=AwardCriteria.PRICE_ONLY,
+        widget=forms.RadioSelect(attrs={"class": "usa-radio__input"}),
+    )
+
+
+def _price_scoring_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("How prices are scored"),
+        required=False,
+        choices=[
+            (PriceScoring.PROPORTIONAL, _("Proportional to the lowest price: points = W × L ÷ P")),
+            (
+                PriceScoring.LINEAR,
+                _("Linear: points = W × (1 − (P − L) ÷ L), and 0 at twice the lowest price"),
+            ),
+        ],
+        initial=PriceScoring.PROPORTIONAL,
+        widget=forms.RadioSelect(attrs={"class": "usa-radio__input"}),
+        help_text=_(
+            "With weighted criteria. W is the weight of the price criterion, L the lowest price "
+            "among the compliant bids of the lot, P the bid's price."
+        ),
+    )
+
+
+def _notes_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Notes on the evaluation"),
+        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Optional: anything else bidders should know about the evaluation, such as how "
+            "ties are broken. Published with the criteria."
+        ),
+    )
+
+
+class CriterionForm(forms.Form):
+    """One row of the weighted criteria. A row left empty is ignored; one with a name or a
+    weight needs both."""
+
+    name = forms.CharField(
+        label=_("Criterion"), required=False, max_length=CRITERION_NAME_MAX_LENGTH
+    )
+    kind = forms.ChoiceField(
+        label=_("Scored by"),
+        required=False,
+        choices=[
+            (CriterionKind.PRICE, _("the price formula (price)")),
+            (CriterionKind.QUALITY, _("the evaluation committee (quality)")),
+        ],
+        initial=CriterionKind.QUALITY,
+    )
+    weight = forms.IntegerField(
+        label=_("Weight (points)"),
+        required=False,
+        min_value=1,
+        max_value=CRITERIA_TOTAL_WEIGHT,
+        error_messages={
+            "min_value": _("Give a weight from 1 to 100 points."),
+            "max_value": _("Give a weight from 1 to 100 points."),
+            "invalid": _("Give a weight from 1 to 100 points."),
+        },
+    )
+    description = forms.CharField(
+        label=_("What is assessed"),
+        required=False,
+        max_length=CRITERION_DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        name = (cleaned.get("name") or "").strip()
+        weight = cleaned.get("weight")
+        if self.errors or cleaned.get("DELETE"):
+            return cleaned
+        if name and weight is None:
+            self.add_error("weight", _("Give this criterion its weight."))
+        elif weight is not None and not name:
+            self.add_error("name", _("Give this criterion a name."))
+        elif name and not cleaned.get("kind"):
+            self.add_error("kind", _("Choose whether it scores the price or a quality."))
+        return cleaned
+
+    def is_blank(self) -> bool:
+        """Whether the row says nothing (it is then left out)."""
+        return not (self.cleaned_data.get("name") or "").strip() and (
+            self.cleaned_data.get("weight") is None
+        )
+
+
+# Django's formsets are generic only in the type stubs.
+if TYPE_CHECKING:
+    _CriteriaFormSetBase = forms.BaseFormSet[CriterionForm]
+else:
+    _CriteriaFormSetBase = forms.BaseFormSet
+
+
+class BaseCriteriaFormSet(_CriteriaFormSetBase):
+    """The weighted criteria, row by row."""
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        # Every row is read, whether the page showed it filled in or empty: a row shown with
+        # the tender's values and sent back unchanged still counts (an empty one is left out
+        # by `to_data`).
+        return {**super().get_form_kwargs(index), "empty_permitted": False}
+
+    def add_fields(self, form: CriterionForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this criterion")
+
+    def add_refusal(self, message: str) -> None:
+        """Show a service's refusal of the criteria as a whole (the weights' sum, the price
+        criterion, a name used twice) above the rows."""
+        errors = self.non_form_errors()
+        if message not in errors:
+            errors.append(message)
+
+    def to_data(self) -> list[CriterionData]:
+        """The rows kept (neither removed nor left empty), in order."""
+        return [
+            CriterionData(
+                name=form.cleaned_data["name"].strip(),
+                kind=form.cleaned_data["kind"],
+                weight=form.cleaned_data["weight"],
+                description=(form.cleaned_data.get("description") or "").strip(),
+            )
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.is_blank()
+        ]
+
+    def total(self) -> int | None:
+        """The sum of the weights typed in the rows kept (as far as they are numbers)."""
+        total, any_weight = 0, False
+        for form in self.forms:
+            prefix = form.add_prefix
+            raw = form.data.get(prefix("weight")) if self.is_bound else form.initial.get("weight")
+            deleted = self.is_bound and form.data.get(prefix("DELETE"))
+            try:
+                weight = int(str(raw).strip())
+            except (TypeError, ValueError):
+                continue
+            if not deleted:
+                total += weight
+                any_weight = True
+        return total if any_weight else None
+
+
+_CriteriaFormSet = forms.formset_factory(
+    CriterionForm,
+    formset=BaseCriteriaFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=CRITERIA_MAX,
+    validate_max=True,
+    absolute_max=CRITERIA_MAX,
+)
+
+
+def CriteriaFormSet(*args: Any, **kwargs: Any) -> BaseCriteriaFormSet:  # noqa: N802
+    """The weighted criteria's formset (`formset_factory`'s class, typed as what it is)."""
+    return cast(BaseCriteriaFormSet, _CriteriaFormSet(*args, **kwargs))
+
+
+def criteria_initial(tender: Tender | None) -> list[dict[str, Any]]:
+    """The rows a form starts with: the tender's weighted criteria, or else a price row and a
+    quality row to fill in."""
+    if tender is not None:
+        rows = [
+            {
+                "name": row.name,
+                "kind": row.kind,
+                "weight": row.weight,
+                "description": row.description,
+            }
+            for row in tender.criteria.all()
+        ]
+        if rows:
+            return rows
+    starting: list[dict[str, Any]] = [
+        {"name": _("Price"), "kind": CriterionKind.PRICE},
+        {"kind": CriterionKind.QUALITY},
+    ]
+    return starting
+
+
+def criteria_in_use(data: QueryDict) -> bool:
+    """Whether the form sent chooses weighted criteria (its rows are then read and checked;
+    with lowest price they are ignored, whatever they hold)."""
+    return data.get("award_criteria") == AwardCriteria.RATED_CRITERIA
+
+
+def _rows_as_typed(data: QueryDict) -> list[dict[str, Any]]:
+    """The rows sent, as they were typed, without those marked for removal."""
+    try:
+        count = min(int(data.get(f"{CRITERIA_PREFIX}-TOTAL_FORMS", "0")), CRITERIA_MAX)
+    except ValueError:
+        count = 0
+    rows: list[dict[str, Any]] = []
+    for index in range(count):
+        prefix = f"{CRITERIA_PREFIX}-{index}-"
+        if data.get(prefix + "DELETE"):
+            continue
+        rows.append(
+            {
+                name: data.get(prefix + name, "")
+                for name in ("name", "kind", "weight", "description")
+            }
+        )
+    return rows
+
+
+def criteria_as_typed(data: QueryDict) -> BaseCriteriaFormSet:
+    """The rows sent, shown again as typed and without complaints (lowest price ignores them)."""
+    return CriteriaFormSet(prefix=CRITERIA_PREFIX, initial=_rows_as_typed(data))
+
+
+def criteria_formset(
+    data: QueryDict | None, tender: Tender | None
+) -> tuple[BaseCriteriaFormSet, bool]:
+    """The criteria formset of a page, and whether the person asked for one more row.
+
+    Adding a row saves nothing: the page comes back with the rows as typed (removed ones left
+    out) and an empty one at the end, without error messages, since nothing was submitted yet.
+    """
+    initial = criteria_initial(tender)
+    if data is None:
+        return CriteriaFormSet(prefix=CRITERIA_PREFIX, initial=initial), False
+    if f"{CRITERIA_PREFIX}-TOTAL_FORMS" not in data:
+        # A form sent without the rows at all (by a script, say) gives no weighted criteria.
+        data = data.copy()
+        data[f"{CRITERIA_PREFIX}-TOTAL_FORMS"] = "0"
+        data[f"{CRITERIA_PREFIX}-INITIAL_FORMS"] = "0"
+    if CRITERIA_ADD not in data:
+        return CriteriaFormSet(data, prefix=CRITERIA_PREFIX, initial=initial), False
+    rows = _rows_as_typed(data)
+    if len(rows) < CRITERIA_MAX:
+        rows.append({"kind": CriterionKind.QUALITY})
+    formset = CriteriaFormSet(prefix=CRITERIA_PREFIX, initial=rows)
+    # Where the person goes on typing (a page without scripts cannot scroll there otherwise).
+    formset.forms[-1].fields["name"].widget.attrs["autofocus"] = True
+    return formset, True
+
+
+def as_unbound(form: forms.Form, form_class: type[forms.Form], **kwargs: Any) -> forms.Form:
+    """The same form, unbound, showing what was typed: a page shown again after "add a row"
+    has nothing to complain about yet."""
+    initial = {name: form[name].value() for name in form.fields}
+    return form_class(initial=initial, **kwargs)
+
+
+def _criteria_values(
+    award_criteria: str, price_scoring: str, rows: list[CriterionData]
+) -> tuple[str, list[CriterionData]]:
+    """The price formula and criteria that go with the chosen award criteria: none with lowest
+    price, whatever the rows still show."""
+    if award_criteria == AwardCriteria.PRICE_ONLY:
+        return "", []
+    return price_scoring, rows
+
+
 class TenderForm(ZonedDatesMixin, forms.Form):
     """Every field of a draft tender (`TenderData`)."""
 
@@ -110,15 +396,9 @@ class TenderForm(ZonedDatesMixin, forms.Form):
         label=_("Estimated value"), max_digits=18, decimal_places=2, min_value=Decimal(0)
     )
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices, initial="CLP")
-    award_criteria = forms.ChoiceField(
-        label=_("Award criteria"), choices=AwardCriteria.choices, initial="priceOnly"
-    )
-    award_criteria_details = forms.CharField(
-        label=_("How offers will be evaluated"),
-        required=False,
-        max_length=DESCRIPTION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    award_criteria = _award_criteria_field()
+    price_scoring = _price_scoring_field()
+    award_criteria_details = _notes_field()
     enquiry_end = _datetime_field(_("Questions accepted until"))
     submission_deadline = _datetime_field(_("Bid deadline"))
     opening_at = _datetime_field(_("Bid opening"))
@@ -130,12 +410,20 @@ class TenderForm(ZonedDatesMixin, forms.Form):
     @classmethod
     def initial_from(cls, tender: Tender) -> dict[str, Any]:
         """The form's starting values for an existing draft."""
-        return {name: getattr(tender, name) for name in cls.base_fields}
+        initial = {name: getattr(tender, name) for name in cls.base_fields}
+        initial["price_scoring"] = tender.price_scoring or PriceScoring.PROPORTIONAL
+        return initial
 
-    def to_data(self, tender: Tender | None = None) -> TenderData:
-        """The typed values as `TenderData`. Times left at the stored minute keep their
-        seconds, so saving an unchanged form changes nothing."""
+    def to_data(
+        self, tender: Tender | None = None, *, criteria: list[CriterionData] | None = None
+    ) -> TenderData:
+        """The typed values as `TenderData`, with the weighted `criteria` of the page's
+        formset. Times left at the stored minute keep their seconds, so saving an unchanged
+        form changes nothing."""
         values = dict(self.cleaned_data)
+        price_scoring, rows = _criteria_values(
+            values["award_criteria"], values.get("price_scoring") or "", criteria or []
+        )
         if tender is not None:
             for name in _DATE_FIELDS:
                 if same_minute(values[name], getattr(tender, name)):
@@ -150,6 +438,8 @@ class TenderForm(ZonedDatesMixin, forms.Form):
             estimated_value=values["estimated_value"],
             currency=values["currency"],
             award_criteria=values["award_criteria"],
+            price_scoring=price_scoring,
+            criteria=rows,
             award_criteria_details=values["award_criteria_details"],
             enquiry_end=values["enquiry_end"],
             submission_deadline=values["submission_deadline"],
@@ -343,13 +633,9 @@ class AmendmentForm(ZonedDatesMixin, forms.Form):
         decimal_places=2,
         min_value=Decimal(0),
     )
-    award_criteria = forms.ChoiceField(label=_("Award criteria"), choices=AwardCriteria.choices)
-    award_criteria_details = forms.CharField(
-        label=_("How offers will be evaluated"),
-        required=False,
-        max_length=DESCRIPTION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    award_criteria = _award_criteria_field()
+    price_scoring = _price_scoring_field()
+    award_criteria_details = _notes_field()
     enquiry_end = _datetime_field(_("Questions accepted until"), required=False)
     submission_deadline = _datetime_field(_("Bid deadline"), required=False)
     opening_at = _datetime_field(_("Bid opening"), required=False)
@@ -371,7 +657,9 @@ class AmendmentForm(ZonedDatesMixin, forms.Form):
     @classmethod
     def initial_from(cls, tender: Tender) -> dict[str, Any]:
         """The tender's current values, to be changed in place."""
-        return {name: getattr(tender, name) for name in AMENDABLE_FIELDS}
+        initial = {name: getattr(tender, name) for name in AMENDABLE_FIELDS}
+        initial["price_scoring"] = tender.price_scoring or PriceScoring.PROPORTIONAL
+        return initial
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -379,12 +667,22 @@ class AmendmentForm(ZonedDatesMixin, forms.Form):
             self.add_error("document_title", _("Give the new document a title."))
         return cleaned
 
-    def to_data(self, tender: Tender) -> AmendmentData:
+    def to_data(
+        self, tender: Tender, *, criteria: list[CriterionData] | None = None
+    ) -> AmendmentData:
         """`AmendmentData` with only the fields that differ from the tender (a time shown
-        to the minute and sent back unchanged is not a change)."""
+        to the minute and sent back unchanged is not a change), the weighted `criteria` of the
+        page's formset among them."""
+        cleaned = dict(self.cleaned_data)
+        cleaned["price_scoring"], rows = _criteria_values(
+            cleaned["award_criteria"], cleaned.get("price_scoring") or "", criteria or []
+        )
         changed: dict[str, Any] = {}
+        rated = cleaned["award_criteria"] == AwardCriteria.RATED_CRITERIA
+        if rated and rows != criteria_of(tender):
+            changed["criteria"] = rows
         for name in AMENDABLE_FIELDS:
-            new, old = self.cleaned_data.get(name), getattr(tender, name)
+            new, old = cleaned.get(name), getattr(tender, name)
             if name in _DATE_FIELDS:
                 if new is None or same_minute(new, old):
                     continue

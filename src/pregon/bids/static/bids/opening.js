@@ -1,13 +1,19 @@
 // The committee's opening page: unlock the member's key file with its passphrase, fetch the
 // sealed envelopes, decrypt the member's share of each in this browser (window.PregonSealing,
-// from /static/bids/sealing.js), and put the shares in the hand-in form, which the member then
-// sends. The key file and the passphrase never leave the device: their inputs have no name and
+// from /static/bids/sealing.js) and check it against the SHA-256 the envelope holds for the
+// member, and put the shares in the hand-in form, which the member then sends. For a bid whose
+// share does not open with the key (share_undecryptable) or does not match its SHA-256
+// (wrong_share), the form carries a declaration instead (share_undecryptable, share_mismatch):
+// the page lists those bids and why before anything is sent. The key file and the passphrase never leave the device: their inputs have no name and
 // sit outside the form. Without this script (or the sealing bundle) the key section stays hidden
 // and the page explains how to use the pregon command instead. (A static file: the
 // Content-Security-Policy allows no inline script.) Texts come from data attributes, translated
 // by the server.
 (function () {
   "use strict";
+
+  // The sealing code's refusals a member declares, with the reason the platform records.
+  var DECLARED = { share_undecryptable: "share_undecryptable", wrong_share: "share_mismatch" };
 
   function start() {
     var root = document.getElementById("opening-decrypt");
@@ -20,6 +26,7 @@
     var button = document.getElementById("opening-decrypt-button");
     var status = document.getElementById("opening-decrypt-status");
     var failures = document.getElementById("opening-decrypt-failures");
+    var declaredList = document.getElementById("opening-declarations");
     var shares = document.getElementById("opening-shares");
     var handIn = document.getElementById("opening-hand-in-button");
     var ocid = root.getAttribute("data-ocid");
@@ -38,16 +45,21 @@
       return text("reason-" + code) || text("reason-other");
     }
 
-    function listFailures(items) {
-      failures.textContent = "";
+    function listBids(list, message, items) {
+      list.textContent = "";
       items.forEach(function (item) {
         var line = document.createElement("li");
-        line.textContent = text("message-bid")
+        line.textContent = text(message)
           .replace("{number}", String(item.number))
           .replace("{reason}", item.reason);
-        failures.appendChild(line);
+        list.appendChild(line);
       });
-      failures.hidden = items.length === 0;
+      list.hidden = items.length === 0;
+    }
+
+    function listFailures(failed, declared) {
+      listBids(failures, "message-bid", failed);
+      listBids(declaredList, "message-declared-bid", declared);
     }
 
     function readFile(file) {
@@ -90,7 +102,7 @@
       }
       var secret = passphrase.value;
       button.disabled = true;
-      listFailures([]);
+      listFailures([], []);
       say("working");
       var key = null;
       readFile(file)
@@ -118,6 +130,8 @@
         .then(function (body) {
           var decrypted = [];
           var failed = [];
+          var declarations = [];
+          var declared = [];
           var work = Promise.resolve();
           (body.bids || []).forEach(function (bid, index) {
             work = work.then(function () {
@@ -135,24 +149,47 @@
                     decrypted.push({ bid: bid.id, share: sealing.b64encode(share) });
                   },
                   function (error) {
-                    failed.push({ number: index + 1, reason: reason(error) });
+                    var code = error && DECLARED[error.code];
+                    if (code) {
+                      declarations.push({ bid: bid.id, reason: code });
+                      declared.push({ number: index + 1, reason: reason(error) });
+                    } else {
+                      failed.push({ number: index + 1, reason: reason(error) });
+                    }
                   }
                 );
             });
           });
           return work.then(function () {
-            return { decrypted: decrypted, failed: failed };
+            return {
+              decrypted: decrypted,
+              failed: failed,
+              declarations: declarations,
+              declared: declared,
+            };
           });
         })
         .then(function (result) {
-          listFailures(result.failed);
-          if (result.decrypted.length === 0 && result.failed.length > 0) {
+          listFailures(result.failed, result.declared);
+          if (
+            result.decrypted.length === 0 &&
+            result.declarations.length === 0 &&
+            result.failed.length > 0
+          ) {
             say("none");
             return;
           }
-          shares.value = JSON.stringify({ shares: result.decrypted });
+          var handed = { shares: result.decrypted };
+          if (result.declarations.length) {
+            handed.declarations = result.declarations;
+          }
+          shares.value = JSON.stringify(handed);
           handIn.disabled = false;
-          say(result.failed.length ? "partial" : "done");
+          if (result.declarations.length) {
+            say("declared");
+          } else {
+            say(result.failed.length ? "partial" : "done");
+          }
           handIn.focus();
         })
         .catch(function (problem) {

@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pregon.core.db_triggers import lifted
-from pregon.demo.accounts import accounts_table, demo_accounts, mfa_notice
+from pregon.demo.accounts import DEMO_PASSWORD, accounts_table, demo_accounts, mfa_notice
 from pregon.demo.world import build_demo
 from pregon.organizations.models import Organization
 
@@ -19,8 +20,9 @@ from pregon.organizations.models import Organization
 class Command(BaseCommand):
     help = (
         "Build the demo world: buyers in Chile, Brazil and Belize, an oversight body, thirty "
-        "suppliers and tenders in every state, through the same services people use. Every "
-        "demo account's password is 'pregon-demo'."
+        "suppliers and tenders in every state, with sealed bids and public openings, through the "
+        "same services people use. Every demo account's password, and the passphrase of the "
+        "committee members' key files (VAR_DIR/demo/committee-keys/), is 'pregon-demo'."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -102,6 +104,35 @@ class Command(BaseCommand):
                 "amendments": tally.amendments,
                 "documents": tally.documents,
                 "seconds": summary.seconds,
+            }
+        )
+        bids = tally.bids
+        self.stdout.write(
+            _(
+                "Sealed bids: %(submitted)d submitted (%(replaced)d of them replacements), "
+                "%(withdrawn)d withdrawn. Public openings: %(opened)d done, %(collecting)d "
+                "waiting for more committee members."
+            )
+            % {
+                "submitted": bids.submitted,
+                "replaced": bids.replaced,
+                "withdrawn": bids.withdrawn,
+                "opened": bids.opened,
+                "collecting": bids.collecting,
+            }
+        )
+        self.stdout.write(
+            ngettext(
+                "Wrote the opening key file of %(count)d committee member to %(directory)s "
+                "(passphrase: %(password)s).",
+                "Wrote the opening key files of %(count)d committee members to %(directory)s "
+                "(passphrase: %(password)s).",
+                summary.committee_keys,
+            )
+            % {
+                "count": summary.committee_keys,
+                "directory": summary.key_files,
+                "password": DEMO_PASSWORD,
             }
         )
         if options["no_accounts"]:

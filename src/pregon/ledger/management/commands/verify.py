@@ -1,12 +1,15 @@
-"""`pregon verify`: check published releases against a transparency log, trusting only its key.
+"""`pregon verify`: check published documents against a transparency log, trusting only its key.
 
     pregon verify --log https://example.org --key 'example.org/pregon/log+1a2b3c4d+AbC…' \\
         https://example.org/data/releases.jsonl.gz
 
 The source is a bulk file (JSON Lines, gzip or not; a path or an http(s) URL) or a release
-URL (a release package). Exit status 0 when everything verified, 1 when anything failed (the
-failing releases are named with their line), 2 when the arguments cannot be used.
-See docs/ledger.md, "Verifying the log". The work is done by ``pregon.tlog.monitor``.
+URL (a release package); its lines may also be opening records and bid commitment leaves.
+Each document must be in the log and have the shape of the kind its leaf is logged as
+(`pregon.tlog.leaves`); the leaves seen are counted by kind at the end. Exit status 0 when
+everything verified, 1 when anything failed (the failing documents are named with their line,
+and with their leaf when found), 2 when the arguments cannot be used. See docs/ledger.md,
+"Verifying the log". The work is done by ``pregon.tlog.monitor``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from tqdm import tqdm
 
+from pregon.ledger.choices import LeafKind
 from pregon.tlog import monitor
 from pregon.tlog.checkpoint import (
     ALG_COSIGNATURE_V1,
@@ -31,6 +35,7 @@ from pregon.tlog.checkpoint import (
 )
 from pregon.tlog.client import LogClient, LogClientError, open_data
 from pregon.tlog.errors import LedgerError
+from pregon.tlog.leaves import KIND_BID_COMMITMENT, KIND_OPENING, KIND_RELEASE
 
 # Failures printed one by one; beyond this, only counted.
 MAX_LISTED = 50
@@ -38,8 +43,9 @@ MAX_LISTED = 50
 
 class Command(BaseCommand):
     help = (
-        "Check that every release of a bulk file or release URL is in a Pregón transparency "
-        "log, under its latest signed checkpoint, and that the log only grew since the last run."
+        "Check that every release (or opening record, or bid commitment) of a bulk file or "
+        "release URL is in a Pregón transparency log, under its latest signed checkpoint, with "
+        "the shape of its leaf's kind, and that the log only grew since the last run."
     )
     # Verifying needs neither this instance's database nor its configuration to be right.
     requires_system_checks: list[str] = []
@@ -112,30 +118,54 @@ class Command(BaseCommand):
                 _("Cannot read the releases: %(error)s") % {"error": error}, returncode=2
             ) from error
         self._print_findings(report)
+        self._print_kinds(report)
         if report.releases == 0 and not report.findings:
             raise CommandError(
                 _("No release found in %(source)s: nothing was verified.")
                 % {"source": options["source"]},
                 returncode=1,
             )
+        only_releases = _only_releases(report)
         if not report.ok:
+            failed = {"failed": len(report.findings), "total": report.releases}
             raise CommandError(
-                ngettext(
-                    "%(failed)d of %(total)d release failed verification.",
-                    "%(failed)d of %(total)d releases failed verification.",
-                    report.releases,
+                (
+                    ngettext(
+                        "%(failed)d of %(total)d release failed verification.",
+                        "%(failed)d of %(total)d releases failed verification.",
+                        report.releases,
+                    )
+                    if only_releases
+                    else ngettext(
+                        "%(failed)d of %(total)d document failed verification.",
+                        "%(failed)d of %(total)d documents failed verification.",
+                        report.releases,
+                    )
                 )
-                % {"failed": len(report.findings), "total": report.releases},
+                % failed,
                 returncode=1,
             )
-        self.stdout.write(
-            ngettext(
-                "OK: the release is in the log of %(size)d leaves.",
-                "OK: all %(total)d releases are in the log of %(size)d leaves.",
-                report.releases,
+        values = {"total": report.releases, "size": report.checkpoint.size}
+        if only_releases:
+            self.stdout.write(
+                ngettext(
+                    "OK: the release is in the log of %(size)d leaves.",
+                    "OK: all %(total)d releases are in the log of %(size)d leaves.",
+                    report.releases,
+                )
+                % values
             )
-            % {"total": report.releases, "size": report.checkpoint.size}
-        )
+        else:
+            self.stdout.write(
+                ngettext(
+                    "OK: the document is in the log of %(size)d leaves, with the shape of its "
+                    "leaf's kind.",
+                    "OK: all %(total)d documents are in the log of %(size)d leaves, each with "
+                    "the shape of its leaf's kind.",
+                    report.releases,
+                )
+                % values
+            )
 
     def _verify(
         self,
@@ -196,12 +226,11 @@ class Command(BaseCommand):
         report.method = monitor.choose_method(options["method"], len(releases), checkpoint.size)
         by_leaves = report.method == monitor.METHOD_LEAVES
         total = checkpoint.size if by_leaves else len(releases)
-        with self._progress(total, _("leaves") if by_leaves else _("releases")) as bar:
-            if by_leaves:
-                found = monitor.check_by_leaves(client, checkpoint, releases, bar.update)
-            else:
-                found = monitor.check_by_proofs(client, checkpoint, releases, bar.update)
-            report.findings.extend(found)
+        with self._progress(total, _("leaves") if by_leaves else _("documents")) as bar:
+            check = monitor.check_by_leaves if by_leaves else monitor.check_by_proofs
+            report.findings.extend(
+                check(client, checkpoint, releases, bar.update, report.leaf_kinds)
+            )
         report.findings.sort(key=lambda finding: finding.line)
         report.requests = client.requests
         lines = ngettext("%(count)d line", "%(count)d lines", report.lines) % {
@@ -210,22 +239,31 @@ class Command(BaseCommand):
         requests = ngettext(
             "%(count)d request to the log", "%(count)d requests to the log", report.requests
         ) % {"count": report.requests}
-        self.stdout.write(
-            ngettext(
+        values = {
+            "releases": report.releases,
+            "lines": lines,
+            "source": source,
+            "method": report.method,
+            "requests": requests,
+            "kinds": _documents_by_kind(report),
+        }
+        if _only_releases(report):
+            checked = ngettext(
                 "Checked %(releases)d release from %(source)s (%(lines)s; method: %(method)s; "
                 "%(requests)s).",
                 "Checked %(releases)d releases from %(source)s (%(lines)s; method: %(method)s; "
                 "%(requests)s).",
                 report.releases,
             )
-            % {
-                "releases": report.releases,
-                "lines": lines,
-                "source": source,
-                "method": report.method,
-                "requests": requests,
-            }
-        )
+        else:
+            checked = ngettext(
+                "Checked %(releases)d document (%(kinds)s) from %(source)s (%(lines)s; method: "
+                "%(method)s; %(requests)s).",
+                "Checked %(releases)d documents (%(kinds)s) from %(source)s (%(lines)s; method: "
+                "%(method)s; %(requests)s).",
+                report.releases,
+            )
+        self.stdout.write(checked % values)
         return report
 
     def _read(self, source: str, timeout: float, report: monitor.Report) -> list[Any]:
@@ -236,6 +274,7 @@ class Command(BaseCommand):
                     report.findings.append(item)
                 else:
                     releases.append(item)
+                    report.documents[item.kind] += 1
                 report.lines = max(report.lines, item.line)
                 bar.update(1)
         # A line that cannot be read counts as a release that failed.
@@ -260,6 +299,22 @@ class Command(BaseCommand):
                 _("… and %(count)d more failures.") % {"count": len(report.findings) - MAX_LISTED}
             )
 
+    def _print_kinds(self, report: monitor.Report) -> None:
+        """The leaves seen, counted by the kind the log lists (the end of the report)."""
+        if report.method == monitor.METHOD_LEAVES:
+            heading = ngettext(
+                "Leaves by kind (the %(size)d leaf of the tree):",
+                "Leaves by kind (all %(size)d leaves of the tree):",
+                report.checkpoint.size,
+            ) % {"size": report.checkpoint.size}
+        else:
+            heading = _("Leaves by kind (the leaves of the documents found):")
+        self.stdout.write(heading)
+        if not report.leaf_kinds:
+            self.stdout.write("  " + _("none"))
+        for kind, count in _in_kind_order(report.leaf_kinds):
+            self.stdout.write(f"  {_kind_label(kind)}: {count}")
+
     def _whole_log_failure(self, error: monitor.MonitorError) -> str:
         if error.code == "signature":
             return _("The log's checkpoint does not verify with the trusted key: %(error)s") % {
@@ -274,13 +329,64 @@ class Command(BaseCommand):
         return _("The log could not be checked: %(error)s") % {"error": error}
 
 
+def _only_releases(report: monitor.Report) -> bool:
+    """Whether every document read was a release (the report then speaks of releases)."""
+    return all(kind == KIND_RELEASE for kind in report.documents)
+
+
+def _in_kind_order(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """The kinds in `LeafKind`'s order, then any other kind a log lists, by name."""
+    order = {kind: position for position, kind in enumerate(LeafKind.values)}
+    return sorted(counts.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
+def _kind_label(kind: str) -> str:
+    """A kind as the log lists it, with its name when it is one of ours."""
+    if kind in LeafKind.values:
+        return f"{LeafKind(kind).label} ({kind})"
+    return kind
+
+
+def _documents_by_kind(report: monitor.Report) -> str:
+    """How many documents of each kind were read, e.g. "12 releases, 1 opening record"."""
+    parts = []
+    for kind, count in _in_kind_order(report.documents):
+        if kind == KIND_OPENING:
+            text = ngettext("%(count)d opening record", "%(count)d opening records", count)
+        elif kind == KIND_BID_COMMITMENT:
+            text = ngettext("%(count)d bid commitment", "%(count)d bid commitments", count)
+        else:
+            text = ngettext("%(count)d release", "%(count)d releases", count)
+        parts.append(text % {"count": count})
+    return ", ".join(parts)
+
+
+def _document_name(kind: str, reference: str) -> str:
+    """A document as a failure names it: its kind and its reference."""
+    values = {"ref": reference or "?"}
+    if kind == KIND_OPENING:
+        return _("opening record %(ref)s") % values
+    if kind == KIND_BID_COMMITMENT:
+        return _("bid commitment %(ref)s") % values
+    return _("release %(ref)s") % values
+
+
 def _describe(finding: monitor.Finding, report: monitor.Report) -> str:
-    """One failure, naming the line and the release."""
-    where = _("line %(line)d, release %(id)s") % {
+    """One failure, naming the line and the document."""
+    where = _("line %(line)d, %(document)s") % {
         "line": finding.line,
-        "id": finding.release_id or "?",
+        "document": _document_name(finding.kind, finding.release_id),
     }
-    if finding.code == monitor.NOT_IN_LOG:
+    if finding.code == monitor.WRONG_KIND:
+        why = _(
+            "leaf %(index)d is logged as kind %(logged)s, but this document is of kind %(kind)s"
+        ) % {"index": finding.leaf_index, "logged": finding.detail, "kind": finding.kind}
+    elif finding.code == monitor.BAD_CONTENT:
+        why = _(
+            "leaf %(index)d is logged as kind %(kind)s, but this document does not have its "
+            "shape: %(detail)s"
+        ) % {"index": finding.leaf_index, "kind": finding.kind, "detail": finding.detail}
+    elif finding.code == monitor.NOT_IN_LOG:
         why = _(
             "not in the log (no leaf has its hash %(hash)s): it was changed after it was "
             "published, or never logged"

@@ -37,7 +37,9 @@
     var timer = null;
 
     function tick() {
-      var remaining = Math.floor((deadline - (Date.now() + offset)) / 1000);
+      // Rounded up: the platform takes bids until the deadline itself, so the countdown says
+      // it has passed only once it has (with half a second left, it shows 00:00:01).
+      var remaining = Math.ceil((deadline - (Date.now() + offset)) / 1000);
       if (remaining <= 0) {
         output.textContent = root.getAttribute("data-text-passed") || "";
         window.clearInterval(timer);

@@ -18,17 +18,23 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from pregon.accounts.choices import BUYER_READ_ROLES, BUYER_WRITE_ROLES, OrganizationKind
+from pregon.accounts.choices import (
+    BUYER_READ_ROLES,
+    BUYER_WRITE_ROLES,
+    COMMITTEE_ROLES,
+    OrganizationKind,
+)
 from pregon.accounts.http import user_of
 from pregon.accounts.permissions import roles_in
+from pregon.core import clock
 from pregon.core.errors import DomainError, NotFound
 from pregon.core.pages import form_errors_from, time_zone_note
 from pregon.core.transitions import transitions_from
 from pregon.organizations.acting import WorkspaceOrganization, require_workspace
 from pregon.organizations.models import Organization
 from pregon.tenders import selectors
-from pregon.tenders.choices import TRANSITIONS
-from pregon.tenders.models import Lot, Tender
+from pregon.tenders.choices import TRANSITIONS, TenderStatus
+from pregon.tenders.models import CommitteeMember, Lot, Tender
 from pregon.workspace.buyer.forms import DocumentForm, ItemForm, LotForm
 from pregon.workspace.common import nav_context
 
@@ -195,6 +201,7 @@ def tender_page_context(
         for lot in tender.lots.all()
     ]
     questions = list(selectors.questions_public(tender=tender))
+    committee = selectors.committee_of(tender=tender)
     return tender_context(
         request,
         access,
@@ -202,10 +209,30 @@ def tender_page_context(
         lot_form=lot_form or LotForm(prefix="lot"),
         document_form=document_form or DocumentForm(prefix="document"),
         editing=access.can_edit and "edit" in access.transitions,
-        committee=selectors.committee_of(tender=tender),
+        committee=committee,
+        opening_url=_opening_url(request, access, committee),
         question_count=len(questions),
         unanswered_count=sum(not question.is_answered for question in questions),
     )
+
+
+def _opening_url(
+    request: HttpRequest, access: TenderAccess, committee: list[CommitteeMember]
+) -> str:
+    """The tender's opening page, for a member of its committee once the opening time has come
+    (by the database's clock, as the opening itself decides); "" for anyone else, whom that
+    page refuses, and before the opening time, while the tender is a draft or once cancelled."""
+    tender = access.tender
+    user = user_of(request)
+    if (
+        not tender.is_public
+        or tender.status == TenderStatus.CANCELLED
+        or not access.roles & COMMITTEE_ROLES
+        or all(member.user_id != user.pk for member in committee)
+        or clock.db_now() < tender.opening_at
+    ):
+        return ""
+    return reverse("opening:committee", kwargs={"pk": tender.pk})
 
 
 def render_refused(

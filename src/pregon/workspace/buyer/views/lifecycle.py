@@ -19,7 +19,14 @@ from pregon.core.time_zones import moment_text
 from pregon.organizations.acting import actor_from_request
 from pregon.tenders import services
 from pregon.tenders.choices import TenderStatus
-from pregon.workspace.buyer.forms import AmendmentForm, CancelForm
+from pregon.workspace.buyer.forms import (
+    AmendmentForm,
+    CancelForm,
+    as_unbound,
+    criteria_as_typed,
+    criteria_formset,
+    criteria_in_use,
+)
 from pregon.workspace.buyer.views.common import (
     access_tender,
     access_tender_to_edit,
@@ -28,6 +35,7 @@ from pregon.workspace.buyer.views.common import (
     tender_context,
     tender_url,
 )
+from pregon.workspace.buyer.views.tenders import refused_with_criteria
 
 
 @login_required
@@ -62,30 +70,44 @@ def tender_amend(request: HttpRequest, pk: int) -> HttpResponse:
     """Change an open tender, with a public reason."""
     access = access_tender_to_edit(request, pk)
     tender = access.tender
-    form = AmendmentForm(
-        request.POST or None, request.FILES or None, initial=AmendmentForm.initial_from(tender)
-    )
+    initial = AmendmentForm.initial_from(tender)
+    form = AmendmentForm(request.POST or None, request.FILES or None, initial=initial)
+    criteria, adding = criteria_formset(request.POST or None, tender)
     earliest = clock.now() + dt.timedelta(days=settings.PREGON_AMENDMENT_MIN_DAYS)
     context = tender_context(
         request,
         access,
         form=form,
+        criteria=criteria,
         min_days=settings.PREGON_AMENDMENT_MIN_DAYS,
         earliest=moment_text(earliest),
     )
+    if adding:
+        # A file chosen before adding a row is not kept: the browser sends it once.
+        context["form"] = as_unbound(form, AmendmentForm)
+        return render(request, "workspace/buyer/amend.html", context)
     if request.method != "POST":
         return render(request, "workspace/buyer/amend.html", context)
-    if not form.is_valid():
+    in_use = criteria_in_use(request.POST)
+    if not in_use:
+        # Lowest price: the rows are ignored, and shown again as typed.
+        context["criteria"] = criteria = criteria_as_typed(request.POST)
+    if not (form.is_valid() and (not in_use or criteria.is_valid())):
         return render_refused(request, "workspace/buyer/amend.html", context)
     try:
         amendment = services.tender_amend(
             actor=actor_from_request(request, tender.buyer),
             tender=tender,
-            data=form.to_data(tender),
+            data=form.to_data(tender, criteria=criteria.to_data() if in_use else []),
         )
     except DomainError as error:
-        return render_refused(
-            request, "workspace/buyer/amend.html", context, form=form, error=error
+        return refused_with_criteria(
+            request,
+            "workspace/buyer/amend.html",
+            context,
+            form=form,
+            criteria=criteria,
+            error=error,
         )
     if amendment.new_deadline != amendment.previous_deadline:
         messages.success(

@@ -3,9 +3,12 @@ tender's page, and the editing of a draft."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +18,14 @@ from pregon.core.errors import DomainError
 from pregon.organizations.acting import actor_from_request
 from pregon.tenders import selectors, services
 from pregon.tenders.choices import TenderStatus
-from pregon.workspace.buyer.forms import TenderForm
+from pregon.workspace.buyer.forms import (
+    BaseCriteriaFormSet,
+    TenderForm,
+    as_unbound,
+    criteria_as_typed,
+    criteria_formset,
+    criteria_in_use,
+)
 from pregon.workspace.buyer.views.common import (
     BUYER_KINDS,
     READ_ROLES,
@@ -73,25 +83,39 @@ def tender_create(request: HttpRequest) -> HttpResponse:
     if not workspace.has_any(WRITE_ROLES):
         raise DjangoPermissionDenied
     form = TenderForm(request.POST or None)
+    criteria, adding = criteria_formset(request.POST or None, None)
     context = {
         **workspace_context(request, workspace),
         "form": form,
+        "criteria": criteria,
         "creating": True,
         "nav": "create",
     }
+    if adding:
+        context["form"] = as_unbound(form, TenderForm)
+        return render(request, "workspace/buyer/tender_form.html", context)
     if request.method != "POST":
         return render(request, "workspace/buyer/tender_form.html", context)
-    if not form.is_valid():
+    in_use = criteria_in_use(request.POST)
+    if not in_use:
+        # Lowest price: the rows are ignored, and shown again as typed.
+        context["criteria"] = criteria = criteria_as_typed(request.POST)
+    if not (form.is_valid() and (not in_use or criteria.is_valid())):
         return render_refused(request, "workspace/buyer/tender_form.html", context)
     try:
         tender = services.tender_create(
             actor=actor_from_request(request, workspace.organization),
             buyer=workspace.organization,
-            data=form.to_data(),
+            data=form.to_data(criteria=criteria.to_data() if in_use else []),
         )
     except DomainError as error:
-        return render_refused(
-            request, "workspace/buyer/tender_form.html", context, form=form, error=error
+        return refused_with_criteria(
+            request,
+            "workspace/buyer/tender_form.html",
+            context,
+            form=form,
+            criteria=criteria,
+            error=error,
         )
     messages.success(request, _("The draft is saved. Now add its lots and items."))
     return redirect(tender_url(tender, "lots"))
@@ -119,21 +143,52 @@ def tender_edit(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Only a draft can be edited. Use an amendment for an open tender.")
         )
         return redirect(tender_url(tender))
-    form = TenderForm(request.POST or None, initial=TenderForm.initial_from(tender))
-    context = tender_context(request, access, form=form, creating=False)
+    initial = TenderForm.initial_from(tender)
+    form = TenderForm(request.POST or None, initial=initial)
+    criteria, adding = criteria_formset(request.POST or None, tender)
+    context = tender_context(request, access, form=form, criteria=criteria, creating=False)
+    if adding:
+        context["form"] = as_unbound(form, TenderForm)
+        return render(request, "workspace/buyer/tender_form.html", context)
     if request.method != "POST":
         return render(request, "workspace/buyer/tender_form.html", context)
-    if not form.is_valid():
+    in_use = criteria_in_use(request.POST)
+    if not in_use:
+        # Lowest price: the rows are ignored, and shown again as typed.
+        context["criteria"] = criteria = criteria_as_typed(request.POST)
+    if not (form.is_valid() and (not in_use or criteria.is_valid())):
         return render_refused(request, "workspace/buyer/tender_form.html", context)
     try:
         services.tender_update(
             actor=actor_from_request(request, tender.buyer),
             tender=tender,
-            data=form.to_data(tender),
+            data=form.to_data(tender, criteria=criteria.to_data() if in_use else []),
         )
     except DomainError as error:
-        return render_refused(
-            request, "workspace/buyer/tender_form.html", context, form=form, error=error
+        return refused_with_criteria(
+            request,
+            "workspace/buyer/tender_form.html",
+            context,
+            form=form,
+            criteria=criteria,
+            error=error,
         )
     messages.success(request, _("The draft is saved."))
     return redirect(tender_url(tender))
+
+
+def refused_with_criteria(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    form: Form,
+    criteria: BaseCriteriaFormSet,
+    error: DomainError,
+) -> HttpResponse:
+    """A refusal shown on a page with award criteria: one about the weighted criteria as a
+    whole goes above their rows, any other onto the form."""
+    if error.field == "criteria":
+        criteria.add_refusal(str(error.message))
+        return render(request, template, context, status=error.status)
+    return render_refused(request, template, context, form=form, error=error)

@@ -344,7 +344,7 @@
           ocid,
           members: keys.members.map((member) => ({
             fingerprint: member.fingerprint,
-            publicKey: member.publicKey,
+            publicKey: member.public_key,
           })),
           threshold: keys.threshold,
           bid: { lots: bid.lots, answers: bid.answers },

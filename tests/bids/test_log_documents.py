@@ -1,0 +1,105 @@
+"""What the bids write to the transparency log has the shapes `pregon verify` checks
+(`pregon.tlog.leaves`, which cannot import the bids): the opening record, its statistics and the
+bid commitment leaves of a submission, a replacement and a withdrawal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import pytest
+
+from pregon.bids import services
+from pregon.bids.choices_opening import MEASURES, OPENING_FORMAT
+from pregon.bids.models import Bid, Opening
+from pregon.bids.services.opening import bid_statistics
+from pregon.core import clock
+from pregon.core.actor import Actor
+from pregon.ledger.choices import LeafKind
+from pregon.ledger.models import Leaf
+from pregon.organizations.choices import Scale
+from pregon.organizations.models import Organization
+from pregon.tenders.models import Tender
+from pregon.tlog import leaves
+from pregon.tlog.jcs import canonical_bytes
+from pregon.tlog.merkle import leaf_hash
+from tests.bids.conftest import seal, submit, uploads_of
+from tests.bids.opening_world import OpeningWorld, opening_world
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_formats_are_named_the_same_on_both_sides() -> None:
+    assert leaves.OPENING_FORMAT == OPENING_FORMAT
+    assert leaves.MEASURES == MEASURES
+    assert (leaves.KIND_RELEASE, leaves.KIND_BID_COMMITMENT, leaves.KIND_OPENING) == (
+        LeafKind.RELEASE,
+        LeafKind.BID_COMMITMENT,
+        LeafKind.OPENING,
+    )
+    assert set(Scale.values) - leaves.SME_SCALES == {Scale.LARGE}
+
+
+@pytest.mark.parametrize("cooperative", [False, True])
+@pytest.mark.parametrize("scale", [*Scale.values, ""])
+def test_statistics_are_computed_as_the_opening_computes_them(
+    scale: str, cooperative: bool
+) -> None:
+    entries = [
+        {"tenderer": {"id": "a", "name": "A", "scale": scale, "cooperative": cooperative}},
+        {"tenderer": {"id": "b", "name": "B", "scale": Scale.SMALL, "cooperative": False}},
+    ]
+    assert leaves.opening_statistics(entries) == bid_statistics(entries)
+
+
+def test_the_opening_record_logged_has_its_format(buyer: Organization) -> None:
+    world: OpeningWorld = opening_world(buyer)
+    with clock.at(world.at):
+        for position in (1, 2):
+            services.opening_shares_hand_in(
+                actor=world.member_actor(position),
+                tender=world.tender,
+                shares=world.shares(position),
+            )
+    record = Opening.objects.get(tender=world.tender).record
+    assert record is not None
+    leaf = Leaf.objects.get(kind=LeafKind.OPENING)
+    # What is logged is what is checked: the record's RFC 8785 bytes.
+    assert bytes(leaf.leaf_hash) == leaf_hash(canonical_bytes(record))
+    assert leaves.declared_kind(record) == leaves.KIND_OPENING
+    assert leaves.document_ref(leaves.KIND_OPENING, record) == leaf.ref
+    assert leaves.opening_problems(record) == []
+    assert record["statistics"] == leaves.opening_statistics(record["bids"])
+
+
+def test_the_bid_commitment_leaves_have_their_shape(supplier_actor: Actor, tender: Tender) -> None:
+    first = submit(supplier_actor, tender, key="bid-1").bid
+    sealed = seal(tender, amount="900.00")
+    second = services.bid_replace(
+        actor=supplier_actor,
+        bid=first,
+        envelope=sealed.envelope,
+        documents=uploads_of(supplier_actor, tender, sealed),
+        idempotency_key="bid-2",
+    ).bid
+    services.bid_withdraw(actor=supplier_actor, bid=second, idempotency_key="bid-3")
+    second = Bid.objects.get(pk=second.pk)
+
+    documents = [
+        first.leaf_data(tender.ocid),
+        second.leaf_data(tender.ocid),
+        second.leaf_data(tender.ocid, withdrawal=True),
+    ]
+    logged = {
+        bytes(row.leaf_hash): row for row in Leaf.objects.filter(kind=LeafKind.BID_COMMITMENT)
+    }
+    actions = []
+    for data in documents:
+        document: dict[str, Any] = orjson.loads(data)
+        assert leaves.declared_kind(document) == leaves.KIND_BID_COMMITMENT
+        assert leaves.bid_commitment_problems(document) == []
+        assert logged[leaf_hash(data)].ref == leaves.document_ref(
+            leaves.KIND_BID_COMMITMENT, document
+        )
+        actions.append(document["action"])
+    assert actions == ["submit", "replace", "withdraw"]
