@@ -4,8 +4,10 @@ bid commitment leaves of a submission, a replacement and a withdrawal."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import orjson
 import pytest
 
@@ -23,6 +25,7 @@ from pregon.tenders.models import Tender
 from pregon.tlog import leaves
 from pregon.tlog.jcs import canonical_bytes
 from pregon.tlog.merkle import leaf_hash
+from tests.bids.bad_envelopes import bad_offer
 from tests.bids.conftest import seal, submit, uploads_of
 from tests.bids.opening_world import OpeningWorld, opening_world
 
@@ -103,3 +106,64 @@ def test_the_bid_commitment_leaves_have_their_shape(supplier_actor: Actor, tende
         )
         actions.append(document["action"])
     assert actions == ["submit", "replace", "withdraw"]
+
+
+def test_every_document_the_platform_logs_validates_against_its_published_schema(
+    buyer: Organization, supplier_actor: Actor, tender: Tender
+) -> None:
+    """The schema files, read and compiled here as any verifier would, accept what is logged:
+    bid commitments of each action, and an opening record with opened bids (with and without
+    documents) and a bid two members declared they could not decrypt."""
+    first = submit(supplier_actor, tender, key="bid-1").bid
+    sealed = seal(tender, amount="900.00")
+    second = services.bid_replace(
+        actor=supplier_actor,
+        bid=first,
+        envelope=sealed.envelope,
+        documents=uploads_of(supplier_actor, tender, sealed),
+        idempotency_key="bid-2",
+    ).bid
+    services.bid_withdraw(actor=supplier_actor, bid=second, idempotency_key="bid-3")
+    world: OpeningWorld = opening_world(buyer)
+    bad = bad_offer(world, undecryptable=[2, 3]).bid
+    with clock.at(world.at):
+        # Member 1 hands in every share; 2 and 3 cannot decrypt theirs of `bad` and say so.
+        for position in (1, 2, 3):
+            declared = [] if position == 1 else [(bad, "share_undecryptable")]
+            bids = [offer.bid for offer in world.offers if position == 1 or offer.bid != bad]
+            services.opening_shares_hand_in(
+                actor=world.member_actor(position),
+                tender=world.tender,
+                shares=world.shares(position, bids),
+                declarations=declared,
+            )
+
+    documents: list[tuple[str, bytes]] = []
+    for bid in Bid.objects.select_related("tender").order_by("received_at", "pk"):
+        documents.append((LeafKind.BID_COMMITMENT, bid.leaf_data(bid.tender.ocid)))
+        if bid.withdrawn_at is not None:
+            documents.append(
+                (LeafKind.BID_COMMITMENT, bid.leaf_data(bid.tender.ocid, withdrawal=True))
+            )
+    opening = Opening.objects.get(tender=world.tender)
+    documents.append((LeafKind.OPENING, canonical_bytes(opening.record)))
+    logged = {bytes(row.leaf_hash): row.kind for row in Leaf.objects.all()}
+    schemas = Path(leaves.__file__).parent / "schemas"
+    for kind, data in documents:
+        # What is validated is what is logged, under the kind it is logged as.
+        assert logged[leaf_hash(data)] == kind
+        schema = orjson.loads((schemas / leaves.SCHEMA_FILES[kind]).read_bytes())
+        document = orjson.loads(data)
+        jsonschema_rs.validator_for(schema, validate_formats=True).validate(document)
+        assert leaves.problems_of(kind, document) == []
+
+    actions = [orjson.loads(d)["action"] for k, d in documents if k == LeafKind.BID_COMMITMENT]
+    assert sorted(set(actions)) == ["replace", "submit", "withdraw"]
+    entries = {entry["id"]: entry for entry in opening.record["bids"]}
+    assert (entries[str(bad.pk)]["outcome"], entries[str(bad.pk)]["declaredBy"]) == (
+        "undecryptable",
+        [2, 3],
+    )
+    opened = [entry for entry in entries.values() if entry["outcome"] == "opened"]
+    assert len(opened) == 4
+    assert sorted(len(entry["documents"]) for entry in opened) == [0, 0, 0, 1]

@@ -7,22 +7,32 @@ below and checks each has the shape of the kind its leaf is logged as (docs/ledg
 
 * ``release``: an OCDS release, a JSON object with a non-empty ``id``;
 * ``bid_commitment``: ``{"action", "commitment", "tender", "time", "type": "bid-commitment"}``
-  (docs/sealed-bids.md, "The log leaf of a bid");
+  (docs/sealed-bids.md, "The log leaf of a bid"), as ``schemas/bid-commitment-1.schema.json``
+  describes it;
 * ``opening``: an opening record, ``{"format": "pregon-opening/1", "tender", "openedAt",
-  "threshold", "bids", "statistics"}``, whose statistics are what its bids give
-  (docs/sealed-bids.md, "The opening record").
+  "threshold", "bids", "statistics"}`` (docs/sealed-bids.md, "The opening record"), as
+  ``schemas/opening-1.schema.json`` describes it, and what no JSON Schema can say: ids and
+  commitments once each, bids in the order received and none after the opening, each opened
+  bid opened by at least ``threshold`` members, positions in increasing order, and statistics
+  that are what the bids give.
 
-Other kinds (``award``, or one a newer instance logs) are not checked by content. Nothing here
-imports Django: ``pregon verify`` runs anywhere, and the platform's own writers (``bids``) are
-tested against these checks.
+The two schemas (JSON Schema draft 2020-12, shipped with the package) are the published
+description of the formats: any validator checks a document's structure with them, with
+format assertion on (``date-time``). Each problem names the member it is about by its JSON path
+(``bids[0].lots[0].amount is not a decimal string``). Other kinds (``award``, or one a newer
+instance logs) are not checked by content. Nothing here imports Django: ``pregon verify`` runs
+anywhere, and the platform's own writers (``bids``) are tested against these checks.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Final, TypeGuard
+import functools
+import json
+from collections.abc import Callable, Iterable, Mapping
+from importlib import resources
+from typing import Any, Final
+
+import jsonschema_rs
 
 KIND_RELEASE: Final = "release"
 KIND_BID_COMMITMENT: Final = "bid_commitment"
@@ -46,20 +56,14 @@ SCALE_SMALL: Final = "small"
 SCALE_MEDIUM: Final = "medium"
 SME_SCALES: Final = frozenset({SCALE_MICRO, SCALE_SMALL, SCALE_MEDIUM, "selfEmployed"})
 
-_COMMITMENT_KEYS = frozenset({"action", "commitment", "tender", "time", "type"})
-_OPENING_KEYS = frozenset({"format", "tender", "openedAt", "threshold", "bids", "statistics"})
-_BID_KEYS = frozenset({"id", "commitment", "receivedAt", "leafIndex", "tenderer", "members"})
-_BID_OPTIONAL = frozenset({"declaredBy"})
-_OPENED_KEYS = frozenset({"outcome", "lots", "documents"})
-_UNDECRYPTABLE_KEYS = frozenset({"outcome", "reason"})
-_TENDERER_KEYS = frozenset({"id", "name", "scale", "cooperative"})
-_LOT_KEYS = frozenset({"lot", "amount", "currency"})
-_DOCUMENT_KEYS = frozenset({"id", "sha256", "intact"})
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
-# As the plain bid allows them (`pregon.sealing`): what the opening copied from it.
-_AMOUNT = re.compile(r"(0|[1-9][0-9]{0,29})(\.[0-9]{1,10})?")
-_CURRENCY = re.compile(r"[A-Z]{3}")
+#: The JSON Schema of each kind checked by a schema, in ``schemas/`` beside this module.
+SCHEMA_FILES: Final = {
+    KIND_BID_COMMITMENT: "bid-commitment-1.schema.json",
+    KIND_OPENING: "opening-1.schema.json",
+}
+
+#: A member's place in a document: names of object members and indices of list items.
+Path = tuple[str | int, ...]
 
 
 def declared_kind(document: Any) -> str:
@@ -105,20 +109,8 @@ def release_problems(document: Any) -> list[str]:
 
 
 def bid_commitment_problems(document: Any) -> list[str]:
-    """A bid commitment leaf: exactly its five members, each of its type."""
-    if not isinstance(document, Mapping):
-        return ["not a JSON object"]
-    problems = _members("", document, _COMMITMENT_KEYS)
-    if "type" in document and document["type"] != COMMITMENT_TYPE:
-        problems.append(f"type is not {COMMITMENT_TYPE!r}")
-    if "action" in document and document["action"] not in COMMITMENT_ACTIONS:
-        problems.append("action is not submit, replace or withdraw")
-    if "commitment" in document:
-        problems += _sha256("commitment", document["commitment"])
-    if "tender" in document:
-        problems += _text("tender", document["tender"])
-    if "time" in document:
-        problems += _moment("time", document["time"])
+    """A bid commitment leaf: what its schema says (exactly its five members, each of its type)."""
+    problems, _broken = _structure(KIND_BID_COMMITMENT, document)
     return problems
 
 
@@ -138,31 +130,31 @@ def opening_statistics(bids: Iterable[Mapping[str, Any]]) -> dict[str, int]:
 
 
 def opening_problems(document: Any) -> list[str]:
-    """An opening record in the ``pregon-opening/1`` format (see the module's docstring)."""
-    if not isinstance(document, Mapping):
-        return ["not a JSON object"]
-    problems = _members("", document, _OPENING_KEYS)
-    if "format" in document and document["format"] != OPENING_FORMAT:
-        problems.append(f"format is not {OPENING_FORMAT!r}")
-    if "tender" in document:
-        problems += _text("tender", document["tender"])
-    opened_at = document.get("openedAt")
-    if "openedAt" in document:
-        problems += _moment("openedAt", opened_at)
-    threshold = document.get("threshold")
-    if "threshold" in document and not _whole(threshold, least=1):
-        problems.append("threshold is not a whole number of at least 1")
-        threshold = None
-    bids = document.get("bids")
-    if isinstance(bids, list):
-        problems += _bids(bids, threshold=threshold, opened_at=opened_at)
-    else:
-        bids = None
-        if "bids" in document:
-            problems.append("bids is not a list")
-    if "statistics" in document:
-        problems += _statistics(document["statistics"], bids)
+    """An opening record in the ``pregon-opening/1`` format: what its schema says, then what no
+    schema can (see the module's docstring), each about members that have their schema's shape.
+    """
+    problems, broken = _structure(KIND_OPENING, document)
+    if not isinstance(document, Mapping) or not isinstance(document.get("bids"), list):
+        return problems
+    problems += _bids(document, broken)
+    bids: list[Any] = document["bids"]
+    tenderers = [("bids", number, "tenderer") for number in range(len(bids))]
+    if all(_sound(document, path, broken=broken) for path in [*tenderers, ("statistics",)]):
+        # Statistics are compared only when they and every bid's tenderer can be counted.
+        statistics, expected = document["statistics"], opening_statistics(bids)
+        problems += [
+            f"statistics.{measure} is {statistics[measure]}, but the bids give {expected[measure]}"
+            for measure in MEASURES
+            if statistics[measure] != expected[measure]
+        ]
     return problems
+
+
+def schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema of the documents of ``kind`` (a key of ``SCHEMA_FILES``), as shipped."""
+    data = resources.files("pregon.tlog").joinpath("schemas", SCHEMA_FILES[kind]).read_bytes()
+    value: dict[str, Any] = json.loads(data)
+    return value
 
 
 _CHECKS: dict[str, Callable[[Any], list[str]]] = {
@@ -172,20 +164,23 @@ _CHECKS: dict[str, Callable[[Any], list[str]]] = {
 }
 
 
-# --- the opening record's parts -------------------------------------------------------------
+# --- what no schema says about an opening record --------------------------------------------
 
 
-def _bids(bids: list[Any], *, threshold: Any, opened_at: Any) -> list[str]:
+def _bids(document: Mapping[str, Any], broken: set[Path]) -> list[str]:
+    """Ids and commitments once each, the order received, none after the opening, positions in
+    increasing order and at least ``threshold`` members for an opened bid."""
+    sound = functools.partial(_sound, document, broken=broken)
+    threshold = document["threshold"] if sound(("threshold",)) else None
+    opened_at = document["openedAt"] if sound(("openedAt",)) else None
     problems: list[str] = []
     seen_ids: set[str] = set()
     seen_commitments: set[str] = set()
     previous = ""
-    for number, bid in enumerate(bids):
-        where = f"bids[{number}]"
+    for number, bid in enumerate(document["bids"]):
         if not isinstance(bid, Mapping):
-            problems.append(f"{where} is not an object")
             continue
-        problems += _bid(where, bid, threshold=threshold)
+        where = f"bids[{number}]"
         identifier, commitment = bid.get("id"), bid.get("commitment")
         if isinstance(identifier, str) and identifier in seen_ids:
             problems.append(f"{where}.id {identifier} appears twice")
@@ -195,189 +190,128 @@ def _bids(bids: list[Any], *, threshold: Any, opened_at: Any) -> list[str]:
             seen_ids.add(identifier)
         if isinstance(commitment, str):
             seen_commitments.add(commitment)
-        received = bid.get("receivedAt")
-        if _is_moment(received):
-            # Same format throughout: these strings sort as the moments they name.
+        if sound(("bids", number, "receivedAt")):
+            received: str = bid["receivedAt"]
+            # One format throughout (the schema's pattern): these strings sort as their moments.
             if received < previous:
                 problems.append(f"{where} is not in the order the bids were received")
-            if _is_moment(opened_at) and received > opened_at:
+            if opened_at is not None and received > opened_at:
                 problems.append(f"{where}.receivedAt is after openedAt")
             previous = received
-    return problems
-
-
-def _bid(where: str, bid: Mapping[str, Any], *, threshold: Any) -> list[str]:
-    outcome = bid.get("outcome")
-    if outcome == OUTCOME_OPENED:
-        expected = _BID_KEYS | _OPENED_KEYS
-    elif outcome == OUTCOME_UNDECRYPTABLE:
-        expected = _BID_KEYS | _UNDECRYPTABLE_KEYS
-    else:
-        expected = _BID_KEYS | {"outcome"}
-    problems = _members(where, bid, expected, optional=_BID_OPTIONAL)
-    if "outcome" in bid and outcome not in (OUTCOME_OPENED, OUTCOME_UNDECRYPTABLE):
-        problems.append(f"{where}.outcome is not opened or undecryptable")
-    if "id" in bid:
-        problems += _text(f"{where}.id", bid["id"])
-    if "commitment" in bid:
-        problems += _sha256(f"{where}.commitment", bid["commitment"])
-    if "receivedAt" in bid:
-        problems += _moment(f"{where}.receivedAt", bid["receivedAt"])
-    if "leafIndex" in bid and not _whole(bid["leafIndex"], least=0):
-        problems.append(f"{where}.leafIndex is not a whole number")
-    if "tenderer" in bid:
-        problems += _tenderer(f"{where}.tenderer", bid["tenderer"])
-    members = bid.get("members")
-    if "members" in bid:
-        problems += _positions(f"{where}.members", members)
-    if "declaredBy" in bid:
-        problems += _positions(f"{where}.declaredBy", bid["declaredBy"])
-    if outcome == OUTCOME_OPENED:
-        if _whole(threshold, least=1) and isinstance(members, list) and len(members) < threshold:
+        for name in ("members", "declaredBy"):
+            if sound(("bids", number, name)) and bid[name] != sorted(bid[name]):
+                problems.append(f"{where}.{name} is not in increasing order")
+        if (
+            bid.get("outcome") == OUTCOME_OPENED
+            and threshold is not None
+            and sound(("bids", number, "members"))
+            and len(bid["members"]) < threshold
+        ):
             problems.append(f"{where} was opened with fewer shares than the threshold")
-        if "lots" in bid:
-            problems += _list_of(f"{where}.lots", bid["lots"], _lot)
-        if "documents" in bid:
-            problems += _list_of(f"{where}.documents", bid["documents"], _document)
-    elif outcome == OUTCOME_UNDECRYPTABLE and "reason" in bid:
-        problems += _text(f"{where}.reason", bid["reason"])
     return problems
 
 
-def _tenderer(where: str, value: Any) -> list[str]:
-    if not isinstance(value, Mapping):
-        return [f"{where} is not an object"]
-    problems = _members(where, value, _TENDERER_KEYS)
-    if "id" in value:
-        problems += _text(f"{where}.id", value["id"])
-    if "name" in value and not isinstance(value["name"], str):
-        problems.append(f"{where}.name is not a string")
-    if "scale" in value and not isinstance(value["scale"], str):
-        problems.append(f"{where}.scale is not a string")
-    if "cooperative" in value and not isinstance(value["cooperative"], bool):
-        problems.append(f"{where}.cooperative is not true or false")
-    return problems
+def _sound(document: Any, path: Path, *, broken: set[Path]) -> bool:
+    """Whether the member at ``path`` is there and has its schema's shape: no error of the
+    schema is about it or about anything in it."""
+    value = document
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(value, list) or part >= len(value):
+                return False
+        elif not isinstance(value, Mapping) or part not in value:
+            return False
+        value = value[part]
+    return not any(error[: len(path)] == path for error in broken)
 
 
-def _lot(where: str, value: Any) -> list[str]:
-    if not isinstance(value, Mapping):
-        return [f"{where} is not an object"]
-    problems = _members(where, value, _LOT_KEYS)
-    if "lot" in value:
-        problems += _text(f"{where}.lot", value["lot"])
-    amount = value.get("amount")
-    if "amount" in value and not (isinstance(amount, str) and _AMOUNT.fullmatch(amount)):
-        problems.append(f"{where}.amount is not a decimal string")
-    currency = value.get("currency")
-    if "currency" in value and not (isinstance(currency, str) and _CURRENCY.fullmatch(currency)):
-        problems.append(f"{where}.currency is not an ISO 4217 code")
-    return problems
+# --- the schemas' errors, as problems -------------------------------------------------------
+
+#: What a value of each of the schemas' ``$defs`` is, for any error of a keyword of its own.
+_VALUES: Final = {
+    "text": "a non-empty string",
+    "sha256": "64 lowercase hexadecimal digits",
+    "moment": "an RFC 3339 time in UTC to the millisecond",
+    "amount": "a decimal string",
+    "currency": "an ISO 4217 code",
+    "count": "a whole number",
+    "position": "a committee position (a whole number, at least 1)",
+    "positions": "a list of committee positions, each once",
+}
+_TYPES: Final = {
+    "object": "an object",
+    "array": "a list",
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
 
 
-def _document(where: str, value: Any) -> list[str]:
-    if not isinstance(value, Mapping):
-        return [f"{where} is not an object"]
-    problems = _members(where, value, _DOCUMENT_KEYS)
-    if "id" in value:
-        problems += _text(f"{where}.id", value["id"])
-    if "sha256" in value:
-        problems += _sha256(f"{where}.sha256", value["sha256"])
-    if "intact" in value and not isinstance(value["intact"], bool):
-        problems.append(f"{where}.intact is not true or false")
-    return problems
+@functools.cache
+def _validator(kind: str) -> Any:
+    return jsonschema_rs.validator_for(schema(kind), validate_formats=True)
 
 
-def _statistics(value: Any, bids: list[Any] | None) -> list[str]:
-    if not isinstance(value, Mapping):
-        return ["statistics is not an object"]
-    problems = _members("statistics", value, frozenset(MEASURES))
-    for measure in MEASURES:
-        if measure in value and not _whole(value[measure], least=0):
-            problems.append(f"statistics.{measure} is not a whole number")
-    if problems or bids is None or not _countable(bids):
-        # Statistics are compared only with bids that can be counted.
-        return problems
-    expected = opening_statistics(bids)
-    for measure in MEASURES:
-        if value[measure] != expected[measure]:
-            problems.append(
-                f"statistics.{measure} is {value[measure]}, but the bids give {expected[measure]}"
-            )
-    return problems
+def _structure(kind: str, document: Any) -> tuple[list[str], set[Path]]:
+    """The problems the schema of ``kind`` finds in ``document``, each once, ordered by the
+    member they are about; and the paths of the members the errors are at."""
+    found: dict[tuple[Path, str], None] = {}
+    broken: set[Path] = set()
+    for error in _validator(kind).iter_errors(document):
+        where: Path = tuple(error.instance_path)
+        broken.add(where)
+        for subject, message in _described(error, where):
+            found[subject, message] = None
+    ordered = sorted(found, key=lambda item: (_sort_key(item[0]), item[1]))
+    return [message for _subject, message in ordered], broken
 
 
-def _countable(bids: Sequence[Any]) -> bool:
-    """Every bid names a tenderer with a scale and whether it is a cooperative."""
-    return all(
-        isinstance(bid, Mapping)
-        and isinstance(bid.get("tenderer"), Mapping)
-        and isinstance(bid["tenderer"].get("scale"), str)
-        and isinstance(bid["tenderer"].get("cooperative"), bool)
-        for bid in bids
-    )
+def _described(error: Any, where: Path) -> list[tuple[Path, str]]:
+    """``(the member it is about, the problem)`` for one error of a schema."""
+    keyword = error.kind.name
+    details: dict[str, Any] = error.kind.as_dict()
+    if keyword == "required":
+        subject = (*where, details["property"])
+        return [(subject, f"{_dotted(subject)} is missing")]
+    if keyword == "additionalProperties":
+        return [
+            ((*where, name), f"{_dotted((*where, name))} is not expected")
+            for name in details["unexpected"]
+        ]
+    return [(where, f"{_dotted(where)} {_wrong_value(error, keyword, details)}")]
 
 
-# --- values ---------------------------------------------------------------------------------
+def _wrong_value(error: Any, keyword: str, details: dict[str, Any]) -> str:
+    """What is wrong with a value: what a value of the ``$defs`` entry whose keyword it fails
+    is, or what the keyword asks for."""
+    place = list(error.schema_path)
+    if len(place) == 3 and place[0] == "$defs" and place[1] in _VALUES:
+        return f"is not {_VALUES[place[1]]}"
+    match keyword:
+        case "falseSchema":
+            # `lots`, `documents` or `reason` beside an outcome that does not have them.
+            return "is not expected"
+        case "type":
+            return "is not " + " or ".join(_TYPES.get(name, name) for name in details["types"])
+        case "const":
+            return f"is not {details['expected_value']!r}"
+        case "enum":
+            *first, last = [str(option) for option in details["options"]]
+            return f"is not {', '.join(first)} or {last}" if first else f"is not {last}"
+        case "minimum":
+            return f"is less than {details['limit']}"
+    return f"does not have its schema's shape ({error.message})"
 
 
-def _members(
-    where: str,
-    value: Mapping[str, Any],
-    expected: frozenset[str],
-    *,
-    optional: frozenset[str] = frozenset(),
-) -> list[str]:
-    """Missing and unexpected members of an object, each named once."""
-    prefix = f"{where}." if where else ""
-    problems = [f"{prefix}{name} is missing" for name in sorted(expected - value.keys())]
-    problems += [
-        f"{prefix}{name} is not expected" for name in sorted(value.keys() - expected - optional)
-    ]
-    return problems
+def _dotted(path: Path) -> str:
+    """A member's JSON path as the problems name it: ``bids[0].lots[1].amount``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else part
+    return text or "the document"
 
 
-def _list_of(where: str, value: Any, check: Callable[[str, Any], list[str]]) -> list[str]:
-    if not isinstance(value, list):
-        return [f"{where} is not a list"]
-    problems: list[str] = []
-    for number, item in enumerate(value):
-        problems += check(f"{where}[{number}]", item)
-    return problems
-
-
-def _positions(where: str, value: Any) -> list[str]:
-    if not isinstance(value, list) or not all(_whole(item, least=1) for item in value):
-        return [f"{where} is not a list of committee positions"]
-    if value != sorted(set(value)):
-        return [f"{where} does not list each position once, in order"]
-    return []
-
-
-def _text(where: str, value: Any) -> list[str]:
-    return [] if isinstance(value, str) and value else [f"{where} is not a non-empty string"]
-
-
-def _sha256(where: str, value: Any) -> list[str]:
-    if isinstance(value, str) and _SHA256.fullmatch(value):
-        return []
-    return [f"{where} is not 64 lowercase hexadecimal digits"]
-
-
-def _is_moment(value: Any) -> TypeGuard[str]:
-    if not isinstance(value, str) or not _MOMENT.fullmatch(value):
-        return False
-    try:
-        dt.datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _moment(where: str, value: Any) -> list[str]:
-    if _is_moment(value):
-        return []
-    return [f"{where} is not an RFC 3339 time in UTC to the millisecond"]
-
-
-def _whole(value: Any, *, least: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= least
+def _sort_key(path: Path) -> tuple[tuple[int, int, str], ...]:
+    return tuple((0, part, "") if isinstance(part, int) else (1, 0, part) for part in path)
