@@ -262,7 +262,7 @@ EXPECTED: dict[str, dict[str, list[str]]] = {
         "/tenders/": [
             "Licitaciones",
             "Modalidad de contratación",
-            "Licitación pública",
+            "Inicie sesión para guardar esta búsqueda.",
             "Aplicar filtros",
         ],
         "/organizations/register/": [
@@ -278,7 +278,12 @@ EXPECTED: dict[str, dict[str, list[str]]] = {
             "Cadastrar-se como fornecedor",
             "Ir para o conteúdo principal",
         ],
-        "/tenders/": ["Licitações", "Modalidade de contratação", "Concorrência", "Aplicar filtros"],
+        "/tenders/": [
+            "Licitações",
+            "Modalidade de contratação",
+            "Entre para salvar esta busca.",
+            "Aplicar filtros",
+        ],
         "/organizations/register/": [
             "Cadastre sua empresa como fornecedor",
             "Razão social",
@@ -295,7 +300,7 @@ EXPECTED: dict[str, dict[str, list[str]]] = {
         "/tenders/": [
             "Appels d'offres",
             "Procédure de passation",
-            "Procédure ouverte",
+            "Connectez-vous pour enregistrer cette recherche.",
             "Appliquer les filtres",
         ],
         "/organizations/register/": [

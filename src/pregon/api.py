@@ -56,6 +56,7 @@ from pregon.core.problems import (
     public_read,
     with_cors,
 )
+from pregon.evaluation.api import router as evaluation_router
 from pregon.organizations.api import router as organizations_router
 from pregon.organizations.api_auth import (
     ORGANIZATION_HEADER,
@@ -64,6 +65,7 @@ from pregon.organizations.api_auth import (
     SignedInSession,
     public,
 )
+from pregon.search.api import router as search_router
 from pregon.tenders.api import router as tenders_router
 from pregon.tenders.choices import ClassificationScheme
 
@@ -108,6 +110,7 @@ TAGS = [
     },
     {"name": "organizations", "description": "The directory of buyers and suppliers."},
     {"name": "classifications", "description": "CPV and UNSPSC codes with their names."},
+    {"name": "search", "description": "Full-text search with facets, and saved searches."},
 ]
 
 
@@ -462,8 +465,10 @@ def classification_list(
 api.add_router("", tenders_router)
 api.add_router("", bids_router)
 api.add_router("", opening_router)
+api.add_router("", evaluation_router)
 api.add_router("", organizations_router)
 api.add_router("", classifications_router)
+api.add_router("", search_router)
 
 
 def openapi_document() -> dict[str, Any]:

@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "pregon.organizations",
     "pregon.tenders",
     "pregon.bids",
+    "pregon.evaluation",
+    "pregon.search",
     "pregon.publication",
     "pregon.ledger",
     "pregon.audit",
@@ -312,6 +314,9 @@ PREGON_MIN_SUBMISSION_DAYS: dict[str, int] = {
 }
 PREGON_MIN_SUBMISSION_DAYS.update(json.loads(os.environ.get("PREGON_MIN_SUBMISSION_DAYS", "{}")))
 PREGON_AMENDMENT_MIN_DAYS = int(os.environ.get("PREGON_AMENDMENT_MIN_DAYS", "5"))
+# A compliant bid more than this % below the mean of the other compliant bids of its lot, or
+# below the lot's estimated value, is flagged abnormally low (docs/evaluation-and-contracts.md).
+PREGON_ABNORMALLY_LOW_PERCENT = os.environ.get("PREGON_ABNORMALLY_LOW_PERCENT", "20")
 PREGON_QUESTION_RATE = os.environ.get("PREGON_QUESTION_RATE", "10/h")
 # Sealed bids: the largest encrypted document a bid may carry, the largest chunk of one upload
 # request (within DATA_UPLOAD_MAX_MEMORY_SIZE, which bounds every request body of the API), and

@@ -20,8 +20,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 urlpatterns += i18n_patterns(
     path("", include("pregon.web.urls")),
-    path("tenders/", include("pregon.tenders.urls")),
+    path("tenders/", include("pregon.web.tender_urls")),
     path("tenders/", include("pregon.bids.urls_opening")),
+    path("tenders/", include("pregon.evaluation.urls")),
     path("buyer/", include("pregon.workspace.buyer.urls")),
     path("supplier/", include("pregon.workspace.supplier.urls")),
     path("committee/", include("pregon.workspace.committee.urls")),

@@ -57,6 +57,9 @@ PERSONAL_OPERATIONS = {
     ("POST", "/api/v1/committee-keys"),
     ("GET", "/api/v1/tenders/{ocid}/opening/envelopes"),
     ("POST", "/api/v1/tenders/{ocid}/opening/shares"),
+    ("GET", "/api/v1/searches/saved"),
+    ("POST", "/api/v1/searches/saved"),
+    ("DELETE", "/api/v1/searches/saved/{saved_id}"),
 }
 
 
@@ -79,6 +82,10 @@ def test_document_describes_every_operation() -> None:
         "SignedInPerson",
     }
     assert {(m.upper(), p) for p, m, _ in _operations()} == {
+        ("GET", "/api/v1/search"),
+        ("GET", "/api/v1/searches/saved"),
+        ("POST", "/api/v1/searches/saved"),
+        ("DELETE", "/api/v1/searches/saved/{saved_id}"),
         ("GET", "/api/v1/tenders"),
         ("POST", "/api/v1/tenders"),
         ("GET", "/api/v1/tenders/{tender_id}"),
@@ -110,6 +117,8 @@ def test_document_describes_every_operation() -> None:
         ("GET", "/api/v1/tenders/{ocid}/opening/envelopes"),
         ("POST", "/api/v1/tenders/{ocid}/opening/shares"),
         ("GET", "/api/v1/tenders/{ocid}/opening"),
+        ("GET", "/api/v1/tenders/{tender_id}/evaluation"),
+        ("GET", "/api/v1/bids/{bid_id}/assessments"),
     }
     for path, method, operation in _operations():
         where = f"{method.upper()} {path}"

@@ -10,7 +10,8 @@ release exists if and only if the change does:
 2. append its RFC 8785 canonical bytes to the transparency log (`pregon.ledger`);
 3. store it, append-only, at the next position of the changes feed;
 4. update the compiled and versioned releases of its `ocid` with this one release
-   (incrementally, never merging everything again);
+   (incrementally, never merging everything again), and tell the record's observers
+   (`observers.py`: the search index);
 5. after commit, ask for the bulk files to be regenerated (debounced).
 """
 
@@ -39,6 +40,7 @@ from pregon.ocds.validate import Validator
 from pregon.publication import mapping
 from pregon.publication.bulk import bulk_files_generate
 from pregon.publication.models import BulkState, FeedSequence, Record, Release
+from pregon.publication.observers import record_observers_notify
 from pregon.publication.tasks import regenerate_bulk_files
 from pregon.tlog.jcs import canonical_bytes
 
@@ -124,7 +126,7 @@ def publication_record(*, ocid: str | None, tag: str) -> Release:
         sha256=hashlib.sha256(canonical).hexdigest(),
         leaf_index=leaf.index,
     )
-    _record_update(record, release, stored)
+    record_observers_notify(_record_update(record, release, stored))
     if settings.PREGON_BULK_AUTO:
         transaction.on_commit(bulk_schedule)
     return stored

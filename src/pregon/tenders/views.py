@@ -1,5 +1,5 @@
-"""The public pages of tenders: the searchable list, the tender page, its documents, and the
-form with which a supplier asks a clarification question.
+"""The public pages of tenders: the tender page, its documents, and the form with which a
+supplier asks a clarification question. (The list is the portal's search: `pregon.web`.)
 
 Views stay thin: they parse input, read through `selectors`, and hand the one change they make
 (a question) to `services.question_ask`.
@@ -16,10 +16,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
-from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
@@ -36,40 +34,8 @@ from pregon.organizations.acting import (
 from pregon.publication.selectors import releases_of_process
 from pregon.tenders import selectors, services
 from pregon.tenders.choices import AwardCriteria, PriceScoring, TenderStatus
-from pregon.tenders.forms import QuestionForm, TenderFilterForm
+from pregon.tenders.forms import QuestionForm
 from pregon.tenders.models import Amendment, Question, Tender
-
-PER_PAGE = 20
-
-
-# ---------------------------------------------------------------------------------------------
-# the list
-
-
-def tender_list(request: HttpRequest) -> HttpResponse:
-    """Published tenders, filtered by the GET form. An HTMX request gets the results only."""
-    form = TenderFilterForm(request.GET, buyers=list(selectors.buyers_public()))
-    page: Page[Tender] | None = None
-    if form.is_valid():
-        paginator = Paginator(selectors.tenders_public(filters=form.filters()), PER_PAGE)
-        page = paginator.get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page": page,
-        "page_range": (
-            list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-            if page is not None
-            else []
-        ),
-        "ELLIPSIS": Paginator.ELLIPSIS,
-    }
-    # The back button may ask HTMX to restore a page it has not cached: that needs it whole.
-    partial = bool(request.htmx) and not request.htmx.history_restore_request  # type: ignore[attr-defined]
-    template = "tenders/public/partials/results.html" if partial else "tenders/public/list.html"
-    response = render(request, template, context | {"oob": partial})
-    patch_vary_headers(response, ("HX-Request",))
-    return response
-
 
 # ---------------------------------------------------------------------------------------------
 # the tender page

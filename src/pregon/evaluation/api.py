@@ -1,0 +1,64 @@
+"""The evaluation's API (read only): a tender's public evaluation report, and the assessments
+of a supplier's own bid.
+
+The report is public and holds the completed lots only, as published: before a lot's
+evaluation is completed, nothing of it is. A supplier reads its own bid's assessments, whatever
+the state of the evaluation, with an API key holding `bids:submit` or signed in; another
+supplier's bid answers 404, as one that does not exist. The committee works on its page, in
+person.
+"""
+
+# No `from __future__ import annotations` here: ninja reads the path parameter's type (a UUID)
+# through the wrapper `paginated` puts around the view, outside this module's names.
+import uuid
+
+from django.http import HttpRequest
+from ninja import Router
+
+from pregon.bids.selectors import bid_of_supplier
+from pregon.core.api_pagination import paginated
+from pregon.evaluation.models import BidAssessment
+from pregon.evaluation.schemas import EvaluationReportOut, OwnAssessmentOut, report_of
+from pregon.evaluation.selectors import assessments_of_bid, evaluation_reports
+from pregon.organizations.api_auth import acting, acting_for, actor_of, public
+from pregon.organizations.choices import ApiScope
+from pregon.tenders.selectors import tender_public_get
+
+router = Router()
+
+
+@router.get(
+    "/tenders/{int:tender_id}/evaluation",
+    response=EvaluationReportOut,
+    url_name="evaluation_report",
+    summary="Read a tender's evaluation report",
+    tags=["tenders"],
+    **public(errors=(404,)),
+)
+def evaluation_report(request: HttpRequest, tender_id: int) -> dict[str, object]:
+    """The lots of a published tender whose evaluation is completed: every bid's compliance
+    (with the reason of a disqualification), points, rank, abnormally low flag and the
+    committee's decision on it, and the explained adjustments of the ranking. A lot still being
+    evaluated is not listed; drafts answer 404."""
+    tender = tender_public_get(pk=tender_id)
+    return report_of(tender, evaluation_reports(tender=tender))
+
+
+@router.get(
+    "/bids/{uuid:bid_id}/assessments",
+    response=list[OwnAssessmentOut],
+    url_name="bid_assessments",
+    summary="Read the evaluation of one of your bids",
+    tags=["bids"],
+    **acting(ApiScope.BIDS_SUBMIT, write=False, errors=(404, 422)),
+)
+@paginated
+def bid_assessments(request: HttpRequest, bid_id: uuid.UUID) -> list[BidAssessment]:
+    """The assessments of one of your bids, lot by lot, from the moment the committee starts a
+    lot's evaluation: compliance (and the reason of a disqualification), points, rank, and the
+    justification of an abnormally low price the committee asks of you (answer it on the page
+    "Your bids in the evaluation"). Empty while no lot of it is being evaluated. Another
+    organization's bid answers 404, as one that does not exist."""
+    actor = actor_of(request)
+    bid = bid_of_supplier(organization=acting_for(actor), pk=bid_id)
+    return assessments_of_bid(actor=actor, bid=bid)

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from pregon.core.audit_vocabulary import audit_vocabulary_register
+from pregon.evaluation.choices import AUDIT_VOCABULARY
+
+
+class EvaluationConfig(AppConfig):
+    name = "pregon.evaluation"
+    verbose_name = _("Evaluation")
+
+    def ready(self) -> None:
+        # The OCDS mapping reads models, loaded only once `ready` runs. It is registered after
+        # the bids' (INSTALLED_APPS order), so its bid statuses merge over their `pending`.
+        from pregon.evaluation.ocds import evaluation_sections
+        from pregon.publication.mapping import mapping_register
+
+        audit_vocabulary_register(AUDIT_VOCABULARY)
+        mapping_register(evaluation_sections)

@@ -1,0 +1,149 @@
+"""The portal's tender search (the public tender list) and a person's saved searches.
+
+The list is the search of `pregon.search` (`search_run`, what `/api/v1/search` answers too):
+words ranked and highlighted, facet selects with counts, an order and pages, all plain GET
+parameters so the page works without JavaScript (HTMX only swaps the results in place).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pregon.accounts.http import user_of
+from pregon.core import clock
+from pregon.core.errors import NotFound, ValidationFailed
+from pregon.search.selectors import SearchHit, SearchResults, saved_searches_of, search_run
+from pregon.search.services import saved_search_create, saved_search_delete
+from pregon.tenders.models import Tender
+from pregon.web.search_forms import SearchForm
+
+PER_PAGE = 20
+#: Parameters that are not part of a search (kept out of a saved search's query string).
+_NOT_SEARCH = {"page", "csrfmiddlewaretoken"}
+
+
+@dataclass(frozen=True)
+class Result:
+    """One row of the list: the search hit, and the tender it is (None for a process published
+    by other means than a tender of this platform)."""
+
+    hit: SearchHit
+    tender: Tender | None
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        return max(1, int(raw or 1))
+    except ValueError:
+        return 1
+
+
+def _results(form: SearchForm, number: int) -> tuple[SearchResults, int]:
+    """The search for the page `number` (the last page when past it), and that number."""
+    now = clock.now()
+    results = search_run(form.query(now=now, offset=(number - 1) * PER_PAGE, limit=PER_PAGE))
+    last = max(1, -(-results.total // PER_PAGE))
+    if number > last:
+        number = last
+        results = search_run(form.query(now=now, offset=(number - 1) * PER_PAGE, limit=PER_PAGE))
+    return results, number
+
+
+def search_query_string(request: HttpRequest) -> str:
+    """The current search as a query string, without the page (what a saved search keeps)."""
+    query = request.GET.copy()
+    for name in _NOT_SEARCH:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def tender_search(request: HttpRequest) -> HttpResponse:
+    """Published tenders found by words and facets. An HTMX request gets the results only."""
+    form = SearchForm(request.GET)
+    page: Page[Result] | None = None
+    results: SearchResults | None = None
+    if form.is_valid():
+        results, number = _results(form, _page_number(request.GET.get("page")))
+        tenders = Tender.objects.select_related("buyer").in_bulk(
+            [hit.document.ocid for hit in results.hits], field_name="ocid"
+        )
+        rows = [Result(hit=hit, tender=tenders.get(hit.document.ocid)) for hit in results.hits]
+        paginator: Paginator[int] = Paginator(range(results.total), PER_PAGE)
+        page = Page(rows, number, paginator)  # type: ignore[arg-type]
+        form.with_facets(results.facets)
+    else:
+        form.with_facets({})
+    context = {
+        "form": form,
+        "page": page,
+        "results": results,
+        "page_range": (
+            list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+            if page is not None
+            else []
+        ),
+        "ELLIPSIS": Paginator.ELLIPSIS,
+        "search_query": search_query_string(request),
+    }
+    # The back button may ask HTMX to restore a page it has not cached: that needs it whole.
+    partial = bool(request.htmx) and not request.htmx.history_restore_request  # type: ignore[attr-defined]
+    template = "web/search/results.html" if partial else "web/search/list.html"
+    response = render(request, template, context | {"oob": partial})
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# saved searches
+
+
+@login_required
+def saved_search_list(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's saved searches, each to run or delete."""
+    user = user_of(request)
+    return render(
+        request,
+        "web/search/saved.html",
+        {"saved_searches": list(saved_searches_of(owner_id=user.pk))},
+    )
+
+
+@login_required
+@require_POST
+def saved_search_save(request: HttpRequest) -> HttpResponse:
+    """Save the search of the results page under a name."""
+    user = user_of(request)
+    query = request.POST.get("query", "")
+    try:
+        saved = saved_search_create(owner=user, name=request.POST.get("name", ""), query=query)
+    except ValidationFailed as error:
+        messages.error(request, str(error.message))
+        return redirect(_list_url(query))
+    messages.success(request, _("Search saved as “%(name)s”.") % {"name": saved.name})
+    return redirect("web:saved_searches")
+
+
+@login_required
+@require_POST
+def saved_search_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete one of the signed-in person's saved searches (another's is not found)."""
+    try:
+        saved_search_delete(owner=user_of(request), pk=pk)
+    except NotFound as error:
+        raise Http404(str(error.message)) from None
+    messages.success(request, _("The saved search was deleted."))
+    return redirect("web:saved_searches")
+
+
+def _list_url(query: str) -> str:
+    return reverse("tenders:list") + (f"?{query}" if query else "")
