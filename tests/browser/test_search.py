@@ -41,7 +41,7 @@ def test_search_with_a_misspelling_and_a_facet(live_server: Any, page: Any) -> N
     ]
     category.select_option("works")
     page.get_by_role("button", name="Apply filters").click()
-    page.wait_for_function("document.querySelector('#tender-count').innerText === '1 tender found'")
+    expect(page.locator("#tender-count")).to_have_text("1 tender found")
     # The results are dimmed while HTMX loads them: wait until they are whole again.
     expect(page.locator(".htmx-request")).to_have_count(0)
     titles = page.locator("#tender-results h3").all_inner_texts()
