@@ -15,11 +15,18 @@ list of (name, kind, weight)), which gives them weighted criteria scored `propor
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import Decimal
 from typing import Any
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from django.utils import timezone
 
@@ -101,6 +108,16 @@ def actor_for(user: User, organization: Organization) -> Actor:
 
 # The private keys of every committee key made here, by fingerprint.
 _PRIVATE_KEYS: dict[str, bytes] = {}
+
+
+def totp_code(secret: str) -> str:
+    """What a person's authenticator app shows now. Like a person who sees the code about to
+    change, it waits for the next one rather than send a code the server may receive late."""
+    period = mfa_settings.TOTP_PERIOD
+    left = period - time.time() % period
+    if left < 5:
+        time.sleep(left + 0.1)
+    return format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
 
 
 def key_pair() -> tuple[bytes, bytes]:
