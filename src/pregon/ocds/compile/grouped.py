@@ -33,6 +33,7 @@ from pregon.ocds.compile.merging import (
     _open_output,
     _partition_bits,
     _slice_bits,
+    _worker_pool,
     _write_results,
 )
 from pregon.ocds.errors import InputError, MergeError
@@ -166,9 +167,8 @@ def _write_spilled(
     jobs = [([str(path)], spill.bits) for path in spill.paths if path.stat().st_size]
     stats.spilled, stats.partitions = True, len(jobs)
     if workers > 1 and len(jobs) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("fork")
-        with context.Pool(min(workers, len(jobs)), _init_worker, (tree, options)) as pool:
-            return _write_results(out, options, pool.imap(_process_partition, jobs))
+        with _worker_pool(min(workers, len(jobs)), tree, options) as pool:
+            return _write_results(out, options, pool.map(_process_partition, jobs))
     previous = dict(_WORKER)
     enabled = gc.isenabled()
     _init_worker(tree, options)

@@ -8,16 +8,16 @@ processes. Streams are copied to a file as they arrive and indexed range by rang
 from __future__ import annotations
 
 import fcntl
-import multiprocessing
 import os
 import shutil
 import stat
 import sys
 import tempfile
 from array import array
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
-from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
+from types import TracebackType
 from typing import IO
 
 from pregon.ocds._lines import index_lines
@@ -27,11 +27,11 @@ from pregon.ocds.compile.merging import (
     CompileStats,
     Groups,
     _hash,
-    _init_worker,
     _merge_groups,
     _ocid_of,
     _partition_bits,
     _slice_bits,
+    _worker_pool,
     _write_results,
 )
 from pregon.ocds.errors import MergeError
@@ -80,22 +80,23 @@ class _IndexedCompile:
         self.sources: list[Source] = []
         self.size = 0
         self.jobs: list[tuple[str, int, int, str, str]] = []
-        self.results: list[AsyncResult[tuple[int, array[int]]]] = []
-        self.pool: Pool | None = None
+        self.results: list[Future[tuple[int, array[int]]]] = []
+        self.pool: ProcessPoolExecutor | None = None
         self._directory: Path | None = None
         self._stack = ExitStack()
 
     def __enter__(self) -> _IndexedCompile:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
-        if self.pool is not None:
-            if kind is None:
-                self.pool.close()  # every task is done: the workers exit on their own
-            else:
-                self.pool.terminate()
-            self.pool.join()
-        self._stack.close()
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        # the pool first (entered last; told of the error, it cancels what has not started),
+        # then the copies' files
+        self._stack.__exit__(kind, error, trace)
         if self._directory is not None:
             shutil.rmtree(self._directory, ignore_errors=True)
 
@@ -138,15 +139,15 @@ class _IndexedCompile:
         job = (path, start, end, str(self.directory / f"i{len(self.jobs):05d}"), name)
         self.jobs.append(job)
         if self.pool is not None:
-            self.results.append(self.pool.apply_async(_index_range, (job,)))
+            self.results.append(self.pool.submit(_index_range, job))
 
     def _grow(self, size: int) -> None:
         """Count ``size`` more bytes of input; start the workers once past the budget."""
         self.size += size
         if self.pool is None and self.size > self.budget:
-            context = multiprocessing.get_context("fork")
-            self.pool = context.Pool(self.workers, _init_worker, (self.tree, self.options))
-            self.results = [self.pool.apply_async(_index_range, (job,)) for job in self.jobs]
+            pool = _worker_pool(self.workers, self.tree, self.options)
+            self.pool = self._stack.enter_context(pool)
+            self.results = [self.pool.submit(_index_range, job) for job in self.jobs]
 
     def _copy(self, number: int, stream: IO[bytes], head: bytes) -> None:
         """Copy a stream (its ``head`` already read) to a file, indexing each complete segment."""
@@ -178,7 +179,7 @@ class _IndexedCompile:
     def _merge(self, out: IO[bytes]) -> CompileStats:
         """Phase 2: merge the partitions, in hash order, once every range is indexed."""
         assert self.pool is not None
-        indexed = [result.get() for result in self.results]
+        indexed = [result.result() for result in self.results]
         bits = _partition_bits(self.size)
         step = 1 << (_INDEX_BITS - bits)  # fine partitions of the index per merged partition
         partitions = []
@@ -198,7 +199,7 @@ class _IndexedCompile:
             indexed=True,
             ranges=len(self.jobs),
         )
-        stats.ocids = _write_results(out, self.options, self.pool.imap(_merge_indexed, partitions))
+        stats.ocids = _write_results(out, self.options, self.pool.map(_merge_indexed, partitions))
         return stats
 
 

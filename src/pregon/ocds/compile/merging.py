@@ -8,9 +8,12 @@ input are merged into result files, which :func:`_write_results` copies to the o
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import shutil
 import zlib
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -133,6 +136,32 @@ def _init_worker(tree: RuleNode, options: CompileOptions) -> None:
     gc.disable()  # JSON data has no reference cycles; the collector only costs time here
     _WORKER["tree"] = tree
     _WORKER["options"] = options
+
+
+@contextmanager
+def _worker_pool(
+    workers: int, tree: RuleNode, options: CompileOptions
+) -> Iterator[ProcessPoolExecutor]:
+    """``workers`` forked processes that merge with ``tree`` and ``options``.
+
+    On the way out the pool is shut down in order: after an error (a bad release in one
+    partition, an interrupt) the tasks not yet started are cancelled and the running ones are
+    waited for. (``multiprocessing.Pool.terminate`` could hang for ever there: its task thread,
+    still sending work, blocked on the queue of workers it had just killed.) A worker that dies
+    breaks the pool with an error instead of leaving the compile waiting.
+    """
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_init_worker,
+        initargs=(tree, options),
+    )
+    failed = True
+    try:
+        yield pool
+        failed = False
+    finally:
+        pool.shutdown(wait=True, cancel_futures=failed)
 
 
 def _partition_bits(size: int | None) -> int:
