@@ -5,8 +5,9 @@
 Both validate the same release package: the workload with the four extensions declared, in which
 about one release in a hundred is broken in a known way (a missing field, a wrong type, a bad date
 or URI, an unknown code of a closed codelist, a duplicate id, an empty tag ...). libcoveocds runs
-offline: the OCDS 1.1.5 files and the extensions come from ``shared/ocds`` through a stand-in for
-its HTTP session. We compare the errors found -- libcoveocds's schema validation errors and closed
+offline (``scripts/libcove_offline.py``, which ``scripts/check_open_data.py`` runs too): the
+OCDS 1.1.5 files and the extensions come from ``shared/ocds`` through a stand-in for its HTTP
+session. We compare the errors found -- libcoveocds's schema validation errors and closed
 codelist values -- with ours, and print both times: libcoveocds's whole API call (additional
 checks off) and its schema validation step alone. Target: ours at least 10 times faster.
 ``--valid-too`` also runs both on the unbroken workload (both must find nothing).
@@ -37,89 +38,7 @@ EXTENSIONS = [
 ]
 
 # Runs libcoveocds offline and writes its findings (and the time of its validation step) as JSON.
-LIBCOVE = r"""
-import csv, io, json, os, sys, tempfile, time, zipfile
-import requests
-import libcove.lib.common as common
-import ocdsextensionregistry.extension_version as extension_version
-import ocdsextensionregistry.util as registry_util
-import libcoveocds.api
-from libcoveocds.config import LibCoveOCDSConfig
-
-SHARED, source, target = sys.argv[1:4]
-
-def codelists(schema, found):
-    if isinstance(schema, dict):
-        if isinstance(schema.get("codelist"), str) and isinstance(schema.get("enum"), list):
-            found[schema["codelist"]] = [code for code in schema["enum"] if code is not None]
-        for value in schema.values():
-            codelists(value, found)
-    elif isinstance(schema, list):
-        for value in schema:
-            codelists(value, found)
-    return found
-
-class Response:
-    def __init__(self, content, status=200):
-        self.content, self.status_code, self.reason = content, status, "OK" if status == 200 else "Not Found"
-    def raise_for_status(self):
-        if self.status_code >= 400:
-            error = requests.HTTPError(str(self.status_code)); error.response = self; raise error
-
-class Session:
-    # Serves each extension's files (its release schema, and codelists made from its enums) as the
-    # GitHub archive that ocdsextensionregistry downloads.
-    def get(self, url, **kwargs):
-        for name in ("ocds_bid_extension", "ocds_lots_extension", "ocds_submissionTerms_extension", "ocds_partyDetails_scale_extension"):
-            if url.startswith(f"https://github.com/open-contracting-extensions/{name}/archive/"):
-                patch = open(f"{SHARED}/extensions/{name}.release-schema.json", "rb").read()
-                lists = codelists(json.loads(patch), {})
-                buffer = io.BytesIO()
-                with zipfile.ZipFile(buffer, "w") as archive:
-                    archive.writestr(f"{name}-x/", "")
-                    archive.writestr(f"{name}-x/release-schema.json", patch)
-                    meta = {"name": {"en": name}, "description": {"en": name}, "documentationUrl": {"en": ""},
-                            "codelists": sorted(lists), "schemas": ["release-schema.json"], "compatibility": ["1.1"]}
-                    archive.writestr(f"{name}-x/extension.json", json.dumps(meta))
-                    for codelist, codes in lists.items():
-                        rows = io.StringIO(); writer = csv.writer(rows); writer.writerow(["Code", "Title", "Description"])
-                        for code in codes:
-                            writer.writerow([code, code, ""])
-                        archive.writestr(f"{name}-x/codelists/{codelist}", rows.getvalue())
-                return Response(buffer.getvalue())
-        return Response(b"", 404)
-
-extension_version.session = registry_util.session = Session()
-
-directory = tempfile.mkdtemp()
-standard = os.path.join(directory, "standard.zip")
-with zipfile.ZipFile(standard, "w") as archive:
-    archive.writestr("standard-1__1__5/", "")
-    for name in os.listdir(f"{SHARED}/schema"):
-        archive.write(f"{SHARED}/schema/{name}", f"standard-1__1__5/schema/{name}")
-    for name in os.listdir(f"{SHARED}/codelists"):
-        archive.write(f"{SHARED}/codelists/{name}", f"standard-1__1__5/schema/codelists/{name}")
-
-spent = [0.0]
-original = common.get_schema_validation_errors
-def timed(*args, **kwargs):
-    start = time.perf_counter()
-    try:
-        return original(*args, **kwargs)
-    finally:
-        spent[0] += time.perf_counter() - start
-common.get_schema_validation_errors = timed
-
-config = LibCoveOCDSConfig()
-config.config.update({"context": "api", "standard_zip": "file://" + standard, "additional_checks": "none", "skip_aggregates": True})
-result = libcoveocds.api.ocds_json_output(directory, source, None, lib_cove_ocds_config=config)
-json.dump({
-    "validation_errors": result.get("validation_errors", []),
-    "closed_codelists": result.get("additional_closed_codelist_values", {}),
-    "extensions": result.get("extensions"),
-    "validation_seconds": spent[0],
-}, open(target, "w"), default=list)
-"""
+LIBCOVE = ROOT / "scripts" / "libcove_offline.py"
 
 
 def break_releases(releases: list[dict[str, Any]]) -> int:
@@ -235,7 +154,7 @@ def bench(label: str, package: Path, out: Path) -> bool:
     )
     cove = run(
         "libcoveocds (API call, no additional checks)",
-        [PYTHON, "-c", LIBCOVE, str(SHARED), str(package), str(out / "cove.json")],
+        [PYTHON, str(LIBCOVE), str(package), str(out / "cove.json"), "--shared", str(SHARED)],
     )
     found = orjson.loads((out / "cove.json").read_bytes())
     step = copy.copy(cove)
