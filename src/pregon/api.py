@@ -37,8 +37,10 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 from ninja.parser import Parser
 
+from pregon.alerts.api import router as alerts_router
 from pregon.bids.api import router as bids_router
 from pregon.bids.api_opening import router as opening_router
+from pregon.contracts.api import router as contracts_router
 from pregon.core import classifications, uploads
 from pregon.core.api_pagination import paginated
 from pregon.core.errors import DomainError, PermissionDenied, RateLimited, ValidationFailed
@@ -111,6 +113,11 @@ TAGS = [
     {"name": "organizations", "description": "The directory of buyers and suppliers."},
     {"name": "classifications", "description": "CPV and UNSPSC codes with their names."},
     {"name": "search", "description": "Full-text search with facets, and saved searches."},
+    {
+        "name": "alerts",
+        "description": "Subscriptions to new, amended and cancelled tenders; signed webhooks "
+        "and their delivery log.",
+    },
 ]
 
 
@@ -466,9 +473,11 @@ api.add_router("", tenders_router)
 api.add_router("", bids_router)
 api.add_router("", opening_router)
 api.add_router("", evaluation_router)
+api.add_router("", contracts_router)
 api.add_router("", organizations_router)
 api.add_router("", classifications_router)
 api.add_router("", search_router)
+api.add_router("", alerts_router)
 
 
 def openapi_document() -> dict[str, Any]:

@@ -112,7 +112,9 @@ INSTALLED_APPS = [
     "pregon.tenders",
     "pregon.bids",
     "pregon.evaluation",
+    "pregon.contracts",
     "pregon.search",
+    "pregon.alerts",
     "pregon.publication",
     "pregon.ledger",
     "pregon.audit",
@@ -317,6 +319,20 @@ PREGON_AMENDMENT_MIN_DAYS = int(os.environ.get("PREGON_AMENDMENT_MIN_DAYS", "5")
 # A compliant bid more than this % below the mean of the other compliant bids of its lot, or
 # below the lot's estimated value, is flagged abnormally low (docs/evaluation-and-contracts.md).
 PREGON_ABNORMALLY_LOW_PERCENT = os.environ.get("PREGON_ABNORMALLY_LOW_PERCENT", "20")
+# Awards: the days of the standstill period after a decision, during which bidders of the lot
+# may complain; and who decides complaints: "buyer" (the tender's buyer officials) or
+# "oversight" (auditors of an oversight body) (docs/evaluation-and-contracts.md).
+PREGON_STANDSTILL_DAYS = int(os.environ.get("PREGON_STANDSTILL_DAYS", "10"))
+PREGON_COMPLAINTS_DECIDED_BY = os.environ.get("PREGON_COMPLAINTS_DECIDED_BY", "buyer")
+if PREGON_COMPLAINTS_DECIDED_BY not in {"buyer", "oversight"}:
+    raise ImproperlyConfigured("PREGON_COMPLAINTS_DECIDED_BY must be buyer or oversight.")
+if PREGON_STANDSTILL_DAYS < 0:
+    raise ImproperlyConfigured("PREGON_STANDSTILL_DAYS must be 0 or more.")
+# Contracts: the calendar days a buyer has to pay an invoice, from the day it receives it; read
+# only through pregon.contracts.terms.invoice_due_days (docs/evaluation-and-contracts.md).
+PREGON_INVOICE_DUE_DAYS = int(os.environ.get("PREGON_INVOICE_DUE_DAYS", "30"))
+if not 0 <= PREGON_INVOICE_DUE_DAYS <= 365:
+    raise ImproperlyConfigured("PREGON_INVOICE_DUE_DAYS must be from 0 to 365.")
 PREGON_QUESTION_RATE = os.environ.get("PREGON_QUESTION_RATE", "10/h")
 # Sealed bids: the largest encrypted document a bid may carry, the largest chunk of one upload
 # request (within DATA_UPLOAD_MAX_MEMORY_SIZE, which bounds every request body of the API), and
@@ -357,6 +373,24 @@ PREGON_DATA_DIR = Path(os.environ.get("PREGON_DATA_DIR", VAR_DIR / "data"))
 PREGON_BULK_AUTO = env_bool("PREGON_BULK_AUTO", PREGON_ENV != "test")
 PREGON_BULK_DELAY = int(os.environ.get("PREGON_BULK_DELAY", "30"))
 PREGON_BULK_STALE_AFTER = int(os.environ.get("PREGON_BULK_STALE_AFTER", "3600"))
+
+# Alerts (docs/alerts.md): the days before a deadline when a tender's followers are reminded;
+# how long a confirmation link lasts; the attempts of a notice, the first back-off (doubled at
+# each failure) and how long a worker's claim lasts before another takes it over (it died);
+# a webhook's timeout, and whether webhooks may point at private or loopback addresses (never
+# in production unless set: the tests and a developer's machine use local receivers).
+PREGON_ALERTS_REMINDER_DAYS = int(os.environ.get("PREGON_ALERTS_REMINDER_DAYS", "2"))
+PREGON_ALERTS_CONFIRM_DAYS = int(os.environ.get("PREGON_ALERTS_CONFIRM_DAYS", "7"))
+PREGON_ALERTS_MAX_ATTEMPTS = int(os.environ.get("PREGON_ALERTS_MAX_ATTEMPTS", "8"))
+PREGON_ALERTS_RETRY_BASE = int(os.environ.get("PREGON_ALERTS_RETRY_BASE", "60"))
+PREGON_ALERTS_CLAIM_TIMEOUT = int(os.environ.get("PREGON_ALERTS_CLAIM_TIMEOUT", "600"))
+PREGON_ALERTS_WEBHOOK_TIMEOUT = int(os.environ.get("PREGON_ALERTS_WEBHOOK_TIMEOUT", "10"))
+PREGON_ALERTS_WEBHOOK_ALLOW_PRIVATE = env_bool(
+    "PREGON_ALERTS_WEBHOOK_ALLOW_PRIVATE", not PRODUCTION
+)
+# Subscriptions by e-mail (without signing in) one address may ask for per window: each sends
+# a confirmation message.
+PREGON_ALERTS_SUBSCRIBE_RATE = os.environ.get("PREGON_ALERTS_SUBSCRIBE_RATE", "10/h")
 
 # E-mail: printed to the console unless an SMTP server is configured (EMAIL_HOST). Production
 # never prints mail (people would silently miss their verification e-mails): without EMAIL_HOST

@@ -23,6 +23,8 @@ urlpatterns += i18n_patterns(
     path("tenders/", include("pregon.web.tender_urls")),
     path("tenders/", include("pregon.bids.urls_opening")),
     path("tenders/", include("pregon.evaluation.urls")),
+    path("alerts/", include("pregon.alerts.urls")),
+    path("contracts/", include("pregon.contracts.urls")),
     path("buyer/", include("pregon.workspace.buyer.urls")),
     path("supplier/", include("pregon.workspace.supplier.urls")),
     path("committee/", include("pregon.workspace.committee.urls")),

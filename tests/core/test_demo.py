@@ -12,6 +12,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,9 @@ from pregon.accounts.models import Membership, User
 from pregon.bids import services as bid_services
 from pregon.bids.models import Bid, OpenedBid, Opening
 from pregon.bids.selectors_opening import opening_envelopes
+from pregon.contracts import services as contract_services
+from pregon.contracts.models import Contract, ContractAmendment, Invoice
+from pregon.contracts.selectors import buyer_payment_figures
 from pregon.core import classifications, clock
 from pregon.core.actor import Actor
 from pregon.core.identifiers import id_is_valid
@@ -37,6 +41,9 @@ from pregon.demo.content import TENDERS, BidSpec, TenderSpec
 from pregon.demo.keys import key_file_path, key_files_directory
 from pregon.demo.organizations import SUPPLIERS
 from pregon.demo.pdf import render_pdf
+from pregon.evaluation import services as evaluation_services
+from pregon.evaluation.models import Award, AwardNotice, BidAssessment, Complaint, Evaluation
+from pregon.evaluation.selectors import ComplaintFigures, complaint_figures_of_buyer
 from pregon.ledger.models import Leaf
 from pregon.organizations.models import Organization
 from pregon.publication import services as publication
@@ -66,22 +73,49 @@ EXPECTED_AUDIT = {
     "organization.create": 7,  # the oversight body and six buyers
     "membership.grant": 25,  # the auditor, and an official and three committee members per buyer
     "committee_key.register": 18,  # each committee member's opening key
-    "tender.committee": 31,  # every tender's opening committee, drafts included
+    "tender.committee": 34,  # every tender's opening committee, drafts included
     "supplier.register": 30,
-    "tender.create": 31,
-    "document.add": 37,  # plus three documents added by amendments
-    "tender.publish": 26,
-    "question.ask": 38,
-    "question.answer": 29,
+    "tender.create": 34,
+    "document.add": 41,  # plus three documents added by amendments
+    "tender.publish": 29,
+    "question.ask": 41,
+    "question.answer": 32,
     "tender.amend": 3,
-    "tender.close": 10,  # nine closed, and one closed then cancelled
+    "tender.close": 13,  # twelve closed, and one closed then cancelled
     "tender.cancel": 5,
-    "bid.submit": 23,  # sealed bids on ten tenders
+    "bid.submit": 30,  # sealed bids on thirteen tenders
     "bid.replace": 1,
     "bid.withdraw": 1,
-    "opening.start": 7,  # six tenders opened, one opening collecting shares
-    "opening.hand_in": 13,
-    "opening.open": 6,
+    "opening.start": 10,  # nine tenders opened, one opening collecting shares
+    "opening.hand_in": 19,
+    "opening.open": 9,
+    # Ten lots evaluated (one of them twice, after an upheld complaint), one still in progress.
+    "evaluation.start": 10,
+    "evaluation.assess": 22,  # every bid checked but one; one bid checked again
+    "evaluation.score": 3,
+    "evaluation.request_justification": 1,
+    "evaluation.answer_justification": 1,
+    "evaluation.decide_justification": 1,
+    "evaluation.complete": 10,
+    "evaluation.reopen": 1,
+    "award.decide": 9,
+    "award.unsuccessful": 1,
+    "award.notice_read": 26,  # every bidder told of a decision reads the notice the next day
+    "award.end_standstill": 7,
+    "complaint.file": 2,
+    "complaint.decide": 2,
+    "contract.draft": 6,
+    "contract.document_add": 6,
+    "contract.milestone_add": 18,
+    "contract.sign": 6,
+    "contract.confirm": 6,
+    "contract.amend": 2,
+    "contract.milestone_meet": 12,
+    "contract.complete": 1,
+    "invoice.submit": 13,
+    "invoice.accept": 12,
+    "invoice.reject": 1,
+    "payment.record": 11,
 }
 
 
@@ -174,16 +208,16 @@ def test_published_tenders_in_every_reachable_state_and_drafts(world: str) -> No
     now = clock.now()
     assert Counter(Tender.objects.values_list("status", flat=True)) == {
         "active": 12,
-        "closed": 9,
+        "closed": 12,
         "cancelled": 5,
         "draft": 5,
     }
     published = Tender.objects.exclude(status="draft")
-    assert published.filter(published_at__isnull=False).count() == 26
-    assert Counter(published.values_list("language", flat=True)) == {"es": 13, "pt": 8, "en": 5}
+    assert published.filter(published_at__isnull=False).count() == 29
+    assert Counter(published.values_list("language", flat=True)) == {"es": 14, "pt": 10, "en": 5}
     assert Counter(published.values_list("currency", flat=True)) == {
-        "CLP": 13,
-        "BRL": 8,
+        "CLP": 14,
+        "BRL": 10,
         "BZD": 4,
         "USD": 1,
     }
@@ -237,9 +271,9 @@ def test_lots_and_items_carry_known_classification_codes(world: str) -> None:
 
 def test_questions_answered_and_unanswered_with_the_asker_recorded(world: str) -> None:
     questions = Question.objects.all()
-    assert questions.count() == 38
+    assert questions.count() == 41
     assert questions.filter(answered_at__isnull=True).count() == 9
-    assert questions.filter(asked_for__kind="supplier").count() == 38
+    assert questions.filter(asked_for__kind="supplier").count() == 41
     for question in questions.select_related("tender", "asked_for"):
         assert question.asked_at >= question.tender.published_at
         assert question.asked_at > question.asked_for.created_at  # registered before asking
@@ -267,7 +301,7 @@ def test_documents_are_valid_pdfs_stored_under_their_hash(
 ) -> None:
     media = demo_build[1]
     documents = TenderDocument.objects.all()
-    assert documents.count() == 40
+    assert documents.count() == 44
     for document in documents:
         content = (media / document.file.name).read_bytes()
         assert content.startswith(b"%PDF-1.4") and content.rstrip().endswith(b"%%EOF")
@@ -279,15 +313,17 @@ def test_documents_are_valid_pdfs_stored_under_their_hash(
 def test_every_service_action_left_its_audit_row(world: str) -> None:
     assert Counter(AuditEvent.objects.values_list("action", flat=True)) == EXPECTED_AUDIT
     assert AuditEvent.objects.filter(created_at__gt=clock.now()).count() == 0
-    # Deadlines are closed by the platform itself, every other action by a person.
+    # Deadlines are closed and standstills ended by the platform itself, every other action by a
+    # person.
+    by_the_platform = ("tender.close", "award.end_standstill")
     assert set(
-        AuditEvent.objects.filter(action="tender.close").values_list("actor_label", flat=True)
+        AuditEvent.objects.filter(action__in=by_the_platform).values_list("actor_label", flat=True)
     ) == {"system"}
-    assert not AuditEvent.objects.exclude(action="tender.close").filter(actor=None).exists()
+    assert not AuditEvent.objects.exclude(action__in=by_the_platform).filter(actor=None).exists()
 
 
 def test_the_output_lists_accounts_and_says_mfa_is_waived(world: str) -> None:
-    assert "26 published tenders (12 open, 9 closed, 5 cancelled), 5 drafts" in world
+    assert "29 published tenders (12 open, 12 closed, 5 cancelled), 5 drafts" in world
     assert re.search(r"^    \w+ \d{4}: \d+ actions$", world, re.M)  # progress through time
     rows = [line for line in world.splitlines() if line.rstrip().endswith("pregon-demo")]
     assert len(rows) == 56
@@ -297,8 +333,18 @@ def test_the_output_lists_accounts_and_says_mfa_is_waived(world: str) -> None:
     assert "Multi-factor sign-in is waived for these demo accounts" in world
     assert "Production refuses that waiver" in world
     assert (
-        "Sealed bids: 24 submitted (1 of them replacements), 1 withdrawn. Public openings: 6 "
+        "Sealed bids: 31 submitted (1 of them replacements), 1 withdrawn. Public openings: 9 "
         "done, 1 waiting for more committee members." in world
+    )
+    assert (
+        "Evaluations completed: 9, in progress: 1 (bids disqualified: 3, abnormally low prices "
+        "justified: 1). Awards in standstill: 1, final: 7, unsuccessful: 1, cancelled after a "
+        "complaint: 1. Complaints: 2 (upheld: 1, dismissed: 1)." in world
+    )
+    assert (
+        "Contracts signed: 6 (in force: 5, completed: 1), amendments: 2, deliveries met: 12. "
+        "Invoices submitted: 13 (rejected: 1, paid: 11, of them late: 6, awaiting payment: 1)."
+        in world
     )
     keys = key_files_directory()
     assert (
@@ -332,6 +378,26 @@ def test_production_is_refused_unless_forced(world: str, settings: Any) -> None:
     with pytest.raises(CommandError, match="production"):
         call_command("demo", "--reset", stdout=io.StringIO())
     assert Organization.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("days", "problem"),
+    [
+        (3, "In MIDH-GOB-2026-11 a bidder complains 3 days after the award, after its standstill"),
+        (12, "In MOP-DV-2026-031 the contract is drafted 11 days after the award, before its"),
+    ],
+)
+def test_a_standstill_the_history_does_not_fit_is_refused_before_anything_is_erased(
+    world: str, settings: Any, days: int, problem: str
+) -> None:
+    settings.PREGON_STANDSTILL_DAYS = days
+    before = (Organization.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(
+        CommandError, match="cannot be built with this platform's settings"
+    ) as error:
+        call_command("demo", "--reset", stdout=io.StringIO())
+    assert problem in str(error.value)
+    assert (Organization.objects.count(), AuditEvent.objects.count()) == before
 
 
 def test_reset_erases_everything_and_builds_the_same_world(
@@ -421,9 +487,9 @@ def _party(supplier: str) -> str:
 
 def test_sealed_bids_were_opened_in_public_across_the_buyers(world: str) -> None:
     opened = _specs(opened=True)
-    assert len(opened) == 6
+    assert len(opened) == 9
     assert len({spec.buyer for spec in opened}) == 6
-    assert sum(len(_standing(spec)) for spec in opened) == 14
+    assert sum(len(_standing(spec)) for spec in opened) == 21
     for spec in opened:
         tender = Tender.objects.get(reference=spec.reference)
         assert tender.status == "closed", spec.reference
@@ -454,7 +520,7 @@ def test_sealed_bids_were_opened_in_public_across_the_buyers(world: str) -> None
         leaf = Leaf.objects.get(index=opening.leaf_index)
         assert (leaf.kind, leaf.ref) == ("opening", f"{tender.ocid}/opening")
         assert bytes(leaf.leaf_hash) == leaf_hash(canonical_bytes(record))
-    assert Leaf.objects.filter(kind="opening").count() == 6
+    assert Leaf.objects.filter(kind="opening").count() == 9
 
 
 def test_the_published_records_and_the_bulk_files_carry_the_bid_statistics(
@@ -491,17 +557,22 @@ def test_the_published_records_and_the_bulk_files_carry_the_bid_statistics(
 
 def test_every_release_of_the_demo_openings_included_validates(world: str) -> None:
     validator = publication.validator()
-    releases = list(Release.objects.all())
-    assert len(releases) == 79  # 73 of the tenders' own, and one per opening
-    assert sum(1 for release in releases if "bids" in release.as_dict) == 6
+    releases = list(Release.objects.order_by("pk"))
+    # 82 of the tenders' own, one per opening, and 69 from the evaluations to the payments.
+    assert len(releases) == 160
+    first_with_bids = {}
+    for release in releases:
+        if "bids" in release.as_dict:
+            first_with_bids.setdefault(release.ocid, release)
+    assert len(first_with_bids) == 9  # each opening published the bids, then every release did
     for release in releases:
         assert validator.validate_release(release.as_dict) == [], release.release_id
 
 
 def test_replaced_withdrawn_and_unopened_bids_stay_sealed(world: str) -> None:
     statuses = Counter(Bid.objects.values_list("status", flat=True))
-    assert statuses == {"opened": 14, "submitted": 8, "replaced": 1, "withdrawn": 1}
-    assert OpenedBid.objects.count() == 14
+    assert statuses == {"opened": 21, "submitted": 8, "replaced": 1, "withdrawn": 1}
+    assert OpenedBid.objects.count() == 21
     assert not OpenedBid.objects.exclude(bid__status="opened").exists()
     assert Bid.objects.filter(tender__status="active").count() == 4
 
@@ -633,3 +704,367 @@ def test_a_demo_supplier_can_bid_now_on_an_open_tender(world: str) -> None:
     )
 
     assert outcome.created and outcome.bid.status == "submitted"
+
+
+# ---------------------------------------------------------------------------------------------
+# after the openings: evaluations, awards, complaints, contracts, invoices and payments
+
+
+def _spec(reference: str) -> TenderSpec:
+    return next(spec for spec in TENDERS if spec.reference == reference)
+
+
+def _supplier(key: str) -> Organization:
+    return Organization.objects.get(
+        legal_name=next(s.legal_name for s in SUPPLIERS if s.key == key)
+    )
+
+
+def _compiled(reference: str) -> dict[str, Any]:
+    return Record.objects.get(ocid=Tender.objects.get(reference=reference).ocid).compiled
+
+
+def _assessment(reference: str, key: str, lot: int = 1) -> BidAssessment:
+    return BidAssessment.objects.get(
+        evaluation__tender__reference=reference,
+        evaluation__lot__number=lot,
+        supplier=_supplier(key),
+    )
+
+
+def _detail(reference: str, key: str) -> dict[str, Any]:
+    """The published bid of supplier `key` in the tender's compiled record."""
+    party = _supplier(key).party_id
+    (detail,) = [
+        detail
+        for detail in _compiled(reference)["bids"]["details"]
+        if detail["tenderers"][0]["id"] == party
+    ]
+    return detail
+
+
+def test_every_opened_tender_is_evaluated_by_the_members_who_opened_it(world: str) -> None:
+    evaluations = Evaluation.objects.select_related("tender", "lot")
+    assert Counter(evaluations.values_list("status", flat=True)) == {
+        "completed": 9,
+        "in_progress": 1,
+    }
+    assert {(e.tender.reference, e.lot.number) for e in evaluations} == {
+        (spec.reference, evaluation.lot)
+        for spec in _specs(opened=True)
+        for evaluation in spec.evaluations
+    }
+    for evaluation in evaluations:
+        spec = _spec(evaluation.tender.reference)
+        openers = evaluation.tender.committee.filter(position__in=spec.opening_by)
+        assert evaluation.started_by_id in set(openers.values_list("user_id", flat=True))
+        assert Opening.objects.get(tender=evaluation.tender).opened_at < evaluation.started_at
+        if evaluation.completed_at is not None:
+            assert evaluation.started_at < evaluation.completed_at < clock.now()
+            # Each completed lot publishes its report.
+            documents = _compiled(spec.reference)["tender"]["documents"]
+            assert f"evaluation-report-{evaluation.lot.number}" in {d["id"] for d in documents}
+
+
+def test_weighted_criteria_are_scored_by_the_committee_and_rank_by_points(world: str) -> None:
+    # Proportional price points (30 x lowest / price) plus the committee's quality points.
+    biobio = _assessment("MOP-DV-2026-031", "biobio")
+    cordillera = _assessment("MOP-DV-2026-031", "cordillera")
+    assert (biobio.price_points, biobio.total_points, biobio.rank) == (
+        Decimal("30.00"),
+        Decimal("93.50"),
+        1,
+    )
+    assert (cordillera.price_points, cordillera.total_points, cordillera.rank) == (
+        Decimal("27.39"),  # 30 x 598730000 / 655900000 = 27.385...
+        Decimal("84.39"),
+        2,
+    )
+    catering = _assessment("HHHA-ALIM-2026-007", "losaromos")
+    assert sorted(catering.scores.values_list("points", flat=True)) == [
+        Decimal("8.00"),
+        Decimal("15.50"),
+        Decimal("24.00"),
+    ]
+    assert catering.total_points == Decimal("87.50")
+    scores = _detail("MOP-DV-2026-031", "cordillera")["evaluationScores"]
+    assert scores["quality"][0]["points"] == 57
+    assert scores["total"] == 84.39
+
+
+def test_an_abnormally_low_price_is_justified_and_the_justification_accepted(world: str) -> None:
+    spec = _spec("MIDH-GOB-2026-11").evaluations[0].assessments[2].justification
+    assert spec is not None
+    aggregates = _assessment("MIDH-GOB-2026-11", "aggregates")
+    assert aggregates.abnormally_low
+    assert (aggregates.compliance, aggregates.justification, aggregates.rank) == (
+        "qualified",
+        "accepted",
+        1,
+    )
+    assert aggregates.justification_answer == spec.answer
+    assert aggregates.requested_at < aggregates.answered_at < aggregates.decided_at
+    published = _detail("MIDH-GOB-2026-11", "aggregates")
+    assert published["abnormallyLow"] == {
+        "flagged": True,
+        "justification": "accepted",
+        "decision": spec.decision,
+    }
+    assert AuditEvent.objects.get(action="evaluation.answer_justification").actor.email == (
+        "info@aggregates.demo.example"
+    )
+
+
+def test_bids_disqualified_with_the_reason_and_a_lot_without_a_valid_bid(world: str) -> None:
+    disqualified = BidAssessment.objects.filter(compliance="disqualified")
+    assert disqualified.count() == 3
+    for reference, lot, key in (
+        ("HHHA-ALIM-2026-007", 2, "kumemongen"),
+        ("HHHA-ALIM-2026-007", 2, "losaromos"),
+        ("IMV-OBRAS-2026-008", 1, "biobio"),
+    ):
+        expected = next(
+            assessment.disqualified
+            for evaluation in _spec(reference).evaluations
+            if evaluation.lot == lot
+            for assessment in evaluation.assessments
+            if assessment.supplier == key and assessment.disqualified
+        )
+        assert _assessment(reference, key, lot).reason == expected
+        assert any(
+            detail["status"] == "disqualified" and detail["description"] == expected
+            for detail in _compiled(reference)["bids"]["details"]
+        )
+    unsuccessful = Award.objects.get(status="unsuccessful")
+    assert (unsuccessful.tender.reference, unsuccessful.lot.number) == ("HHHA-ALIM-2026-007", 2)
+    assert unsuccessful.reason == _spec("HHHA-ALIM-2026-007").evaluations[1].reason
+    assert unsuccessful.supplier is None and unsuccessful.value_amount is None
+    published = {a["relatedLots"][0]: a for a in _compiled("HHHA-ALIM-2026-007")["awards"]}
+    assert published["2"]["status"] == "unsuccessful" and "suppliers" not in published["2"]
+    assert published["1"]["status"] == "active"
+
+
+def test_awards_in_standstill_final_and_unsuccessful_each_bidder_told(world: str) -> None:
+    assert Counter(Award.objects.values_list("status", flat=True)) == {
+        "active": 7,
+        "standstill": 1,
+        "unsuccessful": 1,
+        "cancelled": 1,
+    }
+    now = clock.now()
+    standstill = Award.objects.get(status="standstill")
+    assert standstill.tender.reference == "PMC-SMOP-2026-027"
+    assert standstill.decided_at < now < standstill.standstill_ends_at
+    assert standstill.supplier == _supplier("araucaria")
+    for award in Award.objects.filter(status="active"):
+        assert award.standstill_ends_at < award.activated_at < now
+    # The final award whose contract waits for the buyer's official.
+    ready = Award.objects.get(tender__reference="IMV-ALUM-2026-014")
+    assert ready.status == "active" and not Contract.objects.filter(award=ready).exists()
+    # Every bidder of a decided lot got its notice, e-mailed at once (nothing was mailed: the
+    # demo's past), and read it the next morning.
+    for award in Award.objects.all():
+        bidders = set(
+            BidAssessment.objects.filter(evaluation__lot=award.lot).values_list(
+                "supplier_id", flat=True
+            )
+        )
+        notices = AwardNotice.objects.filter(award=award)
+        kinds = {"cancelled"} if award.status == "cancelled" else set()
+        assert {n.organization_id for n in notices.exclude(kind__in=kinds)} == bidders
+        for notice in notices:
+            assert notice.created_at < notice.emailed_at < notice.read_at < now
+
+
+def test_a_complaint_dismissed_and_one_upheld_that_sent_the_lot_back(world: str) -> None:
+    # Belize: a losing bidder complained about the abnormally low price; dismissed.
+    belize = Tender.objects.get(reference="MIDH-GOB-2026-11")
+    spec = _spec("MIDH-GOB-2026-11").evaluations[0].complaint
+    assert spec is not None
+    dismissed = Complaint.objects.get(award__tender=belize)
+    assert (dismissed.status, dismissed.complainant) == ("dismissed", _supplier("maya"))
+    assert (dismissed.grounds, dismissed.resolution) == (spec.grounds, spec.resolution)
+    assert dismissed.documents.get().content_type == "application/pdf"
+    assert dismissed.award.status == "active"
+    assert dismissed.submitted_at < dismissed.decided_at < dismissed.award.standstill_ends_at
+    assert complaint_figures_of_buyer(buyer=belize.buyer) == ComplaintFigures(filed=1, upheld=0)
+    # Valparaíso: a complaint upheld; the committee looked again; the lot went to the next bid.
+    stairs = Tender.objects.get(reference="IMV-OBRAS-2026-008")
+    upheld = Complaint.objects.get(award__tender=stairs)
+    assert (upheld.status, upheld.complainant) == ("upheld", _supplier("elpuerto"))
+    assert upheld.award.status == "cancelled" and upheld.award.supplier == _supplier("biobio")
+    again = Award.objects.get(tender=stairs, status="active")
+    assert again.supplier == _supplier("elpuerto") and again.decided_at > upheld.decided_at
+    assert AuditEvent.objects.filter(action="evaluation.reopen").count() == 1
+    assert _assessment("IMV-OBRAS-2026-008", "biobio").compliance == "disqualified"
+    assert complaint_figures_of_buyer(buyer=stairs.buyer) == ComplaintFigures(filed=1, upheld=1)
+    published = _compiled("IMV-OBRAS-2026-008")["awards"]
+    assert [(a["status"], a["complaints"][0]["status"] if a.get("complaints") else None)
+            for a in published] == [("cancelled", "upheld"), ("active", None)]  # fmt: skip
+    # Nobody else complained.
+    assert Complaint.objects.count() == 2
+
+
+def test_the_buyers_pages_show_their_complaints_and_how_they_pay(world: str, client: Any) -> None:
+    belize = Organization.objects.get(
+        legal_name="Ministry of Infrastructure Development and Housing"
+    )
+    page = client.get(f"/en/organizations/{belize.pk}/").content.decode()
+    assert "<dt>Complaints filed</dt><dd>1</dd>" in page
+    assert "<dt>Complaints upheld</dt><dd>0</dd>" in page
+    assert "<dt>Average days to pay</dt><dd>27.0 days</dd>" in page
+    assert "<dt>Paid late</dt><dd>1 of 2 " in page
+    # Every buyer has paid invoices, some on time and some late.
+    figures = {
+        buyer.name: buyer_payment_figures(buyer=buyer)
+        for buyer in Organization.objects.filter(kind="buyer")
+    }
+    assert {name: (f.paid, f.average_days, f.late) for name, f in figures.items()} == {
+        "Ministerio de Obras Públicas (MOP)": (2, Decimal("29.0"), 1),
+        "Municipalidad de Valparaíso": (2, Decimal("32.0"), 1),
+        "Hospital Regional de Temuco": (2, Decimal("30.0"), 1),
+        "Prefeitura Municipal de Curitiba": (2, Decimal("33.5"), 1),
+        "Hospital de Clínicas de Porto Alegre (HCPA)": (1, Decimal("46.0"), 1),
+        "Ministry of Infrastructure Development and Housing (Belize)": (2, Decimal("27.0"), 1),
+    }
+    assert figures["Hospital de Clínicas de Porto Alegre (HCPA)"].overdue == 1
+
+
+def test_contracts_signed_confirmed_amended_delivered_invoiced_paid_and_completed(
+    world: str,
+) -> None:
+    contracts = Contract.objects.select_related("award", "tender")
+    assert Counter(contracts.values_list("status", flat=True)) == {"active": 5, "completed": 1}
+    for contract in contracts:
+        assert contract.award.status == "active" and contract.supplier == contract.award.supplier
+        assert contract.award.activated_at < contract.buyer_signed_at < contract.supplier_signed_at
+        assert contract.documents.filter(document_type="contractSigned").count() == 1
+        amended = contract.amendments.exclude(new_value=None).first()
+        assert contract.value == (amended.new_value if amended else contract.award.value_amount)
+    value, period = (
+        ContractAmendment.objects.exclude(new_value=None).get(),
+        ContractAmendment.objects.exclude(new_period_end=None).get(),
+    )
+    assert (value.contract.tender.reference, value.previous_value, value.new_value) == (
+        "MOP-DV-2026-031",
+        Decimal("598730000.00"),
+        Decimal("641640000.00"),
+    )
+    assert period.contract.tender.reference == "MIDH-GOB-2026-11"
+    assert (period.new_period_end - period.previous_period_end).days == 60
+    assert value.reason and period.reason and value.contract.documents.filter(amendment=value)
+    completed = Contract.objects.get(status="completed")
+    assert completed.tender.reference == "IMV-OBRAS-2026-008"
+    assert not completed.milestones.filter(status="scheduled").exists()
+    assert completed.milestones.count() == 2 and completed.ended_at < clock.now()
+
+    invoices = Invoice.objects.all()
+    assert Counter(invoices.values_list("status", flat=True)) == {
+        "paid": 11,
+        "accepted": 1,
+        "rejected": 1,
+    }
+    rejected = invoices.get(status="rejected")
+    assert rejected.reference == "FAC-3391" and rejected.rejection_reason.startswith(
+        "La factura cobra 21.450 raciones"
+    )
+    paid = invoices.filter(status="paid")
+    late = [invoice for invoice in paid if invoice.paid_on > invoice.due_on]
+    assert len(late) == 6
+    assert sorted(invoice.days_to_pay for invoice in paid) == [
+        16, 17, 18, 26, 26, 37, 38, 41, 42, 42, 46,
+    ]  # fmt: skip
+    for invoice in paid:
+        assert invoice.milestone.status == "met" and invoice.milestone.date_met <= invoice.issued_on
+        assert invoice.payments.get().paid_on == invoice.paid_on
+        assert invoice.file.name and invoice.content_type == "application/pdf"
+
+
+def test_releases_are_published_in_date_order(world: str) -> None:
+    dates = [release.as_dict["date"] for release in Release.objects.order_by("pk")]
+    assert dates == sorted(dates)
+    assert dates[-1] < clock.now().isoformat()
+
+
+def test_the_published_data_is_referentially_sound(world: str, tmp_path: Path) -> None:
+    manifest = publication.bulk_files_generate(directory=tmp_path)
+    with gzip.open(tmp_path / manifest.generation / "records.jsonl.gz", "rb") as handle:
+        compiled = [orjson.loads(line)["compiledRelease"] for line in handle]
+    with gzip.open(tmp_path / manifest.generation / "releases.jsonl.gz", "rb") as handle:
+        releases = [orjson.loads(line) for line in handle]
+    # Each release is a full snapshot: each must hold together on its own, as each record does.
+    for release in [*compiled, *releases]:
+        parties = {party["id"]: party for party in release.get("parties", [])}
+        awards = {award["id"] for award in release.get("awards", [])}
+        for award in release.get("awards", []):
+            for supplier in award.get("suppliers", []):
+                assert "supplier" in parties[supplier["id"]]["roles"], release["id"]
+                assert parties[supplier["id"]]["details"]["scale"], release["id"]
+        for contract in release.get("contracts", []):
+            assert contract["awardID"] in awards, release["id"]
+            for payment in contract.get("implementation", {}).get("transactions", []):
+                assert "payee" in parties[payment["payee"]["id"]]["roles"], release["id"]
+                assert "payer" in parties[payment["payer"]["id"]]["roles"], release["id"]
+    contracts = [contract for record in compiled for contract in record.get("contracts", [])]
+    assert len(contracts) == 6
+    assert sum(len(record.get("awards", [])) for record in compiled) == 10
+    assert sum(len(c.get("implementation", {}).get("transactions", [])) for c in contracts) == 11
+
+
+def test_a_visitor_finishes_the_evaluation_in_progress_and_the_buyer_decides(world: str) -> None:
+    tender = Tender.objects.get(reference="HCPA-SUP-2026-097")
+    evaluation = Evaluation.objects.get(tender=tender)
+    assert Counter(evaluation.assessments.values_list("compliance", flat=True)) == {
+        "qualified": 1,
+        "pending": 1,
+    }
+    # Nothing of an evaluation in progress is public.
+    assert {detail["status"] for detail in _compiled(tender.reference)["bids"]["details"]} == {
+        "pending"
+    }
+    member = User.objects.get(email="comissao@hcpa.demo.example")
+    committee = Actor(user=member, organization=tender.buyer)
+    evaluation_services.assessment_qualify(
+        actor=committee, assessment=evaluation.assessments.get(compliance="pending")
+    )
+    evaluation_services.evaluation_complete(actor=committee, evaluation=evaluation)
+    official = Actor(
+        user=User.objects.get(email="suprimentos@hcpa.demo.example"), organization=tender.buyer
+    )
+    award = evaluation_services.award_decide(
+        actor=official, evaluation=evaluation, reason="Menor preço entre as propostas habilitadas."
+    )
+    assert award.status == "standstill" and award.supplier == _supplier("costureiras")
+
+
+def test_a_visitor_drafts_the_contract_of_the_final_award_and_a_bidder_may_complain(
+    world: str,
+) -> None:
+    award = Award.objects.get(tender__reference="IMV-ALUM-2026-014")
+    official = Actor(
+        user=User.objects.get(email="adquisiciones@valparaiso.demo.example"),
+        organization=award.tender.buyer,
+    )
+    today = clock.now().date()
+    contract = contract_services.contract_draft(
+        actor=official,
+        award=award,
+        data=contract_services.ContractData(
+            title="Mantención de luminarias peatonales",
+            period_start=today,
+            period_end=today.replace(year=today.year + 1),
+        ),
+    )
+    assert contract.status == "pending" and contract.value == Decimal("41870000.00")
+    # The award in its standstill takes complaints from the losing bidder.
+    standstill = Award.objects.get(status="standstill")
+    pampa = _supplier("pampa")
+    complaint = evaluation_services.complaint_file(
+        actor=Actor(user=User.objects.get(email="contato@pampa.demo.example"), organization=pampa),
+        award=standstill,
+        complainant=pampa,
+        grounds="A proposta vencedora não comprova a experiência em área tombada exigida.",
+    )
+    assert complaint.status == "pending"
+    standstill.refresh_from_db()
+    assert standstill.status == "suspended"

@@ -223,7 +223,9 @@ AUDIT_ACTIONS = {
 
 def test_the_table_covers_every_evaluation_service_and_role() -> None:
     assert set(EXPECTED) == set(ACTIONS) == set(PREPARE) == set(AUDIT_ACTIONS)
-    assert set(services.__all__) == set(ACTIONS)
+    # The award's services have their own table (test_award_permission_matrix.py), which
+    # checks that the two tables together cover every service.
+    assert set(ACTIONS) <= set(services.__all__)
     assert all(set(row.values()) <= {"ok", *CODES} for row in EXPECTED.values())
 
 

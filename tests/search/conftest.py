@@ -27,6 +27,7 @@ def compiled_release(
     status: str = "active",
     amount: int = 1000,
     closing: str = "2026-05-01T12:00:00Z",
+    reference: str = "",
 ) -> dict[str, Any]:
     """A compiled release as the tenders' mapping writes one (the fields search reads)."""
     return {
@@ -46,7 +47,7 @@ def compiled_release(
             }
         ],
         "tender": {
-            "id": ocid,
+            "id": reference or ocid,
             "title": title,
             "description": description,
             "status": status,

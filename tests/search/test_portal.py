@@ -52,7 +52,7 @@ def test_stemmed_words_are_highlighted_and_escaped(client: Client, tenders: Any)
 def test_a_misspelled_word_finds_the_title_it_looks_like(client: Client, tenders: Any) -> None:
     response = client.get(url("tenders:list"), {"q": "hopsital"})
     assert [row.tender for row in response.context["page"].object_list] == [tenders["hospital"]]
-    assert "these have titles that look like them" in response.content.decode()
+    assert "these have words that look like them" in response.content.decode()
 
 
 def test_facet_selects_show_the_counts_and_filter(client: Client, tenders: Any) -> None:

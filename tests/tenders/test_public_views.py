@@ -463,9 +463,9 @@ def test_detail_query_count_is_bounded(
     client: Client, full_tender: Tender, django_assert_max_num_queries: Any
 ) -> None:
     # 7 for the tender and what it holds (its award criteria too), 3 for its open data:
-    # releases, checkpoint, log size, and 1 for the database's clock, which the countdown to the
-    # deadline starts from.
-    with django_assert_max_num_queries(11):
+    # releases, checkpoint, log size, 1 for the database's clock, which the countdown to the
+    # deadline starts from, and 1 for its buyer's payment figures (the contracts section).
+    with django_assert_max_num_queries(12):
         client.get(full_tender.get_absolute_url())
 
 

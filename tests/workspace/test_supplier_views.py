@@ -174,6 +174,7 @@ def test_issue_a_key_shows_the_secret_once_and_stores_only_its_hash(
     assert [value for value, _label in page.context["form"].fields["scopes"].choices] == [
         "questions:ask",
         "bids:submit",
+        "alerts:manage",
     ]
     before = set(AuditEvent.objects.values_list("pk", flat=True))
 
@@ -271,6 +272,7 @@ def test_buyer_officials_manage_the_buyers_keys_in_the_buyer_workspace(
         "tenders:read",
         "tenders:write",
         "questions:answer",
+        "alerts:manage",
     ]
     response = client.post(
         reverse("workspace:api_keys"),

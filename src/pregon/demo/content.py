@@ -3,6 +3,14 @@
 Times are given in days relative to the day the demo is built, so open tenders always have
 their deadlines ahead and closed ones behind. Classification codes are real CPV 2008 and
 UNSPSC codes; values are in each buyer's currency (or in US dollars for a loan-financed work).
+
+After the opening, a tender's `evaluations` and `contracts` carry it on: the committee's
+evaluation of each lot, the buyer's decision, a complaint, then the contract, its deliveries,
+invoices and payments. Moments are "days ago" (`*_days_ago`, counted back from the demo's
+day); the dates a contract sets (its period, the deliveries' due dates) are days from today
+(`*_days`, negative in the past), like the tenders' deadlines. The older processes sit 100 to
+150 days back, so that their contracts have had time to be delivered, invoiced and paid, some
+of them late (after the 30 days of PREGON_INVOICE_DUE_DAYS' default).
 """
 
 from __future__ import annotations
@@ -70,6 +78,134 @@ class BidSpec:
 
 
 @dataclass(frozen=True)
+class JustificationSpec:
+    """An abnormally low price: the committee asks the bidder to justify it (`request`), the
+    bidder answers (`answer`) and the committee decides (`decision`, its reasons): accepted, the
+    bid stays in; rejected, it is disqualified."""
+
+    request: str
+    answer: str
+    decision: str
+    requested_days_ago: int
+    answered_days_ago: int
+    decided_days_ago: int
+    accepted: bool = True
+
+
+@dataclass(frozen=True)
+class AssessmentSpec:
+    """The committee's check of one bid for a lot: qualified, or disqualified with the reason in
+    words; its points on each quality criterion, in the tender's order (weighted criteria only);
+    the justification of an abnormally low price when one is asked. `pending`: not checked yet
+    (an evaluation left in progress for a visitor to finish)."""
+
+    supplier: str
+    disqualified: str = ""
+    scores: tuple[str, ...] = ()
+    justification: JustificationSpec | None = None
+    pending: bool = False
+
+
+@dataclass(frozen=True)
+class ComplaintSpec:
+    """A losing bidder's complaint during the standstill, with its grounds (and a document
+    titled `document_title`), and the decision on it: upheld (the award is cancelled and the lot
+    goes back to the committee) or dismissed, with the reasons (`resolution`)."""
+
+    supplier: str
+    grounds: str
+    filed_days_ago: int
+    resolution: str
+    decided_days_ago: int
+    upheld: bool = False
+    document_title: str = ""
+
+
+@dataclass(frozen=True)
+class EvaluationSpec:
+    """One round of a lot's evaluation by the members of the committee who opened the bids, and
+    the buyer's decision on it.
+
+    The committee starts the lot's evaluation (`started_days_ago`; None for the second round of
+    a lot an upheld complaint sent back, whose evaluation is already open), checks and scores
+    each bid (`assessed_days_ago`; a second round lists only the bids it looks at again) and
+    completes it (`completed_days_ago`; None: still in progress). The buyer's official then
+    decides (`decided_days_ago`): the bid ranked first is awarded, or the lot is unsuccessful
+    when no bid is valid, `reason` saying why either way. The standstill ends by itself
+    (PREGON_STANDSTILL_DAYS after the decision), unless a complaint suspends it.
+    """
+
+    lot: int
+    assessed_days_ago: int
+    assessments: tuple[AssessmentSpec, ...]
+    started_days_ago: int | None = None
+    completed_days_ago: int | None = None
+    decided_days_ago: int | None = None
+    reason: str = ""
+    complaint: ComplaintSpec | None = None
+
+
+@dataclass(frozen=True)
+class InvoiceSpec:
+    """The supplier's invoice for a delivery: its number and amount, the day it was submitted
+    (also its date), the buyer's decision (accepted; or rejected, `rejected` being the reason)
+    and the day it was paid (None: not yet). Paid more than PREGON_INVOICE_DUE_DAYS (30) days
+    after it was submitted, it was paid late."""
+
+    reference: str
+    amount: str
+    submitted_days_ago: int
+    decided_days_ago: int
+    paid_days_ago: int | None = None
+    rejected: str = ""
+
+
+@dataclass(frozen=True)
+class MilestoneSpec:
+    """A delivery the contract expects by `due_days`, recorded met `met_days_ago` (None: not
+    yet), and the invoices the supplier sent for it."""
+
+    title: str
+    due_days: int
+    met_days_ago: int | None = None
+    invoices: tuple[InvoiceSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContractAmendmentSpec:
+    """A change to a contract in force, with its reason: a new value, or a new end of the
+    period (days from today)."""
+
+    reason: str
+    days_ago: int
+    value: str | None = None
+    period_end_days: int | None = None
+    document_title: str = ""
+
+
+@dataclass(frozen=True)
+class ContractSpec:
+    """The contract of a lot's award: drafted by the buyer's official (with its text and its
+    deliveries), signed by them, confirmed by the supplier (it comes into force), perhaps
+    amended, its deliveries met, invoiced and paid, and perhaps completed."""
+
+    lot: int
+    title: str
+    description: str
+    # Days from today of the start and the end of the contract's period.
+    period_days: tuple[int, int]
+    drafted_days_ago: int
+    signed_days_ago: int
+    buyer_signatory: str
+    confirmed_days_ago: int
+    supplier_signatory: str
+    milestones: tuple[MilestoneSpec, ...]
+    amendment: ContractAmendmentSpec | None = None
+    completed_days_ago: int | None = None
+    completion_note: str = ""
+
+
+@dataclass(frozen=True)
 class TenderSpec:
     buyer: str
     reference: str
@@ -99,6 +235,10 @@ class TenderSpec:
     # the bids; fewer leave the opening collecting shares.
     bids: tuple[BidSpec, ...] = ()
     opening_by: tuple[int, ...] = ()
+    # After the opening: each lot's evaluation and decision (in order; a lot sent back by an
+    # upheld complaint has a second round), and the contracts of the awards.
+    evaluations: tuple[EvaluationSpec, ...] = ()
+    contracts: tuple[ContractSpec, ...] = ()
 
 
 def _cpv(description: str, code: str, quantity: str, unit: str) -> ItemSpec:
@@ -214,8 +354,8 @@ TENDERS: tuple[TenderSpec, ...] = (
             ),
         ),
         state=CLOSED,
-        published_days_ago=45,
-        deadline_days=-12,
+        published_days_ago=133,
+        deadline_days=-100,
         award_criteria="ratedCriteria",
         criteria=(
             ("Propuesta técnica (equipo profesional, metodología, experiencia)", "quality", 70),
@@ -237,11 +377,72 @@ TENDERS: tuple[TenderSpec, ...] = (
             ),
         ),
         bids=(
-            BidSpec("biobio", ((1, "612480000"),), days_ago=18, replaced_days_ago=14,
+            BidSpec("biobio", ((1, "612480000"),), days_ago=106, replaced_days_ago=102,
                     new_prices=((1, "598730000"),)),
-            BidSpec("cordillera", ((1, "655900000"),), days_ago=13),
+            BidSpec("cordillera", ((1, "655900000"),), days_ago=101),
         ),
         opening_by=(1, 2),
+        # Weighted criteria: the committee scores the technical proposals.
+        evaluations=(
+            EvaluationSpec(
+                lot=1,
+                started_days_ago=99,
+                assessed_days_ago=98,
+                assessments=(
+                    AssessmentSpec("biobio", scores=("63.50",)),
+                    AssessmentSpec("cordillera", scores=("57.00",)),
+                ),
+                completed_days_ago=97,
+                decided_days_ago=96,
+                reason=(
+                    "La oferta de Ingeniería y Construcción Biobío obtiene el mayor puntaje "
+                    "total (93,50 de 100): la mejor propuesta técnica, con un jefe de asesoría "
+                    "residente en Temuco y experiencia en tres puentes de hormigón "
+                    "postensado, y el menor precio."
+                ),
+            ),
+        ),
+        contracts=(
+            ContractSpec(
+                lot=1,
+                title="Asesoría a la inspección fiscal de la reposición del puente Cautín en Cajón",
+                description=(
+                    "Asesoría a la inspección fiscal por 18 meses, a suma alzada, con estados "
+                    "de pago mensuales contra el informe mensual aprobado por el inspector "
+                    "fiscal."
+                ),
+                period_days=(-80, 460),
+                drafted_days_ago=84,
+                signed_days_ago=83,
+                buyer_signatory="Carolina Muñoz Fuentes, jefa del Departamento de Contratos",
+                confirmed_days_ago=81,
+                supplier_signatory="Claudia Espinoza Parra, representante legal",
+                milestones=(
+                    MilestoneSpec(
+                        "Informe mensual N.º 1", due_days=-50, met_days_ago=49,
+                        invoices=(InvoiceSpec("FE-20931", "33262777.78", submitted_days_ago=48,
+                                              decided_days_ago=46, paid_days_ago=6),),
+                    ),
+                    MilestoneSpec(
+                        "Informe mensual N.º 2", due_days=-20, met_days_ago=19,
+                        invoices=(InvoiceSpec("FE-21107", "33262777.78", submitted_days_ago=18,
+                                              decided_days_ago=16, paid_days_ago=2),),
+                    ),
+                    MilestoneSpec("Informe mensual N.º 3", due_days=10),
+                    MilestoneSpec("Informe final de la asesoría", due_days=455),
+                ),
+                amendment=ContractAmendmentSpec(
+                    reason=(
+                        "Se incorpora a la asesoría el control de calidad de la variante "
+                        "provisoria y del puente mecano instalados durante la construcción, no "
+                        "previstos en las bases: aumento de 42.910.000 pesos (7,2 %)."
+                    ),
+                    days_ago=30,
+                    value="641640000",
+                    document_title="Modificación de contrato N.º 1",
+                ),
+            ),
+        ),
     ),
     TenderSpec(
         buyer="mop",
@@ -435,8 +636,8 @@ TENDERS: tuple[TenderSpec, ...] = (
             ),
         ),
         state=CLOSED,
-        published_days_ago=30,
-        deadline_days=-8,
+        published_days_ago=134,
+        deadline_days=-112,
         questions=(
             QuestionSpec(
                 "elpuerto",
@@ -445,11 +646,163 @@ TENDERS: tuple[TenderSpec, ...] = (
             ),
         ),
         bids=(
-            BidSpec("elpuerto", ((1, "203715500"),), days_ago=12),
-            BidSpec("biobio", ((1, "198440000"),), days_ago=10),
-            BidSpec("cordillera", ((1, "221360000"),), days_ago=9),
+            BidSpec("elpuerto", ((1, "203715500"),), days_ago=116),
+            BidSpec("biobio", ((1, "198440000"),), days_ago=114),
+            BidSpec("cordillera", ((1, "221360000"),), days_ago=113),
         ),
         opening_by=(2, 3),
+        # A complaint upheld: the award is cancelled, the committee looks again, the buyer
+        # decides again; the contract that follows is completed.
+        evaluations=(
+            EvaluationSpec(
+                lot=1,
+                started_days_ago=111,
+                assessed_days_ago=111,
+                assessments=(
+                    AssessmentSpec("elpuerto"),
+                    AssessmentSpec("biobio"),
+                    AssessmentSpec("cordillera"),
+                ),
+                completed_days_ago=110,
+                decided_days_ago=109,
+                reason=(
+                    "Oferta de menor precio entre las tres ofertas admisibles, 5,5 % bajo el "
+                    "presupuesto disponible."
+                ),
+                complaint=ComplaintSpec(
+                    "elpuerto",
+                    grounds=(
+                        "Ingeniería y Construcción Biobío no acredita su inscripción vigente "
+                        "en el Registro Nacional de Contratistas del MINVU, que el punto 5.2 de "
+                        "las bases exige a la fecha de apertura. Acompañamos el certificado del "
+                        "registro consultado ese día: la inscripción figura vencida. Pedimos "
+                        "que se deje sin efecto la adjudicación y se evalúe nuevamente."
+                    ),
+                    filed_days_ago=107,
+                    document_title="Certificado del Registro Nacional de Contratistas",
+                    resolution=(
+                        "Se acoge el reclamo. La comisión no verificó el requisito del punto 5.2 "
+                        "de las bases, y el certificado acompañado muestra que la inscripción de "
+                        "Ingeniería y Construcción Biobío venció antes de la apertura. Se deja "
+                        "sin efecto la adjudicación y el lote vuelve a la comisión evaluadora."
+                    ),
+                    decided_days_ago=104,
+                    upheld=True,
+                ),
+            ),
+            EvaluationSpec(
+                lot=1,
+                assessed_days_ago=103,
+                assessments=(
+                    AssessmentSpec(
+                        "biobio",
+                        disqualified=(
+                            "No acredita inscripción vigente en el Registro Nacional de "
+                            "Contratistas del MINVU, exigida en el punto 5.2 de las bases: su "
+                            "inscripción venció antes de la apertura."
+                        ),
+                    ),
+                ),
+                completed_days_ago=103,
+                decided_days_ago=102,
+                reason=(
+                    "Descalificada la oferta de Ingeniería y Construcción Biobío, la de "
+                    "Ferretería y Materiales El Puerto es la de menor precio entre las "
+                    "admisibles, 3 % bajo el presupuesto disponible."
+                ),
+            ),
+        ),
+        contracts=(
+            ContractSpec(
+                lot=1,
+                title="Reparación de escaleras y pasajes peatonales del cerro Cordillera",
+                description=(
+                    "Obras a suma alzada en dos etapas, cada una pagada contra su recepción "
+                    "conforme por la Dirección de Obras Municipales."
+                ),
+                period_days=(-87, -30),
+                drafted_days_ago=90,
+                signed_days_ago=89,
+                buyer_signatory=(
+                    "Francisca Soto Aravena, directora de Administración y Finanzas"
+                ),
+                confirmed_days_ago=88,
+                supplier_signatory="Luis Henríquez Olivares, representante legal",
+                milestones=(
+                    MilestoneSpec(
+                        "Escaleras 1 a 7: peldaños, barandas y canaletas", due_days=-60,
+                        met_days_ago=61,
+                        invoices=(InvoiceSpec("F-1187", "101857750", submitted_days_ago=60,
+                                              decided_days_ago=57, paid_days_ago=22),),
+                    ),
+                    MilestoneSpec(
+                        "Escaleras 8 a 14, pasajes e iluminación peatonal", due_days=-35,
+                        met_days_ago=36,
+                        invoices=(InvoiceSpec("F-1254", "101857750", submitted_days_ago=35,
+                                              decided_days_ago=33, paid_days_ago=9),),
+                    ),
+                ),
+                completed_days_ago=34,
+                completion_note=(
+                    "Recepción definitiva de las obras sin observaciones por la Dirección de "
+                    "Obras Municipales."
+                ),
+            ),
+        ),
+    ),
+    TenderSpec(
+        buyer="valparaiso",
+        reference="IMV-ALUM-2026-014",
+        title="Mantención de luminarias peatonales en escaleras y pasajes de los cerros",
+        description=(
+            "Mantención preventiva y correctiva de 320 luminarias peatonales en escaleras y "
+            "pasajes de los cerros de Valparaíso por 12 meses, con reposición de equipos LED y "
+            "atención de fallas en 48 horas."
+        ),
+        method="rfq",
+        category="services",
+        currency="CLP",
+        value="45000000",
+        lots=(
+            LotSpec(
+                "Mantención de luminarias",
+                "45000000",
+                (
+                    _cpv("Mantenimiento de alumbrado público", "50232100-1", "12", "mes"),
+                    _cpv("Luminarias LED de reposición", "31527260-6", "60", "unidad"),
+                ),
+            ),
+        ),
+        state=CLOSED,
+        published_days_ago=50,
+        deadline_days=-24,
+        questions=(
+            QuestionSpec(
+                "araya",
+                "¿Se exige licencia SEC clase A o basta la clase B para esta mantención?",
+                "Basta la licencia SEC clase B, según el punto 4.1 de las bases.",
+            ),
+        ),
+        bids=(
+            BidSpec("araya", ((1, "41870000"),), days_ago=30),
+            BidSpec("elpuerto", ((1, "44350000"),), days_ago=27),
+        ),
+        opening_by=(1, 3),
+        # The award is final: its contract waits for the buyer's official to draft it.
+        evaluations=(
+            EvaluationSpec(
+                lot=1,
+                started_days_ago=23,
+                assessed_days_ago=22,
+                assessments=(AssessmentSpec("araya"), AssessmentSpec("elpuerto")),
+                completed_days_ago=22,
+                decided_days_ago=21,
+                reason=(
+                    "Menor precio entre las dos cotizaciones admisibles; el instalador acredita "
+                    "licencia SEC vigente y tres años de mantención de alumbrado en la comuna."
+                ),
+            ),
+        ),
     ),
     TenderSpec(
         buyer="valparaiso",
@@ -668,8 +1021,8 @@ TENDERS: tuple[TenderSpec, ...] = (
             ),
         ),
         state=CLOSED,
-        published_days_ago=40,
-        deadline_days=-13,
+        published_days_ago=140,
+        deadline_days=-113,
         award_criteria="ratedCriteria",
         criteria=(
             ("Precio", "price", 40),
@@ -698,16 +1051,103 @@ TENDERS: tuple[TenderSpec, ...] = (
                 "Se publica la minuta tipo y las cantidades diarias por servicio, que faltaban en "
                 "las bases; se extiende el plazo para presentar ofertas."
             ),
-            days_ago=30,
-            deadline_days=-6,
+            days_ago=130,
+            deadline_days=-106,
             document_title="Minuta tipo y raciones diarias por servicio",
             document_type="technicalSpecifications",
         ),
         bids=(
-            BidSpec("kumemongen", ((2, "214380000"),), days_ago=9),
-            BidSpec("losaromos", ((1, "1684250000"), (2, "236900000")), days_ago=7),
+            BidSpec("kumemongen", ((2, "214380000"),), days_ago=109),
+            BidSpec("losaromos", ((1, "1684250000"), (2, "236900000")), days_ago=107),
         ),
         opening_by=(1, 3),
+        # Lot 1 scored on weighted criteria and awarded; lot 2 without a valid bid.
+        evaluations=(
+            EvaluationSpec(
+                lot=1,
+                started_days_ago=105,
+                assessed_days_ago=104,
+                assessments=(AssessmentSpec("losaromos", scores=("24.00", "15.50", "8.00")),),
+                completed_days_ago=103,
+                decided_days_ago=102,
+                reason=(
+                    "Única oferta del lote 1: cumple los requisitos de las bases y obtiene "
+                    "87,50 puntos de 100, sobre el mínimo de 70 que exigen."
+                ),
+            ),
+            EvaluationSpec(
+                lot=2,
+                started_days_ago=105,
+                assessed_days_ago=104,
+                assessments=(
+                    AssessmentSpec(
+                        "kumemongen",
+                        disqualified=(
+                            "No presenta la resolución sanitaria de la SEREMI de Salud que "
+                            "autoriza la producción y venta de huevos, exigida en el punto 7.4 "
+                            "de las bases a todo proveedor de alimentos."
+                        ),
+                    ),
+                    AssessmentSpec(
+                        "losaromos",
+                        disqualified=(
+                            "Las bases reservan el lote 2 a productores de La Araucanía "
+                            "(punto 3.2); la oferta acredita como origen de las hortalizas y los "
+                            "huevos a un distribuidor mayorista de Santiago."
+                        ),
+                    ),
+                ),
+                completed_days_ago=103,
+                decided_days_ago=102,
+                reason=(
+                    "Ninguna oferta del lote 2 cumple los requisitos de las bases. El lote se "
+                    "licitará nuevamente, con un plazo mayor para que los productores locales "
+                    "obtengan la resolución sanitaria."
+                ),
+            ),
+        ),
+        contracts=(
+            ContractSpec(
+                lot=1,
+                title="Servicio de alimentación para pacientes y funcionarios",
+                description=(
+                    "Servicio de alimentación por 36 meses, pagado cada mes por las raciones "
+                    "servidas según las actas de recepción del Servicio de Alimentación, a "
+                    "2.181,20 pesos la ración."
+                ),
+                period_days=(-86, 1009),
+                drafted_days_ago=90,
+                signed_days_ago=89,
+                buyer_signatory="Paula Catrileo Morales, jefa de la Unidad de Abastecimiento",
+                confirmed_days_ago=87,
+                supplier_signatory="Soledad Painemal Torres, representante legal",
+                milestones=(
+                    MilestoneSpec(
+                        "Servicio de alimentación del mes 1", due_days=-56, met_days_ago=55,
+                        invoices=(InvoiceSpec("FAC-3306", "45979696.00", submitted_days_ago=54,
+                                              decided_days_ago=52, paid_days_ago=12),),
+                    ),
+                    MilestoneSpec(
+                        "Servicio de alimentación del mes 2", due_days=-26, met_days_ago=25,
+                        invoices=(
+                            InvoiceSpec(
+                                "FAC-3391", "46786740.00", submitted_days_ago=24,
+                                decided_days_ago=22,
+                                rejected=(
+                                    "La factura cobra 21.450 raciones del mes 2, pero las actas "
+                                    "de recepción firmadas por el Servicio de Alimentación "
+                                    "registran 20.980. Emita una nueva factura por las raciones "
+                                    "recibidas."
+                                ),
+                            ),
+                            InvoiceSpec("FAC-3398", "45761576.00", submitted_days_ago=21,
+                                        decided_days_ago=19, paid_days_ago=3),
+                        ),
+                    ),
+                    MilestoneSpec("Servicio de alimentación del mes 3", due_days=4),
+                ),
+            ),
+        ),
     ),
     TenderSpec(
         buyer="temuco",
@@ -913,6 +1353,106 @@ TENDERS: tuple[TenderSpec, ...] = (
             BidSpec("pampa", ((1, "4689900.00"),), days_ago=5),
         ),
         opening_by=(1, 2),
+        # Awarded two days ago: in its standstill period, open to complaints.
+        evaluations=(
+            EvaluationSpec(
+                lot=1,
+                started_days_ago=3,
+                assessed_days_ago=3,
+                assessments=(AssessmentSpec("araucaria"), AssessmentSpec("pampa")),
+                completed_days_ago=3,
+                decided_days_ago=2,
+                reason=(
+                    "Menor preço entre as propostas habilitadas, 5,6 % abaixo do valor "
+                    "estimado; a Construtora Araucária comprovou a execução de duas praças em "
+                    "petit-pavê em área tombada."
+                ),
+            ),
+        ),
+    ),
+    TenderSpec(
+        buyer="curitiba",
+        reference="PMC-SMMA-2026-019",
+        title="Fornecimento e instalação de bancos e lixeiras em madeira certificada para parques",
+        description=(
+            "Fornecimento e instalação de 120 bancos e 80 lixeiras de madeira com certificação "
+            "FSC no Parque Barigui e no Passeio Público, com garantia de cinco anos contra "
+            "defeitos de fabricação."
+        ),
+        method="open",
+        category="goods",
+        currency="BRL",
+        value="300000.00",
+        lots=(
+            LotSpec(
+                "Mobiliário urbano",
+                "300000.00",
+                (
+                    _cpv("Banco de praça em madeira certificada", "34928400-2", "120", "unidade"),
+                    _cpv("Lixeira em madeira certificada", "34928480-6", "80", "unidade"),
+                ),
+            ),
+        ),
+        state=CLOSED,
+        published_days_ago=138,
+        deadline_days=-108,
+        questions=(
+            QuestionSpec(
+                "kanhgag",
+                "Aceitam madeira de reflorestamento de eucalipto com certificação FSC?",
+                "Sim, desde que o certificado FSC esteja vigente e acompanhe a nota fiscal.",
+            ),
+        ),
+        bids=(
+            BidSpec("kanhgag", ((1, "268450.00"),), days_ago=115),
+            BidSpec("araucaria", ((1, "291300.00"),), days_ago=112),
+        ),
+        opening_by=(2, 3),
+        evaluations=(
+            EvaluationSpec(
+                lot=1,
+                started_days_ago=107,
+                assessed_days_ago=106,
+                assessments=(AssessmentSpec("kanhgag"), AssessmentSpec("araucaria")),
+                completed_days_ago=106,
+                decided_days_ago=105,
+                reason=(
+                    "Menor preço entre as propostas habilitadas; o protótipo de banco "
+                    "apresentado atende às especificações e a madeira tem certificação FSC "
+                    "vigente."
+                ),
+            ),
+        ),
+        contracts=(
+            ContractSpec(
+                lot=1,
+                title="Bancos e lixeiras em madeira certificada para parques",
+                description=(
+                    "Fornecimento pago em duas parcelas: 60 % na entrega no almoxarifado e "
+                    "40 % após a instalação nos parques."
+                ),
+                period_days=(-90, 30),
+                drafted_days_ago=93,
+                signed_days_ago=92,
+                buyer_signatory="Juliana Ferreira Kowalski, diretora de Licitações",
+                confirmed_days_ago=91,
+                supplier_signatory="Jaqueline Fág Kanhgág, sócia-administradora",
+                milestones=(
+                    MilestoneSpec(
+                        "Entrega de 120 bancos e 80 lixeiras no almoxarifado", due_days=-60,
+                        met_days_ago=62,
+                        invoices=(InvoiceSpec("NF 0087", "161070.00", submitted_days_ago=61,
+                                              decided_days_ago=59, paid_days_ago=35),),
+                    ),
+                    MilestoneSpec(
+                        "Instalação no Parque Barigui e no Passeio Público", due_days=-45,
+                        met_days_ago=47,
+                        invoices=(InvoiceSpec("NF 0093", "107380.00", submitted_days_ago=46,
+                                              decided_days_ago=44, paid_days_ago=5),),
+                    ),
+                ),
+            ),
+        ),
     ),
     TenderSpec(
         buyer="curitiba",
@@ -1131,6 +1671,112 @@ TENDERS: tuple[TenderSpec, ...] = (
             BidSpec("gaucha", ((1, "2871640.00"),), days_ago=3),
         ),
         opening_by=(3, 1),
+        # Being evaluated: one bid checked, the other waits for a member of the committee.
+        evaluations=(
+            EvaluationSpec(
+                lot=1,
+                started_days_ago=1,
+                assessed_days_ago=1,
+                assessments=(
+                    AssessmentSpec("costureiras"),
+                    AssessmentSpec("gaucha", pending=True),
+                ),
+            ),
+        ),
+    ),
+    TenderSpec(
+        buyer="hcpa",
+        reference="HCPA-SUP-2026-072",
+        title="Confecção de enxoval cirúrgico reutilizável para o bloco cirúrgico",
+        description=(
+            "Confecção e fornecimento de aventais cirúrgicos e campos operatórios reutilizáveis "
+            "em tecido de algodão e poliéster, resistentes a 100 ciclos de lavagem e "
+            "esterilização, em três entregas ao longo de seis meses."
+        ),
+        method="open",
+        category="goods",
+        currency="BRL",
+        value="540000.00",
+        lots=(
+            LotSpec(
+                "Aventais e campos cirúrgicos",
+                "540000.00",
+                (
+                    _cpv("Avental cirúrgico reutilizável, tamanho G", "33199000-1", "3600",
+                         "unidade"),
+                    _cpv("Campo operatório reutilizável 1,50 x 1,50 m", "33141000-0", "2400",
+                         "unidade"),
+                ),
+            ),
+        ),
+        state=CLOSED,
+        published_days_ago=150,
+        deadline_days=-118,
+        technical_specifications=True,
+        questions=(
+            QuestionSpec(
+                "costureiras",
+                "As peças podem ser entregues embaladas em lotes de 50 unidades?",
+                "Sim; a embalagem em lotes de 50 unidades, com etiqueta de rastreabilidade, é a "
+                "indicada no termo de referência.",
+            ),
+        ),
+        bids=(
+            BidSpec("costureiras", ((1, "486320.00"),), days_ago=125),
+            BidSpec("medsul", ((1, "531900.00"),), days_ago=122),
+            BidSpec("gaucha", ((1, "512760.00"),), days_ago=120),
+        ),
+        opening_by=(1, 2),
+        # A cooperative's contract: its first delivery paid late, its second one overdue.
+        evaluations=(
+            EvaluationSpec(
+                lot=1,
+                started_days_ago=117,
+                assessed_days_ago=116,
+                assessments=(
+                    AssessmentSpec("costureiras"),
+                    AssessmentSpec("medsul"),
+                    AssessmentSpec("gaucha"),
+                ),
+                completed_days_ago=116,
+                decided_days_ago=115,
+                reason=(
+                    "Menor preço entre as três propostas habilitadas; as amostras da "
+                    "cooperativa passaram nos ensaios de 100 ciclos de lavagem."
+                ),
+            ),
+        ),
+        contracts=(
+            ContractSpec(
+                lot=1,
+                title="Enxoval cirúrgico reutilizável para o bloco cirúrgico",
+                description=(
+                    "Fornecimento em três entregas iguais, cada uma paga contra o termo de "
+                    "recebimento definitivo do almoxarifado."
+                ),
+                period_days=(-100, 80),
+                drafted_days_ago=103,
+                signed_days_ago=102,
+                buyer_signatory="Luciana Becker Machado, coordenadora de Suprimentos",
+                confirmed_days_ago=100,
+                supplier_signatory="Sandra Regina Lopes, presidente da cooperativa",
+                milestones=(
+                    MilestoneSpec(
+                        "Primeira entrega: 1.200 aventais e 800 campos", due_days=-70,
+                        met_days_ago=71,
+                        invoices=(InvoiceSpec("NF-e 1043", "162106.67", submitted_days_ago=70,
+                                              decided_days_ago=67, paid_days_ago=24),),
+                    ),
+                    MilestoneSpec(
+                        "Segunda entrega: 1.200 aventais e 800 campos", due_days=-40,
+                        met_days_ago=41,
+                        invoices=(InvoiceSpec("NF-e 1079", "162106.67", submitted_days_ago=40,
+                                              decided_days_ago=37),),
+                    ),
+                    MilestoneSpec("Terceira entrega: 1.200 aventais e 800 campos", due_days=20),
+                ),
+            ),
+        ),
     ),
     TenderSpec(
         buyer="hcpa",
@@ -1269,8 +1915,8 @@ TENDERS: tuple[TenderSpec, ...] = (
             ),
         ),
         state=CLOSED,
-        published_days_ago=42,
-        deadline_days=-15,
+        published_days_ago=152,
+        deadline_days=-125,
         questions=(
             QuestionSpec(
                 "aggregates",
@@ -1279,11 +1925,121 @@ TENDERS: tuple[TenderSpec, ...] = (
             ),
         ),
         bids=(
-            BidSpec("maya", ((1, "3318900.00"),), days_ago=22),
-            BidSpec("cayobuilders", ((1, "3352410.00"),), days_ago=19),
-            BidSpec("aggregates", ((1, "3286750.00"),), days_ago=17),
+            BidSpec("maya", ((1, "3318900.00"),), days_ago=132),
+            BidSpec("cayobuilders", ((1, "3352410.00"),), days_ago=129),
+            BidSpec("aggregates", ((1, "2598750.00"),), days_ago=127),
         ),
         opening_by=(2, 1),
+        # An abnormally low price justified and accepted; a complaint about it dismissed; the
+        # contract's period extended by an amendment.
+        evaluations=(
+            EvaluationSpec(
+                lot=1,
+                started_days_ago=124,
+                assessed_days_ago=123,
+                assessments=(
+                    AssessmentSpec("maya"),
+                    AssessmentSpec("cayobuilders"),
+                    AssessmentSpec(
+                        "aggregates",
+                        justification=JustificationSpec(
+                            request=(
+                                "Your price is 23.6 % below the estimate and 22 % below the "
+                                "mean of the other bids. Explain how you will build the bridge "
+                                "at this price: give the cost breakdown of the concrete, the "
+                                "steel and the river works, and the source of your aggregates."
+                            ),
+                            answer=(
+                                "We quarry and crush our own aggregates at Ladyville and run "
+                                "our own batching plant; aggregates and concrete, about 38 % of "
+                                "the works, are priced at our cost, without a supplier's "
+                                "margin. We also own the crane and the piling rig. Every item "
+                                "of our breakdown carries a 6 % margin."
+                            ),
+                            decision=(
+                                "Accepted. The breakdown is consistent: the company's own "
+                                "quarry and batching plant explain the lower cost of materials, "
+                                "its labour rates meet the legal minimums, and the performance "
+                                "security of 10 % covers the remaining risk."
+                            ),
+                            requested_days_ago=123,
+                            answered_days_ago=121,
+                            decided_days_ago=120,
+                        ),
+                    ),
+                ),
+                completed_days_ago=120,
+                decided_days_ago=119,
+                reason=(
+                    "Lowest evaluated substantially responsive bid. Its price was found "
+                    "abnormally low; the bidder justified it and the committee accepted the "
+                    "justification, with reasons published in the evaluation report."
+                ),
+                complaint=ComplaintSpec(
+                    "maya",
+                    grounds=(
+                        "The awarded price is 22 % below the other bids and cannot cover the "
+                        "works specified. The bid should have been rejected as abnormally low, "
+                        "as Clause 32 of the Instructions to Bidders allows. We ask the "
+                        "Ministry to review the award."
+                    ),
+                    filed_days_ago=116,
+                    document_title="Comparison of the bid prices with the engineer's estimate",
+                    resolution=(
+                        "Dismissed. The committee found the price abnormally low, asked the "
+                        "bidder to justify it and accepted the justification with reasons, "
+                        "published with the evaluation report: its own quarry and batching "
+                        "plant explain the lower cost of materials, and its labour rates meet "
+                        "the legal minimums. Clause 32 allows, and does not oblige, the "
+                        "rejection of a price justified in this way."
+                    ),
+                    decided_days_ago=112,
+                ),
+            ),
+        ),
+        contracts=(
+            ContractSpec(
+                lot=1,
+                title="Construction of a reinforced concrete bridge over the Sittee River",
+                description=(
+                    "Lump-sum works contract, paid by stage against the engineer's certificate "
+                    "of each stage completed."
+                ),
+                period_days=(-100, 200),
+                drafted_days_ago=107,
+                signed_days_ago=106,
+                buyer_signatory="Denise Arnold-Young, Director of Procurement",
+                confirmed_days_ago=104,
+                supplier_signatory="Gregory Flowers, Managing Director",
+                milestones=(
+                    MilestoneSpec(
+                        "Mobilization, temporary access and river diversion", due_days=-85,
+                        met_days_ago=86,
+                        invoices=(InvoiceSpec("INV-2026-0412", "519750.00",
+                                              submitted_days_ago=85, decided_days_ago=82,
+                                              paid_days_ago=68),),
+                    ),
+                    MilestoneSpec(
+                        "Substructure: piers and abutments", due_days=-40, met_days_ago=42,
+                        invoices=(InvoiceSpec("INV-2026-0587", "909562.50",
+                                              submitted_days_ago=41, decided_days_ago=38,
+                                              paid_days_ago=4),),
+                    ),
+                    MilestoneSpec("Superstructure, deck and approach roads", due_days=70),
+                    MilestoneSpec("River-bank protection, load test and handover", due_days=250),
+                ),
+                amendment=ContractAmendmentSpec(
+                    reason=(
+                        "High water in the Sittee River stopped work on the pier foundations "
+                        "for seven weeks; the completion date moves 60 days later, at no extra "
+                        "cost."
+                    ),
+                    days_ago=55,
+                    period_end_days=260,
+                    document_title="Contract amendment No. 1",
+                ),
+            ),
+        ),
     ),
     TenderSpec(
         buyer="belize",

@@ -19,7 +19,6 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.text import slugify
@@ -33,6 +32,7 @@ from pregon.core.actor import Actor
 from pregon.demo.accounts import DEMO_PASSWORD
 from pregon.demo.content import BidSpec, TenderSpec
 from pregon.demo.keys import DemoKey
+from pregon.demo.moments import local_moment
 from pregon.demo.organizations import BuyerSpec
 from pregon.demo.pdf import render_pdf
 from pregon.organizations.models import Organization
@@ -119,7 +119,7 @@ def bid_events(
         held: list[Bid] = []  # the supplier's current bid, once submitted
 
         def moment(days_ago: int, bid: BidSpec = bid) -> dt.datetime:
-            at = _local(buyer, today, -days_ago, 9 + rng.randrange(6), rng.randrange(60))
+            at = local_moment(buyer, today, -days_ago, 9 + rng.randrange(6), rng.randrange(60))
             if not published < at < min(deadline, today):
                 msg = f"{spec.reference}: the bid of {bid.supplier} {days_ago} days ago is "
                 msg += "outside the time the tender was open"
@@ -158,12 +158,6 @@ def bid_events(
             raise ValueError(msg)
         events.append((at, _hand_in(position, keys, last=last, tally=tally)))
     return events
-
-
-def _local(buyer: BuyerSpec, today: dt.datetime, days: int, hour: int, minute: int) -> dt.datetime:
-    zone = ZoneInfo(buyer.timezone)
-    day = today.astimezone(zone).date() + dt.timedelta(days=days)
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone).astimezone(dt.UTC)
 
 
 def _submit(

@@ -2,10 +2,12 @@
 
 Every tender's history is a list of dated events (drafted, documents attached, published,
 questions asked and answered, amended, sealed bids submitted, replaced or withdrawn, closed by
-the deadline, opened by its committee, cancelled; the bids' events come from `sealed_bids`). The
-events run in order of time, each inside `clock.at(moment)`, so the audit log, the timestamps,
-the state machine and the deadline checks (`clock.db_now()`) see exactly what real people would
-have produced over those weeks.
+the deadline, opened by its committee, cancelled; then evaluated, decided, complained about, and
+its contracts signed, delivered, invoiced and paid). The bids' events come from `sealed_bids`,
+the evaluations' and awards' from `awards`, the contracts' from `contracts`. The events of every
+tender run together in order of time, each inside `clock.at(moment)`, so the audit log, the
+timestamps, the state machine, the deadline checks (`clock.db_now()`) and the dates of the
+published releases are exactly what real people would have produced over those months.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.utils.translation import ngettext
 from pregon.accounts.models import User
 from pregon.core import clock
 from pregon.core.actor import Actor
+from pregon.demo.awards import evaluation_events
 from pregon.demo.content import (
     CANCELLED,
     CLOSED,
@@ -35,7 +38,9 @@ from pregon.demo.content import (
     QuestionSpec,
     TenderSpec,
 )
+from pregon.demo.contracts import contract_events
 from pregon.demo.keys import DemoKey
+from pregon.demo.moments import local_moment
 from pregon.demo.organizations import BUYERS, BuyerSpec
 from pregon.demo.pdf import render_pdf
 from pregon.demo.sealed_bids import BidTally, bid_events
@@ -123,12 +128,15 @@ def build_tenders(
     committees: dict[str, list[User]],
     keys: dict[int, DemoKey],
     suppliers: dict[str, tuple[Organization, User]],
+    complaint_decider: Actor | None,
     progress: Callable[[str], None],
 ) -> TenderTally:
     """Create every tender of `content.TENDERS` and play their histories up to `today`.
 
     The events of all tenders run in one chronological order, so the published releases and
-    the transparency log grow in the order a real instance would have seen.
+    the transparency log grow in the order a real instance would have seen. Complaints are
+    decided by `complaint_decider` when the oversight body decides them, otherwise by the
+    buyer's official.
     """
     tally = TenderTally()
     specs_by_key = {spec.key: spec for spec in BUYERS}
@@ -146,6 +154,7 @@ def build_tenders(
             committee=committees[spec.buyer],
             keys=keys,
             suppliers=suppliers,
+            complaint_decider=complaint_decider,
             today=today,
             rng=rng,
             tally=tally,
@@ -181,31 +190,23 @@ def _month_line(month: str, count: int) -> str:
     }
 
 
-def _local(
-    buyer: BuyerSpec, today: dt.datetime, days: int, hour: int, minute: int = 0
-) -> dt.datetime:
-    zone = ZoneInfo(buyer.timezone)
-    day = today.astimezone(zone).date() + dt.timedelta(days=days)
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone).astimezone(dt.UTC)
-
-
 def _timeline(
     spec: TenderSpec, buyer: BuyerSpec, today: dt.datetime, rng: random.Random
 ) -> _Timeline:
-    deadline = _local(buyer, today, spec.deadline_days, 15)
+    deadline = local_moment(buyer, today, spec.deadline_days, 15)
     if spec.state == DRAFT:
         created = min(
-            today - HOUR, _local(buyer, today, -spec.published_days_ago, 9, rng.randrange(60))
+            today - HOUR, local_moment(buyer, today, -spec.published_days_ago, 9, rng.randrange(60))
         )
         published = created
     else:
-        published = _local(buyer, today, -spec.published_days_ago, 10, rng.randrange(60))
+        published = local_moment(buyer, today, -spec.published_days_ago, 10, rng.randrange(60))
         created = published - rng.randrange(2, 5) * DAY - rng.randrange(1, 6) * HOUR
     span_days = (deadline - published).days
     gap = dt.timedelta(days=max(1, min(5, span_days // 3)))
     cancelled = None
     if spec.cancellation:
-        cancelled = _local(buyer, today, -spec.cancelled_days_ago, 12, rng.randrange(60))
+        cancelled = local_moment(buyer, today, -spec.cancelled_days_ago, 12, rng.randrange(60))
         cancelled = min(cancelled, today - HOUR)
     return _Timeline(
         created=created,
@@ -230,6 +231,7 @@ def _events(
     committee: list[User],
     keys: dict[int, DemoKey],
     suppliers: dict[str, tuple[Organization, User]],
+    complaint_decider: Actor | None,
     today: dt.datetime,
     rng: random.Random,
     tally: TenderTally,
@@ -313,7 +315,7 @@ def _events(
 
     deadline = timeline.deadline
     if spec.amendment is not None:
-        deadline = _local(buyer, today, spec.amendment.deadline_days, 15)
+        deadline = local_moment(buyer, today, spec.amendment.deadline_days, 15)
     events.extend(
         bid_events(
             spec=spec,
@@ -339,6 +341,20 @@ def _events(
             services.tender_cancel(actor=official, tender=box[0], reason=spec.cancellation)
 
         events.append((timeline.cancelled, cancel))
+    events.extend(
+        evaluation_events(
+            spec=spec,
+            buyer=buyer,
+            today=today,
+            official=official,
+            committee=committee,
+            complaint_decider=complaint_decider,
+            suppliers=suppliers,
+        )
+    )
+    events.extend(
+        contract_events(spec=spec, buyer=buyer, today=today, official=official, suppliers=suppliers)
+    )
     return events
 
 
@@ -408,8 +424,8 @@ def _amendment_event(
     today: dt.datetime,
     tally: TenderTally,
 ) -> _Event:
-    moment = _local(buyer, today, -amendment.days_ago, 11, 15)
-    new_deadline = _local(buyer, today, amendment.deadline_days, 15)
+    moment = local_moment(buyer, today, -amendment.days_ago, 11, 15)
+    new_deadline = local_moment(buyer, today, amendment.deadline_days, 15)
     filename = f"{slugify(spec.reference)}-amendment.pdf"
 
     def amend(box: list[Tender]) -> None:

@@ -29,6 +29,9 @@ from pregon.accounts.models import Membership, User
 from pregon.core import clock
 from pregon.core.actor import Actor
 from pregon.demo.accounts import DEMO_PASSWORD
+from pregon.demo.awards import AwardTally, award_tally, standstill_problems
+from pregon.demo.content import TENDERS
+from pregon.demo.contracts import ContractTally, contract_tally
 from pregon.demo.keys import DemoKey, demo_key_make, key_files_write
 from pregon.demo.organizations import (
     BUYERS,
@@ -40,6 +43,7 @@ from pregon.demo.organizations import (
     SupplierSpec,
 )
 from pregon.demo.tenders import TenderTally, build_tenders
+from pregon.evaluation.selectors import complaints_decided_by_oversight
 from pregon.organizations import services as organizations
 from pregon.organizations.models import Organization
 from pregon.tenders import services as tender_services
@@ -70,29 +74,46 @@ class DemoSummary:
     people: int
     suppliers: int
     tenders: TenderTally
+    awards: AwardTally
+    contracts: ContractTally
     # Where the committee members' key files were written, and how many.
     key_files: Path
     committee_keys: int
     seconds: float
 
 
+def history_problems(*, today: dt.datetime | None = None) -> list[str]:
+    """Why the demo's history does not fit this platform's settings (empty when it fits): its
+    complaints must fall in their standstill periods, its contracts after them."""
+    today = today or timezone.now()
+    buyers = {spec.key: spec for spec in BUYERS}
+    return [
+        problem
+        for spec in TENDERS
+        for problem in standstill_problems(spec=spec, buyer=buyers[spec.buyer], today=today)
+    ]
+
+
 def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
     """Build the demo world in one transaction: all of it or, on any error, none of it."""
     started = time.monotonic()
     today = timezone.now().replace(second=0, microsecond=0)
+    problems = history_problems(today=today)
+    if problems:
+        raise ValueError(" ".join(problems))
     rng = random.Random(SEED)  # noqa: S311 (deterministic demo data, not security)
     hashers = list(settings.PASSWORD_HASHERS)
     if hashers[0].endswith(".Argon2PasswordHasher"):
         hashers.insert(0, f"{__name__}.DemoPasswordHasher")
     with override_settings(PASSWORD_HASHERS=hashers), transaction.atomic():
         progress(_("Platform operator and its administrator…"))
-        operator, admin = _bootstrap(today - 180 * DAY)
+        operator, admin = _bootstrap(today - 280 * DAY)
         admin_actor = Actor(user=admin, organization=operator, channel="command")
 
         progress(_("Oversight body and buyers in Chile, Brazil and Belize…"))
         buyers: dict[str, Organization] = {}
         officials: dict[str, User] = {}
-        moment = today - 160 * DAY
+        moment = today - 260 * DAY
         oversight = _organization(admin_actor, OVERSIGHT, OrganizationKind.OVERSIGHT, moment)
         auditor = _person(OVERSIGHT.official, moment)
         _grant(admin_actor, oversight, auditor, Role.AUDITOR, moment + dt.timedelta(hours=2))
@@ -100,7 +121,7 @@ def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
         keys: dict[int, DemoKey] = {}
         people = 2
         for index, spec in enumerate(BUYERS):
-            moment = today - (158 - index) * DAY
+            moment = today - (258 - index) * DAY
             buyers[spec.key] = _organization(admin_actor, spec, OrganizationKind.BUYER, moment)
             officials[spec.key] = _person(spec.official, moment)
             committees[spec.key] = [_person(person, moment) for person in spec.committee]
@@ -117,16 +138,20 @@ def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
         progress(_("Thirty suppliers registering themselves…"))
         suppliers: dict[str, tuple[Organization, User]] = {}
         for index, supplier in enumerate(SUPPLIERS):
-            # Every supplier is registered before the first tender of the demo (50 days ago).
-            moment = today - (120 - 2 * index) * DAY + rng.randrange(8, 18) * dt.timedelta(hours=1)
+            # Every supplier is registered before the first tender of the demo (157 days ago).
+            moment = today - (230 - 2 * index) * DAY + rng.randrange(8, 18) * dt.timedelta(hours=1)
             suppliers[supplier.key] = _register(supplier, moment)
 
         progress(
             _(
                 "Tenders: drafts, publications, questions, amendments, sealed bids, deadlines, "
-                "openings…"
+                "openings, evaluations, awards, complaints, contracts, invoices and payments…"
             )
         )
+        # Complaints are decided by the buyer's official, or by the oversight body's auditor.
+        decider = None
+        if complaints_decided_by_oversight():
+            decider = Actor(user=auditor, organization=oversight, channel="command")
         tally = build_tenders(
             today=today,
             rng=rng,
@@ -135,8 +160,10 @@ def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
             committees=committees,
             keys=keys,
             suppliers=suppliers,
+            complaint_decider=decider,
             progress=lambda line: progress(f"  {line}"),
         )
+        awards, contracts = award_tally(), contract_tally()
     # Written once the world is stored: a failed build leaves no key file of keys never used.
     key_files = key_files_write(keys.values())
     return DemoSummary(
@@ -145,6 +172,8 @@ def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
         people=people + len(suppliers),
         suppliers=len(suppliers),
         tenders=tally,
+        awards=awards,
+        contracts=contracts,
         key_files=key_files,
         committee_keys=len(keys),
         seconds=time.monotonic() - started,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from pregon.core.admin_base import ReadOnlyAdmin, ReadOnlyTabularInline
-from pregon.evaluation.models import BidAssessment, Evaluation
+from pregon.evaluation.models import Award, AwardNotice, BidAssessment, Complaint, Evaluation
 
 
 class BidAssessmentInline(ReadOnlyTabularInline):
@@ -22,3 +22,25 @@ class EvaluationAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("tender__ocid",)
     inlines = (BidAssessmentInline,)
+
+
+class ComplaintInline(ReadOnlyTabularInline):
+    model = Complaint
+    fields = ("complainant", "status", "submitted_at", "decided_at", "resolution")
+    readonly_fields = fields
+    show_change_link = False
+
+
+class AwardNoticeInline(ReadOnlyTabularInline):
+    model = AwardNotice
+    fields = ("organization", "kind", "created_at", "read_at", "emailed_at")
+    readonly_fields = fields
+    show_change_link = False
+
+
+@admin.register(Award)
+class AwardAdmin(ReadOnlyAdmin):
+    list_display = ("tender", "lot", "status", "supplier", "value_amount", "standstill_ends_at")
+    list_filter = ("status",)
+    search_fields = ("tender__ocid", "supplier__legal_name")
+    inlines = (ComplaintInline, AwardNoticeInline)

@@ -1,5 +1,5 @@
-"""The evaluation's API (read only): a tender's public evaluation report, and the assessments
-of a supplier's own bid.
+"""The evaluation's API (read only): a tender's public evaluation report and award decisions,
+and the assessments of a supplier's own bid.
 
 The report is public and holds the completed lots only, as published: before a lot's
 evaluation is completed, nothing of it is. A supplier reads its own bid's assessments, whatever
@@ -17,9 +17,9 @@ from ninja import Router
 
 from pregon.bids.selectors import bid_of_supplier
 from pregon.core.api_pagination import paginated
-from pregon.evaluation.models import BidAssessment
-from pregon.evaluation.schemas import EvaluationReportOut, OwnAssessmentOut, report_of
-from pregon.evaluation.selectors import assessments_of_bid, evaluation_reports
+from pregon.evaluation.models import Award, BidAssessment
+from pregon.evaluation.schemas import AwardOut, EvaluationReportOut, OwnAssessmentOut, report_of
+from pregon.evaluation.selectors import assessments_of_bid, awards_of_tender, evaluation_reports
 from pregon.organizations.api_auth import acting, acting_for, actor_of, public
 from pregon.organizations.choices import ApiScope
 from pregon.tenders.selectors import tender_public_get
@@ -42,6 +42,24 @@ def evaluation_report(request: HttpRequest, tender_id: int) -> dict[str, object]
     evaluated is not listed; drafts answer 404."""
     tender = tender_public_get(pk=tender_id)
     return report_of(tender, evaluation_reports(tender=tender))
+
+
+@router.get(
+    "/tenders/{int:tender_id}/awards",
+    response=list[AwardOut],
+    url_name="tender_awards",
+    summary="Read a tender's award decisions and complaints",
+    tags=["tenders"],
+    **public(errors=(404, 422)),
+)
+@paginated
+def tender_awards(request: HttpRequest, tender_id: int) -> list[Award]:
+    """Every decision on the lots of a published tender, by lot and date, cancelled ones
+    included: the awarded supplier, bid and value (none for an unsuccessful lot), the buyer's
+    reasons, the standstill period, and every complaint with its grounds, documents and the
+    decision on it. Empty until a lot is decided; drafts answer 404."""
+    tender = tender_public_get(pk=tender_id)
+    return awards_of_tender(tender=tender)
 
 
 @router.get(

@@ -12,8 +12,9 @@ class EvaluationConfig(AppConfig):
     def ready(self) -> None:
         # The OCDS mapping reads models, loaded only once `ready` runs. It is registered after
         # the bids' (INSTALLED_APPS order), so its bid statuses merge over their `pending`.
-        from pregon.evaluation.ocds import evaluation_sections
+        from pregon.evaluation.ocds import award_sections, evaluation_sections
         from pregon.publication.mapping import mapping_register
 
         audit_vocabulary_register(AUDIT_VOCABULARY)
         mapping_register(evaluation_sections)
+        mapping_register(award_sections)

@@ -80,6 +80,23 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         code="cannot_complete",
     ),
+    # The lot is decided on the completed evaluation's ranking (`services.award.award_decide`).
+    "award": Transition(
+        sources=frozenset({EvaluationStatus.COMPLETED}),
+        target=None,
+        refusal=_(
+            "The evaluation of this lot is %(status)s; a lot is awarded only once its "
+            "evaluation is completed."
+        ),
+        code="evaluation_not_completed",
+    ),
+    # A complaint upheld sends the lot back to the committee (`evaluation_reopen`).
+    "reopen": Transition(
+        sources=frozenset({EvaluationStatus.COMPLETED}),
+        target=EvaluationStatus.IN_PROGRESS,
+        refusal=_("The evaluation of this lot is %(status)s; only a completed one is reopened."),
+        code="cannot_reopen",
+    ),
 }
 
 #: The state machine of an abnormally low price's justification (on `BidAssessment`).
@@ -111,6 +128,104 @@ JUSTIFICATION_TRANSITIONS: dict[str, Transition] = {
 }
 
 
+class AwardStatus(models.TextChoices):
+    """Where the decision on one lot is. The allowed moves are in `AWARD_TRANSITIONS`."""
+
+    STANDSTILL = "standstill", _("Decided, in the standstill period")
+    SUSPENDED = "suspended", _("Suspended by a complaint")
+    ACTIVE = "active", _("Final: the contract may be signed")
+    CANCELLED = "cancelled", _("Cancelled after a complaint")
+    UNSUCCESSFUL = "unsuccessful", _("Unsuccessful: no compliant bid")
+
+
+class ComplaintStatus(models.TextChoices):
+    """Where a complaint about an award is. The allowed moves are in `COMPLAINT_TRANSITIONS`."""
+
+    PENDING = "pending", _("Pending a decision")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")
+    CLOSED = "closed", _("Closed: the award was cancelled on another complaint")
+
+
+class AwardNoticeKind(models.TextChoices):
+    """What a notice tells a bidder of the lot."""
+
+    AWARDED = "awarded", _("Your bid is awarded")
+    NOT_AWARDED = "not_awarded", _("Your bid is not awarded")
+    UNSUCCESSFUL = "unsuccessful", _("No bid is awarded")
+    CANCELLED = "cancelled", _("The award is cancelled")
+
+
+#: The awards whose decision stands (every one but a cancelled one): one per lot at most.
+AWARD_STANDING = frozenset(
+    {
+        AwardStatus.STANDSTILL,
+        AwardStatus.SUSPENDED,
+        AwardStatus.ACTIVE,
+        AwardStatus.UNSUCCESSFUL,
+    }
+)
+#: The longest grounds of a complaint, and the most documents it carries.
+GROUNDS_MAX_LENGTH = 10_000
+COMPLAINT_DOCUMENTS_MAX = 10
+
+#: Who decides complaints (`settings.PREGON_COMPLAINTS_DECIDED_BY`).
+COMPLAINTS_DECIDED_BY_BUYER = "buyer"
+COMPLAINTS_DECIDED_BY_OVERSIGHT = "oversight"
+
+#: The state machine of an award (drawn in `models.Award`'s docstring). An award is created in
+#: `standstill` (or `unsuccessful`, which is final) by `award_decide`.
+AWARD_TRANSITIONS: dict[str, Transition] = {
+    "complain": Transition(
+        sources=frozenset({AwardStatus.STANDSTILL, AwardStatus.SUSPENDED}),
+        target=AwardStatus.SUSPENDED,
+        refusal=_("This award is %(status)s; complaints are filed only during its standstill."),
+        code="not_in_standstill",
+    ),
+    "end_standstill": Transition(
+        sources=frozenset({AwardStatus.STANDSTILL}),
+        target=AwardStatus.ACTIVE,
+        refusal=_("This award is %(status)s; only a standstill without complaint ends."),
+        code="cannot_end_standstill",
+    ),
+    # The last pending complaint dismissed: back to standstill, or active if its time passed.
+    "resume": Transition(
+        sources=frozenset({AwardStatus.SUSPENDED}),
+        target=None,
+        refusal=_("This award is %(status)s; it is not suspended."),
+        code="not_suspended",
+    ),
+    "cancel": Transition(
+        sources=frozenset({AwardStatus.SUSPENDED}),
+        target=AwardStatus.CANCELLED,
+        refusal=_("This award is %(status)s; only a suspended award is cancelled on a complaint."),
+        code="cannot_cancel",
+    ),
+}
+
+#: The state machine of a complaint (drawn in `models.Complaint`'s docstring).
+COMPLAINT_TRANSITIONS: dict[str, Transition] = {
+    "uphold": Transition(
+        sources=frozenset({ComplaintStatus.PENDING}),
+        target=ComplaintStatus.UPHELD,
+        refusal=_("This complaint is %(status)s; it was already decided."),
+        code="complaint_decided",
+    ),
+    "dismiss": Transition(
+        sources=frozenset({ComplaintStatus.PENDING}),
+        target=ComplaintStatus.DISMISSED,
+        refusal=_("This complaint is %(status)s; it was already decided."),
+        code="complaint_decided",
+    ),
+    "close": Transition(
+        sources=frozenset({ComplaintStatus.PENDING}),
+        target=ComplaintStatus.CLOSED,
+        refusal=_("This complaint is %(status)s; it was already decided."),
+        code="complaint_decided",
+    ),
+}
+
+
 #: What the evaluation's audit rows mean (registered in `apps.py`, read by the audit page).
 AUDIT_VOCABULARY = AuditVocabulary(
     actions={
@@ -121,6 +236,13 @@ AUDIT_VOCABULARY = AuditVocabulary(
         "evaluation.answer_justification": _("Justification of a low price answered"),
         "evaluation.decide_justification": _("Justification of a low price decided"),
         "evaluation.complete": _("Evaluation of a lot completed"),
+        "evaluation.reopen": _("Evaluation of a lot reopened"),
+        "award.decide": _("Lot awarded"),
+        "award.unsuccessful": _("Lot declared unsuccessful"),
+        "award.end_standstill": _("Standstill period ended"),
+        "award.notice_read": _("Award notice read"),
+        "complaint.file": _("Complaint filed"),
+        "complaint.decide": _("Complaint decided"),
     },
     summary_keys={
         "lot": _("Lot"),
@@ -131,6 +253,20 @@ AUDIT_VOCABULARY = AuditVocabulary(
         "justification": _("Justification"),
         "ranking": _("Ranking"),
         "adjustments": _("Adjustments of the ranking"),
+        "supplier": _("Supplier"),
+        "value": _("Value"),
+        "status": _("Status"),
+        "standstill_ends_at": _("End of the standstill period"),
+        "award": _("Award"),
+        "grounds": _("Grounds"),
+        "documents": _("Documents"),
+        "resolution": _("Resolution"),
+        "complaint": _("Complaint"),
     },
-    summary_choices={("evaluation.bidassessment", "compliance"): Compliance},
+    summary_choices={
+        ("evaluation.bidassessment", "compliance"): Compliance,
+        ("evaluation.award", "status"): AwardStatus,
+        ("evaluation.complaint", "status"): ComplaintStatus,
+    },
+    owner_fields={"evaluation.award": "tender__buyer"},
 )

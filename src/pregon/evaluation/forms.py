@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pregon.evaluation.choices import TEXT_MAX_LENGTH
+from pregon.evaluation.choices import GROUNDS_MAX_LENGTH, TEXT_MAX_LENGTH
 from pregon.tenders.models import AwardCriterion
 
 
@@ -37,3 +37,18 @@ class ScoresForm(forms.Form):
     def points(self) -> dict[int, Decimal]:
         """The points given, by criterion id (after `is_valid`)."""
         return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
+
+
+class ComplaintForm(forms.Form):
+    """A bidder's complaint about an award: its grounds, in words. (Its documents come in the
+    same request, as the `documents` files, and are checked by the service.)"""
+
+    grounds = forms.CharField(
+        label=_("Grounds of the complaint"),
+        max_length=GROUNDS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Say what in the decision or the evaluation you dispute, and why. Your complaint, "
+            "its documents and the decision on it are public."
+        ),
+    )

@@ -1,8 +1,12 @@
-"""The evaluation of a tender's bids, lot by lot, by its committee after the opening.
+"""The evaluation of a tender's bids, lot by lot, by its committee after the opening, and the
+award decision that follows it.
 
 One `Evaluation` per lot; one `BidAssessment` per opened bid that offers a price for that lot;
 one `QualityScore` per assessment and quality criterion when the tender is awarded on weighted
-criteria. Every change goes through a service (`services/`), on locked rows, with its audit row.
+criteria. Then one standing `Award` per lot (a cancelled one is replaced by a new decision), an
+`AwardNotice` per bidder of the lot, and the `Complaint`s bidders file during the standstill,
+with their `ComplaintDocument`s. Every change goes through a service (`services/`), on locked
+rows, with its audit row.
 """
 
 from __future__ import annotations
@@ -14,6 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from pregon.core import clock
 from pregon.evaluation.choices import (
+    AWARD_STANDING,
+    AwardNoticeKind,
+    AwardStatus,
+    ComplaintStatus,
     Compliance,
     EvaluationStatus,
     Justification,
@@ -283,3 +291,301 @@ class QualityScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion_id}: {self.points}"
+
+
+class Award(models.Model):
+    """The buyer's decision on one lot, once its evaluation is completed.
+
+    Its life, as `choices.AWARD_TRANSITIONS` writes it::
+
+        award_decide ──▶ ┌────────────┐  end_standstill (time passed)   ┌────────┐
+                         │ standstill │ ──────────────────────────────▶ │ active │ the contract
+                         └─────┬──────┘ ◀───┐                      ┌──▶ └────────┘ may be signed
+                      complain │            │ resume (every        │
+                               ▼            │ complaint dismissed; │ resume (standstill over)
+                         ┌───────────┐ ─────┘ standstill running)  │
+                         │ suspended │ ────────────────────────────┘
+                         └─────┬─────┘
+                               │ cancel (a complaint upheld: the lot's evaluation reopens)
+                               ▼
+                         ┌───────────┐
+                         │ cancelled │  a new decision follows the new evaluation
+                         └───────────┘
+
+        award_decide (no valid bid) ──▶ ┌──────────────┐
+                                        │ unsuccessful │  final, with the reason
+                                        └──────────────┘
+
+    An awarded lot names the bid ranked first, its supplier and its price for the lot; an
+    unsuccessful one names none of them and says why. At most one award per lot stands (every
+    status but `cancelled`).
+    """
+
+    tender = models.ForeignKey(
+        "tenders.Tender", verbose_name=_("tender"), on_delete=models.PROTECT, related_name="awards"
+    )
+    lot = models.ForeignKey(
+        "tenders.Lot", verbose_name=_("lot"), on_delete=models.PROTECT, related_name="awards"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=AwardStatus.choices)
+    bid = models.ForeignKey(
+        "bids.Bid",
+        verbose_name=_("awarded bid"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="awards",
+    )
+    supplier = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("supplier"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="awards_won",
+    )
+    value_amount = models.DecimalField(
+        _("value"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    # Why this bid (or why no bid): the buyer's justification, published.
+    reason = models.TextField(_("reason"))
+    decided_at = models.DateTimeField(_("decided"), default=clock.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    standstill_ends_at = models.DateTimeField(_("standstill ends"), null=True, blank=True)
+    activated_at = models.DateTimeField(_("became final"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["tender", "lot__number", "decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=AwardStatus.values), name="award_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["lot"],
+                condition=Q(status__in=sorted(AWARD_STANDING)),
+                name="award_one_standing_per_lot",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="award_has_reason"),
+            # An unsuccessful lot names no bid, supplier, value or standstill; any other award
+            # names all of them, with a positive value.
+            models.CheckConstraint(
+                condition=(
+                    Q(status=AwardStatus.UNSUCCESSFUL)
+                    & Q(bid__isnull=True)
+                    & Q(supplier__isnull=True)
+                    & Q(value_amount__isnull=True)
+                    & Q(currency="")
+                    & Q(standstill_ends_at__isnull=True)
+                )
+                | (
+                    ~Q(status=AwardStatus.UNSUCCESSFUL)
+                    & Q(bid__isnull=False)
+                    & Q(supplier__isnull=False)
+                    & Q(value_amount__gt=0)
+                    & ~Q(currency="")
+                    & Q(standstill_ends_at__isnull=False)
+                ),
+                name="award_unsuccessful_names_nobody",
+            ),
+            models.CheckConstraint(
+                condition=Q(standstill_ends_at__isnull=True)
+                | Q(standstill_ends_at__gte=F("decided_at")),
+                name="award_standstill_after_decision",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=AwardStatus.ACTIVE) & Q(activated_at__isnull=False))
+                | (~Q(status=AwardStatus.ACTIVE) & Q(activated_at__isnull=True)),
+                name="award_active_has_date",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=AwardStatus.CANCELLED) & Q(cancelled_at__isnull=False))
+                | (~Q(status=AwardStatus.CANCELLED) & Q(cancelled_at__isnull=True)),
+                name="award_cancelled_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Award of lot %(lot)s of tender %(tender)s") % {
+            "lot": self.lot.number,
+            "tender": self.tender_id,
+        }
+
+    @property
+    def ocds_id(self) -> str:
+        """The award's id in published data (`awards[].id`; a contract's `awardID`)."""
+        return f"award-{self.pk}"
+
+    @property
+    def is_awarded(self) -> bool:
+        """Whether a bid was awarded (every status but `unsuccessful`)."""
+        return self.status != AwardStatus.UNSUCCESSFUL
+
+
+class AwardNotice(models.Model):
+    """What one bidder of the lot is told of a decision: in its workspace, and by e-mail to its
+    people, each in their own language. Written in the decision's transaction; the e-mail task
+    (`tasks.send_award_notice`) sets `emailed_at` once it has sent it."""
+
+    award = models.ForeignKey(
+        Award, verbose_name=_("award"), on_delete=models.PROTECT, related_name="notices"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("bidder"),
+        on_delete=models.PROTECT,
+        related_name="award_notices",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=AwardNoticeKind.choices)
+    created_at = models.DateTimeField(_("sent"), default=clock.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("award notice")
+        verbose_name_plural = _("award notices")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "organization", "kind"], name="award_notice_once_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=AwardNoticeKind.values), name="award_notice_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Notice of the award of lot %(lot)s") % {"lot": self.award.lot.number}
+
+
+class Complaint(models.Model):
+    """A bidder's complaint about an award, filed during its standstill.
+
+    Its life, as `choices.COMPLAINT_TRANSITIONS` writes it::
+
+        complaint_file ──▶ ┌─────────┐ uphold (the award is cancelled) ┌────────┐
+                           │ pending │ ──────────────────────────────▶ │ upheld │
+                           └────┬────┘                                 └────────┘
+                    dismiss     │    close (another complaint was upheld)
+                 ┌──────────────┴──────────────┐
+                 ▼                             ▼
+           ┌───────────┐                 ┌────────┐
+           │ dismissed │                 │ closed │
+           └───────────┘                 └────────┘
+
+    While one is pending the award is suspended. The grounds, the documents and the resolution
+    are public.
+    """
+
+    award = models.ForeignKey(
+        Award, verbose_name=_("award"), on_delete=models.PROTECT, related_name="complaints"
+    )
+    complainant = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("complainant"),
+        on_delete=models.PROTECT,
+        related_name="complaints_filed",
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    grounds = models.TextField(_("grounds"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ComplaintStatus.choices,
+        default=ComplaintStatus.PENDING,
+    )
+    submitted_at = models.DateTimeField(_("filed"), default=clock.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["award", "submitted_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ComplaintStatus.values), name="complaint_status_valid"
+            ),
+            models.CheckConstraint(condition=~Q(grounds=""), name="complaint_has_grounds"),
+            # A decided complaint has its date and its reasons; a pending one neither.
+            models.CheckConstraint(
+                condition=(
+                    Q(status=ComplaintStatus.PENDING)
+                    & Q(decided_at__isnull=True)
+                    & Q(resolution="")
+                )
+                | (
+                    ~Q(status=ComplaintStatus.PENDING)
+                    & Q(decided_at__isnull=False)
+                    & ~Q(resolution="")
+                ),
+                name="complaint_decided_has_resolution",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_at__isnull=True) | Q(decided_at__gte=F("submitted_at")),
+                name="complaint_decided_after_filed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Complaint %(number)s") % {"number": self.pk}
+
+    @property
+    def ocds_id(self) -> str:
+        """The complaint's id in published data (`awards[].complaints[].id`)."""
+        return f"complaint-{self.pk}"
+
+
+def complaint_document_path(instance: ComplaintDocument, filename: str) -> str:
+    # Stored under its content hash, never under a name a user typed.
+    return f"complaints/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class ComplaintDocument(models.Model):
+    """A document a bidder attached to its complaint (checked by `pregon.core.uploads`)."""
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="documents"
+    )
+    file = models.FileField(_("file"), upload_to=complaint_document_path, max_length=200)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("format"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("document of a complaint")
+        verbose_name_plural = _("documents of complaints")
+        ordering = ["complaint", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="complaint_document_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

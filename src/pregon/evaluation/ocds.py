@@ -20,6 +20,23 @@ Choices (also in docs/open-data.md):
 * `tender.documents[]`: per completed lot, `evaluation-report-<lot>`, documentType
   `evaluationReports`, linking to the public report of the lot, its description the ranking
   and every adjustment's explanation in words.
+
+The awards (`award_sections`, registered after `evaluation_sections`): every decision on a lot,
+cancelled ones included, from the moment it is made.
+
+* `awards[]`: `id` `award-<pk>` (a contract's `awardID`), `title`, `description` (the buyer's
+  reasons), `status` (`standstill` and `suspended` publish as `pending`; `active`, `cancelled`,
+  `unsuccessful` as themselves), `date` (the decision), `value` and `suppliers` (each supplier
+  a party with the role `supplier` and its scale), `relatedLots`, `relatedBids` (the ids of
+  `bids.details`, `<bid id>-<lot>`); none of value, suppliers and bids for an unsuccessful lot.
+* Fields of our own on an award: `standstillPeriod` (an OCDS Period: the decision to the end
+  of the standstill) and `complaints[]` (`id`, `status` pending|upheld|dismissed|closed,
+  `dateSubmitted`, `dateDecided`, `complainant` (an organization reference to the party),
+  `grounds`, `resolution`).
+* `awards[].documents[]`: `award-notice-<pk>` (`awardNotice`, the public page of the decision);
+  per complaint `complaint-<pk>` (`complaints`, its grounds, then `complaint-<pk>-decision`
+  with the resolution once decided) and `complaint-<pk>-document-<n>` for each document filed
+  with it.
 """
 
 from __future__ import annotations
@@ -31,15 +48,17 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from pregon.evaluation.choices import Compliance, Justification
-from pregon.evaluation.models import BidAssessment, Evaluation
-from pregon.evaluation.selectors import evaluation_reports
+from pregon.evaluation.choices import AwardStatus, ComplaintStatus, Compliance, Justification
+from pregon.evaluation.models import Award, BidAssessment, Complaint, Evaluation
+from pregon.evaluation.selectors import awards_of_process, evaluation_reports
 from pregon.publication.mapping import (
+    Parties,
     ReleaseRequest,
     Sections,
     absolute_url,
     ocds_datetime,
     ocds_number,
+    ocds_value,
 )
 from pregon.tenders.choices import ContentLanguage
 from pregon.tenders.models import Tender
@@ -152,3 +171,156 @@ def evaluation_sections(request: ReleaseRequest) -> Sections | None:
                 }
             )
     return Sections(body={"tender": {"documents": documents}, "bids": {"details": details}})
+
+
+# ---------------------------------------------------------------------------------------------
+# awards
+
+#: Our award statuses in the OCDS awardStatus codelist.
+AWARD_STATUS_CODES: dict[str, str] = {
+    AwardStatus.STANDSTILL: "pending",
+    AwardStatus.SUSPENDED: "pending",
+    AwardStatus.ACTIVE: "active",
+    AwardStatus.CANCELLED: "cancelled",
+    AwardStatus.UNSUCCESSFUL: "unsuccessful",
+}
+
+
+def awards_url(tender: Tender, award: Award) -> str:
+    """The public address of a decision, on the tender's awards page (in the active language)."""
+    path = reverse("evaluation:awards", kwargs={"pk": tender.pk})
+    return absolute_url(f"{path}#award-{award.pk}")
+
+
+def complaint_url(tender: Tender, complaint: Complaint) -> str:
+    """The public page of a complaint (in the active language)."""
+    return absolute_url(
+        reverse("evaluation:complaint", kwargs={"pk": tender.pk, "complaint": complaint.pk})
+    )
+
+
+def _complaint_documents(
+    tender: Tender, award: Award, complaint: Complaint
+) -> list[dict[str, Any]]:
+    url = complaint_url(tender, complaint)
+    lot = [str(award.lot.number)]
+    documents: list[dict[str, Any]] = [
+        {
+            "id": complaint.ocds_id,
+            "documentType": "complaints",
+            "title": _("Complaint by %(bidder)s") % {"bidder": complaint.complainant.display_name},
+            "description": complaint.grounds,
+            "url": url,
+            "datePublished": ocds_datetime(complaint.submitted_at),
+            "format": "text/html",
+            "relatedLots": lot,
+        }
+    ]
+    for number, document in enumerate(complaint.documents.all(), start=1):
+        documents.append(
+            {
+                "id": f"{complaint.ocds_id}-document-{number}",
+                "documentType": "complaints",
+                "title": document.filename,
+                "url": absolute_url(
+                    reverse(
+                        "evaluation:complaint_document",
+                        kwargs={
+                            "pk": tender.pk,
+                            "complaint": complaint.pk,
+                            "document": document.pk,
+                        },
+                    )
+                ),
+                "datePublished": ocds_datetime(document.uploaded_at),
+                "format": document.content_type,
+                "relatedLots": lot,
+            }
+        )
+    if complaint.status != ComplaintStatus.PENDING and complaint.decided_at is not None:
+        documents.append(
+            {
+                "id": f"{complaint.ocds_id}-decision",
+                "documentType": "complaints",
+                "title": _("Decision on the complaint by %(bidder)s: %(status)s")
+                % {
+                    "bidder": complaint.complainant.display_name,
+                    "status": complaint.get_status_display().lower(),
+                },
+                "description": complaint.resolution,
+                "url": f"{url}#decision",
+                "datePublished": ocds_datetime(complaint.decided_at),
+                "format": "text/html",
+                "relatedLots": lot,
+            }
+        )
+    return documents
+
+
+def _complaint_entry(complaint: Complaint, parties: Parties) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": complaint.ocds_id,
+        "status": complaint.status,
+        "dateSubmitted": ocds_datetime(complaint.submitted_at),
+        "complainant": parties.add(complaint.complainant),
+        "grounds": complaint.grounds,
+    }
+    if complaint.decided_at is not None:
+        entry["dateDecided"] = ocds_datetime(complaint.decided_at)
+        entry["resolution"] = complaint.resolution
+    return entry
+
+
+def award_entry(tender: Tender, award: Award, parties: Parties) -> dict[str, Any]:
+    """One decision as an OCDS award (see the module's docstring)."""
+    lot = str(award.lot.number)
+    entry: dict[str, Any] = {
+        "id": award.ocds_id,
+        "title": _("Award of lot %(lot)s") % {"lot": lot},
+        "description": award.reason,
+        "status": AWARD_STATUS_CODES[award.status],
+        "date": ocds_datetime(award.decided_at),
+        "relatedLots": [lot],
+    }
+    if award.is_awarded:
+        assert award.supplier is not None and award.value_amount is not None
+        entry["value"] = ocds_value(award.value_amount, award.currency)
+        entry["suppliers"] = [parties.add(award.supplier, "supplier")]
+        entry["relatedBids"] = [f"{award.bid_id}-{lot}"]
+        assert award.standstill_ends_at is not None
+        entry["standstillPeriod"] = {
+            "startDate": ocds_datetime(award.decided_at),
+            "endDate": ocds_datetime(award.standstill_ends_at),
+        }
+    documents = [
+        {
+            "id": f"award-notice-{award.pk}",
+            "documentType": "awardNotice",
+            "title": entry["title"],
+            "description": award.reason,
+            "url": awards_url(tender, award),
+            "datePublished": ocds_datetime(award.decided_at),
+            "format": "text/html",
+            "language": tender.language,
+            "relatedLots": [lot],
+        }
+    ]
+    complaints = list(award.complaints.all())
+    for complaint in complaints:
+        documents += _complaint_documents(tender, award, complaint)
+    entry["documents"] = documents
+    if complaints:
+        entry["complaints"] = [_complaint_entry(c, parties) for c in complaints]
+    return entry
+
+
+def award_sections(request: ReleaseRequest) -> Sections | None:
+    """The awards of the process `request.ocid`: None until a lot is decided."""
+    awards = awards_of_process(ocid=request.ocid)
+    if not awards:
+        return None
+    tender = awards[0].tender
+    language = "pt-br" if tender.language == ContentLanguage.PT else tender.language
+    with translation.override(language):
+        entries = [award_entry(tender, award, request.parties) for award in awards]
+    return Sections(body={"awards": entries})

@@ -13,12 +13,27 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
+from django.urls import reverse
 from ninja import Field, Schema
 
-from pregon.evaluation.choices import Compliance, EvaluationStatus, Justification
-from pregon.evaluation.models import BidAssessment, QualityScore
-from pregon.evaluation.ocds import report_url
+from pregon.evaluation.choices import (
+    AwardStatus,
+    ComplaintStatus,
+    Compliance,
+    EvaluationStatus,
+    Justification,
+)
+from pregon.evaluation.models import (
+    Award,
+    BidAssessment,
+    Complaint,
+    ComplaintDocument,
+    QualityScore,
+)
+from pregon.evaluation.ocds import AWARD_STATUS_CODES, awards_url, complaint_url, report_url
 from pregon.evaluation.selectors import LotEvaluation
+from pregon.organizations.models import Organization
+from pregon.publication.mapping import absolute_url
 from pregon.tenders.models import Tender
 
 
@@ -184,3 +199,118 @@ class OwnAssessmentOut(Schema):
     @staticmethod
     def resolve_quality_scores(obj: BidAssessment) -> list[QualityScore]:
         return list(obj.scores.all())
+
+
+# ---------------------------------------------------------------------------------------------
+# awards
+
+
+class OrganizationRefOut(Schema):
+    id: str = Field(description="The organization's party id in the tender's open data.")
+    name: str
+
+
+def _organization(organization: Organization | None) -> dict[str, str] | None:
+    if organization is None:
+        return None
+    return {"id": organization.party_id, "name": organization.display_name}
+
+
+class ComplaintDocumentOut(Schema):
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str = Field(description="Where to download it.")
+
+    @staticmethod
+    def resolve_url(obj: ComplaintDocument) -> str:
+        complaint = obj.complaint
+        return absolute_url(
+            reverse(
+                "evaluation:complaint_document",
+                kwargs={
+                    "pk": complaint.award.tender_id,
+                    "complaint": complaint.pk,
+                    "document": obj.pk,
+                },
+            )
+        )
+
+
+class ComplaintOut(Schema):
+    """A complaint about an award, and the decision on it (all public)."""
+
+    id: int
+    status: ComplaintStatus = Field(
+        description="`pending`, `upheld`, `dismissed`, or `closed` (without a decision: "
+        "another complaint about the award was upheld)."
+    )
+    complainant: OrganizationRefOut
+    submitted_at: dt.datetime
+    grounds: str
+    documents: list[ComplaintDocumentOut]
+    decided_at: dt.datetime | None
+    resolution: str = Field(description="The reasons of the decision, in words.")
+    url: str = Field(description="The complaint's public page.")
+
+    @staticmethod
+    def resolve_complainant(obj: Complaint) -> dict[str, str] | None:
+        return _organization(obj.complainant)
+
+    @staticmethod
+    def resolve_documents(obj: Complaint) -> list[ComplaintDocument]:
+        return list(obj.documents.all())
+
+    @staticmethod
+    def resolve_url(obj: Complaint) -> str:
+        return complaint_url(obj.award.tender, obj)
+
+
+class AwardOut(Schema):
+    """The decision on one lot (cancelled ones included), with its complaints."""
+
+    id: int
+    ocds_id: str = Field(description="The award's id in the open data (`awards[].id`).")
+    lot: int = Field(description="The lot's number.")
+    status: AwardStatus = Field(
+        description="`standstill` (decided, complaints possible), `suspended` (a complaint is "
+        "pending), `active` (final: the contract may be signed), `cancelled` (a complaint was "
+        "upheld; the lot is evaluated again) or `unsuccessful` (no valid bid)."
+    )
+    ocds_status: str = Field(description="The status in the OCDS awardStatus codelist.")
+    supplier: OrganizationRefOut | None = Field(description="Null for an unsuccessful lot.")
+    bid: uuid.UUID | None
+    value_amount: Decimal | None
+    currency: str
+    reason: str = Field(description="The buyer's reasons (or why no bid is awarded).")
+    decided_at: dt.datetime
+    standstill_ends_at: dt.datetime | None
+    activated_at: dt.datetime | None = Field(description="When it became final.")
+    cancelled_at: dt.datetime | None
+    complaints: list[ComplaintOut]
+    url: str = Field(description="The decision on the tender's public awards page.")
+
+    @staticmethod
+    def resolve_lot(obj: Award) -> int:
+        return obj.lot.number
+
+    @staticmethod
+    def resolve_ocds_status(obj: Award) -> str:
+        return AWARD_STATUS_CODES[obj.status]
+
+    @staticmethod
+    def resolve_supplier(obj: Award) -> dict[str, str] | None:
+        return _organization(obj.supplier)
+
+    @staticmethod
+    def resolve_bid(obj: Award) -> uuid.UUID | None:
+        return obj.bid_id
+
+    @staticmethod
+    def resolve_complaints(obj: Award) -> list[Complaint]:
+        return list(obj.complaints.all())
+
+    @staticmethod
+    def resolve_url(obj: Award) -> str:
+        return awards_url(obj.tender, obj)

@@ -13,16 +13,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from pregon.accounts.choices import COMMITTEE_ROLES, SUPPLIER_ROLES
-from pregon.accounts.permissions import require_role
+from pregon.accounts.choices import BUYER_WRITE_ROLES, COMMITTEE_ROLES, SUPPLIER_ROLES
+from pregon.accounts.permissions import is_oversight_auditor, require_role
 from pregon.bids.models import Bid
 from pregon.core.actor import Actor
 from pregon.core.errors import NotFound, PermissionDenied
-from pregon.evaluation.choices import EvaluationStatus
-from pregon.evaluation.models import BidAssessment, Evaluation, QualityScore
+from pregon.evaluation.choices import (
+    AWARD_STANDING,
+    COMPLAINTS_DECIDED_BY_OVERSIGHT,
+    ComplaintStatus,
+    EvaluationStatus,
+)
+from pregon.evaluation.models import (
+    Award,
+    AwardNotice,
+    BidAssessment,
+    Complaint,
+    ComplaintDocument,
+    Evaluation,
+    QualityScore,
+)
 from pregon.organizations.models import Organization
 from pregon.tenders.choices import AwardCriteria, CriterionKind
 from pregon.tenders.models import AwardCriterion, CommitteeMember, Lot, Tender
@@ -174,3 +188,194 @@ def evaluation_reports(*, tender: Tender) -> list[LotEvaluation]:
         .select_related("lot")
         .order_by("lot__number")
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# awards, notices and complaints
+#
+# - The buyer (`award_buyer_get`): the buyer officials of the tender's buyer, in person, decide
+#   each lot once its evaluation is completed.
+# - Who decides complaints (`complaint_decider_check`): the buyer's officials, or with
+#   `PREGON_COMPLAINTS_DECIDED_BY = "oversight"` the auditors of an oversight body.
+# - A bidder of the lot (`award_bidder_check`): the people of a supplier whose bid was assessed
+#   in the lot read their notices and complain during the standstill.
+# - Everyone (`awards_of_tender`, `award_for_lot`): every decision, its complaints and their
+#   resolutions are public as soon as they are made.
+
+
+def _in_person(actor: Actor) -> None:
+    if actor.api_key is not None:
+        raise PermissionDenied(
+            _("Officials decide signed in as themselves, never with an API key."),
+            code="person_required",
+        )
+    if actor.user is None or not actor.user.is_active:
+        raise PermissionDenied(_("Sign in to do this."))
+
+
+def award_buyer_check(*, actor: Actor, tender: Tender) -> None:
+    """Refuse anyone but a buyer official of the tender's buyer, acting in person."""
+    _in_person(actor)
+    require_role(actor, tender.buyer, BUYER_WRITE_ROLES)
+
+
+def complaints_decided_by_oversight() -> bool:
+    """Whether complaints are decided by an oversight body rather than by the buyer."""
+    return bool(settings.PREGON_COMPLAINTS_DECIDED_BY == COMPLAINTS_DECIDED_BY_OVERSIGHT)
+
+
+def complaint_decider_check(*, actor: Actor, tender: Tender) -> None:
+    """Refuse anyone who may not decide the complaints about the tender's awards: its buyer's
+    officials, or (`PREGON_COMPLAINTS_DECIDED_BY = "oversight"`) the auditors of an oversight
+    body, in person either way."""
+    _in_person(actor)
+    if not complaints_decided_by_oversight():
+        require_role(actor, tender.buyer, BUYER_WRITE_ROLES)
+        return
+    if not is_oversight_auditor(actor.user):
+        raise PermissionDenied(
+            _("On this platform complaints are decided by the oversight body."),
+            code="oversight_decides",
+        )
+
+
+def may_decide_complaints(*, actor: Actor, tender: Tender) -> bool:
+    """Whether `actor` may decide the complaints about the tender's awards (for the pages)."""
+    try:
+        complaint_decider_check(actor=actor, tender=tender)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def lot_bidders(*, lot: Lot) -> list[Organization]:
+    """The suppliers whose bids were assessed in the lot's evaluation, once each."""
+    return list(
+        Organization.objects.filter(
+            pk__in=BidAssessment.objects.filter(evaluation__lot=lot).values("supplier_id")
+        ).order_by("legal_name", "pk")
+    )
+
+
+def award_bidder_check(*, actor: Actor, award: Award, supplier: Organization) -> None:
+    """Refuse unless the actor acts for `supplier` and `supplier` bid on the award's lot."""
+    require_role(actor, supplier, SUPPLIER_ROLES)
+    if not BidAssessment.objects.filter(
+        evaluation__lot_id=award.lot_id, supplier=supplier
+    ).exists():
+        raise PermissionDenied(
+            _("Only the bidders of this lot may complain about its award."), code="not_a_bidder"
+        )
+
+
+def _awards() -> QuerySet[Award]:
+    return Award.objects.select_related("lot", "supplier", "bid", "tender").prefetch_related(
+        Prefetch(
+            "complaints",
+            queryset=Complaint.objects.select_related("complainant")
+            .prefetch_related("documents")
+            .order_by("submitted_at", "pk"),
+        )
+    )
+
+
+def award_for_lot(*, lot: Lot) -> Award | None:
+    """The lot's standing award (any status but cancelled), or None while undecided."""
+    return _awards().filter(lot=lot, status__in=AWARD_STANDING).first()
+
+
+def award_get(*, tender: Tender, pk: int) -> Award:
+    """One award of the tender (public: every decision is)."""
+    award = _awards().filter(tender=tender, pk=pk).first()
+    if award is None:
+        raise NotFound(_("There is no such award in this tender."))
+    return award
+
+
+def awards_of_tender(*, tender: Tender) -> list[Award]:
+    """Every decision on the tender's lots, cancelled ones included, by lot and date, with
+    their complaints and documents (all public)."""
+    return list(_awards().filter(tender=tender).order_by("lot__number", "decided_at", "pk"))
+
+
+def awards_of_process(*, ocid: str) -> list[Award]:
+    """Every award of the process `ocid` (for the OCDS mapping)."""
+    return list(_awards().filter(tender__ocid=ocid).order_by("lot__number", "decided_at", "pk"))
+
+
+def complaint_get(*, tender: Tender, pk: int) -> Complaint:
+    """One complaint about an award of the tender (public)."""
+    complaint = (
+        Complaint.objects.select_related("award__lot", "award__tender", "complainant")
+        .prefetch_related("documents")
+        .filter(award__tender=tender, pk=pk)
+        .first()
+    )
+    if complaint is None:
+        raise NotFound(_("There is no such complaint in this tender."))
+    return complaint
+
+
+def complaint_document_get(*, tender: Tender, complaint: int, pk: int) -> ComplaintDocument:
+    """One document of a complaint about an award of the tender (public)."""
+    document = ComplaintDocument.objects.filter(
+        complaint__award__tender=tender, complaint_id=complaint, pk=pk
+    ).first()
+    if document is None:
+        raise NotFound(_("There is no such document."))
+    return document
+
+
+def notices_of_supplier(*, actor: Actor, supplier: Organization) -> list[AwardNotice]:
+    """The award notices sent to the supplier, newest first, each with its award."""
+    require_role(actor, supplier, SUPPLIER_ROLES)
+    return list(
+        AwardNotice.objects.filter(organization=supplier)
+        .select_related("award__lot", "award__tender", "award__supplier")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def lots_awardable(*, tender: Tender) -> list[LotDecision]:
+    """Every lot of the tender with its evaluation and its standing award (for the buyer)."""
+    evaluations = {e.lot_id: e for e in Evaluation.objects.filter(tender=tender)}
+    standing = {a.lot_id: a for a in _awards().filter(tender=tender, status__in=AWARD_STANDING)}
+    return [
+        LotDecision(
+            lot=lot,
+            evaluation=evaluations.get(lot.pk),
+            award=standing.get(lot.pk),
+            first=BidAssessment.objects.filter(evaluation__lot=lot, rank=1)
+            .select_related("supplier")
+            .first()
+            if lot.pk in evaluations and evaluations[lot.pk].completed
+            else None,
+        )
+        for lot in tender.lots.order_by("number")
+    ]
+
+
+@dataclass(kw_only=True)
+class LotDecision:
+    """One lot as the buyer decides it: its evaluation, the bid ranked first, its award."""
+
+    lot: Lot
+    evaluation: Evaluation | None
+    award: Award | None
+    first: BidAssessment | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComplaintFigures:
+    """How many complaints a buyer's awards received, and how many were upheld."""
+
+    filed: int
+    upheld: int
+
+
+def complaint_figures_of_buyer(*, buyer: Organization) -> ComplaintFigures:
+    """The complaints about the buyer's awards, and the upheld ones (for its public page)."""
+    counts = Complaint.objects.filter(award__tender__buyer=buyer).aggregate(
+        filed=Count("pk"), upheld=Count("pk", filter=Q(status=ComplaintStatus.UPHELD))
+    )
+    return ComplaintFigures(filed=counts["filed"] or 0, upheld=counts["upheld"] or 0)

@@ -32,6 +32,7 @@ class ApiScope(models.TextChoices):
     QUESTIONS_ASK = "questions:ask", _("Ask clarification questions")
     QUESTIONS_ANSWER = "questions:answer", _("Answer clarification questions")
     BIDS_SUBMIT = "bids:submit", _("Upload, submit, replace and withdraw sealed bids")
+    ALERTS_MANAGE = "alerts:manage", _("Manage the organization's alert subscriptions and webhooks")
 
 
 # ---------------------------------------------------------------------------------------------

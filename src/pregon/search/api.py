@@ -46,7 +46,9 @@ def search(request: HttpRequest, filters: Query[SearchIn]) -> SearchOut:
     results = search_run(filters.to_query())
     return SearchOut(
         count=results.total,
+        count_exact=results.total_exact,
         fuzzy=results.fuzzy,
+        facets_counted=results.facets_counted,
         items=[
             SearchHitOut(
                 ocid=hit.document.ocid,

@@ -7,6 +7,7 @@ database access.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -15,7 +16,7 @@ from typing import Any
 from django.utils.dateparse import parse_datetime
 from django_countries import countries
 
-from pregon.search.text import LANGUAGES, fold, joined, search_language
+from pregon.search.text import LANGUAGES, fold, joined, reference_key, search_language
 
 _DIGITS = re.compile(r"\d+")
 
@@ -26,6 +27,8 @@ class DocumentData:
 
     ocid: str
     title: str
+    #: The buyer's own reference (OCDS tender.id).
+    reference: str = ""
     description: str
     body: str
     language: str
@@ -46,6 +49,10 @@ class DocumentData:
     def title_folded(self) -> str:
         return fold(self.title)
 
+    @property
+    def reference_key(self) -> str:
+        return reference_key(self.reference)
+
 
 def code_prefixes(code: str) -> list[str]:
     """Every prefix of a classification code's digits, from two digits on ("4521" -> 45, 452,
@@ -64,8 +71,13 @@ def code_significant(code: str) -> str:
     return trimmed if len(trimmed) >= 2 else value[:2]
 
 
+@functools.lru_cache(maxsize=1024)
 def _country_code(name: str) -> str:
-    """The ISO code of a country name in any of the four languages ("" when unknown)."""
+    """The ISO code of a country name in any of the four languages ("" when unknown).
+
+    Remembered: django-countries compares the name with every country's translated name (a few
+    milliseconds), and a reindex asks for the same few names again and again.
+    """
     if not name:
         return ""
     for language in LANGUAGES:
@@ -125,6 +137,7 @@ def document_from_release(compiled: dict[str, Any]) -> DocumentData | None:
     return DocumentData(
         ocid=str(compiled.get("ocid") or ""),
         title=str(tender["title"]),
+        reference=str(tender.get("id") or "")[:200],
         description=description,
         body=joined([description, *lots, *item_texts, str(buyer.get("name") or "")]),
         language=search_language(compiled.get("language")),

@@ -40,6 +40,12 @@ class SearchDocument(models.Model):
     last_seq = models.BigIntegerField(_("feed position of the latest release"))
     date = models.DateTimeField(_("latest release date"))
     title = models.TextField(_("title"))
+    # The buyer's own reference of the process (OCDS tender.id), as published and as compared
+    # (folded, letters and digits only: text.reference_key).
+    reference = models.CharField(_("reference"), max_length=200, blank=True)
+    reference_key = models.CharField(
+        _("reference without punctuation"), max_length=200, blank=True, db_index=True
+    )
     description = models.TextField(_("description"), blank=True)
     # Everything else that is searched: the items, their classifications, the buyer's name.
     body = models.TextField(_("searched text"), blank=True)
@@ -68,7 +74,7 @@ class SearchDocument(models.Model):
         verbose_name = _("search document")
         verbose_name_plural = _("search documents")
         ordering = ["closing_at", "id"]
-        indexes = [models.Index(fields=["value_amount"])]
+        indexes = [models.Index(fields=["value_amount"]), models.Index(fields=["date"])]
 
     def __str__(self) -> str:
         return self.ocid
@@ -97,6 +103,30 @@ class SearchCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme} {self.prefix}"
+
+
+class SearchWord(models.Model):
+    """A word of the indexed texts (folded), once per language: the vocabulary a misspelled
+    word is corrected against.
+
+    Each back end keeps a trigram index of it (SQLite: the FTS5 table `search_word_trigram`;
+    PostgreSQL: a pg_trgm GIN index), created by the migrations on that database only. Words are
+    added as documents are indexed and only removed by a reindex, so a word may outlive its
+    last document; correcting to it then finds nothing, as an unknown word would.
+    """
+
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    word = models.CharField(_("word"), max_length=40)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+        constraints = [
+            models.UniqueConstraint(fields=["language", "word"], name="search_word_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class SavedSearch(models.Model):

@@ -14,7 +14,12 @@ from pregon.search.selectors import ORDERS, SearchQuery
 class SearchIn(Schema):
     """The query parameters of `/search`: the words and the facet filters, all optional."""
 
-    q: str = Field("", max_length=500, description="Words to find, in any of the four languages.")
+    q: str = Field(
+        "",
+        max_length=500,
+        description="Words to find, in any of the four languages, or a process's reference"
+        " (the buyer's, or its ocid), which comes first.",
+    )
     classification: str = Field(
         "", max_length=20, description="A classification code; its descendants match too."
     )
@@ -87,12 +92,22 @@ class FacetCountOut(Schema):
 
 
 class SearchOut(Schema):
-    count: int = Field(description="How many results match, over all pages.")
+    count: int = Field(
+        description="How many results match, over all pages; at least this many when"
+        " `count_exact` is false (results are counted up to 10,000)."
+    )
+    count_exact: bool = Field(True, description="False when `count` is a lower bound.")
     fuzzy: bool = Field(
-        description="True when the words matched nothing and these are titles similar to them."
+        description="True when the words matched nothing and these are the results of the"
+        " indexed words most similar to them (misspellings)."
     )
     items: list[SearchHitOut]
     facets: dict[str, list[FacetCountOut]]
+    facets_counted: int = Field(
+        0,
+        description="How many results the facet counts were counted among: all of them up to"
+        " 1,000, else the 1,000 most recently indexed.",
+    )
 
 
 class SavedSearchIn(Schema):

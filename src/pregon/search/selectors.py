@@ -1,25 +1,30 @@
 """Reads of the search: one query with its facets, ranked, highlighted and paginated.
 
-`search_run` is what the API and the portal pages call, so they answer the same. The text part
-goes to the database's back end (`backends/`); the facets are column filters, the same on
-both. When the words match nothing, the titles similar to them are offered (trigrams), and the
-answer says so (`fuzzy`).
+`search_run` is what the API and the portal pages call, so they answer the same. The words and
+the filters go to the database's back end (`backends/`), which answers a page, the count
+(exact up to `backends.base.COUNT_LIMIT`) and the sample of results whose facets are counted
+(`FACET_SAMPLE`). When the words match nothing, each is corrected to the nearest words of the
+indexed texts (trigrams) and the search runs again; the answer says so (`fuzzy`). A reference
+(the buyer's, or the ocid) finds its process first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils.dateparse import parse_datetime
 
 from pregon.publication.models import Record
 from pregon.search.backends import backend
-from pregon.search.backends.base import SCORE
+from pregon.search.backends.base import FACET_SAMPLE, Find, Found
 from pregon.search.documents import code_significant
 from pregon.search.models import SavedSearch, SearchCode, SearchDocument
-from pregon.search.text import highlight
+from pregon.search.text import highlight, reference_key, words
 
 #: The largest page a caller may ask for.
 MAX_PER_PAGE = 100
@@ -44,6 +49,10 @@ _FACET_COLUMNS = {
     "language": "language",
 }
 ORDERS = ("relevance", "closing", "newest", "value")
+#: The most documents one reference finds (references are one process's, mostly).
+REFERENCE_LIMIT = 20
+#: The score of a document found by its reference (above any found by its words).
+REFERENCE_SCORE = 2.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,9 +103,15 @@ class FacetCount:
 class SearchResults:
     query: SearchQuery
     hits: list[SearchHit]
+    #: How many results there are: exact when `total_exact`, else at least this many (the count
+    #: stops at `COUNT_LIMIT`).
     total: int
     fuzzy: bool = False
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+    total_exact: bool = True
+    #: How many results the facets were counted among: all of them when it is `total` (and
+    #: `total_exact`), else the `FACET_SAMPLE` most recently indexed.
+    facets_counted: int = 0
 
 
 def _filtered(query: SearchQuery) -> QuerySet[SearchDocument]:
@@ -124,103 +139,180 @@ def _filtered(query: SearchQuery) -> QuerySet[SearchDocument]:
     return documents
 
 
-def _ordered(
-    documents: QuerySet[SearchDocument], order: str, ranked: bool
-) -> QuerySet[SearchDocument]:
-    if order == "relevance" and ranked:
-        return documents.order_by(f"-{SCORE}", "closing_at", "pk")
-    if order == "newest":
-        return documents.order_by("-date", "-pk")
-    if order == "value":
-        return documents.order_by("-value_amount", "pk")
-    return documents.order_by("closing_at", "pk")
+def _finding(
+    query: SearchQuery, documents: QuerySet[SearchDocument], groups: list[list[str]]
+) -> Find:
+    return Find(
+        words=groups,
+        documents=documents,
+        equal={name: getattr(query, name) for name in _FACET_COLUMNS if getattr(query, name)},
+        classification=code_significant(query.classification) if query.classification else "",
+        scheme=query.scheme if query.classification else "",
+        reserved_msme=query.reserved_msme,
+        value_min=query.value_min,
+        value_max=query.value_max,
+        closing_after=query.closing_after,
+        closing_before=query.closing_before,
+        order=query.order,
+        offset=max(0, query.offset),
+        limit=max(1, min(query.limit, MAX_PER_PAGE)),
+    )
+
+
+def _by_reference(documents: QuerySet[SearchDocument], text: str) -> list[int]:
+    """The documents (within the filters) whose reference or ocid is `text`, newest first."""
+    key = reference_key(text)
+    if not key:
+        return []
+    found = documents.filter(Q(reference_key=key) | Q(ocid=text)).order_by("-pk")
+    return list(found.values_list("pk", flat=True)[:REFERENCE_LIMIT])
+
+
+def _with_references(find: Find, references: list[int]) -> Found:
+    """The back end's answer with the documents found by their reference ahead of it."""
+    ahead = set(references)
+    found = backend().find(
+        replace(
+            find, offset=max(0, find.offset - len(references)), limit=find.limit + len(references)
+        )
+    )
+    rest = [pk for pk in found.ids if pk not in ahead]
+    ids = (references[find.offset :] + rest)[: find.limit]
+    scores = {pk: REFERENCE_SCORE if pk in ahead else found.scores.get(pk, 0.0) for pk in ids}
+    also = [pk for pk in references if pk not in found.sample]
+    return Found(
+        ids=ids,
+        scores=scores,
+        total=found.total + len(also),
+        total_exact=found.total_exact,
+        sample=[*also, *found.sample],
+    )
+
+
+def _moment(value: dt.datetime | str) -> dt.datetime:
+    """A date and time read by a plain cursor: SQLite's are UTC, written without a zone."""
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    assert moment is not None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _in(ids: list[int]) -> str:
+    """An SQL list of ids (integers, read from the database: written in the query's text, as
+    one parameter per id costs more than the query itself for a thousand of them)."""
+    return ", ".join(map(str, map(int, ids))) or "NULL"
+
+
+def _facets_of(sample: list[int], closed_after: dt.datetime | None) -> dict[str, list[FacetCount]]:
+    """How many of the documents `sample` have each value of each facet, most frequent first."""
+    names = list(_FACET_COLUMNS)
+    columns = [_FACET_COLUMNS[name] for name in names]
+    table = SearchDocument._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns)}, buyer_name, closing_at FROM {table}"  # noqa: S608
+            f" WHERE id IN ({_in(sample)})"
+        )
+        rows = cursor.fetchall()
+        cursor.execute(
+            f"SELECT scheme, prefix, count(DISTINCT document_id) AS n"  # noqa: S608
+            f" FROM {SearchCode._meta.db_table} WHERE document_id IN ({_in(sample)})"
+            " AND length(prefix) = 2 GROUP BY scheme, prefix"
+        )
+        groups = sorted(cursor.fetchall(), key=lambda row: (-row[2], row[0], row[1]))
+    columns_of = list(zip(*rows, strict=True)) or [() for _column in [*columns, 1, 2]]
+    by_name: dict[str, Counter[str]] = {}
+    for name, values in zip(names, columns_of, strict=False):
+        counter = Counter(values)
+        counter.pop("", None)
+        by_name[name] = counter
+    buyers = dict(zip(columns_of[0], columns_of[-2], strict=True))
+    status = names.index("status")
+    closed = 0
+    if closed_after is not None:
+        closed = sum(
+            1
+            for row in rows
+            if row[status] == "active" and row[-1] is not None and _moment(row[-1]) < closed_after
+        )
+    if closed:
+        by_name["status"]["active"] -= closed
+        by_name["status"]["closed"] = closed
+        by_name["status"] = +by_name["status"]
+    facets = {
+        name: [
+            FacetCount(
+                value=value, count=count, label=buyers.get(value, "") if name == "buyer" else ""
+            )
+            for value, count in sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+        ]
+        for name, counter in by_name.items()
+    }
+    facets["classification"] = [
+        FacetCount(value=f"{prefix}000000", count=count, label=scheme)
+        for scheme, prefix, count in groups
+    ]
+    return facets
 
 
 def search_facets(
     documents: QuerySet[SearchDocument], *, closed_after: dt.datetime | None = None
 ) -> dict[str, list[FacetCount]]:
-    """How many of `documents` have each value of each facet, most frequent first.
+    """How many of `documents` have each value of each facet, most frequent first: all of them
+    up to `FACET_SAMPLE`, else the `FACET_SAMPLE` most recently indexed.
 
     With `closed_after`, the `active` processes whose deadline passed by then count as `closed`.
     """
-    plain = documents.order_by().values("pk")
-    base = SearchDocument.objects.filter(pk__in=plain)
-    facets: dict[str, list[FacetCount]] = {}
-    for name, column in _FACET_COLUMNS.items():
-        rows = (
-            base.exclude(**{column: ""})
-            .values(column)
-            .annotate(count=Count("pk"))
-            .order_by("-count", column)
-        )
-        facets[name] = [FacetCount(value=row[column], count=row["count"]) for row in rows]
-    names = dict(
-        base.exclude(buyer_id="").values_list("buyer_id", "buyer_name").order_by("buyer_id")
-    )
-    facets["buyer"] = [
-        FacetCount(value=entry.value, count=entry.count, label=names.get(entry.value, ""))
-        for entry in facets["buyer"]
-    ]
-    if closed_after is not None:
-        closed = base.filter(status="active", closing_at__lt=closed_after).count()
-        statuses = {entry.value: entry.count for entry in facets["status"]}
-        if closed:
-            statuses["active"] -= closed
-            statuses["closed"] = closed
-        facets["status"] = sorted(
-            (FacetCount(value=value, count=count) for value, count in statuses.items() if count),
-            key=lambda entry: (-entry.count, entry.value),
-        )
-    groups = (
-        SearchCode.objects.filter(document__in=plain, prefix__regex=r"^\d\d$")
-        .values("scheme", "prefix")
-        .annotate(count=Count("document", distinct=True))
-        .order_by("-count", "scheme", "prefix")
-    )
-    facets["classification"] = [
-        FacetCount(value=f"{row['prefix']}000000", count=row["count"], label=row["scheme"])
-        for row in groups
-    ]
-    return facets
+    sample = list(documents.order_by("-pk").values_list("pk", flat=True)[:FACET_SAMPLE])
+    return _facets_of(sample, closed_after)
 
 
 def search_run(query: SearchQuery, *, with_facets: bool = True) -> SearchResults:
-    """The answer to `query`: a page of ranked, highlighted hits, the total, and the facets."""
-    limit = max(1, min(query.limit, MAX_PER_PAGE))
-    offset = max(0, query.offset)
+    """The answer to `query`: a page of ranked, highlighted hits, the total, and the facets.
+
+    Words are matched in any of the four languages' stems; when they match nothing, each is
+    corrected to the vocabulary's nearest words and the search runs again (`fuzzy`). A text
+    that is a process's reference or ocid finds that process first.
+    """
     documents = _filtered(query)
     text = query.text.strip()
+    query_words = words(text)
+    find = _finding(query, documents, [[word] for word in query_words])
     fuzzy = False
-    if text:
-        matched = backend().match(documents, text)
-        if not matched.exists():
-            matched = backend().similar(documents, text)
-            fuzzy = True
-        documents = matched
-    documents = _ordered(documents, query.order, ranked=SCORE in documents.query.annotations)
-    total = documents.count()
-    rows = list(documents[offset : offset + limit])
+    references = _by_reference(documents, text) if text else []
+    if references:
+        found = _with_references(find, references)
+    elif text and not query_words:
+        found = Found(ids=[], scores={}, total=0, total_exact=True, sample=[])
+    else:
+        found = backend().find(find)
+        if found.total == 0 and query_words:
+            corrected = backend().corrections(query_words)
+            if all(corrected):
+                find = replace(find, words=corrected)
+                found = backend().find(find)
+                fuzzy = True
+    marked = " ".join(word for group in find.words for word in group) if fuzzy else text
+    rows = SearchDocument.objects.defer("vector").in_bulk(found.ids)
     hits = [
         SearchHit(
             document=row,
-            score=float(getattr(row, SCORE, 0.0) or 0.0),
-            title_html=highlight(row.title, query=text, language=row.language, fuzzy=fuzzy),
+            score=found.scores.get(pk, 0.0),
+            title_html=highlight(row.title, query=marked, language=row.language),
             snippet_html=highlight(
-                row.description or row.body,
-                query=text,
-                language=row.language,
-                fuzzy=fuzzy,
-                snippet=True,
+                row.description or row.body, query=marked, language=row.language, snippet=True
             ),
         )
-        for row in rows
+        for pk in found.ids
+        if (row := rows.get(pk)) is not None
     ]
     return SearchResults(
         query=query,
         hits=hits,
-        total=total,
+        total=found.total,
+        total_exact=found.total_exact,
         fuzzy=fuzzy,
-        facets=(search_facets(documents, closed_after=query.closed_after) if with_facets else {}),
+        facets=_facets_of(found.sample, query.closed_after) if with_facets else {},
+        facets_counted=len(found.sample) if with_facets else 0,
     )
 
 

@@ -7,8 +7,9 @@ parameters so the page works without JavaScript (HTMX only swaps the results in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
@@ -16,10 +17,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pregon.accounts.http import user_of
+from pregon.alerts.emails import absolute
+from pregon.alerts.feeds import FEED_ENTRIES, FeedEntry, record_url, search_feed
 from pregon.core import clock
 from pregon.core.errors import NotFound, ValidationFailed
 from pregon.search.selectors import SearchHit, SearchResults, saved_searches_of, search_run
@@ -101,6 +105,51 @@ def tender_search(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context | {"oob": partial})
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+def tender_search_feed(request: HttpRequest) -> HttpResponse:
+    """The same search as an Atom feed (`pregon.alerts.feeds`): the newest processes it finds.
+
+    A filter the form refuses answers 400 with the form's messages, as plain text.
+    """
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        lines = [f"{name}: {' '.join(map(str, errors))}" for name, errors in form.errors.items()]
+        return HttpResponse("\n".join(lines), status=400, content_type="text/plain; charset=utf-8")
+    query = replace(form.query(now=clock.now(), offset=0, limit=FEED_ENTRIES), order="newest")
+    results = search_run(query, with_facets=False)
+    tenders = Tender.objects.select_related("buyer").in_bulk(
+        [hit.document.ocid for hit in results.hits], field_name="ocid"
+    )
+    entries = []
+    for hit in results.hits:
+        tender = tenders.get(hit.document.ocid)
+        entries.append(
+            FeedEntry(
+                document=hit.document,
+                url=(
+                    absolute(tender.get_absolute_url()) if tender else record_url(hit.document.ocid)
+                ),
+                zone=tender.buyer.effective_time_zone if tender else settings.TIME_ZONE,
+                snippet_html=hit.snippet_html if query.text.strip() else "",
+            )
+        )
+    search = search_query_string(request)
+    suffix = f"?{search}" if search else ""
+    words = query.text.strip()
+    body = search_feed(
+        title=(
+            _("%(instance)s: tenders matching “%(words)s”")
+            % {"instance": settings.PREGON_INSTANCE_NAME, "words": words}
+            if words
+            else _("%(instance)s: tenders") % {"instance": settings.PREGON_INSTANCE_NAME}
+        ),
+        page_url=absolute(reverse("tenders:list")) + suffix,
+        feed_url=absolute(reverse("tenders:feed")) + suffix,
+        language=get_language() or settings.LANGUAGE_CODE,
+        entries=entries,
+    )
+    return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,5 +9,6 @@ from pregon.web import search_views
 app_name = "tenders"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", search_views.tender_search, name="list"),
+    path("feed.atom", search_views.tender_search_feed, name="feed"),
     *tenders_urls.urlpatterns,
 ]

@@ -13,6 +13,7 @@ from pregon.accounts.choices import BUYER_WORKSPACE_ROLES, OrganizationKind, Rol
 from pregon.accounts.http import user_of
 from pregon.accounts.models import Membership
 from pregon.core.errors import NotFound
+from pregon.evaluation.selectors import complaint_figures_of_buyer
 from pregon.organizations.models import Organization
 from pregon.organizations.selectors import (
     organization_countries_public,
@@ -57,7 +58,9 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound as error:
         raise Http404(str(error.message)) from None
     tenders, tender_count = [], 0
+    complaints = None
     if organization.kind == OrganizationKind.BUYER:
+        complaints = complaint_figures_of_buyer(buyer=organization)
         published = tenders_public(filters=TenderFilters(buyer=organization.pk, order="newest"))
         tenders = list(published[:BUYER_TENDERS_SHOWN])
         tender_count = len(tenders) if len(tenders) < BUYER_TENDERS_SHOWN else published.count()
@@ -70,6 +73,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_supplier": organization.kind == OrganizationKind.SUPPLIER,
             "tenders": tenders,
             "tender_count": tender_count,
+            "complaints": complaints,
         },
     )
 

@@ -278,7 +278,9 @@ def assessment_disqualify(*, actor: Actor, assessment: BidAssessment, reason: st
         transition(locked, "assess", TRANSITIONS)
         _check_not_pending_justification(mine)
         mine.compliance, mine.reason = Compliance.DISQUALIFIED, text
-        mine.save(update_fields=["compliance", "reason"])
+        # A qualified bid had points and a rank; a disqualified one has none.
+        mine.price_points = mine.total_points = mine.rank = None
+        mine.save(update_fields=["compliance", "reason", "price_points", "total_points", "rank"])
         _refresh(locked, assessments)
         audit_record(
             actor=actor,
@@ -439,6 +441,7 @@ def justification_decide(
             mine.reason = _("Abnormally low price, justification rejected: %(reason)s") % {
                 "reason": text
             }
+            mine.price_points = mine.total_points = mine.rank = None
         mine.save(
             update_fields=[
                 "justification",
@@ -446,6 +449,9 @@ def justification_decide(
                 "decided_at",
                 "compliance",
                 "reason",
+                "price_points",
+                "total_points",
+                "rank",
             ]
         )
         if not any(a.justification in JUSTIFICATIONS_OPEN for a in assessments if a is not mine):
@@ -595,4 +601,33 @@ def evaluation_complete(*, actor: Actor, evaluation: Evaluation) -> Evaluation:
             },
         )
         publication_record(ocid=str(tender.ocid), tag=ReleaseTag.TENDER_UPDATE)
+    return locked
+
+
+# ---------------------------------------------------------------------------------------------
+# reopening
+
+
+def evaluation_reopen(*, actor: Actor, evaluation: Evaluation, reason: str) -> Evaluation:
+    """Send a completed lot back to the committee, `in_progress`: its ranking and adjustments
+    are cleared (they are fixed again when it is completed again), its assessments stay as
+    they were for the committee to change.
+
+    Only a complaint upheld reopens a lot: `services.award.complaint_decide` calls this inside
+    its transaction, once it has checked who decides and locked the tender and the award; it
+    publishes the release that tells why.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("evaluation_reopen runs inside the decision's transaction")
+    locked, _assessments = _lock(evaluation)
+    transition(locked, "reopen", TRANSITIONS)
+    locked.ranking, locked.adjustments, locked.completed_at = None, [], None
+    locked.save(update_fields=["status", "ranking", "adjustments", "completed_at"])
+    audit_record(
+        actor=actor,
+        action="evaluation.reopen",
+        target=locked,
+        summary={"lot": locked.lot.number, "reason": reason},
+    )
     return locked

@@ -1,28 +1,46 @@
 """PostgreSQL full text: the production back end.
 
-Migration 0002 creates, on PostgreSQL only: the `unaccent` and `pg_trgm` extensions; one text
+The migrations create, on PostgreSQL only: the `unaccent` and `pg_trgm` extensions; one text
 search configuration per language (`pregon_en`, `pregon_es`, `pregon_pt`, `pregon_fr`, and
 `pregon_none` without stemming), each the built-in one with `unaccent` before its stemmer, so
 accents are folded before stemming as on SQLite; a GIN index on `SearchDocument.vector`; and a
-GIN trigram index on `title_folded`.
+GIN trigram index on the vocabulary's words (`SearchWord.word`).
 
 `vector` holds the title (weight A) and the searched text (weight B) in the document's own
-configuration; a query is parsed in each language's configuration and matched against the
-documents of that language (`ts_rank_cd` ranks them). Misspellings: `word_similarity` of the
-folded query against the folded title (pg_trgm).
+configuration. A query word matches any of its stems in the four languages: the query is
+`(w1 in en || w1 in es || ...) && (w2 in en || ...)`, built once as a `tsquery` value and then
+matched with the GIN index; "every word in the title" is the same query restricted to weight A.
+The facet filters are the documents' columns (B-tree indexes, combined by the planner with the
+GIN index), and the rest is `base.find_relational`. Misspellings: the vocabulary's words whose
+pg_trgm `word_similarity` with the query word reaches the threshold (the `%>` operator, with the
+trigram index).
 """
 
 from __future__ import annotations
 
-from django.db import connection
-from django.db.models import BooleanField, FloatField, QuerySet
+from collections.abc import Sequence
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, Case, FloatField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
-from pregon.search.backends.base import SCORE, SIMILAR_CANDIDATES
-from pregon.search.models import SearchDocument
-from pregon.search.text import FUZZY_THRESHOLD, LANGUAGES, fold
+from pregon.search.backends.base import (
+    ALL_LANGUAGES,
+    BODY_SCORE,
+    SCORE,
+    SIMILAR_CANDIDATES,
+    TITLE_SCORE,
+    Find,
+    Found,
+    correctable,
+    find_relational,
+    nearest,
+)
+from pregon.search.models import SearchCode, SearchDocument, SearchWord
+from pregon.search.text import FUZZY_THRESHOLD, words
 
-_ALL_LANGUAGES = (*LANGUAGES, "")
+_TABLE = SearchDocument._meta.db_table
+_WORDS = SearchWord._meta.db_table
 
 
 def config(language: str) -> str:
@@ -30,14 +48,44 @@ def config(language: str) -> str:
     return f"pregon_{language or 'none'}"
 
 
-def _per_language(template: str, text: str) -> tuple[str, list[str]]:
-    """`template` (with `{config}` and one `%s`) OR-ed over the languages, for documents of each."""
+def _vector_sql(language: str) -> str:
+    # Only a configuration name of ours is put in the SQL text; the texts are columns.
+    name = config(language)
+    return f"setweight(to_tsvector('{name}', title), 'A') || setweight(to_tsvector('{name}', body), 'B')"
+
+
+def _tsquery_sql(groups: Sequence[Sequence[str]], weight: str) -> tuple[str, list[str]]:
     parts = []
     params: list[str] = []
-    for language in _ALL_LANGUAGES:
-        parts.append(f"(language = %s AND {template.format(config=config(language))})")
-        params += [language, text]
-    return " OR ".join(parts), params
+    for group in groups:
+        alternatives = []
+        for word in group:
+            for language in ALL_LANGUAGES:
+                alternatives.append(f"to_tsquery('{config(language)}', %s)")
+                params.append(f"{word}:{weight}" if weight else word)
+        parts.append("(" + " || ".join(alternatives) + ")")
+    return " && ".join(parts), params
+
+
+def tsqueries(groups: Sequence[Sequence[str]]) -> tuple[str, str]:
+    """The texts of the `tsquery` values of `groups` (each query word's alternatives): for every
+    group, one of its words in any language's stem; and the same in the title (weight A)."""
+    if not groups:
+        return "", ""
+    anywhere, params = _tsquery_sql(groups, "")
+    in_title, title_params = _tsquery_sql(groups, "A")
+    with connection.cursor() as cursor:
+        # The words are parameters; they are letters and digits only (text.words).
+        cursor.execute(
+            f"SELECT ({anywhere})::text, ({in_title})::text",
+            [*params, *title_params],
+        )
+        row = cursor.fetchone()
+    return str(row[0] or ""), str(row[1] or "")
+
+
+def _condition(query: str) -> Q:
+    return Q(RawSQL("vector @@ %s::tsquery", [query], output_field=BooleanField()))
 
 
 class PostgresBackend:
@@ -46,46 +94,80 @@ class PostgresBackend:
     vendor = "postgresql"
 
     def index(self, document: SearchDocument) -> None:
-        # Only a configuration name of ours is put in the SQL text; the texts are parameters.
-        name = config(document.language)
         with connection.cursor() as cursor:
-            sql = (
-                f"UPDATE {SearchDocument._meta.db_table} SET vector ="  # noqa: S608
-                f" setweight(to_tsvector('{name}', %s), 'A')"
-                f" || setweight(to_tsvector('{name}', %s), 'B') WHERE id = %s"
+            cursor.execute(
+                f"UPDATE {_TABLE} SET vector = {_vector_sql(document.language)}"  # noqa: S608
+                " WHERE id = %s",
+                [document.pk],
             )
-            cursor.execute(sql, [document.title, document.body, document.pk])
+
+    def index_many(self, documents: Sequence[SearchDocument]) -> None:
+        by_language: dict[str, list[int]] = {}
+        for document in documents:
+            by_language.setdefault(document.language, []).append(document.pk)
+        with connection.cursor() as cursor:
+            for language, ids in by_language.items():
+                cursor.execute(
+                    f"UPDATE {_TABLE} SET vector = {_vector_sql(language)}"  # noqa: S608
+                    " WHERE id = ANY(%s)",
+                    [ids],
+                )
 
     def clear(self) -> None:
         SearchDocument.objects.update(vector=None)
 
-    def match(self, documents: QuerySet[SearchDocument], text: str) -> QuerySet[SearchDocument]:
-        if not text.strip():
-            return documents.none()
-        where, params = _per_language("vector @@ plainto_tsquery('{config}', %s)", text)
-        score = (
-            "CASE "
-            + " ".join(
-                f"WHEN language = %s THEN ts_rank_cd(vector, plainto_tsquery('{config(language)}', %s))"
-                for language in _ALL_LANGUAGES
+    def optimize(self) -> None:
+        with connection.cursor() as cursor:
+            for model in (SearchDocument, SearchCode, SearchWord):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+    def find(self, find: Find) -> Found:
+        if not find.words:
+            return find_relational(find, find.documents, None)
+        anywhere, in_title = tsqueries(find.words)
+        matched = find.documents.filter(_condition(anywhere))
+        return find_relational(find, matched, _condition(in_title))
+
+    def corrections(self, words: Sequence[str]) -> list[list[str]]:
+        found = []
+        with transaction.atomic(), connection.cursor() as cursor:
+            # The operator's threshold, for this transaction only (a little lower: `nearest`
+            # keeps those reaching FUZZY_THRESHOLD, computed the same on both back ends).
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                [str(FUZZY_THRESHOLD - 0.01)],
             )
-            + " ELSE 0 END"
+            for word in words:
+                if not correctable(word):
+                    found.append([word])
+                    continue
+                cursor.execute(
+                    f"SELECT word FROM {_WORDS} WHERE word %%> %s"  # noqa: S608
+                    " ORDER BY word_similarity(%s, word) DESC LIMIT %s",
+                    [word, word, SIMILAR_CANDIDATES],
+                )
+                found.append(nearest(word, [row[0] for row in cursor.fetchall()]))
+        return found
+
+    def _matching(
+        self, documents: QuerySet[SearchDocument], groups: list[list[str]]
+    ) -> QuerySet[SearchDocument]:
+        anywhere, in_title = tsqueries(groups) if groups and all(groups) else ("", "")
+        if not anywhere:
+            return documents.none()
+        return documents.filter(_condition(anywhere)).annotate(
+            **{
+                SCORE: Case(
+                    When(_condition(in_title), then=Value(TITLE_SCORE)),
+                    default=Value(BODY_SCORE),
+                    output_field=FloatField(),
+                )
+            }
         )
-        score_params = [value for language in _ALL_LANGUAGES for value in (language, text)]
-        # The SQL texts name only our configurations; the words are parameters.
-        matched = RawSQL(where, params, output_field=BooleanField())  # noqa: S611
-        ranked = RawSQL(score, score_params, output_field=FloatField())  # noqa: S611
-        return documents.filter(matched).annotate(**{SCORE: ranked})
+
+    def match(self, documents: QuerySet[SearchDocument], text: str) -> QuerySet[SearchDocument]:
+        return self._matching(documents, [[word] for word in words(text)])
 
     def similar(self, documents: QuerySet[SearchDocument], text: str) -> QuerySet[SearchDocument]:
-        folded = fold(text).strip()
-        if not folded:
-            return documents.none()
-        score = RawSQL("word_similarity(%s, title_folded)", [folded], output_field=FloatField())
-        candidates = (
-            documents.annotate(**{SCORE: score})
-            .filter(**{f"{SCORE}__gte": FUZZY_THRESHOLD})
-            .order_by(f"-{SCORE}")
-            .values_list("pk", flat=True)[:SIMILAR_CANDIDATES]
-        )
-        return documents.filter(pk__in=list(candidates)).annotate(**{SCORE: score})
+        corrected = self.corrections(words(text))
+        return self._matching(documents, corrected if all(corrected) else [])

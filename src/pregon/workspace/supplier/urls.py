@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pregon.workspace.supplier import bids, views
+from pregon.workspace.supplier import awards, bids, views
 
 app_name = "supplier"
 urlpatterns = [
@@ -22,4 +22,5 @@ urlpatterns = [
     ),
     path("bids/<uuid:bid_id>/withdraw/", bids.bid_withdraw, name="bid_withdraw"),
     path("tenders/<int:pk>/bid/", bids.bid_page, name="bid"),
+    path("awards/", awards.award_notices, name="awards"),
 ]

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from pregon.accounts.choices import SUPPLIER_ROLES, OrganizationKind
+from pregon.alerts import selectors as alert_selectors
+from pregon.alerts.owners import Owner
 from pregon.core.errors import DomainError, NotFound
 from pregon.core.pages import form_errors_from
 from pregon.organizations import selectors, services
@@ -69,6 +71,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "key_count": selectors.api_keys_of(organization=workspace.organization)
             .filter(revoked_at__isnull=True)
             .count(),
+            # A new supplier lands here after registering: the alerts section proposes the
+            # subscription its profile suggests (a pre-filled form) until it has one.
+            "alert_count": alert_selectors.subscriptions_of(
+                Owner(user=request.user)  # type: ignore[arg-type]
+            ).count(),
         },
     )
 

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from pregon.core.db_triggers import lifted
 from pregon.demo.accounts import DEMO_PASSWORD, accounts_table, demo_accounts, mfa_notice
-from pregon.demo.world import build_demo
+from pregon.demo.world import build_demo, history_problems
 from pregon.organizations.models import Organization
 
 
@@ -56,6 +56,12 @@ class Command(BaseCommand):
                     "accounts have a published password. Use --force only on a throw-away "
                     "database."
                 )
+            )
+        problems = history_problems()
+        if problems:
+            raise CommandError(
+                _("The demo cannot be built with this platform's settings. %(problems)s")
+                % {"problems": " ".join(problems)}
             )
         if Organization.objects.exists():
             if options["if_empty"] and not options["reset"]:
@@ -119,6 +125,55 @@ class Command(BaseCommand):
                 "withdrawn": bids.withdrawn,
                 "opened": bids.opened,
                 "collecting": bids.collecting,
+            }
+        )
+        evaluations, awards = summary.awards.evaluations, summary.awards.awards
+        complaints = summary.awards.complaints
+        self.stdout.write(
+            _(
+                "Evaluations completed: %(completed)d, in progress: %(in_progress)d (bids "
+                "disqualified: %(disqualified)d, abnormally low prices justified: "
+                "%(justified)d). Awards in standstill: %(standstill)d, final: %(active)d, "
+                "unsuccessful: %(unsuccessful)d, cancelled after a complaint: %(cancelled)d. "
+                "Complaints: %(complaints)d (upheld: %(upheld)d, dismissed: %(dismissed)d)."
+            )
+            % {
+                "completed": evaluations.get("completed", 0),
+                "in_progress": evaluations.get("in_progress", 0)
+                + evaluations.get("justification_requested", 0),
+                "disqualified": summary.awards.disqualified,
+                "justified": summary.awards.justifications,
+                "standstill": awards.get("standstill", 0) + awards.get("suspended", 0),
+                "active": awards.get("active", 0),
+                "unsuccessful": awards.get("unsuccessful", 0),
+                "cancelled": awards.get("cancelled", 0),
+                "complaints": sum(complaints.values()),
+                "upheld": complaints.get("upheld", 0),
+                "dismissed": complaints.get("dismissed", 0),
+            }
+        )
+        contracts, invoices = summary.contracts.contracts, summary.contracts.invoices
+        self.stdout.write(
+            _(
+                "Contracts signed: %(signed)d (in force: %(in_force)d, completed: "
+                "%(completed)d), amendments: %(amendments)d, deliveries met: %(met)d. Invoices "
+                "submitted: %(invoices)d (rejected: %(rejected)d, paid: %(paid)d, of them late: "
+                "%(late)d, awaiting payment: %(waiting)d)."
+            )
+            % {
+                "signed": sum(
+                    contracts.get(status, 0)
+                    for status in ("signed", "active", "completed", "terminated")
+                ),
+                "in_force": contracts.get("active", 0),
+                "completed": contracts.get("completed", 0),
+                "amendments": summary.contracts.amendments,
+                "met": summary.contracts.milestones_met,
+                "invoices": sum(invoices.values()),
+                "rejected": invoices.get("rejected", 0),
+                "paid": invoices.get("paid", 0),
+                "late": summary.contracts.paid_late,
+                "waiting": invoices.get("accepted", 0),
             }
         )
         self.stdout.write(

@@ -37,6 +37,7 @@ from django.utils.translation import ngettext
 
 from pregon import settings as settings_module
 from pregon.demo.accounts import accounts_table, demo_accounts, mfa_notice
+from pregon.evaluation.services import awards_standstill_end_due
 from pregon.tenders.services import tenders_close_due
 
 # How long the children get to finish their requests and tasks before being killed.
@@ -121,6 +122,17 @@ class Command(BaseCommand):
                 closed,
             )
             % {"count": closed}
+        )
+        ended = awards_standstill_end_due()
+        self.stdout.write(
+            ngettext(
+                "%(count)d award became final: its standstill ended while the platform was "
+                "stopped.",
+                "%(count)d awards became final: their standstill ended while the platform was "
+                "stopped.",
+                ended,
+            )
+            % {"count": ended}
         )
 
         stop: list[int] = []

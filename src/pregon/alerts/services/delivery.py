@@ -1,0 +1,333 @@
+"""Sending the deliveries: immediate e-mails and webhooks (one notice each), the daily digests,
+and the confirmation of an address. Run by the task worker (`tasks.py`) and by
+`pregon alerts deliver|digest` from cron; every function here is idempotent (see `claims.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from pregon.alerts import emails, webhooks
+from pregon.alerts.choices import Channel, DeliveryStatus, Event, Frequency, SubscriptionStatus
+from pregon.alerts.models import Delivery, DeliveryAttempt, Subscription
+from pregon.alerts.services.claims import claim, due, mark_failed, mark_sent
+from pregon.search.models import SearchDocument
+from pregon.tenders.models import Tender
+
+#: Deliveries read per batch by a sending run.
+BATCH = 500
+#: The webhook event names, by event.
+WEBHOOK_EVENTS = {
+    Event.PUBLISHED: "tender.published",
+    Event.AMENDED: "tender.amended",
+    Event.CANCELLED: "tender.cancelled",
+}
+
+
+class SendFailure(Exception):
+    """An attempt that did not reach the receiver (retried later)."""
+
+
+@dataclass
+class SendResult:
+    """What a sending run did: notices sent, attempts failed, and when the earliest retry is."""
+
+    sent: int = 0
+    failed: int = 0
+    retry_at: dt.datetime | None = None
+    ids: list[int] = field(default_factory=list)
+
+    def add(self, other: SendResult) -> None:
+        self.sent += other.sent
+        self.failed += other.failed
+        self.ids += other.ids
+        if other.retry_at is not None and (self.retry_at is None or other.retry_at < self.retry_at):
+            self.retry_at = other.retry_at
+
+    def failure(self, retry_at: dt.datetime | None) -> None:
+        self.failed += 1
+        if retry_at is not None and (self.retry_at is None or retry_at < self.retry_at):
+            self.retry_at = retry_at
+
+
+def recipient(subscription: Subscription) -> str:
+    """Where a subscription's e-mails go: its person's current address, or its own."""
+    if subscription.user_id is not None:
+        return subscription.user.email  # type: ignore[union-attr]
+    return subscription.email
+
+
+def _process(ocid: str) -> tuple[SearchDocument | None, Tender | None]:
+    document = SearchDocument.objects.defer("vector").filter(ocid=ocid).first()
+    tender = Tender.objects.select_related("buyer").filter(ocid=ocid).first()
+    return document, tender
+
+
+def _send_email_notice(delivery: Delivery) -> None:
+    subscription = delivery.subscription
+    document, tender = _process(delivery.ocid)
+    message = emails.notice_message(
+        to=recipient(subscription),
+        language=subscription.language,
+        subscription_id=subscription.pk,
+        subscription_name=subscription.name,
+        event=delivery.event,
+        document=document,
+        ocid=delivery.ocid,
+        tender=tender,
+        unique=delivery.public_id,
+    )
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        raise SendFailure(f"{type(error).__name__}: {error}") from error
+
+
+def webhook_payload(delivery: Delivery) -> dict[str, Any]:
+    """The JSON a webhook receives for a delivery (the process as published now)."""
+    document, tender = _process(delivery.ocid)
+    subscription = delivery.subscription
+    process: dict[str, Any] = {"ocid": delivery.ocid}
+    if document is not None:
+        process |= {
+            "title": document.title,
+            "status": document.status,
+            "language": document.language,
+            "buyer": {"id": document.buyer_id, "name": document.buyer_name},
+            "country": document.country,
+            "region": document.region,
+            "method": document.method,
+            "category": document.category,
+            "value": (
+                None
+                if document.value_amount is None
+                else {"amount": str(document.value_amount), "currency": document.currency}
+            ),
+            "reserved_msme": document.reserved_msme,
+            "closing_at": document.closing_at.isoformat() if document.closing_at else None,
+        }
+    with translation.override(subscription.language):
+        process["url"] = emails.process_url(delivery.ocid, tender)
+    return {
+        "id": delivery.public_id,
+        "event": WEBHOOK_EVENTS[Event(delivery.event)],
+        "created_at": delivery.created_at.isoformat(),
+        "subscription": {"id": subscription.pk, "name": subscription.name},
+        "release": {
+            "id": delivery.release_id,
+            "url": emails.absolute(
+                reverse("ocds_api:release", kwargs={"release_id": delivery.release_id})
+            ),
+        },
+        "record_url": emails.absolute(reverse("ocds_api:record", kwargs={"ocid": delivery.ocid})),
+        "process": process,
+    }
+
+
+def _send_webhook(delivery: Delivery) -> None:
+    endpoint = delivery.webhook
+    assert endpoint is not None  # a webhook delivery always has one (constraint)
+    body = orjson.dumps(webhook_payload(delivery), option=orjson.OPT_SORT_KEYS)
+    timestamp = int(time.time())
+    result = webhooks.post(
+        endpoint.url,
+        body,
+        headers={
+            webhooks.EVENT_HEADER: WEBHOOK_EVENTS[Event(delivery.event)],
+            webhooks.DELIVERY_HEADER: delivery.public_id,
+            webhooks.TIMESTAMP_HEADER: str(timestamp),
+            webhooks.SIGNATURE_HEADER: webhooks.signature(endpoint.secret, timestamp, body),
+        },
+        timeout=settings.PREGON_ALERTS_WEBHOOK_TIMEOUT,
+        allow_private=settings.PREGON_ALERTS_WEBHOOK_ALLOW_PRIVATE,
+    )
+    DeliveryAttempt.objects.create(
+        delivery=delivery,
+        succeeded=result.ok,
+        status_code=result.status,
+        error=result.error,
+        duration_ms=result.duration_ms,
+    )
+    if not result.ok:
+        raise SendFailure(result.error)
+
+
+def delivery_send(*, delivery_id: int) -> SendResult:
+    """Send one delivery if it is due and no other worker has it (claim, send, mark)."""
+    result = SendResult()
+    now = timezone.now()
+    if not claim(Delivery, delivery_id, now):
+        return result
+    delivery = Delivery.objects.select_related("subscription__user", "webhook").get(pk=delivery_id)
+    if delivery.subscription.status != SubscriptionStatus.ACTIVE:
+        Delivery.objects.filter(pk=delivery_id).update(
+            status=DeliveryStatus.FAILED, last_error="unsubscribed"
+        )
+        return result
+    try:
+        if delivery.channel == Channel.WEBHOOK:
+            _send_webhook(delivery)
+        else:
+            _send_email_notice(delivery)
+    except SendFailure as error:
+        result.failure(mark_failed(Delivery, delivery_id, delivery.attempts, str(error)))
+        return result
+    mark_sent(Delivery, delivery_id)
+    result.sent += 1
+    result.ids.append(delivery_id)
+    return result
+
+
+def _sendable(now: dt.datetime) -> Q:
+    """Deliveries sent one by one: webhooks, and the e-mails of immediate subscriptions."""
+    return due(now) & (
+        Q(channel=Channel.WEBHOOK)
+        | Q(channel=Channel.EMAIL, subscription__frequency=Frequency.IMMEDIATE)
+    )
+
+
+def deliveries_send(*, release_id: str | None = None) -> SendResult:
+    """Send every due delivery (of one release, when given), one at a time, each claimed
+    first. Returns what was sent and when the earliest retry is due."""
+    result = SendResult()
+    now = timezone.now()
+    rows = Delivery.objects.filter(_sendable(now))
+    if release_id is not None:
+        rows = rows.filter(release_id=release_id)
+    last = 0
+    while True:
+        ids = list(rows.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH])
+        if not ids:
+            break
+        for delivery_id in ids:
+            result.add(delivery_send(delivery_id=delivery_id))
+        last = ids[-1]
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# daily digests
+
+
+def _digest_claim(subscription_id: int, now: dt.datetime) -> list[Delivery]:
+    """Claim the pending e-mail deliveries of one digest subscription (one UPDATE) and read
+    them back."""
+    claimable = Delivery.objects.filter(
+        due(now), subscription_id=subscription_id, channel=Channel.EMAIL
+    )
+    ids = list(claimable.values_list("pk", flat=True))
+    Delivery.objects.filter(due(now), pk__in=ids).update(
+        status=DeliveryStatus.SENDING, claimed_at=now
+    )
+    return list(
+        Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING, claimed_at=now).order_by(
+            "created_at", "pk"
+        )
+    )
+
+
+def digest_send(*, subscription_id: int) -> SendResult:
+    """Send one subscription's digest of its due e-mail deliveries (nothing when none)."""
+    result = SendResult()
+    now = timezone.now()
+    subscription = (
+        Subscription.objects.select_related("user")
+        .filter(pk=subscription_id, status=SubscriptionStatus.ACTIVE)
+        .first()
+    )
+    if subscription is None:
+        return result
+    claimed = _digest_claim(subscription_id, now)
+    if not claimed:
+        return result
+    ids = [delivery.pk for delivery in claimed]
+    items = []
+    for delivery in claimed:
+        document, tender = _process(delivery.ocid)
+        items.append(
+            emails.DigestItem(
+                event=delivery.event, ocid=delivery.ocid, document=document, tender=tender
+            )
+        )
+    message = emails.digest_message(
+        to=recipient(subscription),
+        language=subscription.language,
+        subscription_id=subscription.pk,
+        subscription_name=subscription.name,
+        items=items,
+        unique=f"digest-{claimed[0].public_id}",
+    )
+    attempts = max(delivery.attempts for delivery in claimed) + 1
+    Delivery.objects.filter(pk__in=ids).update(attempts=attempts)
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        retry_at = None
+        for delivery_id in ids:
+            retry_at = mark_failed(
+                Delivery, delivery_id, attempts, f"{type(error).__name__}: {error}"
+            )
+        result.failure(retry_at)
+        return result
+    Delivery.objects.filter(pk__in=ids).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
+    )
+    result.sent += len(ids)
+    result.ids += ids
+    return result
+
+
+def digests_send() -> SendResult:
+    """Send the digest of every daily subscription that has due e-mail deliveries."""
+    result = SendResult()
+    now = timezone.now()
+    subscriptions: Iterable[int] = (
+        Delivery.objects.filter(
+            due(now),
+            channel=Channel.EMAIL,
+            subscription__frequency=Frequency.DAILY,
+            subscription__status=SubscriptionStatus.ACTIVE,
+        )
+        .order_by("subscription_id")
+        .values_list("subscription_id", flat=True)
+        .distinct()
+    )
+    for subscription_id in list(subscriptions):
+        result.add(digest_send(subscription_id=subscription_id))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# confirmation
+
+
+def confirmation_send(*, subscription_id: int) -> bool:
+    """Send the confirmation link of a pending subscription (nothing once it is confirmed).
+    Returns whether it was sent; raises SendFailure when the mail server refused it."""
+    subscription = Subscription.objects.filter(
+        pk=subscription_id, status=SubscriptionStatus.PENDING
+    ).first()
+    if subscription is None or not subscription.email:
+        return False
+    message = emails.confirmation_message(
+        to=subscription.email,
+        language=subscription.language,
+        subscription_id=subscription.pk,
+        subscription_name=subscription.name,
+    )
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        raise SendFailure(f"{type(error).__name__}: {error}") from error
+    return True
