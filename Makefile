@@ -21,10 +21,10 @@ install-dev:  ## install everything, including the development tools
 
 # Every step sees PORT, so the demo's published addresses name the port served (see SITE_URL).
 run: export PORT := $(PORT)
-run: install  ## install, migrate, load the demo data if empty, rebuild the search index, collect the static files, serve on http://127.0.0.1:$(PORT) with the task worker (PREGON_DEBUG=1: Django's debug pages)
+run: install  ## install, migrate, load the demo data if empty, rebuild the search index if stale, collect the static files, serve on http://127.0.0.1:$(PORT) with the task worker (PREGON_DEBUG=1: Django's debug pages)
 	@$(VENV)/pregon migrate --no-input
 	@$(VENV)/pregon demo --if-empty --no-accounts
-	@$(VENV)/pregon search reindex  # a database from before the search (or restored) gets its index
+	@$(VENV)/pregon search reindex --if-stale  # a database from before the search (or restored) gets its index
 	@$(VENV)/pregon collectstatic --no-input
 	@$(VENV)/pregon serve --port $(PORT)
 

@@ -194,3 +194,19 @@ def test_reindex_rebuilds_from_the_records(publish_record: Any) -> None:
     assert ocids(text="hospital") == ["ocds-r1"]
     assert search_reindex().documents == 2
     assert ocids(text="escuela") == ["ocds-r2"]
+
+
+def test_reindex_if_stale_runs_only_when_a_record_is_not_indexed_at_its_latest_release(
+    publish_record: Any,
+) -> None:
+    publish_record(ocid="ocds-s1", title="Hospital")
+    out = StringIO()
+    call_command("search", "reindex", "--if-stale", stdout=out)
+    assert out.getvalue() == "The search index is up to date: nothing to reindex.\n"
+
+    # a restored database: the index holds an older release of the record
+    SearchDocument.objects.filter(ocid="ocds-s1").update(last_seq=0)
+    out = StringIO()
+    call_command("search", "reindex", "--if-stale", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "reindexed: 1 records, 1 documents"
+    assert ocids(text="hospital") == ["ocds-s1"]
