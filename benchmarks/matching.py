@@ -420,6 +420,8 @@ def store_subscriptions(work: Workload, count: int) -> None:
                 exact=exact,
                 value_min=subscription.value_min,
                 value_max=subscription.value_max,
+                frequency=subscription.frequency,
+                webhook_id=subscription.webhook_id,
             )
             for subscription, subscription_keys_ in zip(stored, keys, strict=True)
             for key, exact in sorted(subscription_keys_.items())
@@ -532,6 +534,7 @@ def run(args: argparse.Namespace) -> int:
     matched = 0
     step = max(1, len(published) // 10)
     began = time.perf_counter()
+    cpu_began = time.process_time()
     for number, (ocid, release_id) in enumerate(published, start=1):
         start = time.perf_counter()
         with transaction.atomic():
@@ -545,6 +548,7 @@ def run(args: argparse.Namespace) -> int:
                 f"({matched:,} subscription-tender pairs)"
             )
     seconds = time.perf_counter() - began
+    cpu_seconds = time.process_time() - cpu_began
     deliveries = Delivery.objects.count()
 
     milliseconds = sorted(value * 1000 for value in times)
@@ -562,6 +566,11 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"matches: {matched:,} ({matched / len(published):.1f} per tender), "
         f"deliveries written: {deliveries:,}"
+    )
+    where = "SQLite included" if connection.vendor == "sqlite" else "the database server's not"
+    print(
+        f"matching: {seconds:.1f} s wall, {cpu_seconds:.1f} s CPU of this process ({where}); "
+        "on a busy machine the CPU time is the steadier figure"
     )
     if len(published) == 10_000 and args.subscriptions == 100_000:
         verdict = "met" if seconds < 60 else "NOT met"

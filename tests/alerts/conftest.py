@@ -180,11 +180,11 @@ def publish_document() -> Any:
         count[0] += 1
         kwargs.setdefault("ocid", f"ocds-alerts-{count[0]:04d}")
         reserved = kwargs.pop("reserved_msme", False)
-        compiled = compiled_release(**kwargs)
+        release = compiled_release(**kwargs)
         record, _created = Record.objects.update_or_create(
-            ocid=compiled["ocid"],
+            ocid=release["ocid"],
             defaults={
-                "compiled": compiled,
+                "compiled": release,
                 "versioned": {},
                 "release_count": 1,
                 "last_seq": count[0],

@@ -76,10 +76,8 @@ def test_a_published_tender_reaches_each_matching_subscription_once_on_each_chan
         assert str(message["List-Unsubscribe-Post"]) == "List-Unsubscribe=One-Click"
         assert str(message["List-Unsubscribe"]).startswith("<http://")
         assert tender.get_absolute_url() in message.get_content()
-    deliveries = {d.public_id: d for d in Delivery.objects.filter(channel=Channel.EMAIL)}
-    assert {str(m["Message-ID"]).strip("<>").split("@")[0] for m in smtp_server.messages} == {
-        public_id for public_id in deliveries
-    }
+    ids = {d.public_id for d in Delivery.objects.filter(channel=Channel.EMAIL)}
+    assert {str(m["Message-ID"]).strip("<>").split("@")[0] for m in smtp_server.messages} == ids
     assert [len(receiver.at(path)) for path in ("/a", "/b", "/c")] == [1, 1, 0]
     for received in receiver.received:
         assert received.signed

@@ -10,20 +10,22 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from pregon.accounts.models import Membership
 from pregon.alerts.choices import Channel, DeliveryStatus, Event, Frequency, SubscriptionStatus
 from pregon.alerts.models import Delivery, Subscription, SubscriptionKey
 from pregon.alerts.services import alerts_match, subscription_unsubscribe
 from pregon.alerts.services.matching import facts_of, subscriptions_matching
 from pregon.core.actor import Actor
 from pregon.core.errors import ValidationFailed
+from pregon.tenders.services import AmendmentData, tender_amend
 from tests.alerts.conftest import hook, subscribe
-from tests.factories import UserFactory
+from tests.factories import TenderOpenFactory, UserFactory, actor_for
 
 pytestmark = pytest.mark.django_db
 
 
 def matched(document: Any) -> set[int]:
-    return set(subscriptions_matching(facts_of(document)))
+    return {entry.subscription_id for entry in subscriptions_matching(facts_of(document))}
 
 
 def test_each_criterion_finds_what_it_follows(publish_document: Any) -> None:
@@ -118,22 +120,24 @@ def test_matching_writes_one_delivery_per_channel_and_is_idempotent(
     assert len(callbacks) == 1  # one send task, after commit, for what was written
 
 
-def test_an_amendment_reaches_those_told_before_even_if_it_no_longer_fits(
-    publish_document: Any,
-) -> None:
+def test_an_amendment_reaches_those_told_before_even_if_it_no_longer_fits() -> None:
     person = UserFactory()
     hospital = subscribe(person, keywords=["hospital"])
     clinic = subscribe(person, keywords=["clínica"])
-    publish_document(ocid="ocds-y", title="Hospital de Talca")
-    alerts_match(ocid="ocds-y", release_id="ocds-y-tender-1", event=Event.PUBLISHED)
-    publish_document(ocid="ocds-y", title="Clínica de Talca")
-    result = alerts_match(ocid="ocds-y", release_id="ocds-y-tenderAmendment-2", event=Event.AMENDED)
-    assert result.matched == 2
-    assert set(
-        Delivery.objects.filter(release_id="ocds-y-tenderAmendment-2").values_list(
-            "subscription_id", "event"
-        )
-    ) == {(hospital.pk, Event.AMENDED), (clinic.pk, Event.AMENDED)}
+    subscribe(person, keywords=["puente"])
+    tender = TenderOpenFactory(title="Hospital de Talca")
+    assert set(Delivery.objects.values_list("subscription_id", "event")) == {
+        (hospital.pk, Event.PUBLISHED)
+    }
+    official = Membership.objects.get(organization=tender.buyer, role="buyer_official").user
+    tender_amend(
+        actor=actor_for(official, tender.buyer),
+        tender=tender,
+        data=AmendmentData(reason="Cambia el alcance.", title="Clínica de Talca"),
+    )
+    amended = Delivery.objects.filter(event=Event.AMENDED)
+    assert set(amended.values_list("subscription_id", flat=True)) == {hospital.pk, clinic.pk}
+    assert amended.get(subscription=clinic).release_id.startswith(f"{tender.ocid}-tenderAmendment")
 
 
 def test_matching_runs_a_constant_number_of_queries(publish_document: Any) -> None:

@@ -99,9 +99,7 @@ def test_the_keys_are_those_of_the_anchor_and_say_whether_they_decide_alone() ->
         spec(codes=(("CPV", "45"),), regions=("Maule", "Biobío"), value_min=Decimal(5))
     ) == {"c:CPV:45@maule": True, "c:CPV:45@biobio": True}
     assert subscription_keys(spec(regions=("Maule",))) == {"r:maule": True}
-    assert subscription_keys(spec(regions=("Maule",), reserved_msme=True)) == {
-        "m:msme@maule": True
-    }
+    assert subscription_keys(spec(regions=("Maule",), reserved_msme=True)) == {"m:msme@maule": True}
     keys = subscription_keys(spec(keywords=("equipos médicos", "hospital")))
     # One key per keyword and language: the longest stem of the keyword in it; a keyword of
     # two words is checked word by word.

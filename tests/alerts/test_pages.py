@@ -273,7 +273,11 @@ def test_anonymous_subscriptions_are_rate_limited(settings: Any) -> None:
     [
         ("es", "Nueva licitación: Hospital de Talca", "Darse de baja con un clic:"),
         ("pt-br", "Nova licitação: Hospital de Talca", "Cancelar com um clique:"),
-        ("fr", "Nouvel appel d’offres\u00a0: Hospital de Talca", "Se désabonner en un clic\u00a0:"),
+        (
+            "fr",
+            "Nouvel appel d\u2019offres\u00a0: Hospital de Talca",
+            "Se désabonner en un clic\u00a0:",
+        ),
     ],
 )
 def test_the_e_mails_are_in_the_subscribers_language(

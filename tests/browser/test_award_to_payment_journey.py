@@ -21,27 +21,34 @@ everything happens in the browser, each person in their own browser context and 
 
 After each step an anonymous visitor reads it on the tender's page (and the report, the awards,
 the complaint and the contract pages it links to), and the buyer's public page shows its
-complaint and payment figures changing. axe-core checks every page anyone sees.
+complaint and payment figures changing. axe-core checks every page anyone sees, in each
+language, and again whenever a step adds a section to it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS
 from django.utils import formats, timezone, translation
+from django.utils.translation import ngettext
 
 from pregon.accounts.models import User
 from pregon.bids.choices import OpeningStatus
 from pregon.bids.models import Opening
+from pregon.contracts.choices import InvoiceStatus
+from pregon.contracts.models import Invoice
 from pregon.core import clock
 from pregon.evaluation.choices import AwardStatus, ComplaintStatus
 from pregon.evaluation.models import Award, Complaint, Evaluation
@@ -52,6 +59,7 @@ from pregon.tenders.models import Lot, Tender
 from pregon.web.templatetags.pregon import money as money_tag
 from tests import factories
 from tests.bids.opening_world import OpeningWorld, offer, opening_world
+from tests.browser.conftest import screenshot
 from tests.browser.test_journey import BROWSER_LOCALE, arrived, label, small_pdf, t
 from tests.browser.test_sealed_journey import sign_in
 from tests.evaluation.world import opened
@@ -60,9 +68,12 @@ expect = pytest.importorskip("playwright.sync_api").expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+#: What the tables show for a figure a bid does not have (an en dash).
+NONE = "\N{EN DASH}"
+
 TOTP_SECRETS = {"official": "JBSWY3DPEHPK3PXP", "member": "KRSXG5CTMVRXEZLU"}
 
-#: The three bidders: (legal name, scale, cooperative).
+#: The three bidders.
 CONFECCIONES = "Confecciones Andinas Ltda."
 TEXTILES = "Textiles del Norte SpA"
 COOPERATIVA = "Cooperativa de Costureras de Arica"
@@ -85,6 +96,13 @@ CONTENT: dict[str, dict[str, Any]] = {
         "points given to our samples do not match the technical specifications.",
         "dismissal": "The samples were scored against the published criterion of technical "
         "quality; the complaint shows no error in the scoring, and price weighs 70 points only.",
+        "contract": "Supply of school uniforms",
+        "contract_description": "800 uniforms in four sizes, delivered to the schools.",
+        "document": "Signed contract",
+        "deliveries": ["First 400 uniforms", "Last 400 uniforms"],
+        "buyer_signatory": "Ana Rojas, head of procurement",
+        "supplier_signatory": "Luis Soto, general manager",
+        "amendment": "Forty more uniforms for the new primary school.",
     },
     "es": {
         "reference": "ED-2026-031",
@@ -100,6 +118,13 @@ CONTENT: dict[str, dict[str, Any]] = {
         "calidad dados a nuestras muestras no corresponden a las bases técnicas.",
         "dismissal": "Las muestras se puntuaron según el criterio publicado de calidad técnica; "
         "el reclamo no muestra un error en la puntuación, y el precio pesa solo 70 puntos.",
+        "contract": "Suministro de uniformes escolares",
+        "contract_description": "800 uniformes en cuatro tallas, entregados en las escuelas.",
+        "document": "Contrato firmado",
+        "deliveries": ["Primeros 400 uniformes", "Últimos 400 uniformes"],
+        "buyer_signatory": "Ana Rojas, jefa de compras",
+        "supplier_signatory": "Luis Soto, gerente general",
+        "amendment": "Cuarenta uniformes más para la nueva escuela básica.",
     },
 }
 
@@ -136,8 +161,9 @@ class PlatformClock:
     server answers each request in a thread of its own; so, for the journey, the clock module's
     two readings are shifted for every thread: `clock.now` (through the `timezone` it reads,
     which also reaches the models' `default=clock.now`) and `clock.db_now`. Django's own
-    times (sessions) and the authenticator's codes keep the real time. The shift is only
-    moved after the world is built, where no `clock.at` block is active.
+    times (sessions) and the authenticator's codes keep the real time. The clock is only moved
+    once the world is built: inside a `clock.at` block, the shifted `db_now` would add the
+    offset to the moment set.
     """
 
     offset: dt.timedelta = field(default_factory=dt.timedelta)
@@ -207,7 +233,11 @@ def world_at_its_opening(lang: str) -> World:
 
     world = opening_world(buyer, tender=tender, bidders=False)
     suppliers: dict[str, tuple[Organization, User]] = {}
-    scales = {CONFECCIONES: ("small", False), TEXTILES: ("medium", False), COOPERATIVA: ("micro", True)}
+    scales = {
+        CONFECCIONES: ("small", False),
+        TEXTILES: ("medium", False),
+        COOPERATIVA: ("micro", True),
+    }
     with clock.at(now - dt.timedelta(days=3)):
         for name, (scale, cooperative) in scales.items():
             organization = factories.SupplierFactory(
@@ -250,10 +280,36 @@ def money(lang: str, amount: str, currency: str = "CLP") -> str:
         return money_tag(Decimal(amount), currency)
 
 
+def nt(lang: str, singular: str, plural: str, count: int, **values: Any) -> str:
+    """A message with a count, as the pages show it in `lang`."""
+    with translation.override(lang):
+        text = ngettext(singular, plural, count)
+    return text % {"counter": count, **values}
+
+
+def today(world: World) -> dt.date:
+    """The buyer's today by the platform's clock (moved on by `PlatformClock`)."""
+    return timezone.localtime(clock.now(), ZoneInfo(world.tender.buyer.effective_time_zone)).date()
+
+
 def lot_region(page: Any, lang: str, number_: int, title: str) -> Any:
     """A lot's section of a working page ("Lot 1: School uniforms")."""
     name = f"{t(lang, 'Lot %(number)s:', number=number_)} {title}"
     return page.get_by_role("region", name=name, exact=True)
+
+
+def submit(page: Any, button: Any) -> None:
+    """Press a form's button and wait for the page it leads to (each form posts, and the page
+    comes back after a redirect: the next step must not act on the page it left)."""
+    with page.expect_event("load"):
+        button.click()
+
+
+def again(page: Any, lang: str) -> None:
+    """A page axe has already checked in this language with the same sections, seen again:
+    still in the person's language, with one h1."""
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    expect(page.locator("h1")).to_have_count(1)
 
 
 def status_says(page: Any, lang: str, message: str, **values: Any) -> None:
@@ -284,7 +340,7 @@ def committee_evaluates(page: Any, base: str, lang: str, world: World) -> None:
     for lot_number, bids in BIDS.items():
         title = text["lots"][lot_number - 1]
         lot = lot_region(page, lang, lot_number, title)
-        lot.get_by_role("button", name=t(lang, "Start the evaluation of this lot")).click()
+        submit(page, lot.get_by_role("button", name=t(lang, "Start the evaluation of this lot")))
         status_says(page, lang, "The evaluation of lot %(lot)s has started.", lot=lot_number)
         arrived(page, lang)
         for bidder, (_price, points) in bids.items():
@@ -298,16 +354,16 @@ def committee_evaluates(page: Any, base: str, lang: str, world: World) -> None:
                         "decision (on a justification)",
                     )
                 ).fill(text["disqualified"])
-                bid.get_by_role("button", name=t(lang, "Disqualify"), exact=True).click()
+                submit(page, bid.get_by_role("button", name=t(lang, "Disqualify"), exact=True))
                 status_says(page, lang, "The bid is disqualified.")
                 continue
-            bid.get_by_role("button", name=t(lang, "Qualify"), exact=True).click()
+            submit(page, bid.get_by_role("button", name=t(lang, "Qualify"), exact=True))
             status_says(page, lang, "The bid is qualified.")
             bid = lot_region(page, lang, lot_number, title).get_by_role(
                 "group", name=re.compile(rf"^{re.escape(bidder)}:")
             )
             bid.get_by_label(quality_label).fill(number(lang, points))
-            bid.get_by_role("button", name=t(lang, "Save the points")).click()
+            submit(page, bid.get_by_role("button", name=t(lang, "Save the points")))
             status_says(page, lang, "The points are saved.")
 
         # The ranking, as the committee's page computes it before the lot is completed.
@@ -316,10 +372,13 @@ def committee_evaluates(page: Any, base: str, lang: str, world: World) -> None:
             "table", name=t(lang, "The bids of lot %(number)s, in ranking order", number=lot_number)
         )
         assert_ranking(table, lang, lot_number)
-        arrived(page, lang, f"award-evaluation-lot-{lot_number}")
-        lot.get_by_role(
-            "button", name=t(lang, "Complete and publish the evaluation of this lot")
-        ).click()
+        screenshot(page, f"{lang}-award-evaluation-lot-{lot_number}")
+        submit(
+            page,
+            lot.get_by_role(
+                "button", name=t(lang, "Complete and publish the evaluation of this lot")
+            ),
+        )
         status_says(
             page, lang, "The evaluation of lot %(lot)s is completed and published.", lot=lot_number
         )
@@ -353,16 +412,340 @@ def assert_ranking(table: Any, lang: str, lot_number: int) -> None:
     for position, bidder in enumerate(out, start=len(ranked)):
         expect(rows.nth(position).locator("td")).to_have_text(
             [
-                "–",
+                NONE,
                 bidder,
                 money(lang, price[bidder]),
-                "–",
-                "–",
-                "–",
+                NONE,
+                NONE,
+                NONE,
                 f"{t(lang, 'Disqualified')}: {CONTENT[lang]['disqualified']}",
             ]
         )
     expect(rows).to_have_count(len(ranked) + len(out))
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. and 4. the buyer
+
+
+def buyer_opens_award_decisions(page: Any, base: str, lang: str, world: World) -> None:
+    """The official signs in and goes from the workspace to the tender's award decisions."""
+    sign_in(page, base, lang, world.official.email, totp=TOTP_SECRETS["official"], check=False)
+    page.get_by_role("navigation", name=t(lang, "Main")).get_by_role(
+        "link", name=t(lang, "My workspace")
+    ).click()
+    again(page, lang)
+    page.get_by_role("link", name=CONTENT[lang]["title"]).click()
+    arrived(page, lang)
+    page.get_by_role("link", name=t(lang, "Award decisions")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(t(lang, "Award decisions:"))
+    arrived(page, lang, "award-decisions")
+
+
+def buyer_awards(page: Any, lang: str, world: World) -> None:
+    """Each lot, decided on its report: the bid ranked first, with the reasons."""
+    text = CONTENT[lang]
+    for lot_number, reasons in enumerate(text["award_reasons"], start=1):
+        lot = lot_region(page, lang, lot_number, text["lots"][lot_number - 1])
+        first, *_rest = RANKING[lot_number]
+        expect(lot).to_contain_text(
+            t(
+                lang,
+                "Ranked first: %(bidder)s, at %(price)s.",
+                bidder=first[0],
+                price=money(lang, BIDS[lot_number][first[0]][0]),
+            )
+        )
+        lot.get_by_label(t(lang, "Reasons for the award (published)")).fill(reasons)
+        submit(page, lot.get_by_role("button", name=t(lang, "Award the lot")))
+        status_says(
+            page,
+            lang,
+            "Lot %(lot)s is awarded; the bidders are told and the standstill period runs.",
+            lot=lot_number,
+        )
+        expect(lot_region(page, lang, lot_number, text["lots"][lot_number - 1])).to_contain_text(
+            t(lang, "Decided, in the standstill period")
+        )
+    arrived(page, lang, "award-decided")
+    assert [
+        (a.lot.number, a.supplier.legal_name if a.supplier else "", a.value_amount, a.status)
+        for a in Award.objects.filter(tender=world.tender).select_related("lot", "supplier")
+    ] == [
+        (1, TEXTILES, Decimal("110000"), AwardStatus.STANDSTILL),
+        (2, COOPERATIVA, Decimal("48000"), AwardStatus.STANDSTILL),
+    ]
+
+
+def buyer_dismisses(page: Any, lang: str, complaint: Complaint) -> None:
+    """The complaint waits on the award decisions page; the buyer dismisses it with reasons."""
+    text = CONTENT[lang]
+    page.reload()
+    arrived(page, lang, "award-complaint-to-decide")
+    pending = page.get_by_role("region", name=t(lang, "Complaints to decide"))
+    article = pending.get_by_role(
+        "article",
+        name=t(
+            lang,
+            "Complaint %(number)s about lot %(lot)s, by %(bidder)s",
+            number=complaint.pk,
+            lot=1,
+            bidder=CONFECCIONES,
+        ),
+    )
+    expect(article).to_contain_text(text["grounds"])
+    article.get_by_label(t(lang, "Reasons for the decision (published)")).fill(text["dismissal"])
+    submit(page, article.get_by_role("button", name=t(lang, "Dismiss"), exact=True))
+    status_says(page, lang, "The complaint is dismissed.")
+    expect(page.get_by_role("region", name=t(lang, "Complaints to decide"))).to_contain_text(
+        t(lang, "No complaint is pending.")
+    )
+    again(page, lang)
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. the losing bidder
+
+
+def bidder_complains(page: Any, base: str, lang: str, world: World, tmp_path: Any) -> Complaint:
+    """The cheapest bidder of lot 1 reads its notice in the workspace and complains."""
+    text = CONTENT[lang]
+    _organization, person = world.suppliers[CONFECCIONES]
+    sign_in(page, base, lang, person.email, check=False)
+    page.get_by_role("navigation", name=t(lang, "Main")).get_by_role(
+        "link", name=t(lang, "My workspace")
+    ).click()
+    page.get_by_role("navigation", name=t(lang, "Supplier workspace")).get_by_role(
+        "link", name=t(lang, "Award notices")
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "Award notices"))
+    arrived(page, lang, "award-notices")
+    notices = page.get_by_role("table").locator("tbody tr")
+    expect(notices).to_have_count(2)
+    lot_1 = notices.filter(has=page.locator("td:nth-child(2)", has_text=re.compile(r"^\s*1\s*$")))
+    expect(lot_1).to_contain_text(t(lang, "Decided, in the standstill period"))
+    lot_1.get_by_role("link", name=t(lang, "Your bid is not awarded")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        t(lang, "Decision on lot %(number)s:", number=1)
+    )
+    arrived(page, lang, "award-notice")
+
+    evidence = tmp_path / "muestras.pdf"
+    evidence.write_bytes(small_pdf())
+    complain = page.get_by_role("region", name=t(lang, "File a complaint"))
+    complain.get_by_label(label(lang, "Grounds of the complaint")).fill(text["grounds"])
+    complain.get_by_label(t(lang, "Documents (optional)")).set_input_files(str(evidence))
+    submit(page, complain.get_by_role("button", name=t(lang, "File the complaint")))
+    status_says(
+        page,
+        lang,
+        "Your complaint is filed and published; the award is suspended until it is decided.",
+    )
+    complaint = Complaint.objects.get()
+    expect(page.get_by_role("main")).to_contain_text(
+        t(
+            lang,
+            "Your complaint %(number)s: %(status)s.",
+            number=complaint.pk,
+            status=t(lang, "Pending a decision"),
+        )
+    )
+    arrived(page, lang, "award-complained")
+    assert complaint.award.status == AwardStatus.SUSPENDED
+    assert [d.filename for d in complaint.documents.all()] == ["muestras.pdf"]
+    return complaint
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. and 7. the contract, its invoices and payments
+
+
+def workspace_link(page: Any, lang: str, navigation: str, link: str) -> None:
+    """From any page, through "My workspace", to an entry of the workspace's side navigation."""
+    page.get_by_role("navigation", name=t(lang, "Main")).get_by_role(
+        "link", name=t(lang, "My workspace")
+    ).click()
+    page.get_by_role("navigation", name=t(lang, navigation)).get_by_role(
+        "link", name=t(lang, link), exact=True
+    ).click()
+
+
+def buyer_signs_contract(page: Any, lang: str, world: World) -> None:
+    """The buyer drafts the contract of lot 1 from its final award, attaches the signed text,
+    lists two deliveries and signs it."""
+    text = CONTENT[lang]
+    workspace_link(page, lang, "Buyer workspace", "Contracts")
+    arrived(page, lang, "contract-buyer-list")
+    ready = page.get_by_role("region", name=t(lang, "Awards ready for a contract"))
+    ready.get_by_role("row").filter(has_text=TEXTILES).get_by_role(
+        "link", name=t(lang, "Draft the contract")
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "Draft the contract"))
+    arrived(page, lang, "contract-new")
+    start = today(world)
+    terms = page.get_by_role("form", name=t(lang, "Terms of the contract"))
+    terms.get_by_label(label(lang, "Title")).fill(text["contract"])
+    terms.get_by_label(label(lang, "Description")).fill(text["contract_description"])
+    terms.get_by_label(label(lang, "Start of the period")).fill(start.isoformat())
+    terms.get_by_label(label(lang, "End of the period")).fill(
+        (start + dt.timedelta(days=120)).isoformat()
+    )
+    submit(page, terms.get_by_role("button", name=t(lang, "Save the draft")))
+    status_says(
+        page, lang, "The contract is drafted. Add its documents and deliveries, then sign it."
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text(text["contract"])
+    arrived(page, lang, "contract-draft")
+
+    attach = page.get_by_role("form", name=t(lang, "Attach a document"))
+    attach.get_by_label(label(lang, "Title of the document")).fill(text["document"])
+    attach.get_by_label(label(lang, "Type")).select_option(value="contractSigned")
+    attach.get_by_label(label(lang, "File")).set_input_files(
+        files=[{"name": "contrato.pdf", "mimeType": "application/pdf", "buffer": small_pdf()}]
+    )
+    submit(page, attach.get_by_role("button", name=t(lang, "Attach the document")))
+    status_says(page, lang, "The document is attached.")
+    for days, delivery in zip((15, 45), text["deliveries"], strict=True):
+        add = page.get_by_role("region", name=t(lang, "Add a delivery"))
+        add.get_by_label(label(lang, "What is delivered")).fill(delivery)
+        add.get_by_label(label(lang, "Due date")).fill(
+            (start + dt.timedelta(days=days)).isoformat()
+        )
+        submit(page, add.get_by_role("button", name=t(lang, "Add the delivery")))
+        status_says(page, lang, "The delivery is added.")
+    arrived(page, lang, "contract-ready")
+
+    sign = page.get_by_role("region", name=t(lang, "Sign the contract"))
+    sign.get_by_label(label(lang, "Signed by (name and position)")).fill(text["buyer_signatory"])
+    submit(page, sign.get_by_role("button", name=t(lang, "Sign and publish the contract")))
+    status_says(
+        page, lang, "The contract is signed and published; the supplier is asked to confirm it."
+    )
+    expect(page.locator("h1 + p .usa-tag")).to_have_text(
+        t(lang, "Signed by the buyer, awaiting the supplier")
+    )
+    arrived(page, lang, "contract-signed")
+
+
+def supplier_confirms(page: Any, base: str, lang: str, world: World) -> None:
+    """The awarded supplier finds the contract to confirm in its workspace, and confirms it."""
+    text = CONTENT[lang]
+    _organization, person = world.suppliers[TEXTILES]
+    sign_in(page, base, lang, person.email, check=False)
+    workspace_link(page, lang, "Supplier workspace", "My contracts")
+    arrived(page, lang, "contract-supplier-list")
+    page.get_by_role("region", name=t(lang, "To confirm")).get_by_role(
+        "link", name=text["contract"]
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(text["contract"])
+    arrived(page, lang, "contract-to-confirm")
+    confirm = page.get_by_role("region", name=t(lang, "Confirm the contract"))
+    confirm.get_by_label(label(lang, "Signed by (name and position)")).fill(
+        text["supplier_signatory"]
+    )
+    submit(page, confirm.get_by_role("button", name=t(lang, "Confirm and sign the contract")))
+    status_says(page, lang, "You confirmed the contract: it is in force.")
+    arrived(page, lang, "contract-in-force-supplier")
+
+
+def buyer_amends_and_records_deliveries(page: Any, lang: str) -> None:
+    """The buyer raises the contract's value by an amendment, then records both deliveries
+    met, today."""
+    text = CONTENT[lang]
+    page.reload()
+    expect(page.locator("h1 + p .usa-tag")).to_have_text(t(lang, "In force"))
+    amend = page.get_by_role("region", name=t(lang, "Amend the contract"))
+    amend.get_by_label(label(lang, "Reason for the amendment")).fill(text["amendment"])
+    amend.get_by_label(label(lang, "New value")).fill("121000")
+    submit(page, amend.get_by_role("button", name=t(lang, "Amend and publish")))
+    status_says(page, lang, "The amendment is saved and published.")
+    again(page, lang)
+    for _delivery in text["deliveries"]:
+        meet = page.get_by_role("region", name=t(lang, "Record a delivery as met"))
+        submit(page, meet.get_by_role("button", name=t(lang, "Record it met and publish")).first)
+        status_says(page, lang, "The delivery is recorded as met.")
+    expect(page.get_by_role("region", name=t(lang, "Record a delivery as met"))).to_have_count(0)
+    arrived(page, lang, "contract-delivered")
+
+
+def supplier_invoices(page: Any, lang: str, world: World) -> None:
+    """The supplier invoices each delivery, with its invoice as a PDF."""
+    text = CONTENT[lang]
+    page.reload()
+    for number_, (delivery, amount) in enumerate(
+        zip(text["deliveries"], ("60000", "61000"), strict=True), start=1
+    ):
+        form = page.get_by_role("form", name=t(lang, "Submit an invoice"))
+        form.get_by_label(label(lang, "Delivery invoiced")).select_option(
+            label=t(lang, "Delivery %(number)s: %(title)s", number=number_, title=delivery)
+        )
+        form.get_by_label(label(lang, "Your invoice number")).fill(f"F-10{number_}")
+        form.get_by_label(label(lang, "Amount")).fill(amount)
+        form.get_by_label(label(lang, "Invoice date")).fill(today(world).isoformat())
+        form.get_by_label(label(lang, "The invoice (a document)")).set_input_files(
+            files=[
+                {
+                    "name": f"factura-{number_}.pdf",
+                    "mimeType": "application/pdf",
+                    "buffer": small_pdf(),
+                }
+            ]
+        )
+        submit(page, form.get_by_role("button", name=t(lang, "Send the invoice")))
+        status_says(page, lang, "Your invoice was sent to the buyer.")
+    invoices = page.get_by_role("table", name=t(lang, "Your invoices")).locator("tbody tr")
+    expect(invoices).to_have_count(2)
+    expect(invoices.first).to_contain_text(t(lang, "Submitted, awaiting the buyer"))
+    arrived(page, lang, "contract-invoiced")
+
+
+def invoice_article(page: Any, lang: str, number_: int) -> Any:
+    return page.get_by_role("region", name=t(lang, "Invoices")).get_by_role(
+        "article",
+        name=re.compile(
+            re.escape(
+                t(
+                    lang,
+                    "Invoice %(number)s (%(reference)s)",
+                    number=number_,
+                    reference=f"F-10{number_}",
+                )
+            )
+        ),
+    )
+
+
+def buyer_accepts_invoices(page: Any, lang: str) -> None:
+    page.reload()
+    arrived(page, lang, "contract-invoices-to-decide")
+    for number_ in (1, 2):
+        submit(
+            page,
+            invoice_article(page, lang, number_).get_by_role(
+                "button", name=t(lang, "Accept invoice %(number)s", number=number_)
+            ),
+        )
+        status_says(page, lang, "The invoice is accepted.")
+
+
+def buyer_pays(page: Any, lang: str, number_: int, *, late: bool) -> None:
+    """The buyer records the payment of an invoice in full, today (the form's defaults)."""
+    page.reload()
+    invoice = invoice_article(page, lang, number_)
+    if late:
+        expect(invoice).to_contain_text(t(lang, "Overdue"))
+    submit(
+        page,
+        invoice.get_by_role(
+            "button", name=t(lang, "Record a payment of invoice %(number)s", number=number_)
+        ),
+    )
+    status_says(page, lang, "The payment is recorded and published.")
+    invoice = invoice_article(page, lang, number_)
+    expect(invoice.locator("h3 .usa-tag").first).to_have_text(t(lang, "Paid"))
+    if late:
+        expect(invoice).to_contain_text(t(lang, "Paid late"))
+        arrived(page, lang, "contract-paid-late")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -385,13 +768,160 @@ def visitor_reads_the_report(page: Any, base: str, lang: str, world: World) -> N
     expect(page.get_by_role("main")).to_contain_text(text["disqualified"])
 
 
+def visitor_sees_award(
+    page: Any, base: str, lang: str, world: World, status: str, *, check: bool = True
+) -> Any:
+    """The tender's page, section "Evaluation and awards": lot 1's decision in `status`.
+    (`check=False` when axe has already checked the page with the same sections.)"""
+    text = CONTENT[lang]
+    page.goto(f"{base}/{lang}/tenders/{world.tender.pk}/")
+    section = page.get_by_role("region", name=t(lang, "Evaluation and awards"))
+    award = section.get_by_role(
+        "article", name=f"{t(lang, 'Lot %(number)s', number=1)} · {text['lots'][0]}"
+    )
+    expect(award.locator(".usa-tag")).to_have_text(t(lang, status))
+    expect(award).to_contain_text(TEXTILES)
+    expect(award).to_contain_text(money(lang, "110000"))
+    expect(award).to_contain_text(text["award_reasons"][0])
+    if check:
+        arrived(page, lang, f"award-visitor-{status}")
+    return award
+
+
+def visitor_reads_the_complaint(page: Any, base: str, lang: str, world: World) -> None:
+    """From the award on the tender's page to the complaint's page, with its decision; then
+    the buyer's page, which counts it."""
+    text = CONTENT[lang]
+    award = visitor_sees_award(
+        page, base, lang, world, "Decided, in the standstill period", check=False
+    )
+    complaints = award.get_by_role(
+        "table", name=t(lang, "Complaints about the award of lot %(number)s", number=1)
+    )
+    expect(complaints.locator("tbody tr")).to_have_count(1)
+    expect(complaints).to_contain_text(t(lang, "Dismissed"))
+    complaints.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        t(
+            lang,
+            "Complaint %(number)s about the award of lot %(lot)s",
+            number=Complaint.objects.get().pk,
+            lot=1,
+        )
+    )
+    arrived(page, lang, "award-complaint")
+    expect(page.get_by_role("region", name=t(lang, "Grounds"))).to_contain_text(text["grounds"])
+    expect(page.get_by_role("link", name="muestras.pdf")).to_be_visible()
+    decision = page.get_by_role("region", name=t(lang, "Decision"))
+    expect(decision).to_contain_text(t(lang, "Dismissed"))
+    expect(decision).to_contain_text(text["dismissal"])
+
+    page.get_by_role("link", name=CONFECCIONES).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(CONFECCIONES)
+    arrived(page, lang, "award-complainant")
+    page.goto(f"{base}/{lang}/tenders/{world.tender.pk}/")
+    page.get_by_role("link", name=world.tender.buyer.display_name).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(world.tender.buyer.display_name)
+    arrived(page, lang, "award-buyer-page")
+    figures = page.get_by_role("region", name=t(lang, "Complaints about its awards"))
+    assert facts(figures) == [
+        [t(lang, "Complaints filed"), "1"],
+        [t(lang, "Complaints upheld"), "0"],
+    ]
+    # No invoice yet: nothing to say about how it pays.
+    expect(
+        page.get_by_role("region", name=t(lang, "How this buyer pays its suppliers"))
+    ).to_contain_text(t(lang, "This buyer has not received any invoice on this platform yet."))
+
+
+def visitor_reads_the_contract(page: Any, base: str, lang: str, world: World) -> None:
+    """The tender's page lists the signed contract, in force and amended; its own page too."""
+    text = CONTENT[lang]
+    page.goto(f"{base}/{lang}/tenders/{world.tender.pk}/")
+    section = page.get_by_role("region", name=t(lang, "Contracts and payments"))
+    contract = section.get_by_role("article", name=text["contract"])
+    expect(contract).to_contain_text(TEXTILES)
+    expect(contract).to_contain_text(money(lang, "121000"))
+    expect(contract).to_contain_text(t(lang, "In force"))
+    amendment = contract.get_by_role(
+        "table", name=re.compile(re.escape(t(lang, "Amendment %(number)s", number=1)))
+    )
+    expect(amendment).to_contain_text(text["amendment"])
+    expect(amendment.locator("tbody tr").first.locator("td")).to_have_text(
+        [money(lang, "110000"), money(lang, "121000")]
+    )
+    arrived(page, lang, "contract-visitor-tender")
+    contract.get_by_role("link", name=text["contract"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(text["contract"])
+    expect(page.get_by_role("link", name=text["document"])).to_be_visible()
+    arrived(page, lang, "contract-visitor-contract")
+
+
+def visitor_reads_payment_figures(
+    page: Any,
+    base: str,
+    lang: str,
+    world: World,
+    *,
+    paid: int,
+    average: str,
+    late: int,
+    overdue: int,
+    check: bool = False,
+) -> None:
+    """The buyer's public page: how it pays its suppliers. (`check`: with axe, the first time
+    the figures are there.)"""
+    page.goto(f"{base}/{lang}/organizations/{world.tender.buyer.pk}/")
+    figures = page.get_by_role("region", name=t(lang, "How this buyer pays its suppliers"))
+    assert facts(figures) == [
+        [t(lang, "Invoices paid"), str(paid)],
+        [t(lang, "Average days to pay"), t(lang, "%(days)s days", days=number(lang, average))],
+        [
+            t(lang, "Paid late"),
+            nt(
+                lang,
+                "%(counter)s of %(paid)s invoice paid after its due date",
+                "%(counter)s of %(paid)s invoices paid after their due date",
+                late,
+                paid=paid,
+            ),
+        ],
+        [
+            t(lang, "Overdue now"),
+            nt(
+                lang,
+                "%(counter)s invoice past its due date, not yet paid",
+                "%(counter)s invoices past their due date, not yet paid",
+                overdue,
+            ),
+        ],
+    ]
+    if check:
+        arrived(page, lang, "contract-payment-figures")
+    else:
+        again(page, lang)
+
+
+def facts(region: Any) -> list[list[str]]:
+    """A list of facts (dl) as [term, description] pairs."""
+    return region.locator("dl.pregon-facts").first.evaluate(
+        """(list) => Array.from(list.querySelectorAll("dt"),
+            (term) => [term.textContent.trim(), term.nextElementSibling.textContent.trim()])"""
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # the journey
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_from_the_opening_to_the_last_payment(
-    live_server: Any, new_page: Any, settings: Any, platform_clock: PlatformClock, lang: str
+    live_server: Any,
+    new_page: Any,
+    settings: Any,
+    platform_clock: PlatformClock,
+    tmp_path: Path,
+    lang: str,
 ) -> None:
     settings.PREGON_REQUIRE_MFA_FOR_OFFICIALS = True
     base = live_server.url
@@ -403,3 +933,74 @@ def test_from_the_opening_to_the_last_payment(
 
     visitor = new_page(locale=locale)
     visitor_reads_the_report(visitor, base, lang, world)
+
+    buyer = new_page(locale=locale)
+    buyer_opens_award_decisions(buyer, base, lang, world)
+    buyer_awards(buyer, lang, world)
+    visitor_sees_award(visitor, base, lang, world, "Decided, in the standstill period")
+
+    bidder = new_page(locale=locale)
+    complaint = bidder_complains(bidder, base, lang, world, tmp_path)
+    visitor_sees_award(visitor, base, lang, world, "Suspended by a complaint")
+
+    buyer_dismisses(buyer, lang, complaint)
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.resolution) == (
+        ComplaintStatus.DISMISSED,
+        CONTENT[lang]["dismissal"],
+    )
+    visitor_reads_the_complaint(visitor, base, lang, world)
+
+    # 5. The standstill period ends. The platform ends it by itself with a task scheduled at
+    # the decision for its end; no task worker runs in the tests, so the days pass on the
+    # platform clock and the safety net that cron runs, `pregon end_standstills`, ends it.
+    platform_clock.advance(days=settings.PREGON_STANDSTILL_DAYS, hours=1)
+    call_command("end_standstills", stdout=io.StringIO())
+    assert set(Award.objects.values_list("status", flat=True)) == {AwardStatus.ACTIVE}
+    visitor_sees_award(visitor, base, lang, world, "Final: the contract may be signed")
+
+    # 6. The contract: signed by the buyer, confirmed by the supplier, amended, delivered.
+    buyer_signs_contract(buyer, lang, world)
+    supplier = new_page(locale=locale)
+    supplier_confirms(supplier, base, lang, world)
+    buyer_amends_and_records_deliveries(buyer, lang)
+    visitor_reads_the_contract(visitor, base, lang, world)
+
+    # 7. Invoices and payments: the first paid the day it arrives, the second 35 days later,
+    # five days after its due date.
+    supplier_invoices(supplier, lang, world)
+    buyer_accepts_invoices(buyer, lang)
+    buyer_pays(buyer, lang, 1, late=False)
+    visitor_reads_payment_figures(
+        visitor, base, lang, world, paid=1, average="0.0", late=0, overdue=0, check=True
+    )
+    platform_clock.advance(days=35)
+    visitor_reads_payment_figures(
+        visitor, base, lang, world, paid=1, average="0.0", late=0, overdue=1
+    )
+    buyer_pays(buyer, lang, 2, late=True)
+    visitor_reads_payment_figures(
+        visitor, base, lang, world, paid=2, average="17.5", late=1, overdue=0
+    )
+
+    # The tender's page says which payment was late; so does the supplier's page.
+    visitor.goto(f"{base}/{lang}/tenders/{world.tender.pk}/")
+    payments = visitor.get_by_role("region", name=t(lang, "Contracts and payments")).get_by_role(
+        "table", name=t(lang, "Payments of the contract")
+    )
+    expect(payments.locator("tbody tr")).to_have_count(2)
+    expect(payments.locator("tbody tr").nth(0)).to_contain_text(t(lang, "On time"))
+    expect(payments.locator("tbody tr").nth(1)).to_contain_text(t(lang, "Paid late"))
+    arrived(visitor, lang, "contract-visitor-paid")
+    supplier.reload()
+    invoices = supplier.get_by_role("table", name=t(lang, "Your invoices")).locator("tbody tr")
+    expect(invoices.nth(0)).to_contain_text(t(lang, "On time"))
+    expect(invoices.nth(1)).to_contain_text(t(lang, "Paid late"))
+    arrived(supplier, lang, "contract-supplier-paid")
+    assert [
+        (invoice.number, invoice.amount, invoice.status, invoice.days_to_pay, invoice.paid_late)
+        for invoice in Invoice.objects.order_by("number")
+    ] == [
+        (1, Decimal("60000"), InvoiceStatus.PAID, 0, False),
+        (2, Decimal("61000"), InvoiceStatus.PAID, 35, True),
+    ]

@@ -120,6 +120,8 @@ def test_the_supplier_confirms_and_invoices_and_the_buyer_pays(world: ContractWo
     with clock.at(world.at(11)):
         page = supplier.get(mine)
         assert page.status_code == 200
+        # What is left, written as every amount is (not "118000.00 CLP").
+        assert "Left to invoice: 118,000 CLP, less" in page.content.decode()
         milestone = Milestone.objects.get(contract=contract, number=1)
         fields = {
             "action": "invoice",

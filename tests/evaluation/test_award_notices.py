@@ -67,12 +67,15 @@ def test_every_person_of_every_bidder_is_told_in_their_language(world: OpeningWo
     by_recipient = {message.to[0]: message for message in mail.outbox}
     winner = by_recipient[_user(world, WINNER).email]
     assert winner.subject == "[Pregón] El lote 1 se le adjudicó"
-    assert "La entidad compradora adjudicó el lote 1 a su oferta" in winner.body
+    # The price written as in Spanish, grouped and without cents for a Chilean peso.
+    assert (
+        "La entidad compradora adjudicó el lote 1 a su oferta, por 118\u00a0000 CLP." in winner.body
+    )
     assert "The best-ranked bid in the evaluation report." in winner.body
     assert winner.extra_headers["Content-Language"] == "es"
     french = by_recipient[_user(world, LOSER).email]
     assert french.subject == "[Pregón] Décision sur le lot 1\u00a0: votre offre n'est pas retenue"
-    assert "Pequeña Empresa SpA" in french.body
+    assert "Pequeña Empresa SpA, pour 118\u00a0000 CLP." in french.body
     assert "déposer une réclamation" in french.body
     portuguese = by_recipient["socia@coop.example"]
     assert portuguese.subject == "[Pregón] Decisão sobre o lote 1: sua proposta não foi adjudicada"

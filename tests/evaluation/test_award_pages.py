@@ -53,7 +53,9 @@ def test_the_buyer_decides_a_lot_on_its_page(world: OpeningWorld) -> None:
 
     page = client.get(url)
     assert page.status_code == 200
-    assert "Ranked first: Pequeña Empresa SpA, at 118000.00" in page.content.decode()
+    # The price as every page writes an amount: grouped, with its currency's decimals (none
+    # for a Chilean peso).
+    assert "Ranked first: Pequeña Empresa SpA, at 118,000 CLP." in page.content.decode()
 
     refused = client.post(url, {"action": "decide", "lot": "1", "text": "  "})
     assert refused.status_code == 422

@@ -40,7 +40,14 @@ def test_the_committee_starts_qualifies_and_completes_from_its_page(buyer: Organ
     assert refused.status_code == 422
     assert client.post(page, {"action": "complete", "lot": "1"}).status_code == 302
     assert Evaluation.objects.get().completed
-    assert "Proveedor 1" in client.get(page).content.decode()
+    text = client.get(page).content.decode()
+    assert "Proveedor 1" in text
+    # Prices are written as every amount is: grouped, with the currency's decimals (none for
+    # a Chilean peso), in the page's language.
+    assert "100,000 CLP" in text and "110,000 CLP" in text
+    assert "100000" not in text
+    report = Client().get(reverse("evaluation:report", kwargs={"pk": world.tender.pk}))
+    assert "110,000 CLP" in report.content.decode()
 
 
 def test_people_off_the_committee_are_refused(buyer: Organization) -> None:
@@ -92,7 +99,9 @@ def test_a_bidder_sees_its_own_assessment_only_and_answers(buyer: Organization) 
     bidder = _client(world.offers[2].actor.user)
     text = bidder.get(page).content.decode()
     assert "Explique su precio." in text
-    assert "100000" not in text
+    assert "70,000 CLP" in text
+    # The other bids' prices, in any writing, are not there.
+    assert "100000" not in text and "100,000" not in text
     other = _client(world.offers[0].actor.user)
     assert "Explique su precio." not in other.get(page).content.decode()
     assert other.post(page, {"assessment": low.pk, "text": "Intruso"}).status_code == 404

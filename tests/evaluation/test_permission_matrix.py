@@ -350,8 +350,9 @@ def test_a_bidder_sees_and_answers_its_own_assessment_only(buyer: Organization) 
         assert _status(response) == PAGE_EXPECTED["mine_get"][role], role
         text = response.content.decode()
         assert ("Explique el precio." in text) == (role == "own"), role
-        assert ("70000" in text) == (role == "own"), role
-        assert ("100000" in text) == (role == "rival"), role
+        # The prices as the Spanish page writes them (grouped, no cents for a Chilean peso).
+        assert ("70\u00a0000 CLP" in text) == (role == "own"), role
+        assert ("100\u00a0000 CLP" in text) == (role == "rival"), role
 
     for role in [r for r in PAGE_ROLES if r != "own"] + ["own"]:
         response = clients[role].post(pages["mine"], {"assessment": w.low.pk, "text": "Mía."})

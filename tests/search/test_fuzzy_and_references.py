@@ -80,6 +80,8 @@ def test_a_misspelled_word_finds_the_words_it_is_close_to(publish_record: Any) -
 def test_each_word_is_corrected_on_its_own(publish_record: Any) -> None:
     publish_record(ocid="ocds-t", title="Construcción del hospital de Talca")
     publish_record(ocid="ocds-h", title="Hospital de Valdivia")
+    assert ocids(text="hospital de talca") == ["ocds-t"]
+    assert search_run(SearchQuery(text="hospital de talca")).fuzzy is False
     assert ocids(text="hospital talcca") == ["ocds-t"]
     assert ocids(text="hospitl valdivia") == ["ocds-h"]
     assert search_run(SearchQuery(text="hospital zzqxw")).total == 0

@@ -1,5 +1,6 @@
 """The buyer workspace's tender page leads to the committee page before publication and, for the
-tender's committee members, to the opening page once the opening time has come."""
+tender's committee members, to the opening page once the opening time has come and to the
+evaluation once the bids are opened."""
 
 from __future__ import annotations
 
@@ -15,10 +16,13 @@ from django.utils import translation
 from pregon.core import clock
 from pregon.tenders.models import CommitteeMember, Tender
 from tests import factories
+from tests.bids.opening_world import opening_world
+from tests.evaluation.world import opened
 
 pytestmark = pytest.mark.django_db
 
 OPENING_LINK = "Go to the bid opening"
+EVALUATION_LINK = "Evaluate the bids"
 
 
 @pytest.fixture(autouse=True)
@@ -58,6 +62,26 @@ def test_members_are_led_to_the_opening_once_its_time_has_come(buyer: Any, offic
     # Whoever else reads the tender is not on its committee: the opening page would refuse them.
     assert OPENING_LINK not in page(official, closed)
     assert opening_href(closed) not in page(official, closed)
+
+
+def test_members_are_led_to_the_evaluation_once_the_bids_are_opened(
+    buyer: Any, official: Any
+) -> None:
+    world = opening_world(buyer)
+    tender = world.tender
+    member = a_member(tender)
+    evaluation = f'href="{reverse("evaluation:committee", kwargs={"pk": tender.pk})}"'
+    with clock.at(world.at):
+        # The opening time has come, but the bids are still sealed: nothing to evaluate yet.
+        text = page(member, tender)
+        assert opening_href(tender) in text
+        assert evaluation not in text
+        opened(world)
+        text = page(member, tender)
+        assert EVALUATION_LINK in text
+        assert evaluation in text
+        # The evaluation page refuses whoever is not on the committee: no link for them.
+        assert evaluation not in page(official, tender)
 
 
 def test_no_opening_link_before_the_opening_time(buyer: Any) -> None:

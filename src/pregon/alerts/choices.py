@@ -125,7 +125,8 @@ AUDIT_VOCABULARY = AuditVocabulary(
         "value_max": _("Greatest value"),
         "reserved_msme": _("Reserved for my scale"),
         "webhook": _("Webhook"),
-        "url": _("Address"),
+        # not "url": the summary keys are one vocabulary, and the log's "url" is its address
+        "webhook_url": _("Address"),
         "tender": _("Tender"),
     },
     summary_choices={("alerts.subscription", "frequency"): Frequency},

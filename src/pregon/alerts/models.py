@@ -194,8 +194,9 @@ class SubscriptionKey(models.Model):
     subscription it may fit (see `matching.subscription_keys`).
 
     Only active subscriptions have keys (`services.subscriptions.subscription_index` keeps it
-    so), and each key carries what matching checks without reading the subscription: whether
-    the key alone proves the fit (`exact`), and the subscription's value range.
+    so), and each key carries what matching needs without reading the subscription: whether
+    the key alone proves the fit (`exact`), the subscription's value range, and its channels
+    (`frequency`, `webhook`) for the deliveries.
     """
 
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="keys")
@@ -207,6 +208,17 @@ class SubscriptionKey(models.Model):
     value_max = models.DecimalField(
         _("greatest estimated value"), max_digits=20, decimal_places=2, null=True, blank=True
     )
+    frequency = models.CharField(_("e-mails"), max_length=16, choices=Frequency.choices)
+    webhook = models.ForeignKey(
+        WebhookEndpoint,
+        verbose_name=_("webhook"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        # Never looked up by webhook (one in use is never deleted): no index to maintain.
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("subscription index key")
@@ -214,7 +226,22 @@ class SubscriptionKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["subscription", "key"], name="subscription_key_once")
         ]
-        indexes = [models.Index(fields=["key", "subscription"])]
+        # Covering: matching reads every column it needs from the index alone (one probe per
+        # key of the process, no visit to the table).
+        indexes = [
+            models.Index(
+                fields=[
+                    "key",
+                    "value_min",
+                    "value_max",
+                    "subscription",
+                    "exact",
+                    "frequency",
+                    "webhook",
+                ],
+                name="subscription_key_lookup",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.key
@@ -230,9 +257,12 @@ class Delivery(models.Model):
     Message-ID), by which a receiver recognizes the one repeat that a worker killed between
     sending and marking can cause.
 
-    Matching writes thousands of these per second (`services.matching`, in raw SQL): every
-    value is given at insert, none is computed by the database; the indexes are the fewest
-    the senders need.
+    Matching writes a row per match in the publishing transaction (`services.matching`, in
+    raw SQL), so the table has the fewest indexes the senders need, each filled in order of
+    arrival: the unique constraint (release first), the due ones (status, next attempt) and a
+    webhook's log (webhook deliveries only). An index by subscription, filled in random order,
+    would make every commit write a page per match: deleting a subscription (rare) scans the
+    deliveries instead, and the senders read them by release, status or webhook.
     """
 
     subscription = models.ForeignKey(
@@ -240,6 +270,7 @@ class Delivery(models.Model):
         verbose_name=_("subscription"),
         on_delete=models.CASCADE,
         related_name="deliveries",
+        db_index=False,
     )
     webhook = models.ForeignKey(
         WebhookEndpoint,
@@ -248,10 +279,14 @@ class Delivery(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="deliveries",
+        # The partial index `delivery_webhook_log` (webhook first) serves it.
+        db_index=False,
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     event = models.CharField(_("event"), max_length=16, choices=Event.choices)
-    ocid = models.CharField(_("open contracting id"), max_length=100, db_index=True)
+    # Not indexed: the deliveries of a process are found by its releases' ids (the unique
+    # index), which publication lists by ocid.
+    ocid = models.CharField(_("open contracting id"), max_length=100)
     release_id = models.CharField(_("release id"), max_length=200)
     status = models.CharField(
         _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
@@ -269,7 +304,9 @@ class Delivery(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["subscription", "release_id", "channel"], name="delivery_once"
+                # Release first: the sender reads a release's deliveries by it.
+                fields=["release_id", "subscription", "channel"],
+                name="delivery_once",
             ),
             models.CheckConstraint(
                 condition=Q(channel__in=Channel.values), name="delivery_channel_valid"
@@ -284,7 +321,6 @@ class Delivery(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"]),
-            models.Index(fields=["release_id", "status"]),
             # The delivery log of a webhook; e-mail deliveries (most of them) stay out of it.
             models.Index(
                 fields=["webhook", "created_at"],
@@ -408,3 +444,24 @@ class TenderNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.tender_id} → {self.user_id}"
+
+
+class DeliverySchedule(models.Model):
+    """The one row that debounces the sending task: at most one is pending.
+
+    Matching marks it in the publishing transaction and enqueues the task (after commit) only
+    when it was not marked already; the task unmarks it before it reads what is due. A burst
+    of publications thus causes one task, not one per release, and nothing is missed: a
+    release committed after the task's read marks it again. A mark older than
+    `PREGON_ALERTS_CLAIM_TIMEOUT` seconds (a worker that died) is taken over.
+    """
+
+    pending = models.BooleanField(default=False)
+    requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery schedule")
+        verbose_name_plural = _("delivery schedules")
+
+    def __str__(self) -> str:
+        return "pending" if self.pending else "idle"

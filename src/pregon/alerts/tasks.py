@@ -4,8 +4,9 @@ sending services: a task run twice, or after a worker died, sends nothing twice 
 
 Only the sending services are imported: the modules that enqueue these tasks
 (`services.matching`, `services.subscriptions`) import this one, never the other way round.
-A failed attempt is retried by `deliver_due`, enqueued for the moment the earliest retry is
-due; `pregon alerts deliver` from cron is the safety net.
+Matching enqueues `deliver_due` after its commit (one pending at a time, see
+`models.DeliverySchedule`); a failed attempt is retried by `deliver_due` enqueued for the
+moment the earliest retry is due; `pregon alerts deliver` from cron is the safety net.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pregon.alerts.services.delivery import (
     SendResult,
     confirmation_send,
     deliveries_send,
+    deliveries_unschedule,
     digests_send,
 )
 from pregon.alerts.services.reminders import deadline_reminders_schedule, tender_notices_send
@@ -34,16 +36,10 @@ def _retry_later(result: SendResult) -> dict[str, Any]:
 
 
 @task()
-def deliver_release(release_id: str) -> dict[str, Any]:
-    """Send the notices of one release (enqueued after the release commits)."""
-    result = deliveries_send(release_id=release_id)
-    result.add(tender_notices_send())
-    return _retry_later(result)
-
-
-@task()
 def deliver_due() -> dict[str, Any]:
-    """Send every due notice (retries, and anything a lost task left)."""
+    """Send every due notice: what matching wrote (it enqueues this task after its commit,
+    debounced: one pending at a time), retries, and anything a lost task left."""
+    deliveries_unschedule()
     result = deliveries_send()
     result.add(tender_notices_send())
     return _retry_later(result)

@@ -209,7 +209,8 @@ def _facets_of(sample: list[int], closed_after: dt.datetime | None) -> dict[str,
     table = SearchDocument._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {', '.join(columns)}, buyer_name, closing_at FROM {table}"  # noqa: S608
+            f"SELECT {', '.join(columns)}, buyer_name,"  # noqa: S608
+            f" {'closing_at' if closed_after is not None else 'NULL'} FROM {table}"
             f" WHERE id IN ({_in(sample)})"
         )
         rows = cursor.fetchall()

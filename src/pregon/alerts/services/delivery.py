@@ -8,19 +8,19 @@ from __future__ import annotations
 import datetime as dt
 import smtplib
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db.models import Q
+from django.db import connection
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from pregon.alerts import emails, webhooks
 from pregon.alerts.choices import Channel, DeliveryStatus, Event, Frequency, SubscriptionStatus
-from pregon.alerts.models import Delivery, DeliveryAttempt, Subscription
+from pregon.alerts.models import Delivery, DeliveryAttempt, DeliverySchedule, Subscription
 from pregon.alerts.services.claims import claim, due, mark_failed, mark_sent
 from pregon.search.models import SearchDocument
 from pregon.tenders.models import Tender
@@ -217,28 +217,41 @@ def deliveries_send(*, release_id: str | None = None) -> SendResult:
 
 
 # ---------------------------------------------------------------------------------------------
+# the sending task's schedule (debounced, see `models.DeliverySchedule`)
+
+
+def deliveries_schedule() -> bool:
+    """Mark the sending task as wanted, inside the caller's transaction. Returns True when this
+    call made the mark (the caller then enqueues the task after commit), False when a task is
+    pending already. One statement: an upsert that changes the row only when it is not marked,
+    or marked by a worker that died."""
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.PREGON_ALERTS_CLAIM_TIMEOUT)
+    adapt = connection.ops.adapt_datetimefield_value
+    table = connection.ops.quote_name(DeliverySchedule._meta.db_table)
+    # Only the model's own table name is formatted in; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} (id, pending, requested_at) VALUES (1, %s, %s) "  # noqa: S608
+        f"ON CONFLICT (id) DO UPDATE SET pending = %s, requested_at = excluded.requested_at "
+        f"WHERE {table}.pending = %s OR {table}.requested_at < %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True, adapt(now), True, False, adapt(stale)])
+        return cursor.rowcount == 1
+
+
+def deliveries_unschedule() -> None:
+    """The sending task has started: the next release that wants it enqueues another."""
+    DeliverySchedule.objects.filter(pk=1).update(pending=False)
+
+
+# ---------------------------------------------------------------------------------------------
 # daily digests
 
 
-def _digest_claim(subscription_id: int, now: dt.datetime) -> list[Delivery]:
-    """Claim the pending e-mail deliveries of one digest subscription (one UPDATE) and read
-    them back."""
-    claimable = Delivery.objects.filter(
-        due(now), subscription_id=subscription_id, channel=Channel.EMAIL
-    )
-    ids = list(claimable.values_list("pk", flat=True))
-    Delivery.objects.filter(due(now), pk__in=ids).update(
-        status=DeliveryStatus.SENDING, claimed_at=now
-    )
-    return list(
-        Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING, claimed_at=now).order_by(
-            "created_at", "pk"
-        )
-    )
-
-
-def digest_send(*, subscription_id: int) -> SendResult:
-    """Send one subscription's digest of its due e-mail deliveries (nothing when none)."""
+def digest_send(*, subscription_id: int, delivery_ids: list[int]) -> SendResult:
+    """Send one subscription's digest of these e-mail deliveries (those still due: claimed in
+    one UPDATE, so a second sender finds none). Nothing is sent when none is left."""
     result = SendResult()
     now = timezone.now()
     subscription = (
@@ -248,7 +261,14 @@ def digest_send(*, subscription_id: int) -> SendResult:
     )
     if subscription is None:
         return result
-    claimed = _digest_claim(subscription_id, now)
+    Delivery.objects.filter(due(now), pk__in=delivery_ids).update(
+        status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    claimed = list(
+        Delivery.objects.filter(
+            pk__in=delivery_ids, status=DeliveryStatus.SENDING, claimed_at=now
+        ).order_by("created_at", "pk")
+    )
     if not claimed:
         return result
     ids = [delivery.pk for delivery in claimed]
@@ -268,15 +288,13 @@ def digest_send(*, subscription_id: int) -> SendResult:
         items=items,
         unique=f"digest-{claimed[0].public_id}",
     )
-    attempts = max(delivery.attempts for delivery in claimed) + 1
-    Delivery.objects.filter(pk__in=ids).update(attempts=attempts)
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:
         retry_at = None
-        for delivery_id in ids:
+        for delivery in claimed:
             retry_at = mark_failed(
-                Delivery, delivery_id, attempts, f"{type(error).__name__}: {error}"
+                Delivery, delivery.pk, delivery.attempts, f"{type(error).__name__}: {error}"
             )
         result.failure(retry_at)
         return result
@@ -289,22 +307,24 @@ def digest_send(*, subscription_id: int) -> SendResult:
 
 
 def digests_send() -> SendResult:
-    """Send the digest of every daily subscription that has due e-mail deliveries."""
+    """Send the digest of every daily subscription that has due e-mail deliveries (read once,
+    through the due deliveries' index, and grouped by subscription)."""
     result = SendResult()
-    now = timezone.now()
-    subscriptions: Iterable[int] = (
+    due_rows = (
         Delivery.objects.filter(
-            due(now),
+            due(timezone.now()),
             channel=Channel.EMAIL,
             subscription__frequency=Frequency.DAILY,
             subscription__status=SubscriptionStatus.ACTIVE,
         )
-        .order_by("subscription_id")
-        .values_list("subscription_id", flat=True)
-        .distinct()
+        .order_by("subscription_id", "pk")
+        .values_list("subscription_id", "pk")
     )
-    for subscription_id in list(subscriptions):
-        result.add(digest_send(subscription_id=subscription_id))
+    by_subscription: dict[int, list[int]] = {}
+    for subscription_id, pk in due_rows:
+        by_subscription.setdefault(subscription_id, []).append(pk)
+    for subscription_id, ids in by_subscription.items():
+        result.add(digest_send(subscription_id=subscription_id, delivery_ids=ids))
     return result
 
 

@@ -13,7 +13,8 @@ is matched the same way. For a release that announces a new, amended or cancelle
    webhook if it has one), at most once (the unique constraint), in two INSERT … SELECT
    statements, and for an amendment or a cancellation one `TenderNotice` per follower of the
    tender;
-4. after commit, enqueues the task that sends them (daily-digest e-mails wait for the digest).
+4. marks the sending task as wanted and, unless one is pending already, enqueues it after
+   commit (daily-digest e-mails wait for the digest).
 
 A handful of queries per release, whatever the number of subscriptions.
 """
@@ -22,9 +23,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Q
+import orjson
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from pregon.alerts import tasks
@@ -38,10 +40,20 @@ from pregon.alerts.choices import (
 )
 from pregon.alerts.matching import DocumentFacts, MatchSpec, document_facts, fits
 from pregon.alerts.models import Delivery, Subscription, SubscriptionKey
+from pregon.alerts.services.delivery import deliveries_schedule
 from pregon.alerts.services.reminders import tender_notices_create
 from pregon.publication.models import Record, Release
 from pregon.search.models import SearchCode, SearchDocument
 from pregon.tenders.models import Tender
+
+
+@dataclass(frozen=True, kw_only=True)
+class Matched:
+    """A subscription a process fits, with its channels (what its deliveries need)."""
+
+    subscription_id: int
+    frequency: str
+    webhook_id: int | None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,122 +81,241 @@ def facts_of(document: SearchDocument) -> DocumentFacts:
     )
 
 
-def _value_condition(value: Decimal | None) -> Q:
-    """The index rows whose value range a process of `value` is within."""
-    if value is None:
-        return Q(value_min__isnull=True, value_max__isnull=True)
-    return (Q(value_min__isnull=True) | Q(value_min__lte=value)) & (
-        Q(value_max__isnull=True) | Q(value_max__gte=value)
+_FACT_FIELDS = (
+    "id",
+    "title",
+    "body",
+    "language",
+    "region",
+    "buyer_id",
+    "value_amount",
+    "reserved_msme",
+)
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    """The quoted column of the field `name` of `model` (for the raw queries below)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column is not None
+    return connection.ops.quote_name(field.column)
+
+
+def facts_for(ocid: str) -> DocumentFacts | None:
+    """`facts_of` the search document of `ocid`; None when the process has none (nothing in
+    it to find).
+
+    Two raw queries: this runs once per release on the publishing path, and reading one row
+    through the ORM cost more than ten times the query itself (the names come from the
+    models).
+    """
+    quote = connection.ops.quote_name
+    document = SearchDocument._meta
+    code = SearchCode._meta
+    columns = ", ".join(_column(SearchDocument, name) for name in _FACT_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {quote(document.db_table)} "  # noqa: S608
+            f"WHERE {_column(SearchDocument, 'ocid')} = %s",
+            [ocid],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        pk, title, body, language, region, buyer, value, reserved = row
+        cursor.execute(
+            f"SELECT {_column(SearchCode, 'scheme')}, "  # noqa: S608
+            f"{_column(SearchCode, 'prefix')} FROM {quote(code.db_table)} "
+            f"WHERE {_column(SearchCode, 'document')} = %s",
+            [pk],
+        )
+        codes = [(str(scheme), str(prefix)) for scheme, prefix in cursor.fetchall()]
+    return document_facts(
+        title=title,
+        body=body,
+        language=language,
+        codes=codes,
+        region=region,
+        buyer=buyer,
+        # SQLite returns the decimal column as a number; PostgreSQL as a Decimal.
+        value=None if value is None else Decimal(str(value)),
+        reserved_msme=bool(reserved),
     )
 
 
-def subscriptions_matching(facts: DocumentFacts) -> list[int]:
-    """The ids of the active subscriptions a process with `facts` fits, in order.
+def _index_hits(facts: DocumentFacts) -> list[tuple[Matched, bool]]:
+    """The subscriptions (with their channels) of the index rows with one of the process's
+    keys whose value range its value is within, each with whether the key is exact.
+
+    Raw SQL: the statement is simple and runs once per release with a few hundred keys, and
+    building it through the ORM (a lookup object per key) cost more than running it.
+    """
+    quote = connection.ops.quote_name
+    keys = sorted(facts.keys())
+    if not keys:
+        return []
+    table = quote(SubscriptionKey._meta.db_table)
+    low, high = quote("value_min"), quote("value_max")
+    params: list[Any] = list(keys)
+    if facts.value is None:
+        within = f"{low} IS NULL AND {high} IS NULL"
+    else:
+        value = connection.ops.adapt_decimalfield_value(facts.value, 20, 2)
+        within = f"({low} IS NULL OR {low} <= %s) AND ({high} IS NULL OR {high} >= %s)"
+        params += [value, value]
+    marks = ", ".join(["%s"] * len(keys))
+    # Only the model's own table and column names are formatted in; every value is a parameter.
+    selected = ", ".join(map(quote, ("subscription_id", "exact", "frequency", "webhook_id")))
+    sql = (
+        f"SELECT {selected} FROM {table} "  # noqa: S608
+        f"WHERE {quote('key')} IN ({marks}) AND {within}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            (Matched(subscription_id=pk, frequency=frequency, webhook_id=webhook), bool(exact))
+            for pk, exact, frequency, webhook in cursor.fetchall()
+        ]
+
+
+def subscriptions_matching(facts: DocumentFacts) -> list[Matched]:
+    """The active subscriptions a process with `facts` fits, by id.
 
     One indexed query on the index (its rows exist for active subscriptions only, with their
-    value range); the hits on inexact keys are then checked against their specs (a second
-    query, for those only).
+    value range and channels); the hits on inexact keys are then checked against their specs
+    (a second query, for those only).
     """
-    hits = SubscriptionKey.objects.filter(
-        _value_condition(facts.value), key__in=sorted(facts.keys())
-    ).values_list("subscription_id", "exact")
-    matched: set[int] = set()
+    matched: dict[int, Matched] = {}
     unsure: set[int] = set()
-    for subscription_id, exact in hits:
-        (matched if exact else unsure).add(subscription_id)
-    unsure -= matched
-    for start in range(0, len(unsure), CHUNK):
-        chunk = sorted(unsure)[start : start + CHUNK]
-        specs = Subscription.objects.filter(
-            pk__in=chunk, status=SubscriptionStatus.ACTIVE
-        ).values_list("pk", "spec")
-        matched.update(pk for pk, spec in specs if fits(MatchSpec.from_json(spec), facts))
-    return sorted(matched)
+    for entry, exact in _index_hits(facts):
+        if exact:
+            matched[entry.subscription_id] = entry
+        else:
+            unsure.add(entry.subscription_id)
+    pending = sorted(unsure - matched.keys())
+    quote = connection.ops.quote_name
+    table = quote(Subscription._meta.db_table)
+    selected = ", ".join(map(quote, ("id", "spec", "frequency", "webhook_id")))
+    with connection.cursor() as cursor:
+        for start in range(0, len(pending), CHUNK):
+            chunk = pending[start : start + CHUNK]
+            # Raw, for the same reason as the index's query; the spec is JSON text.
+            cursor.execute(
+                f"SELECT {selected} FROM {table} "  # noqa: S608
+                f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            for pk, spec, frequency, webhook in cursor.fetchall():
+                if fits(MatchSpec.from_json(_json(spec)), facts):
+                    matched[pk] = Matched(
+                        subscription_id=pk, frequency=frequency, webhook_id=webhook
+                    )
+    return [matched[pk] for pk in sorted(matched)]
 
 
-def _told_before(ocid: str) -> list[int]:
+def _json(value: object) -> dict[str, object]:
+    """A JSON column as a raw query returns it: text on SQLite, already parsed on PostgreSQL."""
+    if isinstance(value, dict):
+        return value
+    loaded: dict[str, object] = orjson.loads(value)  # type: ignore[arg-type]
+    return loaded
+
+
+def _told_before(ocid: str) -> list[Matched]:
     """The active subscriptions already told of the process (they hear of its amendments and
     its cancellation even if it no longer fits them)."""
-    return list(
+    releases = Release.objects.filter(ocid=ocid).values("release_id")
+    told = (
         Subscription.objects.filter(
             status=SubscriptionStatus.ACTIVE,
-            pk__in=Delivery.objects.filter(ocid=ocid).values("subscription_id"),
+            pk__in=Delivery.objects.filter(release_id__in=releases).values("subscription_id"),
         )
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "frequency", "webhook_id")
     )
+    return [
+        Matched(subscription_id=pk, frequency=frequency, webhook_id=webhook)
+        for pk, frequency, webhook in told
+    ]
 
 
 #: Ids per statement (far under every database's limit of parameters).
 CHUNK = 5000
 
 
-def _deliveries_write(
-    subscription_ids: list[int], *, ocid: str, release_id: str, event: str
-) -> int:
-    """Write the pending deliveries of a release to these subscriptions, on each channel they
-    use, skipping those written already (the unique constraint). Returns how many were new.
+_DELIVERY_COLUMNS = (
+    "subscription_id",
+    "webhook_id",
+    "channel",
+    "event",
+    "ocid",
+    "release_id",
+    "status",
+    "attempts",
+    "last_error",
+    "next_attempt_at",
+    "created_at",
+)
 
-    Two INSERT … SELECT statements (e-mail, webhook) per chunk of ids: the database copies
-    what it needs from the subscriptions, and Python builds no row at all. Matching writes a
-    row per match, so this is where its time goes; the ORM's `bulk_create` spends far longer
-    building a model and its SQL for each row than the database spends storing it. Every
-    column is given (`models.Delivery` says so).
+
+def _deliveries_write(matched: list[Matched], *, ocid: str, release_id: str, event: str) -> int:
+    """Write the pending deliveries of a release to the matched subscriptions, on each channel
+    they use (e-mail unless they want none, their webhook if they have one), skipping those
+    written already (the unique constraint). Returns how many were new.
+
+    One `executemany` of plain tuples: matching writes a row per match, so this is where its
+    time goes, and the ORM's `bulk_create` spends far longer building a model and its SQL for
+    each row than the database spends storing it. Every column is given (`models.Delivery`
+    says so).
     """
-    quote = connection.ops.quote_name
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    delivery = quote(Delivery._meta.db_table)
-    subscription = quote(Subscription._meta.db_table)
-    columns = ", ".join(
-        map(
-            quote,
-            (
-                "subscription_id",
-                "webhook_id",
-                "channel",
-                "event",
-                "ocid",
-                "release_id",
-                "status",
-                "attempts",
-                "last_error",
-                "next_attempt_at",
-                "created_at",
-            ),
-        )
-    )
-    channels = (
-        (Channel.EMAIL, "NULL", f"{quote('frequency')} <> %s", [Frequency.NONE.value]),
-        (Channel.WEBHOOK, quote("webhook_id"), f"{quote('webhook_id')} IS NOT NULL", []),
-    )
-    written = 0
-    with connection.cursor() as cursor:
-        for start in range(0, len(subscription_ids), CHUNK):
-            chunk = subscription_ids[start : start + CHUNK]
-            marks = ", ".join(["%s"] * len(chunk))
-            for channel, webhook, condition, condition_params in channels:
-                # Only the models' own table and column names are formatted in; every value
-                # is a parameter.
-                sql = (
-                    f"INSERT INTO {delivery} ({columns}) "  # noqa: S608
-                    f"SELECT {quote('id')}, {webhook}, %s, %s, %s, %s, %s, 0, '', %s, %s "
-                    f"FROM {subscription} WHERE {quote('id')} IN ({marks}) AND {condition} "
-                    "ON CONFLICT DO NOTHING"
-                )
-                params = [
-                    channel.value,
+    pending = DeliveryStatus.PENDING.value
+    email, webhook = Channel.EMAIL.value, Channel.WEBHOOK.value
+    rows: list[tuple[Any, ...]] = []
+    for entry in matched:
+        if entry.frequency != Frequency.NONE:
+            rows.append(
+                (
+                    entry.subscription_id,
+                    None,
+                    email,
                     event,
                     ocid,
                     release_id,
-                    DeliveryStatus.PENDING.value,
+                    pending,
+                    0,
+                    "",
                     now,
                     now,
-                    *chunk,
-                    *condition_params,
-                ]
-                cursor.execute(sql, params)
-                written += max(cursor.rowcount, 0)
-    return written
+                )
+            )
+        if entry.webhook_id is not None:
+            rows.append(
+                (
+                    entry.subscription_id,
+                    entry.webhook_id,
+                    webhook,
+                    event,
+                    ocid,
+                    release_id,
+                    pending,
+                    0,
+                    "",
+                    now,
+                    now,
+                )
+            )
+    if not rows:
+        return 0
+    quote = connection.ops.quote_name
+    table = quote(Delivery._meta.db_table)
+    columns = ", ".join(map(quote, _DELIVERY_COLUMNS))
+    marks = ", ".join(["%s"] * len(_DELIVERY_COLUMNS))
+    # Only the model's own table and column names are formatted in; every value is a parameter.
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+        # The rows the database stored (a conflict stores nothing), summed over the rows sent.
+        return max(cursor.rowcount, 0)
 
 
 def alerts_match(*, ocid: str, release_id: str, event: str) -> MatchResult:
@@ -192,18 +323,19 @@ def alerts_match(*, ocid: str, release_id: str, event: str) -> MatchResult:
     announcing `event`; the sending task is enqueued after commit. Idempotent: matching the
     same release again writes nothing new."""
     event = str(event)
-    document = SearchDocument.objects.defer("vector").filter(ocid=ocid).first()
-    matched = subscriptions_matching(facts_of(document)) if document is not None else []
+    facts = facts_for(ocid)
+    matched = subscriptions_matching(facts) if facts is not None else []
     if event != Event.PUBLISHED:
-        matched = sorted(set(matched) | set(_told_before(ocid)))
+        found = {entry.subscription_id for entry in matched}
+        matched += [entry for entry in _told_before(ocid) if entry.subscription_id not in found]
     written = _deliveries_write(matched, ocid=ocid, release_id=release_id, event=event)
     notices = 0
     if event != Event.PUBLISHED:
         tender = Tender.objects.filter(ocid=ocid).first()
         if tender is not None:
             notices = tender_notices_create(tender=tender, event=event, release_id=release_id)
-    if written or notices:
-        transaction.on_commit(lambda: tasks.deliver_release.enqueue(release_id))
+    if (written or notices) and deliveries_schedule():
+        transaction.on_commit(tasks.deliver_due.enqueue)
     return MatchResult(matched=len(matched), deliveries=written, notices=notices)
 
 

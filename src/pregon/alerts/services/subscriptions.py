@@ -31,7 +31,6 @@ from pregon.alerts.choices import (
     REGION_MAX_LENGTH,
     TRANSITIONS,
     VALUE_LIMIT,
-    DeliveryStatus,
     Frequency,
     SubscriptionStatus,
 )
@@ -43,7 +42,6 @@ from pregon.alerts.matching import (
     subscription_keys,
 )
 from pregon.alerts.models import (
-    Delivery,
     Subscription,
     SubscriptionKey,
     TenderFollow,
@@ -307,6 +305,8 @@ def subscription_index(subscription: Subscription) -> int:
             exact=exact,
             value_min=subscription.value_min,
             value_max=subscription.value_max,
+            frequency=subscription.frequency,
+            webhook_id=subscription.webhook_id,
         )
         for key, exact in sorted(keys.items())
     )
@@ -484,7 +484,8 @@ def subscription_confirm(*, actor: Actor, token: str) -> Subscription:
 def subscription_unsubscribe(*, actor: Actor, subscription_id: int) -> Subscription:
     """End a subscription through its one-click link (the id comes from the signed token).
 
-    A second click answers as done. Its pending notices are dropped.
+    A second click answers as done. Its pending notices are not sent (the senders skip a
+    subscription that is not active).
     """
     with transaction.atomic():
         subscription = Subscription.objects.select_for_update().filter(pk=subscription_id).first()
@@ -496,9 +497,6 @@ def subscription_unsubscribe(*, actor: Actor, subscription_id: int) -> Subscript
         subscription.unsubscribed_at = timezone.now()
         subscription.save(update_fields=["status", "unsubscribed_at"])
         subscription_index(subscription)
-        Delivery.objects.filter(subscription=subscription, status=DeliveryStatus.PENDING).update(
-            status=DeliveryStatus.FAILED, last_error="unsubscribed"
-        )
         audit_record(
             actor=actor,
             action="subscription.unsubscribe",
@@ -542,7 +540,9 @@ def webhook_create(
         endpoint = WebhookEndpoint.objects.create(
             **owner.fields, url=url, description=description, secret=secret
         )
-        audit_record(actor=actor, action="webhook.create", target=endpoint, summary={"url": url})
+        audit_record(
+            actor=actor, action="webhook.create", target=endpoint, summary={"webhook_url": url}
+        )
     return endpoint, secret
 
 
@@ -555,7 +555,7 @@ def webhook_rotate(*, actor: Actor, endpoint: WebhookEndpoint) -> str:
         locked.secret_rotated_at = timezone.now()
         locked.save(update_fields=["secret", "secret_rotated_at"])
         audit_record(
-            actor=actor, action="webhook.rotate", target=locked, summary={"url": locked.url}
+            actor=actor, action="webhook.rotate", target=locked, summary={"webhook_url": locked.url}
         )
     return secret
 
@@ -572,7 +572,7 @@ def webhook_delete(*, actor: Actor, endpoint: WebhookEndpoint) -> None:
                 code="webhook_in_use",
             )
         audit_record(
-            actor=actor, action="webhook.delete", target=locked, summary={"url": locked.url}
+            actor=actor, action="webhook.delete", target=locked, summary={"webhook_url": locked.url}
         )
         locked.delete()
 

@@ -54,34 +54,51 @@ def _vector_sql(language: str) -> str:
     return f"setweight(to_tsvector('{name}', title), 'A') || setweight(to_tsvector('{name}', body), 'B')"
 
 
-def _tsquery_sql(groups: Sequence[Sequence[str]], weight: str) -> tuple[str, list[str]]:
-    parts = []
-    params: list[str] = []
-    for group in groups:
-        alternatives = []
-        for word in group:
-            for language in ALL_LANGUAGES:
-                alternatives.append(f"to_tsquery('{config(language)}', %s)")
-                params.append(f"{word}:{weight}" if weight else word)
-        parts.append("(" + " || ".join(alternatives) + ")")
-    return " && ".join(parts), params
-
-
 def tsqueries(groups: Sequence[Sequence[str]]) -> tuple[str, str]:
     """The texts of the `tsquery` values of `groups` (each query word's alternatives): for every
-    group, one of its words in any language's stem; and the same in the title (weight A)."""
-    if not groups:
+    group, one of its words in any language's stem; and the same in the title (weight A).
+
+    Each word is parsed in each language's configuration in one statement, and the lexemes are
+    put together here without repeats (the planner estimates "a | a | a" as three times "a").
+    A word that is a stop word in one of the languages is left out, as PostgreSQL leaves it out
+    of that language's vectors (SQLite keeps every word)."""
+    pairs = [
+        (index, weight, word, language)
+        for index, group in enumerate(groups)
+        for weight in ("", "A")
+        for word in group
+        for language in ALL_LANGUAGES
+    ]
+    if not pairs:
         return "", ""
-    anywhere, params = _tsquery_sql(groups, "")
-    in_title, title_params = _tsquery_sql(groups, "A")
+    columns = ", ".join(
+        f"to_tsquery('{config(language)}', %s)::text" for _index, _weight, _word, language in pairs
+    )
     with connection.cursor() as cursor:
-        # The words are parameters; they are letters and digits only (text.words).
+        # Only our configurations' names are in the SQL; the words are parameters (letters and
+        # digits only: text.words).
         cursor.execute(
-            f"SELECT ({anywhere})::text, ({in_title})::text",
-            [*params, *title_params],
+            f"SELECT {columns}",
+            [f"{word}:{weight}" if weight else word for _index, weight, word, _language in pairs],
         )
-        row = cursor.fetchone()
-    return str(row[0] or ""), str(row[1] or "")
+        parsed = cursor.fetchone()
+    alternatives: dict[tuple[int, str], dict[str, None]] = {}
+    stop_words: set[int] = set()
+    for (index, weight, _word, _language), text in zip(pairs, parsed, strict=True):
+        if text:
+            alternatives.setdefault((index, weight), {})[f"({text})"] = None
+        else:
+            # A stop word of one language is not in that language's vectors: not required.
+            stop_words.add(index)
+    queries = []
+    for weight in ("", "A"):
+        parts = [
+            "(" + " | ".join(found) + ")"
+            for (index, each), found in alternatives.items()
+            if each == weight and index not in stop_words
+        ]
+        queries.append(" & ".join(parts))
+    return queries[0], queries[1]
 
 
 def _condition(query: str) -> Q:

@@ -206,7 +206,8 @@ class SqliteFts5Backend:
             return [row[0] for row in cursor.fetchall()]
 
     def _count(self, expression: str, find: Find) -> int:
-        """How many matches `expression` has, counted up to `COUNT_LIMIT` + 1."""
+        """How many matches `expression` has, counted up to `COUNT_LIMIT` + 1 (in SQL: reading
+        ten thousand ids into Python would cost several times more)."""
         source, params = self._from(find)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -238,6 +239,7 @@ class SqliteFts5Backend:
             return find_relational(find, find.documents, None)
         expression = fts_expression(tokens, groups, "{title body}")
         total = self._count(expression, find)
+        complete = total <= COUNT_LIMIT
         sample = self._ids(expression, find, FACET_SAMPLE)
         scores: dict[int, float] = {}
         end = find.offset + find.limit
@@ -247,10 +249,15 @@ class SqliteFts5Backend:
             ids = first[find.offset :]
             scores = dict.fromkeys(first, TITLE_SCORE)
             if len(first) < end:
+                # Every title match was read: the others follow them, newest first.
                 skip = max(0, find.offset - len(first))
-                more = self._ids(
-                    f"({expression}) NOT ({in_title})", find, find.limit - len(ids), skip
-                )
+                wanted = find.limit - len(ids)
+                if total <= FACET_SAMPLE:
+                    # The sample is every result.
+                    seen = set(first)
+                    more = [pk for pk in sample if pk not in seen][skip : skip + wanted]
+                else:
+                    more = self._ids(f"({expression}) NOT ({in_title})", find, wanted, skip)
                 ids += more
                 scores |= dict.fromkeys(more, BODY_SCORE)
         elif total <= FACET_SAMPLE or groups:
@@ -263,7 +270,7 @@ class SqliteFts5Backend:
             ids=ids,
             scores={pk: scores.get(pk, 0.0) for pk in ids},
             total=min(total, COUNT_LIMIT),
-            total_exact=total <= COUNT_LIMIT,
+            total_exact=complete,
             sample=sample,
         )
 
