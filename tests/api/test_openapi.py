@@ -80,6 +80,7 @@ def test_document_describes_every_operation() -> None:
         "OrganizationApiKey",
         "SignedInSession",
         "SignedInPerson",
+        "SubscriberSession",
     }
     assert {(m.upper(), p) for p, m, _ in _operations()} == {
         ("GET", "/api/v1/search"),

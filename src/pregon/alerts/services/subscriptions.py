@@ -55,9 +55,9 @@ from pregon.core.actor import Actor
 from pregon.core.audit import audit_record
 from pregon.core.errors import NotFound, ValidationFailed
 from pregon.core.transitions import transition
+from pregon.core.validation import check_text
 from pregon.tenders.choices import ClassificationScheme, TenderStatus
 from pregon.tenders.models import Tender
-from pregon.tenders.services.validation import check_text
 
 URL_MAX_LENGTH = 500
 

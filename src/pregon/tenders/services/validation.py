@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from pregon.core import classifications
 from pregon.core.errors import ValidationFailed
+from pregon.core.validation import check_text
 from pregon.tenders.choices import (
     DESCRIPTION_MAX_LENGTH,
     AwardCriteria,
@@ -40,18 +41,6 @@ from pregon.tenders.services.data import (
 def column_limit(model: type[models.Model], name: str) -> int | None:
     """The length a text column holds, or None (a TextField)."""
     return getattr(model._meta.get_field(name), "max_length", None)
-
-
-def check_text(value: str, name: str, *, limit: int | None) -> None:
-    """Refuse a NUL character, and a text longer than `limit` characters (when given)."""
-    if "\x00" in value:
-        raise ValidationFailed(_("Remove the NUL character (code 0) from this text."), field=name)
-    if limit is not None and len(value) > limit:
-        raise ValidationFailed(
-            _("This text is too long (%(length)s characters); the limit is %(limit)s.")
-            % {"length": len(value), "limit": limit},
-            field=name,
-        )
 
 
 def check_column_text(model: type[models.Model], name: str, value: str) -> None:
