@@ -51,7 +51,13 @@ def test_openapi_command_checks_and_writes(
 
 
 # Reads of an organization's own objects: they need a key or a session, like the writes.
-PRIVATE_READS = ("/api/v1/buyer/", "/api/v1/bids/", "/api/v1/bid-uploads/")
+PRIVATE_READS = (
+    "/api/v1/buyer/",
+    "/api/v1/bids/",
+    "/api/v1/bid-uploads/",
+    "/api/v1/subscriptions",
+    "/api/v1/webhooks",
+)
 # Operations a signed-in person carries out as themselves, never with an API key.
 PERSONAL_OPERATIONS = {
     ("POST", "/api/v1/committee-keys"),
@@ -120,6 +126,18 @@ def test_document_describes_every_operation() -> None:
         ("GET", "/api/v1/tenders/{ocid}/opening"),
         ("GET", "/api/v1/tenders/{tender_id}/evaluation"),
         ("GET", "/api/v1/bids/{bid_id}/assessments"),
+        ("GET", "/api/v1/tenders/{tender_id}/awards"),
+        ("GET", "/api/v1/tenders/{tender_id}/contracts"),
+        ("GET", "/api/v1/subscriptions"),
+        ("POST", "/api/v1/subscriptions"),
+        ("GET", "/api/v1/subscriptions/{subscription_id}"),
+        ("PUT", "/api/v1/subscriptions/{subscription_id}"),
+        ("DELETE", "/api/v1/subscriptions/{subscription_id}"),
+        ("GET", "/api/v1/webhooks"),
+        ("POST", "/api/v1/webhooks"),
+        ("DELETE", "/api/v1/webhooks/{webhook_id}"),
+        ("POST", "/api/v1/webhooks/{webhook_id}/actions/rotate-secret"),
+        ("GET", "/api/v1/webhooks/{webhook_id}/deliveries"),
     }
     for path, method, operation in _operations():
         where = f"{method.upper()} {path}"
