@@ -126,6 +126,10 @@ class Contract(models.Model):
         related_name="+",
     )
     supplier_signed_at = models.DateTimeField(_("confirmed by the supplier"), null=True, blank=True)
+    # When the supplier's people were e-mailed that the signed contract awaits them (once).
+    confirmation_requested_at = models.DateTimeField(
+        _("confirmation requested"), null=True, blank=True
+    )
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     # Why a contract was terminated or cancelled; for a completed one, an optional note.
     end_reason = models.TextField(_("reason"), blank=True)

@@ -3,8 +3,9 @@
 A buyer official drafts the contract of an active award (`contract_draft`: standstill over, no
 complaint pending), with its title, period, documents and deliveries (`contract_update`,
 `contract_document_add`, `milestone_add`, `milestone_remove`); its value and currency are the
-award's. The buyer signs it (`contract_sign`), which publishes it; the supplier confirms it in
-its workspace (`contract_confirm`), which puts it in force. A contract not yet in force may be
+award's. The buyer signs it (`contract_sign`), which publishes it and, on commit, e-mails the
+supplier's people that it awaits them; the supplier confirms it in its workspace
+(`contract_confirm`), which puts it in force. A contract not yet in force may be
 cancelled (`contract_cancel`). In force, the buyer amends it (`contract_amend`: a new value,
 end date or description, with the reason), adds deliveries and records them met
 (`milestone_meet`), and at the end completes it (`contract_complete`, every delivery met) or
@@ -26,6 +27,7 @@ from django.utils.translation import ngettext
 
 from pregon.accounts.choices import BUYER_WRITE_ROLES
 from pregon.accounts.permissions import require_role
+from pregon.contracts import tasks
 from pregon.contracts.choices import (
     CONTRACT_STANDING,
     MILESTONE_TRANSITIONS,
@@ -285,6 +287,8 @@ def contract_sign(*, actor: Actor, contract: Contract, signatory: str) -> Contra
             actor=actor, action="contract.sign", target=locked, summary={"signatory": name}
         )
         _publish(locked, ReleaseTag.CONTRACT)
+        contract_id = locked.pk
+        transaction.on_commit(lambda: tasks.send_confirmation_request.enqueue(contract_id))
     return locked
 
 
