@@ -5,6 +5,7 @@ pregon ocds compile|validate|flatten|package ...   (works on files, no database 
 pregon keys generate --out FILE                    (a committee member's key; no database needed)
 pregon keys open-shares --tender OCID --key-file FILE ...   (a member's shares at an opening)
 pregon bid submit|replace|withdraw|receipt ...     (sealed bids through the API; no database)
+pregon rules list | show CODE[@VERSION]            (the country rule packs; no database)
 
 Commands speak the terminal's language when the platform has it: ``PREGON_LANGUAGE`` if set
 (``es``, ``pt-br``, ``fr``, ``en``), else the POSIX locale (``LC_ALL``, ``LC_MESSAGES``,
@@ -18,21 +19,30 @@ import sys
 
 #: Where the language of command output is read from, first set wins (POSIX precedence).
 LANGUAGE_VARIABLES = ("PREGON_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+#: The platform's languages, as `settings.LANGUAGES` lists them (a test keeps the two equal):
+#: written here so that commands without Django (`pregon rules`) speak them too.
+PLATFORM_LANGUAGES = ("en", "es", "pt-br", "fr")
+
+
+def _supported(code: str) -> str | None:
+    """The platform language for a language tag: itself, its generic language ("es-co" →
+    "es"), or a variant of it ("pt-pt" → "pt-br"); None for any other."""
+    if code in PLATFORM_LANGUAGES:
+        return code
+    generic = code.split("-", maxsplit=1)[0]
+    if generic in PLATFORM_LANGUAGES:
+        return generic
+    return next((lang for lang in PLATFORM_LANGUAGES if lang.startswith(f"{generic}-")), None)
 
 
 def terminal_language(environ: dict[str, str] | os._Environ[str]) -> str | None:
-    """The platform language matching the terminal's locale, or None (``C``, unknown, unset)."""
-    # Imported here, not at the top: `pregon ocds` starts without loading Django.
-    from django.utils.translation import get_supported_language_variant  # noqa: PLC0415
-
+    """The platform language matching the terminal's locale, or None (``C``, unknown, unset).
+    Needs no Django: `pregon rules` uses it before (and without) loading it."""
     for name in LANGUAGE_VARIABLES:
         value = environ.get(name, "")
         if value:
             code = value.split(".")[0].split("@")[0].replace("_", "-").lower()
-            try:
-                return get_supported_language_variant(code)
-            except LookupError:
-                return None
+            return _supported(code)
     return None
 
 
@@ -50,6 +60,11 @@ def main(argv: list[str] | None = None) -> int:
         from pregon.client.cli import bid_main, open_shares_main  # noqa: PLC0415
 
         return bid_main(args[1:]) if args[0] == "bid" else open_shares_main(args[2:])
+    if args[:1] == ["rules"]:
+        # The rule packs are framework-free: no Django, settings or database to read them.
+        from pregon.rules.cli import main as rules_main  # noqa: PLC0415
+
+        return rules_main(args[1:], language=terminal_language(os.environ))
     if args[:1] == ["keys"]:
         # A committee member's key is made on their own machine: no Django, settings or database.
         from pregon.sealing.cli import main as keys_main  # noqa: PLC0415
