@@ -7,8 +7,9 @@
    full-text entries, vocabulary; then `optimize` (segments merged, planner statistics). SQLite:
    a database file in `$PREGON_BENCH_CACHE/search-N-SCHEMA/`, kept for the next run;
    PostgreSQL: the database of `--database-url` (its name must contain "bench"), kept while it
-   holds the same N documents. SCHEMA names the search app's latest migration, so a change of
-   the index's structures builds again.
+   holds the same N documents, new migrations applied in place (then `VACUUM FULL`). SCHEMA
+   names the search app's latest migration, so on SQLite a change of the index's structures
+   builds again.
 2. Builds a tantivy index of the same documents, read back from the database (one field pair,
    title and body, per language, each with its Snowball stemmer and ASCII folding, the title
    boosted ten times; facet values as raw fast fields; value and closing date as fast numeric
@@ -24,7 +25,7 @@
 
 Usage: .venv/bin/python benchmarks/search.py --tenders N --backend sqlite|postgresql
        [--repeat 5] [--database-url postgres://postgres@127.0.0.1:5432/h_searchbench]
-       [--rebuild] [--new-connection] [--profile NAME]
+       [--rebuild] [--new-connection] [--profile NAME] [--build-only]
 
 Each query's median wall time is printed with its median CPU time (this thread's: what other
 work on a shared machine stretches least). `PREGON_BENCH_SQLITE_MMAP=BYTES` sets
@@ -137,7 +138,10 @@ def prepare(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
     """The database of N tenders, built when not cached; returns its folder and build facts."""
     from django.core.management import call_command  # noqa: PLC0415
 
-    work = CACHE / f"search-{args.tenders}-{schema_name()}-{args.backend}"
+    # PostgreSQL's database is migrated in place (its migrations rewrite what they change), so
+    # its folder (the tantivy index, the build's facts) is named after the database instead.
+    kept = schema_name() if args.backend == "sqlite" else args.database_url.rsplit("/", 1)[-1]
+    work = CACHE / f"search-{args.tenders}-{kept}-{args.backend}"
     if args.rebuild and work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
@@ -150,8 +154,21 @@ def prepare(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
     built = work / "built.json"
     fresh = not built.exists()
     if not fresh:
+        from django.db import connection  # noqa: PLC0415
+        from django.db.migrations.executor import MigrationExecutor  # noqa: PLC0415
+
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
         call_command("migrate", verbosity=0)
         fresh = SearchDocument.objects.count() != args.tenders
+        if pending and database_url and not fresh:
+            # A migration that rewrote the documents leaves the table twice its size and the
+            # visibility map empty: compacted as a fresh build would be.
+            progress(f"migrated in place ({len(pending)} migrations): VACUUM FULL, ANALYZE ...")
+            connection.close()
+            with connection.cursor() as cursor:  # outside a transaction: VACUUM
+                cursor.execute("VACUUM FULL")
+                cursor.execute("VACUUM ANALYZE")
     if fresh:
         progress(f"building the index of {args.tenders:,} tenders in {work} ...")
         if database_url:
@@ -478,6 +495,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         " (default: one connection, opened before the runs)",
     )
     parser.add_argument("--profile", help="profile this query's runs (by name) and print them")
+    parser.add_argument(
+        "--build-only", action="store_true", help="build the indexes (if needed), run no query"
+    )
     args = parser.parse_args(argv)
 
     work, facts = prepare(args)
@@ -491,6 +511,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         progress("building the tantivy index of the same documents ...")
         facts["tantivy_seconds"] = round(peer.build(), 1)
         (work / "built.json").write_text(json.dumps(facts))
+    if args.build_only:
+        progress(f"built: {facts}")
+        return 0
     sample = SearchDocument.objects.order_by("pk")[args.tenders // 3]
     queries = cases(sample.reference, sample.ocid)
 

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from pregon.search.backends import backend, base, sqlite_fts5
+from pregon.search.backends import backend, base, postgresql, sqlite_fts5
 from pregon.search.documents import document_from_release
 from pregon.search.models import SearchCode, SearchDocument, SearchWord
 from pregon.search.selectors import SearchQuery, search_run
@@ -156,7 +156,7 @@ def test_words_with_punctuation_are_plain_words(publish_record: Any) -> None:
 
 @pytest.fixture
 def small_limits(monkeypatch: pytest.MonkeyPatch) -> None:
-    for module in (base, sqlite_fts5):
+    for module in (base, sqlite_fts5, postgresql):
         monkeypatch.setattr(module, "COUNT_LIMIT", 3)
         monkeypatch.setattr(module, "FACET_SAMPLE", 2)
     from pregon.search import selectors  # noqa: PLC0415 (the module whose constant is patched)

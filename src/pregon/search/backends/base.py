@@ -21,7 +21,7 @@ over every match does not: on a million processes a common word matches a hundre
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
@@ -33,6 +33,7 @@ from pregon.search.text import (
     FUZZY_THRESHOLD,
     LANGUAGES,
     VOCABULARY_WORD,
+    facet_token,
     stem,
     trigram_word_similarity,
 )
@@ -52,6 +53,17 @@ COUNT_LIMIT = 10_000
 FACET_SAMPLE = 1_000
 #: Every language a document can have, "" being "no stemmer".
 ALL_LANGUAGES = (*LANGUAGES, "")
+#: The facet filters as (token letter, SearchDocument field), the most selective first (FTS5
+#: walks the first term's posting list and seeks in the others').
+FACET_LETTERS = (
+    ("b", "buyer"),
+    ("r", "region"),
+    ("c", "country"),
+    ("m", "method"),
+    ("k", "category"),
+    ("s", "status"),
+    ("l", "language"),
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -141,6 +153,46 @@ class SearchBackend(Protocol):
 
     def similar(self, documents: QuerySet[SearchDocument], text: str) -> QuerySet[SearchDocument]:
         """`documents` that match the corrections of `text`'s words, annotated with `score`."""
+
+
+def document_tokens(document: SearchDocument, codes: Iterable[tuple[str, str]]) -> list[str]:
+    """The facet tokens of a document with its (scheme, prefix) classification codes: "za"
+    that every document has, one per facet value, the reservation, and every classification
+    prefix with and without its scheme."""
+    tokens = [facet_token("a", "")]
+    values = {
+        "buyer": document.buyer_id,
+        "region": document.region,
+        "country": document.country,
+        "method": document.method,
+        "category": document.category,
+        "status": document.status,
+        "language": document.language,
+    }
+    tokens += [facet_token(letter, values[name]) for letter, name in FACET_LETTERS if values[name]]
+    tokens.append(facet_token("v", "1" if document.reserved_msme else "0"))
+    for scheme, prefix in sorted(codes):
+        tokens += [facet_token("q", prefix), facet_token("x", f"{scheme} {prefix}")]
+    return list(dict.fromkeys(tokens))
+
+
+def query_tokens(find: Find) -> list[str]:
+    """The facet tokens a result of `find` must have, the most selective first."""
+    tokens = [
+        facet_token(letter, find.equal[name])
+        for letter, name in FACET_LETTERS
+        if find.equal.get(name)
+    ]
+    if find.classification:
+        token = (
+            facet_token("x", f"{find.scheme} {find.classification}")
+            if find.scheme
+            else facet_token("q", find.classification)
+        )
+        tokens.insert(2, token)
+    if find.reserved_msme is not None:
+        tokens.append(facet_token("v", "1" if find.reserved_msme else "0"))
+    return tokens
 
 
 def stem_groups(words: Sequence[Sequence[str]]) -> list[list[str]]:

@@ -42,27 +42,18 @@ from pregon.search.backends.base import (
     Find,
     Found,
     correctable,
+    document_tokens,
     find_relational,
     nearest,
     ordered,
+    query_tokens,
     stem_groups,
 )
 from pregon.search.models import SearchCode, SearchDocument, SearchWord
-from pregon.search.text import facet_token, padded_trigrams, stems, words
+from pregon.search.text import padded_trigrams, stems, words
 
 _TABLE = SearchDocument._meta.db_table
 _WORDS = SearchWord._meta.db_table
-#: The facet filters as (token letter, SearchQuery field), the most selective first: FTS5
-#: walks the first term's posting list and seeks in the others'.
-FACET_LETTERS = (
-    ("b", "buyer"),
-    ("r", "region"),
-    ("c", "country"),
-    ("m", "method"),
-    ("k", "category"),
-    ("s", "status"),
-    ("l", "language"),
-)
 #: The SQL order of each order other than relevance (ties broken by the id).
 _ORDER_SQL = {
     "closing": f"{_TABLE}.closing_at, {_TABLE}.id",
@@ -73,44 +64,6 @@ _ORDER_SQL = {
 
 def _quoted(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
-
-
-def document_tokens(document: SearchDocument, codes: Iterable[tuple[str, str]]) -> list[str]:
-    """The facet tokens of a document with its (scheme, prefix) classification codes."""
-    tokens = [facet_token("a", "")]
-    values = {
-        "buyer": document.buyer_id,
-        "region": document.region,
-        "country": document.country,
-        "method": document.method,
-        "category": document.category,
-        "status": document.status,
-        "language": document.language,
-    }
-    tokens += [facet_token(letter, values[name]) for letter, name in FACET_LETTERS if values[name]]
-    tokens.append(facet_token("v", "1" if document.reserved_msme else "0"))
-    for scheme, prefix in sorted(codes):
-        tokens += [facet_token("q", prefix), facet_token("x", f"{scheme} {prefix}")]
-    return list(dict.fromkeys(tokens))
-
-
-def query_tokens(find: Find) -> list[str]:
-    """The facet tokens a result must have, the most selective first."""
-    tokens = [
-        facet_token(letter, find.equal[name])
-        for letter, name in FACET_LETTERS
-        if find.equal.get(name)
-    ]
-    if find.classification:
-        token = (
-            facet_token("x", f"{find.scheme} {find.classification}")
-            if find.scheme
-            else facet_token("q", find.classification)
-        )
-        tokens.insert(2, token)
-    if find.reserved_msme is not None:
-        tokens.append(facet_token("v", "1" if find.reserved_msme else "0"))
-    return tokens
 
 
 def fts_expression(tokens: Sequence[str], groups: Sequence[Sequence[str]], columns: str) -> str:
