@@ -30,6 +30,7 @@ from allauth.mfa.totp.internal.auth import (
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from django.utils import timezone
 
+from pregon import rules
 from pregon.accounts.models import Membership, User
 from pregon.core import clock
 from pregon.core.actor import Actor
@@ -83,6 +84,11 @@ class SupplierFactory(OrganizationFactory):
     kind = "supplier"
     legal_name = factory.Sequence(lambda n: f"Proveedora {n} SpA")
     scale = "small"
+    is_cooperative = False
+    # A cooperative is one by its legal form (a database constraint).
+    legal_form = factory.LazyAttribute(
+        lambda supplier: "cooperative" if supplier.is_cooperative else "company"
+    )
 
 
 class OversightFactory(OrganizationFactory):
@@ -212,6 +218,9 @@ def weighted_criteria(
     tender.award_criteria, tender.price_scoring = "ratedCriteria", price_scoring
 
 
+UNDIVIDED_REASON = "Un solo proveedor debe responder por la garantía de todo el equipamiento."
+
+
 class TenderDraftFactory(factory.django.DjangoModelFactory):
     """A draft with one lot of two items, publishable as it is."""
 
@@ -233,6 +242,20 @@ class TenderDraftFactory(factory.django.DjangoModelFactory):
     enquiry_end = factory.LazyFunction(lambda: clock.now() + dt.timedelta(days=10))
     submission_deadline = factory.LazyFunction(lambda: clock.now() + dt.timedelta(days=20))
     opening_at = factory.LazyAttribute(lambda o: o.submission_deadline + dt.timedelta(hours=1))
+    # Publishable as it is: where the buyer's rule pack asks a single-lot tender why it is not
+    # divided (GENERIC, for countries without a pack of their own), the draft says why.
+    undivided_reason = factory.LazyAttribute(
+        lambda o: (
+            UNDIVIDED_REASON
+            if rules.divide_or_explain(
+                rules.pack_for_country(str(o.buyer.country)),
+                value=rules.Money(amount=o.estimated_value, currency=o.currency),
+                lots=1,
+                rates={},
+            )
+            else ""
+        )
+    )
 
     @factory.post_generation
     def lots(self, create: bool, extracted: Any, **kwargs: Any) -> None:

@@ -120,6 +120,7 @@ def test_document_describes_every_operation() -> None:
         ("GET", "/api/v1/bids/{bid_id}"),
         ("POST", "/api/v1/bids/{bid_id}/actions/replace"),
         ("POST", "/api/v1/bids/{bid_id}/actions/withdraw"),
+        ("GET", "/api/v1/self-declaration"),
         ("GET", "/api/v1/time"),
         ("GET", "/api/v1/tenders/{ocid}/opening/envelopes"),
         ("POST", "/api/v1/tenders/{ocid}/opening/shares"),

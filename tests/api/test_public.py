@@ -361,8 +361,11 @@ def test_organizations_directory_and_filters(client: Client, buyer: Any) -> None
         "region": "Región Metropolitana",
         "scale": "micro",
         "is_cooperative": True,
+        "legal_form": "cooperative",
         "url": f"http://testserver/api/v1/organizations/{coop.pk}",
     }
+    assert names("legal_form=cooperative") == [coop.legal_name]
+    assert names("legal_form=association") == []
     assert client.get("/api/v1/organizations?scale=giant").status_code == 422
 
 
@@ -376,6 +379,11 @@ def test_organization_profile(client: Client, buyer: Any) -> None:
     assert body["kind"] == "buyer"
     assert body["buyer_type"] == "ministry"
     assert body["scale"] is None
+    assert (body["legal_form"], body["scale_verified"], body["scale_rule_pack"]) == (
+        None,
+        False,
+        None,
+    )
     assert body["identifier_scheme"] == "CL-RUT"
     assert body["identifier_id"] == buyer.identifier_id
     assert body["website"] == "https://obras.example.gob.cl"

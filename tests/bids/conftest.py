@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from pregon.bids import services
+from pregon.bids.declaration import DECLARATION_VERSION
 from pregon.bids.models import Bid, BidUpload
 from pregon.bids.services import BidOutcome
 from pregon.core.actor import Actor
@@ -137,6 +138,7 @@ def submit(
         envelope=sealed.envelope,
         documents=uploads_of(actor, tender, sealed),
         idempotency_key=key,
+        declaration=DECLARATION_VERSION,
     )
     return Submitted(sealed=sealed, outcome=outcome)
 

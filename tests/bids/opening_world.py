@@ -10,6 +10,7 @@ from typing import Any
 
 from pregon.bids import services
 from pregon.bids.choices import BidStatus
+from pregon.bids.declaration import DECLARATION_VERSION
 from pregon.bids.models import Bid
 from pregon.core.actor import Actor
 from pregon.organizations.models import Organization
@@ -130,6 +131,7 @@ def offer(
         envelope=envelope if envelope is not None else sealed.envelope,
         documents=uploads_of(actor, tender, sealed),
         idempotency_key=f"bid-{supplier.pk}",
+        declaration=DECLARATION_VERSION,
     )
     made = SealedOffer(
         supplier=supplier,

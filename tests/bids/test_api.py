@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from pregon.bids.declaration import DECLARATION_VERSION
 from pregon.bids.models import Bid, BidUpload, rfc3339
+from pregon.organizations.models import ApiKey
 from pregon.sealing import SealedBid
 from pregon.tenders.models import Tender
 from tests import factories
@@ -77,6 +79,7 @@ def _bid_body(client: Client, tender: Tender, token: str, sealed: SealedBid) -> 
             {"id": doc_id, "upload": _upload(client, tender, token, stored)}
             for doc_id, stored in sealed.documents
         ],
+        "declaration": DECLARATION_VERSION,
     }
 
 
@@ -193,7 +196,11 @@ def test_submit_retry_and_read_a_bid(client: Client, tender: Tender, token: str)
         client,
         url,
         token,
-        {"envelope": _b64(seal(tender).envelope), "documents": []},
+        {
+            "envelope": _b64(seal(tender).envelope),
+            "documents": [],
+            "declaration": DECLARATION_VERSION,
+        },
         **{"Idempotency-Key": "0f8c-4b2e"},
     )
     assert (other.status_code, check(other)["code"]) == (422, "idempotency_key_reused")
@@ -207,6 +214,11 @@ def test_submit_retry_and_read_a_bid(client: Client, tender: Tender, token: str)
         "leafIndex": bid.leaf_index,
         "receivedAt": rfc3339(bid.received_at),
         "receipt": bid.receipt,
+        "declaration": {
+            "version": DECLARATION_VERSION,
+            "declaredBy": f"api-key:{ApiKey.objects.get().prefix}",
+            "declaredAt": rfc3339(bid.received_at),
+        },
     }
 
 
@@ -217,7 +229,11 @@ def test_submit_refusals_are_problems(
     compile_catalogs(tmp_path / "locale")
     settings.LOCALE_PATHS = [tmp_path / "locale"]
     url = f"/api/v1/tenders/{tender.ocid}/bids"
-    body = {"envelope": _b64(seal(tender).envelope), "documents": []}
+    body = {
+        "envelope": _b64(seal(tender).envelope),
+        "documents": [],
+        "declaration": DECLARATION_VERSION,
+    }
     before = database_snapshot()
 
     no_key = _post(client, url, token, body)
@@ -230,7 +246,7 @@ def test_submit_refusals_are_problems(
         client,
         url,
         token,
-        {"envelope": _b64(b'{"format":"x"}'), "documents": []},
+        {"envelope": _b64(b'{"format":"x"}'), "documents": [], "declaration": DECLARATION_VERSION},
         **{"Idempotency-Key": "k", "Accept-Language": "es"},
     )
 
@@ -260,11 +276,19 @@ def test_replace_and_withdraw(client: Client, tender: Tender, token: str) -> Non
             client,
             url,
             token,
-            {"envelope": _b64(seal(tender).envelope), "documents": []},
+            {
+                "envelope": _b64(seal(tender).envelope),
+                "documents": [],
+                "declaration": DECLARATION_VERSION,
+            },
             **{"Idempotency-Key": "uno"},
         )
     )
-    replacement = {"envelope": _b64(seal(tender, amount="10.00").envelope), "documents": []}
+    replacement = {
+        "envelope": _b64(seal(tender, amount="10.00").envelope),
+        "documents": [],
+        "declaration": DECLARATION_VERSION,
+    }
 
     replaced = _post(
         client,
@@ -353,3 +377,27 @@ def test_the_platforms_time(client: Client) -> None:
     assert response["Access-Control-Allow-Origin"] == "*"
     assert body["now"].endswith("Z")
     assert len(body["now"]) == len("2026-12-06T18:00:00.123Z")
+
+
+def test_the_self_declaration_is_public_in_the_language_asked(
+    client: Client, settings: Any, tmp_path: Any
+) -> None:
+    compile_catalogs(tmp_path / "locale")
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    answer = client.get("/api/v1/self-declaration", headers={"accept-language": "es"})
+    body = check(answer)
+    assert body["version"] == DECLARATION_VERSION
+    assert len(body["text"]) == 4
+    assert body["text"][0].startswith("Declaro")
+
+
+def test_a_bid_without_the_declaration_is_a_problem(
+    client: Client, tender: Tender, token: str
+) -> None:
+    body = {"envelope": _b64(seal(tender).envelope), "documents": []}
+    answer = _post(
+        client, f"/api/v1/tenders/{tender.ocid}/bids", token, body, **{"Idempotency-Key": "k-1"}
+    )
+    problem = check(answer)
+    assert (answer.status_code, problem["code"]) == (422, "declaration_missing")
+    assert not Bid.objects.exists()

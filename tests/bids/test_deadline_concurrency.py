@@ -19,6 +19,7 @@ import pytest
 from django.db import connection, connections
 
 from pregon.bids import services
+from pregon.bids.declaration import DECLARATION_VERSION
 from pregon.bids.models import Bid
 from pregon.bids.services import BidOutcome
 from pregon.core import clock
@@ -67,7 +68,12 @@ def _submission(
         start.wait()
         time.sleep(delay)
         return services.bid_submit(
-            actor=actor, tender=tender, envelope=sealed.envelope, documents=[], idempotency_key=key
+            actor=actor,
+            tender=tender,
+            envelope=sealed.envelope,
+            documents=[],
+            idempotency_key=key,
+            declaration=DECLARATION_VERSION,
         )
 
     return job

@@ -13,6 +13,7 @@ import pytest
 
 from pregon.bids import services
 from pregon.bids.choices_opening import MEASURES, OPENING_FORMAT
+from pregon.bids.declaration import DECLARATION_VERSION
 from pregon.bids.models import Bid, Opening
 from pregon.bids.services.opening import bid_statistics
 from pregon.core import clock
@@ -84,6 +85,7 @@ def test_the_bid_commitment_leaves_have_their_shape(supplier_actor: Actor, tende
         envelope=sealed.envelope,
         documents=uploads_of(supplier_actor, tender, sealed),
         idempotency_key="bid-2",
+        declaration=DECLARATION_VERSION,
     ).bid
     services.bid_withdraw(actor=supplier_actor, bid=second, idempotency_key="bid-3")
     second = Bid.objects.get(pk=second.pk)
@@ -122,6 +124,7 @@ def test_every_document_the_platform_logs_validates_against_its_published_schema
         envelope=sealed.envelope,
         documents=uploads_of(supplier_actor, tender, sealed),
         idempotency_key="bid-2",
+        declaration=DECLARATION_VERSION,
     ).bid
     services.bid_withdraw(actor=supplier_actor, bid=second, idempotency_key="bid-3")
     world: OpeningWorld = opening_world(buyer)

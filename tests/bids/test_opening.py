@@ -435,7 +435,10 @@ def test_the_release_validates_and_publishes_bids_and_exact_statistics(world: Op
     assert details[f"{self_employed.bid.pk}-1"]["value"] == {"amount": 125000, "currency": "CLP"}
     tenderers = {party["id"]: party for party in release["parties"] if "tenderer" in party["roles"]}
     assert sorted(tenderers) == sorted(o.supplier.party_id for o in world.offers)
-    assert tenderers[micro.supplier.party_id]["details"] == {"scale": "micro"}
+    assert tenderers[micro.supplier.party_id]["details"] == {
+        "scale": "micro",
+        "legalForm": "cooperative",
+    }
     assert Decimal(small.lots[0]["amount"]) == Decimal(
         str(details[f"{small.bid.pk}-1"]["value"]["amount"])
     )

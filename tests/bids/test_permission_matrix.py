@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from pregon.bids import services
+from pregon.bids.declaration import DECLARATION_VERSION
 from pregon.bids.models import Bid, BidUpload
 from pregon.core.actor import Actor
 from pregon.core.errors import PermissionDenied
@@ -65,6 +66,7 @@ class BidWorld(World):
             envelope=seal(self.open_tender).envelope,
             documents=[],
             idempotency_key="primera",
+            declaration=DECLARATION_VERSION,
         ).bid
 
 
@@ -89,6 +91,7 @@ ACTIONS: dict[str, Callable[[BidWorld, Actor], Any]] = {
         envelope=seal(w.open_tender).envelope,
         documents=[],
         idempotency_key="matriz",
+        declaration=DECLARATION_VERSION,
     ),
     "bid_replace": lambda w, a: services.bid_replace(
         actor=a,
@@ -96,6 +99,7 @@ ACTIONS: dict[str, Callable[[BidWorld, Actor], Any]] = {
         envelope=seal(w.open_tender, amount="5.00").envelope,
         documents=[],
         idempotency_key="matriz",
+        declaration=DECLARATION_VERSION,
     ),
     "bid_withdraw": lambda w, a: services.bid_withdraw(
         actor=a, bid=w.bid, idempotency_key="matriz"

@@ -13,6 +13,7 @@ from django.db import connection
 
 from pregon.audit.selectors import audit_events_visible_to
 from pregon.bids import services
+from pregon.bids.declaration import DECLARATION_VERSION
 from pregon.bids.selectors import bid_of_supplier, bids_of_supplier, bids_sealed_count
 from pregon.core import clock
 from pregon.core.actor import Actor
@@ -56,6 +57,7 @@ def test_no_plaintext_reaches_the_database_or_the_files(
         envelope=sealed.envelope,
         documents=uploads_of(supplier_actor, tender, sealed),
         idempotency_key="reemplazo",
+        declaration=DECLARATION_VERSION,
     )
     submit(supplier_actor_of(), tender, key="otra", amount="777.77", documents=[("d1", document)])
     stored = _everything_stored()

@@ -14,7 +14,8 @@ from django.core.files.storage import default_storage
 
 from pregon.bids import services
 from pregon.bids.choices import BidStatus
-from pregon.bids.models import Bid, BidDocument, BidUpload, rfc3339
+from pregon.bids.declaration import DECLARATION_VERSION
+from pregon.bids.models import Bid, BidDeclaration, BidDocument, BidUpload, rfc3339
 from pregon.bids.services import IdempotencyKeyReused
 from pregon.core import clock
 from pregon.core.actor import Actor
@@ -73,6 +74,7 @@ def test_a_supplier_submits_a_sealed_bid(
             envelope=sealed.envelope,
             documents=documents,
             idempotency_key="oferta-1",
+            declaration=DECLARATION_VERSION,
         )
 
     bid = Bid.objects.get()
@@ -122,6 +124,7 @@ def test_a_supplier_submits_a_sealed_bid(
         "tender": tender.ocid,
         "commitment": bid.commitment,
         "leaf_index": bid.leaf_index,
+        "declaration": DECLARATION_VERSION,
     }
 
 
@@ -149,6 +152,7 @@ def _submit_args(actor: Actor, tender: Tender, **overrides: Any) -> dict[str, An
         "envelope": sealed.envelope,
         "documents": [],
         "idempotency_key": "oferta-1",
+        "declaration": DECLARATION_VERSION,
     }
     arguments.update(overrides)
     return arguments
@@ -367,6 +371,7 @@ def test_a_retry_with_the_same_key_answers_the_first_receipt(
         "envelope": sealed.envelope,
         "documents": [(doc_id, up.pk) for doc_id, up in documents],
         "idempotency_key": "oferta-1",
+        "declaration": DECLARATION_VERSION,
     }
     first = services.bid_submit(**arguments)
     before = database_snapshot()
@@ -426,6 +431,7 @@ def test_a_supplier_replaces_its_bid_until_the_deadline(
         envelope=sealed.envelope,
         documents=uploads_of(supplier_actor, tender, sealed),
         idempotency_key="segunda",
+        declaration=DECLARATION_VERSION,
     )
 
     new = outcome.bid
@@ -445,6 +451,7 @@ def test_a_supplier_replaces_its_bid_until_the_deadline(
         envelope=sealed.envelope,
         documents=[],
         idempotency_key="segunda",
+        declaration=DECLARATION_VERSION,
     )
     assert (again.created, again.bid.pk) == (False, new.pk)
 
@@ -459,6 +466,7 @@ def test_replacing_is_refused_after_the_deadline_and_for_a_bid_no_longer_submitt
         "envelope": seal(tender, amount="800.00").envelope,
         "documents": [],
         "idempotency_key": "segunda",
+        "declaration": DECLARATION_VERSION,
     }
     services.bid_withdraw(actor=supplier_actor, bid=first, idempotency_key="retiro")
 
@@ -490,6 +498,7 @@ def test_only_the_bidder_replaces_or_withdraws(
         envelope=seal(tender).envelope,
         documents=[],
         idempotency_key="ajena",
+        declaration=DECLARATION_VERSION,
     )
     refused(
         PermissionDenied,
@@ -566,3 +575,51 @@ def test_withdrawing_is_refused_after_the_deadline_twice_or_with_a_used_key(
         bid=later,
         idempotency_key="tarde",
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# the self-declaration
+
+
+@pytest.mark.parametrize(
+    ("declaration", "code"),
+    [
+        ("", "declaration_missing"),
+        ("   ", "declaration_missing"),
+        ("2019-01", "declaration_outdated"),
+    ],
+)
+def test_a_bid_without_the_current_self_declaration_is_refused(
+    refused: Any, supplier_actor: Actor, tender: Tender, declaration: str, code: str
+) -> None:
+    error = refused(
+        ValidationFailed,
+        code,
+        services.bid_submit,
+        **_submit_args(supplier_actor, tender, declaration=declaration),
+    )
+    assert error.field == "declaration"
+    assert "self-declaration" in str(error.message)
+
+
+def test_the_bid_records_who_declared_which_version_and_when(
+    supplier_actor: Actor, tender: Tender
+) -> None:
+    bid = submit(supplier_actor, tender).bid
+    declaration = BidDeclaration.objects.get(bid=bid)
+    assert (declaration.version, declaration.declared_by, declaration.declared_at) == (
+        DECLARATION_VERSION,
+        supplier_actor.user,
+        bid.received_at,
+    )
+    assert declaration.declared_by_label == supplier_actor.label
+    # A replacement is declared anew.
+    new = services.bid_replace(
+        actor=supplier_actor,
+        bid=bid,
+        envelope=seal(tender, amount="900.00").envelope,
+        documents=[],
+        idempotency_key="otra",
+        declaration=DECLARATION_VERSION,
+    ).bid
+    assert BidDeclaration.objects.filter(bid=new).count() == 1

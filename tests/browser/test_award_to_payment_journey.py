@@ -63,6 +63,7 @@ from tests.browser.conftest import screenshot
 from tests.browser.test_journey import BROWSER_LOCALE, arrived, label, small_pdf, t
 from tests.browser.test_sealed_journey import sign_in
 from tests.evaluation.world import opened
+from tests.organizations.evidence import give_evidence
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -243,6 +244,8 @@ def world_at_its_opening(lang: str) -> World:
             organization = factories.SupplierFactory(
                 legal_name=name, scale=scale, is_cooperative=cooperative
             )
+            # Registered once: documents held and scale verified, as a winner needs them.
+            give_evidence(organization, until=(now + dt.timedelta(days=400)).date())
             lots = [
                 {"lot": str(number), "amount": bids[name][0], "currency": tender.currency}
                 for number, bids in BIDS.items()

@@ -281,10 +281,11 @@ def supplier_registers(page: Any, base: str, lang: str, text: dict[str, Any], em
     page.get_by_label(label(lang, "Legal name")).fill(text["supplier"])
     page.get_by_label(label(lang, "Country")).select_option(value="CL")
     page.get_by_label(label(lang, "Region, state or province")).fill("Arica y Parinacota")
+    page.get_by_label(label(lang, "Legal form")).select_option(value="cooperative")
     page.get_by_label(label(lang, "Size of the business")).select_option(
         label=t(lang, "Micro enterprise")
     )
-    for declared in ("It is a cooperative", "It is indigenous-owned"):
+    for declared in ("It is indigenous-owned",):
         # USWDS draws its own box over the real checkbox: a person clicks the label.
         page.locator("label", has_text=exactly(lang, declared)).click()
         expect(page.get_by_label(label(lang, declared))).to_be_checked()

@@ -113,6 +113,7 @@ def seal_in_browser(
     page.get_by_label(t(lang, "Notes and declarations")).fill(notes)
     if document is not None:
         page.get_by_label(t(lang, "Documents of the bid")).set_input_files(str(document))
+    page.locator("#bid-declaration").check()  # the self-declaration, signed with the bid
     replacing = page.locator("#bid-sealing").get_attribute("data-replace")
     button = "Seal and replace the bid" if replacing else "Seal and submit the bid"
     page.get_by_role("button", name=t(lang, button)).click()

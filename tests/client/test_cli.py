@@ -21,6 +21,9 @@ from tests.bids.bad_envelopes import with_bad_shares
 from tests.client.fake import OCID, FakeInstance, b64url, unb64url
 from tests.test_translations import compile_catalogs
 
+#: Signing the self-declaration, which every submission and replacement needs.
+DECLARE = ("--declare", "2026-12")
+
 
 @pytest.fixture
 def fake() -> FakeInstance:
@@ -45,7 +48,9 @@ def document(tmp_path: Path) -> Path:
 
 
 def submit(url: str, *args: str) -> int:
-    return main(["bid", "submit", "--url", url, "--tender", OCID, "--lot", "1=12500.50", *args])
+    return main(
+        ["bid", "submit", "--url", url, "--tender", OCID, "--lot", "1=12500.50", *DECLARE, *args]
+    )
 
 
 def test_submit_prints_and_saves_the_verified_receipt(
@@ -155,7 +160,18 @@ def test_replace_and_withdraw(
     assert submit(url, "--idempotency-key", "run-4") == 0
     first = next(iter(fake.bids))
     code = main(
-        ["bid", "replace", first, "--url", url, "--lot", "1=11000", "--idempotency-key", "run-5"]
+        [
+            "bid",
+            "replace",
+            first,
+            "--url",
+            url,
+            "--lot",
+            "1=11000",
+            "--idempotency-key",
+            "run-5",
+            *DECLARE,
+        ]
     )
     assert code == 0
     second = list(fake.bids)[1]
@@ -196,7 +212,10 @@ def test_a_tampered_receipt_fails_with_exit_code_1(
 def test_user_errors_exit_with_2_and_say_what_to_do(
     fake: FakeInstance, url: str, args: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["bid", "submit", "--url", url, "--tender", OCID, *args, "--lot", "2=1"]) == 2
+    assert (
+        main(["bid", "submit", "--url", url, "--tender", OCID, *DECLARE, *args, "--lot", "2=1"])
+        == 2
+    )
     _out, err = capsys.readouterr()
     assert err.startswith(message)
     assert not fake.bids
@@ -449,3 +468,13 @@ def test_open_shares_with_a_wrong_password_is_a_user_error(
         "Check both, or reset the password on the site's sign-in page.\n"
     )
     assert not any(path_.startswith("/api/v1/") for _m, path_ in fake.requests)
+
+
+def test_a_bid_needs_the_self_declaration(
+    fake: FakeInstance, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["bid", "submit", "--url", url, "--tender", OCID, "--lot", "1=10"])
+    assert exited.value.code == 2
+    assert "--declare" in capsys.readouterr().err
+    assert not fake.bids

@@ -22,6 +22,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from pregon.bids.choices import BidStatus
+from pregon.bids.declaration import DECLARATION_VERSION
 from pregon.bids.models import Bid, Opening
 from pregon.cli import main
 from pregon.client import Client, ClientError
@@ -43,6 +44,9 @@ ORIGIN = "client.example.org/pregon/log"
 SIGNER = SignerKey(ORIGIN, ALG_ED25519, bytes(range(7, 39)))
 VKEY = format_verifier_key(SIGNER.verifier)
 CHUNK = 4096
+
+#: Signing the self-declaration, which every submission and replacement needs.
+DECLARE = ("--declare", DECLARATION_VERSION)
 
 
 @pytest.fixture(autouse=True)
@@ -113,7 +117,7 @@ def test_submit_replace_withdraw_and_receipt_through_the_command(
 ) -> None:
     url = live_server.url
     code = run(
-        "submit", "--url", url, "--log-key", VKEY, "--tender", tender.ocid,
+        "submit", "--url", url, "--log-key", VKEY, "--tender", tender.ocid, *DECLARE,
         "--lot", "1=12500.50", "--lot", "2=300.25:USD",
         "--answer", "Plazo de entrega=30 días",
         "--document", str(document), "--chunk-size", str(CHUNK),
@@ -146,7 +150,15 @@ def test_submit_replace_withdraw_and_receipt_through_the_command(
     assert "Inclusion verified: the transparency log holds this receipt's leaf" in out
 
     code = run(
-        "replace", str(bid.pk), "--url", url, "--lot", "1=11999", "--idempotency-key", "live-2"
+        "replace",
+        str(bid.pk),
+        "--url",
+        url,
+        "--lot",
+        "1=11999",
+        "--idempotency-key",
+        "live-2",
+        *DECLARE,
     )
     out, err = capsys.readouterr()
     assert code == 0, err
@@ -183,7 +195,9 @@ def test_a_lost_answer_to_a_chunk_is_not_sent_again(
     proxy = Proxy(_address(live_server), drop=lose_second_chunk_answer)
     with proxy.serve() as url:
         client = Client(url, secret, log_key=VKEY, chunk_size=CHUNK, backoff=0.01)
-        receipt = client.submit(tender.ocid, {"lots": [_lot()]}, [document])
+        receipt = client.submit(
+            tender.ocid, {"lots": [_lot()]}, [document], declaration=DECLARATION_VERSION
+        )
     size = len(document.read_bytes()) + 28
     assert proxy.chunk_bytes() == size  # every byte reached the server exactly once
     assert [m for m, p, _n in proxy.forwarded if p.startswith("/api/v1/bid-uploads/")] == [
@@ -206,7 +220,7 @@ def test_an_upload_begun_by_an_earlier_run_goes_on_where_the_server_stands(
 
     proxy = Proxy(_address(live_server), drop=crash_after_two_chunks)
     args = [
-        "submit", "--tender", tender.ocid, "--log-key", VKEY, "--lot", "1=100",
+        "submit", "--tender", tender.ocid, "--log-key", VKEY, "--lot", "1=100", *DECLARE,
         "--document", str(document), "--chunk-size", str(CHUNK),
         "--idempotency-key", "live-resume", "--retries", "0",
     ]  # fmt: skip
@@ -238,7 +252,7 @@ def test_a_submission_committed_but_never_answered_makes_one_bid(
     proxy = Proxy(_address(live_server), drop=lose_first_answer)
     with proxy.serve() as url:
         receipt = Client(url, secret, log_key=VKEY, backoff=0.01).submit(
-            tender.ocid, {"lots": [_lot()]}, [], "live-once"
+            tender.ocid, {"lots": [_lot()]}, [], "live-once", declaration=DECLARATION_VERSION
         )
     assert posts["n"] == 2
     assert list(Bid.objects.values_list("pk", flat=True)) == [uuid.UUID(receipt.bid_id)]
@@ -265,7 +279,9 @@ def test_a_tampered_receipt_signature_is_refused(
 
     proxy = Proxy(_address(live_server), rewrite=flip_signature)
     with proxy.serve() as url, pytest.raises(ClientError) as refused:
-        Client(url, secret, log_key=VKEY).submit(tender.ocid, {"lots": [_lot()]}, [])
+        Client(url, secret, log_key=VKEY).submit(
+            tender.ocid, {"lots": [_lot()]}, [], declaration=DECLARATION_VERSION
+        )
     assert refused.value.code == codes.RECEIPT_INVALID
     bid = Bid.objects.get()
     assert refused.value.message == (
@@ -284,7 +300,7 @@ def test_keys_that_are_not_in_the_logged_release_are_refused(
     )
     client = Client(live_server.url, secret, log_key=VKEY)
     with pytest.raises(ClientError) as refused:
-        client.submit(tender.ocid, {"lots": [_lot()]}, [])
+        client.submit(tender.ocid, {"lots": [_lot()]}, [], declaration=DECLARATION_VERSION)
     assert refused.value.code == codes.COMMITTEE_MISMATCH
     assert not Bid.objects.exists()
 
@@ -307,7 +323,7 @@ def test_the_committee_opens_bids_sealed_by_the_client_with_open_shares(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     url = live_server.url
-    assert run("submit", "--url", url, "--tender", tender.ocid, "--lot", "1=120500.50",
+    assert run("submit", "--url", url, "--tender", tender.ocid, *DECLARE, "--lot", "1=120500.50",
                "--lot", "2=80000", "--idempotency-key", "first-bidder") == 0  # fmt: skip
     other = factories.SupplierFactory(scale="micro")
     user = factories.member(other, "supplier_user")
@@ -318,7 +334,7 @@ def test_the_committee_opens_bids_sealed_by_the_client_with_open_shares(
         scopes=["bids:submit"],
     )
     monkeypatch.setenv("OTHER_KEY", secret)
-    assert run("submit", "--url", url, "--api-key-env", "OTHER_KEY", "--tender", tender.ocid,
+    assert run("submit", "--url", url, "--api-key-env", "OTHER_KEY", "--tender", tender.ocid, *DECLARE,
                "--lot", "1=118000", "--idempotency-key", "second-bidder") == 0  # fmt: skip
     capsys.readouterr()
     # The deadline and the opening time pass.
@@ -377,7 +393,7 @@ def test_open_shares_declares_a_bid_whose_share_does_not_decrypt_and_the_others_
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     url = live_server.url
-    assert run("submit", "--url", url, "--tender", tender.ocid, "--lot", "1=120500.50",
+    assert run("submit", "--url", url, "--tender", tender.ocid, *DECLARE, "--lot", "1=120500.50",
                "--idempotency-key", "honest-bidder") == 0  # fmt: skip
     # A bidder seals shares that members 1 and 3 cannot decrypt (k = 2 of 3).
     world = OpeningWorld(

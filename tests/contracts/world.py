@@ -27,6 +27,7 @@ from tests import factories
 from tests.bids.opening_world import OpeningWorld, opening_world
 from tests.evaluation.award_world import decided
 from tests.evaluation.world import opened
+from tests.organizations.evidence import give_evidence
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 SANTIAGO = ZoneInfo("America/Santiago")
@@ -76,6 +77,8 @@ class ContractWorld:
         with clock.at(self.at(day, 9)):
             award = decided(self.opening, 2)
             award_standstill_end(award_id=award.pk)
+            assert award.supplier is not None
+            give_evidence(award.supplier, until=self.date(day) + dt.timedelta(days=400))
         award.refresh_from_db()
         return award
 
@@ -178,6 +181,9 @@ def contract_world(buyer: Organization, settings: object) -> ContractWorld:
     assert supplier is not None
     supplier_actor = factories.actor_for(factories.member(supplier, "supplier_user"), supplier)
     day_zero = (award.activated_at.astimezone(SANTIAGO) + dt.timedelta(days=1)).date()
+    # The winner gives its evidence before the contract (documents current, scale verified).
+    with clock.at(award.activated_at):
+        give_evidence(supplier, until=day_zero + dt.timedelta(days=400), actor=supplier_actor)
     return ContractWorld(
         opening=world,
         award=award,

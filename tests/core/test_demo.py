@@ -6,6 +6,7 @@ every test here reads the same world.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import io
@@ -27,6 +28,7 @@ from django.test.utils import override_settings
 
 from pregon.accounts.models import Membership, User
 from pregon.bids import services as bid_services
+from pregon.bids.declaration import DECLARATION_VERSION
 from pregon.bids.models import Bid, OpenedBid, Opening
 from pregon.bids.selectors_opening import opening_envelopes
 from pregon.contracts import services as contract_services
@@ -45,7 +47,7 @@ from pregon.evaluation import services as evaluation_services
 from pregon.evaluation.models import Award, AwardNotice, BidAssessment, Complaint, Evaluation
 from pregon.evaluation.selectors import ComplaintFigures, complaint_figures_of_buyer
 from pregon.ledger.models import Leaf
-from pregon.organizations.models import Organization
+from pregon.organizations.models import Organization, SupplierDocument
 from pregon.publication import services as publication
 from pregon.publication.models import Record, Release
 from pregon.sealing import (
@@ -61,6 +63,7 @@ from pregon.tenders.models import (
     CommitteeKey,
     CommitteeMember,
     Item,
+    Lot,
     Question,
     Tender,
     TenderDocument,
@@ -75,6 +78,10 @@ EXPECTED_AUDIT = {
     "committee_key.register": 18,  # each committee member's opening key
     "tender.committee": 34,  # every tender's opening committee, drafts included
     "supplier.register": 30,
+    # Register once: each supplier holds four documents, and all but one have their scale
+    # verified by the platform's administrator.
+    "supplier_document.upload": 120,
+    "supplier.scale_verify": 29,
     "tender.create": 34,
     "document.add": 41,  # plus three documents added by amendments
     "tender.publish": 29,
@@ -182,6 +189,23 @@ def test_thirty_suppliers_of_every_scale_with_cooperatives(world: str) -> None:
     assert suppliers.filter(women_owned=True).count() == 11
     assert suppliers.filter(indigenous_owned=True).count() == 4
     assert suppliers.filter(is_local=True).count() == 16
+    # Register once: legal forms, scales computed where the country's pack counts, held
+    # documents (one expiring soon) and scales verified.
+    assert Counter(suppliers.values_list("legal_form", flat=True)) == {
+        "company": 19,
+        "cooperative": 6,
+        "soleProprietor": 4,
+        "communityEnterprise": 1,
+    }
+    assert suppliers.exclude(computed_scale="").count() == 10
+    assert suppliers.filter(scale_status="verified").count() == 29
+    assert suppliers.get(scale_status="pending").name == "Pehuén Tech"
+    held = SupplierDocument.objects.filter(removed_at=None)
+    assert held.count() == 120
+    soon = clock.now().date() + dt.timedelta(days=30)
+    assert [d.organization.name for d in held.filter(expires_on__lte=soon)] == [
+        "Ferretería El Puerto"
+    ]
     for supplier in suppliers:
         assert id_is_valid(supplier.identifier_scheme, supplier.identifier_id), supplier
         assert Membership.objects.filter(organization=supplier, role="supplier_user").count() == 1
@@ -267,6 +291,23 @@ def test_lots_and_items_carry_known_classification_codes(world: str) -> None:
     for item in items:
         assert classifications.is_valid(item.classification_scheme, item.classification_code)
         assert item.quantity > 0 and item.unit
+
+
+def test_the_rule_packs_reserve_a_lot_and_ask_the_reason_for_single_lots(world: str) -> None:
+    published = Tender.objects.exclude(published_at=None)
+    assert set(published.values_list("rule_pack", flat=True)) == {
+        "BR@2026.1",
+        "CL@2026.1",
+        "GENERIC@2026.1",
+    }
+    assert Tender.objects.filter(published_at=None).exclude(rule_pack="").count() == 0
+    reserved = list(Lot.objects.filter(reserved=True).select_related("tender"))
+    assert [(lot.tender.reference, lot.number) for lot in reserved] == [("MIDH-CDB-2026-03", 2)]
+    assert reserved[0].reserved_scales == ["micro", "small", "medium"]
+    assert reserved[0].reserved_cooperatives
+    # Belize follows the GENERIC pack: every single-lot tender says why it is not divided.
+    for tender in published.filter(rule_pack="GENERIC@2026.1").prefetch_related("lots"):
+        assert (len(tender.lots.all()) == 1) == bool(tender.undivided_reason), tender.reference
 
 
 def test_questions_answered_and_unanswered_with_the_asker_recorded(world: str) -> None:
@@ -701,6 +742,7 @@ def test_a_demo_supplier_can_bid_now_on_an_open_tender(world: str) -> None:
         envelope=sealed.envelope,
         documents=[],
         idempotency_key="live-bid",
+        declaration=DECLARATION_VERSION,
     )
 
     assert outcome.created and outcome.bid.status == "submitted"

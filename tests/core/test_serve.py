@@ -242,6 +242,7 @@ def test_serve_answers_pages_and_stops_every_process_on_sigterm(
     assert served.get("/es/tenders/") == 200  # the demo's tenders listed
     output = served.output()
     assert "Closed 0 tenders whose deadline passed while the platform was stopped." in output
+    assert "0 rights to cover lapsed: their deadlines passed without an answer." in output
     assert f"Pregón is running at http://127.0.0.1:{served.port}/" in output
     # The demo's accounts are shown once, by the server, to sign in with.
     everything = made_run.output + output

@@ -139,8 +139,9 @@ def test_a_buyer_official_awards_the_bid_ranked_first(
         (LOSER, AwardNoticeKind.NOT_AWARDED),
         (WINNER, AwardNoticeKind.AWARDED),
     ]
-    # Three e-mails and the end of the standstill are enqueued once committed.
-    assert len(callbacks) == 4
+    # Three e-mails, the end of the standstill and the drop of the home page's cached
+    # opportunities are enqueued once committed.
+    assert len(callbacks) == 5
     row = AuditEvent.objects.get(action="award.decide")
     assert (row.actor, row.organization, row.object_id) == (
         official.user,

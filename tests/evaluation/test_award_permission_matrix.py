@@ -66,6 +66,12 @@ SYSTEM_SERVICES = {
     "award_notice_email",
     "evaluation_reopen",
     "standstill_days",
+    "cover_lapse",
+    "covers_lapse_due",
+    "cover_invitation_email",
+    # The answers to a right to cover: their matrix is in tests/evaluation/test_preferences.py.
+    "cover_improve",
+    "cover_pass",
 }
 AUDIT_ACTIONS = {
     "award_decide": "award.decide",

@@ -74,7 +74,7 @@ def test_supplier_page_shows_scale_and_declared_characteristics(client: Client) 
     assert 'href="https://textilesdelsur.example"' in html
     # The Spanish request left Spanish active in this thread: name the English page explicitly.
     en = client.get(url("organizations:detail", "en", pk=supplier.pk)).content.decode()
-    for text in ("Micro enterprise", "Cooperative", "Women-owned", "Local business"):
+    for text in ("Micro enterprise", "Cooperative", "Women-owned", "Local business", "declared by"):
         assert text in en
     assert "Indigenous-owned" not in en
     assert "Published tenders" not in en
@@ -103,8 +103,8 @@ VALID = {
     "region": "Araucanía",
     "locality": "Temuco",
     "street_address": "Calle Montt 45",
+    "legal_form": "company",
     "scale": "small",
-    "is_cooperative": "",
     "women_owned": "on",
     "indigenous_owned": "on",
     "is_local": "",
@@ -380,7 +380,7 @@ def test_missing_required_fields(client: Client) -> None:
         "identifier_id",
         "legal_name",
         "country",
-        "scale",
+        "legal_form",
     }
     assert counts() == before
 
@@ -450,7 +450,7 @@ def test_past_the_limit_the_page_keeps_the_input_and_says_when_to_retry(
     assert '<option value="small" selected>' in html
     assert 'id="id_women_owned" checked>' in html
     assert 'id="id_indigenous_owned" checked>' in html
-    assert 'id="id_is_cooperative">' in html
+    assert '<option value="company" selected>' in html
     assert "tejidos-de-lana-2026" not in html
     assert not User.objects.exists()
 

@@ -69,8 +69,8 @@ def profile(**overrides: Any) -> OrganizationData:
         "locality": "Los Andes",
         "email": "contacto@coopandes.cl",
         "website": "https://coopandes.cl",
+        "legal_form": "cooperative",
         "scale": "small",
-        "is_cooperative": True,
         "is_local": True,
     }
     values.update(overrides)
@@ -156,8 +156,10 @@ def test_an_operator_administrator_registers_a_buyer(operator_admin: Actor) -> N
         ("buyer", {"website": "hospital-talca"}, "website", "validation_failed"),
         ("buyer", {"buyer_type": "church"}, "buyer_type", "validation_failed"),
         ("buyer", {"scale": "small"}, None, "validation_failed"),
-        ("buyer", {"is_cooperative": True}, None, "validation_failed"),
-        ("supplier", {"scale": ""}, "scale", "validation_failed"),
+        ("buyer", {"legal_form": "cooperative"}, None, "validation_failed"),
+        ("buyer", {"employees": 3}, None, "validation_failed"),
+        ("supplier", {"scale": "", "legal_form": "company"}, "declared_scale", "scale_undecided"),
+        ("supplier", {"legal_form": "church"}, "legal_form", "validation_failed"),
     ],
 )
 def test_organization_create_refuses_invalid_data(
@@ -297,7 +299,13 @@ def test_a_supplier_registers_itself(now: dt.datetime) -> None:
     assert (row.object_type, row.object_id) == ("organizations.organization", str(supplier.pk))
     assert row.summary == {
         "identifier": "CL-RUT-76086428-5",
+        "legal_form": "cooperative",
         "scale": "small",
+        "declared_scale": "small",
+        "computed_scale": "",
+        "rule_pack": "",
+        "employees": None,
+        "annual_turnover": None,
         "user": "ana.rojas@coopandes.cl",
     }
 
@@ -307,8 +315,10 @@ def test_a_supplier_registers_itself(now: dt.datetime) -> None:
     [
         ({"organization": profile(identifier_id="76.086.428-6")}, "identifier_id", None),
         ({"organization": profile(identifier_id="")}, "identifier_id", None),
-        ({"organization": profile(scale="")}, "scale", None),
-        ({"organization": profile(scale="huge")}, "scale", None),
+        ({"organization": profile(scale="")}, "declared_scale", "scale_undecided"),
+        ({"organization": profile(scale="huge")}, "declared_scale", None),
+        ({"organization": profile(employees=-1)}, "employees", None),
+        ({"organization": profile(legal_form="")}, "legal_form", None),
         ({"organization": profile(legal_name="")}, "legal_name", None),
         ({"email": ""}, "email", None),
         ({"email": "ana.rojas"}, "email", None),
@@ -361,7 +371,7 @@ def test_supplier_register_refuses_a_registered_email(refused: Any) -> None:
     [
         ({"password": "123456"}, "password"),
         ({"organization": profile(identifier_id="76.086.428-6")}, "identifier_id"),
-        ({"organization": profile(scale="")}, "scale"),
+        ({"organization": profile(legal_form="")}, "legal_form"),
     ],
 )
 def test_a_registered_email_is_refused_only_when_all_else_is_valid(
@@ -408,6 +418,7 @@ def test_a_member_updates_the_profile(
         country="CL",
         name=" Proveedora ",
         region=supplier.region,
+        legal_form="association",
         scale="medium",
         women_owned=True,
         email="ventas@proveedora.cl",
@@ -420,7 +431,9 @@ def test_a_member_updates_the_profile(
     supplier.refresh_from_db()
     assert updated == supplier
     assert (supplier.identifier_scheme, supplier.identifier_id) == identifier
-    assert (supplier.name, supplier.scale, supplier.women_owned) == ("Proveedora", "medium", True)
+    # The scale is declared apart, with its figures (`supplier_scale_declare`).
+    assert (supplier.name, supplier.scale, supplier.women_owned) == ("Proveedora", "small", True)
+    assert (supplier.legal_form, supplier.is_cooperative) == ("association", False)
     assert supplier.email == "ventas@proveedora.cl"
     assert supplier.updated_at == now
     [row] = new_audit_rows(before)
@@ -434,7 +447,7 @@ def test_a_member_updates_the_profile(
         "changes": {
             "name": ["", "Proveedora"],
             "email": ["", "ventas@proveedora.cl"],
-            "scale": ["small", "medium"],
+            "legal_form": ["company", "association"],
             "women_owned": [False, True],
         }
     }
@@ -450,6 +463,7 @@ def test_an_update_that_changes_nothing_writes_no_audit_row(
         legal_name=supplier.legal_name,
         country="CL",
         region=supplier.region,
+        legal_form=supplier.legal_form,
         scale=supplier.scale,
     )
     before = audit_ids()
@@ -466,7 +480,7 @@ def _data_of(organization: Organization, **overrides: Any) -> OrganizationData:
         legal_name=organization.legal_name,
         country=str(organization.country),
         region=organization.region,
-        scale=organization.scale,
+        legal_form=organization.legal_form,
         buyer_type=organization.buyer_type,
     )
     return replace(data, **overrides)
@@ -505,9 +519,9 @@ def test_an_update_checks_the_profile(refused: Any, supplier: Any, supplier_acto
         services.organization_update,
         actor=supplier_actor,
         organization=supplier,
-        data=_data_of(supplier, scale="giant"),
+        data=_data_of(supplier, legal_form="giant"),
     )
-    assert error.field == "scale"
+    assert error.field == "legal_form"
 
 
 # ---------------------------------------------------------------------------------------------

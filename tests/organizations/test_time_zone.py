@@ -49,7 +49,7 @@ def profile_of(organization: Organization, **changes: Any) -> OrganizationData:
         legal_name=organization.legal_name,
         country=str(organization.country),
         region=organization.region,
-        scale=organization.scale,
+        legal_form=organization.legal_form,
         buyer_type=organization.buyer_type,
         time_zone=organization.time_zone,
     )
@@ -193,7 +193,9 @@ def test_the_form_offers_the_country_s_main_zone_first_then_the_zones_of_the_ame
 
 
 def test_the_form_refuses_a_zone_not_on_the_list() -> None:
-    form = ProfileForm({"legal_name": "Muebles del Sur SpA", "scale": "micro", "time_zone": "Mars"})
+    form = ProfileForm(
+        {"legal_name": "Muebles del Sur SpA", "legal_form": "company", "time_zone": "Mars"}
+    )
     assert not form.is_valid()
     assert list(form.errors) == ["time_zone"]
 
@@ -209,7 +211,7 @@ def test_a_supplier_chooses_its_zone_on_the_profile_page(supplier_user: Any, sup
         reverse("supplier:profile"),
         {
             "legal_name": supplier.legal_name,
-            "scale": supplier.scale,
+            "legal_form": supplier.legal_form,
             "time_zone": "America/Punta_Arenas",
         },
     )

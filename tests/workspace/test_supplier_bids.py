@@ -18,6 +18,7 @@ from django.utils import translation
 
 from pregon.bids import services
 from pregon.bids.choices import BidStatus
+from pregon.bids.declaration import DECLARATION_VERSION
 from pregon.bids.models import Bid, rfc3339
 from pregon.core import clock
 from pregon.core.actor import Actor
@@ -89,7 +90,12 @@ def submit(actor: Actor, tender: Tender, *, key: str = "bid-1", document: bytes 
         upload = services.bid_upload_append(actor=actor, upload=upload, offset=0, chunk=stored)
         refs.append((doc_id, upload))
     return services.bid_submit(
-        actor=actor, tender=tender, envelope=sealed.envelope, documents=refs, idempotency_key=key
+        actor=actor,
+        tender=tender,
+        envelope=sealed.envelope,
+        documents=refs,
+        idempotency_key=key,
+        declaration=DECLARATION_VERSION,
     ).bid
 
 

@@ -47,8 +47,7 @@ def profile_fields(**changes: Any) -> dict[str, Any]:
         "telephone": "+56 45 212 3456",
         "website": "https://mueblesdelsur.cl",
         "description": "Mobiliario escolar y de oficina.",
-        "scale": "micro",
-        "is_cooperative": "on",
+        "legal_form": "cooperative",
         "women_owned": "on",
     }
     data.update(changes)
@@ -105,11 +104,12 @@ def test_profile_edit_saves_through_the_service(supplier_user: Any, supplier: An
     assert response.status_code == 302
     supplier.refresh_from_db()
     assert (supplier.identifier_scheme, supplier.identifier_id, str(supplier.country)) == identifier
+    # The scale is declared apart, on the "Documents and size" page.
     assert (supplier.legal_name, supplier.name, supplier.locality, supplier.scale) == (
         "Muebles del Sur SpA",
         "Muebles del Sur",
         "Temuco",
-        "micro",
+        "small",
     )
     assert (supplier.is_cooperative, supplier.women_owned, supplier.indigenous_owned) == (
         True,
@@ -123,7 +123,7 @@ def test_profile_edit_saves_through_the_service(supplier_user: Any, supplier: An
         supplier,
         "web",
     )
-    assert row.summary["changes"]["scale"] == ["small", "micro"]
+    assert row.summary["changes"]["legal_form"] == ["company", "cooperative"]
     home = client.get(reverse("supplier:home"))
     assert home.context["characteristics"] == ["Cooperative", "Women-owned"]
     assert "Cooperative · Women-owned" in home.content.decode()

@@ -22,6 +22,7 @@ from ninja import Header, Path, Router
 from ninja.responses import Status
 
 from pregon.bids import services
+from pregon.bids.declaration import DECLARATION_VERSION, declaration_text
 from pregon.bids.models import Bid, BidUpload, rfc3339
 from pregon.bids.schemas import (
     BidIn,
@@ -29,6 +30,7 @@ from pregon.bids.schemas import (
     BidReceiptOut,
     BidUploadIn,
     BidUploadOut,
+    SelfDeclarationOut,
     ServerTimeOut,
     receipt_of,
 )
@@ -235,13 +237,15 @@ def bid_submit(
     envelope as it is, appends its commitment (SHA-256) to the transparency log at once and
     answers a receipt signed with the log's key. Accepted until the bid deadline, by the
     database's clock (409 after it); one submitted bid per supplier and tender (replace or
-    withdraw it instead)."""
+    withdraw it instead). The body names the version of the self-declaration the supplier
+    signs (`declaration`), which the platform records with the bid: who, which version, when."""
     outcome = services.bid_submit(
         actor=actor_of(request),
         tender=tender_for_bidding(ocid=ocid),
         envelope=_envelope(payload.envelope),
         documents=_documents(payload),
         idempotency_key=_key(idempotency_key),
+        declaration=payload.declaration,
     )
     return Status(201 if outcome.created else 200, receipt_of(outcome.bid))
 
@@ -271,6 +275,7 @@ def bid_replace(
         envelope=_envelope(payload.envelope),
         documents=_documents(payload),
         idempotency_key=_key(idempotency_key),
+        declaration=payload.declaration,
     )
     return Status(201 if outcome.created else 200, receipt_of(outcome.bid))
 
@@ -311,6 +316,25 @@ def bid_get(request: HttpRequest, bid_id: uuid.UUID) -> Bid:
     """One of your bids with its status and the receipt of its submission. Another
     organization's bid answers 404, as one that does not exist."""
     return bid_of_supplier(organization=actor_of(request).organization, pk=bid_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# the self-declaration
+
+
+@router.get(
+    "/self-declaration",
+    response=SelfDeclarationOut,
+    url_name="self_declaration",
+    summary="Read the self-declaration signed with each bid",
+    **public(),
+)
+def self_declaration(request: HttpRequest) -> dict[str, object]:
+    """What a supplier declares with each bid, instead of uploading certificates (not
+    excluded, up to date with taxes and social security, its profile true, evidence from the
+    winner before the contract), in the language asked (`Accept-Language`), and the version to
+    send as the bid's `declaration`."""
+    return {"version": DECLARATION_VERSION, "text": declaration_text()}
 
 
 # ---------------------------------------------------------------------------------------------

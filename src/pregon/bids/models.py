@@ -31,6 +31,7 @@ from pregon.bids.choices import (
     OpeningStatus,
 )
 from pregon.bids.choices_opening import ShareDeclaration
+from pregon.bids.declaration import DECLARATION_TEXTS
 from pregon.core import clock
 from pregon.core.append_only import AppendOnlyModel
 from pregon.tlog import jcs
@@ -296,6 +297,49 @@ def bid_leaf_data(*, ocid: str, commitment: str, action: str, time: dt.datetime)
             "time": rfc3339(time),
         }
     )
+
+
+class BidDeclaration(models.Model):
+    """The self-declaration the supplier signed with a bid, instead of uploading certificates
+    (`bids.declaration`): which wording (`version`), who signed it and when (the moment the bid
+    was received). It is not secret: it says nothing of what the sealed bid offers. A bid is
+    refused without one; the evidence behind it is asked only of the winner, before the
+    contract."""
+
+    bid = models.OneToOneField(
+        Bid,
+        verbose_name=_("bid"),
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="declaration",
+    )
+    version = models.CharField(_("version of the declaration"), max_length=16)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("declared by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    # Who signed, as the audit trail names them (a person, or an API key of the supplier).
+    declared_by_label = models.CharField(_("declared by"), max_length=300)
+    declared_at = models.DateTimeField(_("declared at"))
+
+    class Meta:
+        verbose_name = _("self-declaration")
+        verbose_name_plural = _("self-declarations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(version__in=sorted(DECLARATION_TEXTS)),
+                name="bid_declaration_version_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(declared_by_label=""), name="bid_declaration_signer_named"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Self-declaration %(version)s") % {"version": self.version}
 
 
 def bid_document_path(instance: BidDocument, filename: str) -> str:

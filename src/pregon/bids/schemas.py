@@ -8,7 +8,7 @@ import uuid
 from ninja import Field, Schema
 
 from pregon.bids.choices import DOCUMENT_ID_PATTERN, BidStatus
-from pregon.bids.models import Bid, BidUpload, rfc3339
+from pregon.bids.models import Bid, BidDeclaration, BidUpload, rfc3339
 
 _SHA256 = "^[0-9a-f]{64}$"
 # An envelope is at most 1 MiB, its base64url at most 4/3 of it.
@@ -57,6 +57,15 @@ class BidIn(Schema):
     documents: list[BidDocumentIn] = Field(
         default_factory=list, max_length=100, description="One entry per document of the envelope."
     )
+    declaration: str = Field(
+        "",
+        max_length=16,
+        description="The version of the self-declaration the supplier signs with this bid "
+        "(`GET /self-declaration`: read it to the person who bids first). Required: a bid "
+        "without it, or with another version than the current one, is refused (422). The "
+        "declaration stands in for certificates; only the winner gives the evidence, before "
+        "the contract.",
+    )
 
 
 class BidReceiptOut(Schema):
@@ -75,6 +84,31 @@ class BidReceiptOut(Schema):
     )
 
 
+class DeclarationOut(Schema):
+    """The self-declaration signed with a bid (not secret: it says nothing of the offer)."""
+
+    version: str
+    declaredBy: str = Field(  # noqa: N815
+        description="Who signed it: the person's e-mail address, or the API key's prefix."
+    )
+    declaredAt: str = Field(description="When (the bid's reception, RFC 3339, UTC).")  # noqa: N815
+
+    @staticmethod
+    def resolve_declaredBy(obj: BidDeclaration) -> str:  # noqa: N802
+        return obj.declared_by_label
+
+    @staticmethod
+    def resolve_declaredAt(obj: BidDeclaration) -> str:  # noqa: N802
+        return rfc3339(obj.declared_at)
+
+
+class SelfDeclarationOut(Schema):
+    """The self-declaration a supplier signs with each bid, in the language asked."""
+
+    version: str = Field(description="The version to send as a bid's `declaration`.")
+    text: list[str] = Field(description="What the supplier declares, paragraph by paragraph.")
+
+
 class BidOut(Schema):
     """One of your bids, with the receipt of its submission."""
 
@@ -85,6 +119,17 @@ class BidOut(Schema):
     leafIndex: int  # noqa: N815
     receivedAt: str  # noqa: N815
     receipt: str
+    declaration: DeclarationOut | None = Field(
+        description="The self-declaration signed with it (null for bids made before they were "
+        "asked)."
+    )
+
+    @staticmethod
+    def resolve_declaration(obj: Bid) -> BidDeclaration | None:
+        try:
+            return obj.declaration
+        except BidDeclaration.DoesNotExist:
+            return None
 
     @staticmethod
     def resolve_tender(obj: Bid) -> str:

@@ -176,6 +176,15 @@ def _bid_content(parser: argparse.ArgumentParser) -> None:
         help=_("a document of the bid, encrypted before it leaves this machine; repeat for each"),
     )
     parser.add_argument(
+        "--declare",
+        required=True,
+        metavar="VERSION",
+        help=_(
+            "sign the self-declaration of this version with the bid, instead of uploading "
+            "certificates (read it with `pregon bid declaration`)"
+        ),
+    )
+    parser.add_argument(
         "--state-dir",
         type=Path,
         metavar="DIR",
@@ -222,6 +231,11 @@ def _bid_parser() -> argparse.ArgumentParser:
     _receipt_out(withdraw)
     _connection(withdraw)
     withdraw.set_defaults(handler=_withdraw)
+    declaration = commands.add_parser(
+        "declaration", help=_("print the self-declaration signed with each bid, and its version")
+    )
+    _connection(declaration)
+    declaration.set_defaults(handler=_declaration)
     receipt = commands.add_parser(
         "receipt", help=_("fetch a bid's receipt and check it is in the transparency log")
     )
@@ -497,14 +511,41 @@ def _submit(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     with _progress(err) as progress:
         if args.command == "submit":
             receipt = client.submit(
-                ocid, bid, args.document, key, state_dir=_state_dir(args), progress=progress
+                ocid,
+                bid,
+                args.document,
+                key,
+                declaration=args.declare,
+                state_dir=_state_dir(args),
+                progress=progress,
             )
         else:
             receipt = client.replace(
-                args.bid_id, bid, args.document, key, state_dir=_state_dir(args), progress=progress
+                args.bid_id,
+                bid,
+                args.document,
+                key,
+                declaration=args.declare,
+                state_dir=_state_dir(args),
+                progress=progress,
             )
     _print_receipt(receipt, out)
     _save(receipt, args.receipt_out, out)
+    return 0
+
+
+def _declaration(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    declaration = _client(args).self_declaration()
+    out.write(
+        _("Self-declaration, version %(version)s:") % {"version": declaration["version"]} + "\n\n"
+    )
+    for paragraph in declaration["text"]:
+        out.write(f"{paragraph}\n\n")
+    out.write(
+        _("To sign it with a bid: pregon bid submit … --declare %(version)s")
+        % {"version": declaration["version"]}
+        + "\n"
+    )
     return 0
 
 

@@ -329,10 +329,15 @@ class Client:
         documents: Sequence[Path],
         idempotency_key: str | None = None,
         *,
+        declaration: str = "",
         state_dir: Path | None = None,
         progress: Progress | None = None,
     ) -> Receipt:
         """Seal ``bid`` and ``documents`` to the tender's logged committee, upload, submit.
+
+        ``declaration`` is the version of the self-declaration the supplier signs with the bid
+        (`self_declaration()` gives the current one and its text): the platform refuses a bid
+        without it.
 
         ``bid`` holds ``lots`` ([{lot, amount, currency}]) and ``answers`` ([{question,
         answer}]); the rest of the plain bid is filled in here. Keep ``idempotency_key`` (made
@@ -348,6 +353,7 @@ class Client:
             bid=bid,
             documents=documents,
             key=idempotency_key,
+            declaration=declaration,
             state_dir=state_dir,
             progress=progress,
         )
@@ -359,10 +365,12 @@ class Client:
         documents: Sequence[Path],
         idempotency_key: str | None = None,
         *,
+        declaration: str = "",
         state_dir: Path | None = None,
         progress: Progress | None = None,
     ) -> Receipt:
-        """Replace bid ``bid_id`` by a newly sealed one; returns the new bid's receipt."""
+        """Replace bid ``bid_id`` by a newly sealed one, with its own self-declaration
+        (``declaration``, as for `submit`); returns the new bid's receipt."""
         ocid = self.bid(bid_id)["tender"]
         return self._send(
             action="replace",
@@ -372,9 +380,18 @@ class Client:
             bid=bid,
             documents=documents,
             key=idempotency_key,
+            declaration=declaration,
             state_dir=state_dir,
             progress=progress,
         )
+
+    def self_declaration(self) -> dict[str, Any]:
+        """The self-declaration signed with each bid: ``version`` and ``text`` (paragraphs),
+        in the client's language."""
+        body = self.http.request("GET", f"{API}/self-declaration", retry=True).json()
+        if not isinstance(body.get("version"), str) or not isinstance(body.get("text"), list):
+            raise _bad_answer(_("the self-declaration has no version or text"))
+        return body
 
     def withdraw(self, bid_id: str, idempotency_key: str | None = None) -> Receipt:
         """Withdraw bid ``bid_id``; returns the signed receipt of the withdrawal."""
@@ -423,6 +440,7 @@ class Client:
         bid: dict[str, Any],
         documents: Sequence[Path],
         key: str | None,
+        declaration: str,
         state_dir: Path | None,
         progress: Progress | None,
     ) -> Receipt:
@@ -452,7 +470,7 @@ class Client:
             # (the post is refused, and the documents are uploaded anew below).
             earlier = [(doc_id, pending.upload_id(doc_id) or "") for doc_id, _ in sealed.documents]
             try:
-                answer = self._post_bid(path, key, sealed, earlier)
+                answer = self._post_bid(path, key, sealed, earlier, declaration)
             except Refused:
                 pass
             else:
@@ -467,7 +485,7 @@ class Client:
                 pending.keep_upload_id(doc_id, state.upload_id)
             self.upload(state, data, progress=advance)
             uploads.append((doc_id, state.upload_id))
-        answer = self._post_bid(path, key, sealed, uploads)
+        answer = self._post_bid(path, key, sealed, uploads, declaration)
         return self._kept(pending, answer, key=key, ocid=ocid, sealed=sealed, action=action)
 
     def _earlier_upload(self, doc_id: str, pending: Pending) -> UploadState | None:
@@ -475,12 +493,19 @@ class Client:
         return None if earlier is None else self.upload_state(earlier)
 
     def _post_bid(
-        self, path: str, key: str, sealed: Sealed, uploads: Sequence[tuple[str, str]]
+        self,
+        path: str,
+        key: str,
+        sealed: Sealed,
+        uploads: Sequence[tuple[str, str]],
+        declaration: str,
     ) -> Answer:
-        body = {
+        body: dict[str, Any] = {
             "envelope": b64url_encode(sealed.envelope),
             "documents": [{"id": doc_id, "upload": upload} for doc_id, upload in uploads],
         }
+        if declaration:
+            body["declaration"] = declaration
         return self.http.request(
             "POST", path, json_body=body, headers={"Idempotency-Key": key}, retry=True
         )

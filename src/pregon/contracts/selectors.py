@@ -157,6 +157,17 @@ def award_for_buyer(*, actor: Actor, pk: int) -> Award:
 # the supplier
 
 
+def awards_awaiting_contract_of_supplier(*, supplier: Organization) -> list[Award]:
+    """The supplier's final awards without a standing contract: before each contract the
+    winner gives its evidence (documents current, scale verified)."""
+    return list(
+        Award.objects.filter(supplier=supplier, status=AwardStatus.ACTIVE)
+        .exclude(contracts__status__in=CONTRACT_STANDING)
+        .select_related("tender__buyer", "lot")
+        .order_by("activated_at", "pk")
+    )
+
+
 def _supplier_contracts(supplier: Organization) -> QuerySet[Contract]:
     # A draft is the buyer's alone until it signs it.
     return Contract.objects.filter(supplier=supplier, buyer_signed_at__isnull=False)

@@ -9,6 +9,11 @@ urlpatterns = [
     path("buyer/", views.buyer_home, name="buyer"),
     path("supplier/", views.supplier_home, name="supplier"),
     path("awards/<int:award_pk>/new/", views.contract_new, name="new"),
+    path(
+        "awards/<int:award_pk>/evidence/<int:doc>/",
+        views.award_evidence_document,
+        name="evidence_document",
+    ),
     path("<int:pk>/", views.contract_detail, name="detail"),
     path("<int:pk>/manage/", views.contract_manage, name="manage"),
     path("<int:pk>/mine/", views.contract_mine, name="mine"),

@@ -63,8 +63,14 @@ from pregon.contracts.terms import today_of
 from pregon.core.errors import DomainError, NotFound, PermissionDenied
 from pregon.core.pages import form_errors_from
 from pregon.core.transitions import can_transition
+from pregon.evaluation.models import Award
 from pregon.organizations.acting import actor_from_request, require_workspace
 from pregon.organizations.models import Organization
+from pregon.organizations.selectors import (
+    supplier_document_of,
+    supplier_documents_current,
+    supplier_evidence_missing,
+)
 
 INVALID_FORM_STATUS = 422
 
@@ -225,8 +231,39 @@ def contract_new(request: HttpRequest, award_pk: int) -> HttpResponse:
                 return redirect("contracts:manage", pk=contract.pk)
         else:
             status = INVALID_FORM_STATUS
-    context = {"award": award, "tender": tender, "form": form}
+    context = {"award": award, "tender": tender, "form": form, **_evidence(award)}
     return render(request, "contracts/new.html", context, status=status)
+
+
+def _evidence(award: Award) -> dict[str, Any]:
+    """What the buyer sees of the winner's evidence before drafting: what is missing, and
+    the documents it holds."""
+    if award.supplier is None:
+        return {}
+    held = supplier_documents_current(organization=award.supplier)
+    return {
+        "evidence_missing": supplier_evidence_missing(organization=award.supplier),
+        "evidence_documents": sorted(held.values(), key=lambda document: document.kind),
+    }
+
+
+@login_required
+def award_evidence_document(request: HttpRequest, award_pk: int, doc: int) -> FileResponse:
+    """A document the winner of an award holds, for the buyer's people who read the award
+    (to check it before the contract)."""
+    actor = actor_from_request(request, None)
+    try:
+        award = award_for_buyer(actor=actor, pk=award_pk)
+        if award.supplier is None:
+            raise NotFound(_("There is no such document."))
+        document = supplier_document_of(organization=award.supplier, pk=doc)
+    except NotFound as error:
+        raise _not_found(error) from None
+    except PermissionDenied as error:
+        raise DjangoPermissionDenied(str(error.message)) from None
+    if document.removed_at is not None:
+        raise Http404(_("There is no such document."))
+    return _file_response(document.file, document.filename, document.content_type)
 
 
 @dataclass(kw_only=True)

@@ -41,6 +41,8 @@ class LotSpec:
     value: str
     items: tuple[ItemSpec, ...]
     description: str = ""
+    # Reserved for smaller firms where the buyer's rule pack leaves the choice (None: as it says).
+    reserved: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,8 @@ class TenderSpec:
     deadline_days: int
     award_criteria: str = "priceOnly"
     award_criteria_details: str = ""
+    # Divide or explain: why a single-lot tender is not divided (where the rule pack asks).
+    undivided_reason: str = ""
     # With ratedCriteria: (name, kind, weight) of each weighted criterion, and the price formula.
     criteria: tuple[tuple[str, str, int], ...] = ()
     price_scoring: str = "proportional"
@@ -1863,6 +1867,7 @@ TENDERS: tuple[TenderSpec, ...] = (
                     _cpv("Storm-water culverts", "45232130-2", "36", "each"),
                     _unspsc("Riprap and gabion slope protection", "30111500", "2400", "m³"),
                 ),
+                reserved=True,
             ),
         ),
         state=OPEN,
@@ -1913,6 +1918,9 @@ TENDERS: tuple[TenderSpec, ...] = (
                     _cpv("River-bank protection works", "45246000-3", "220", "m"),
                 ),
             ),
+        ),
+        undivided_reason=(
+            "One bridge is one structure: its foundations, deck and approaches must be built and guaranteed by a single contractor."
         ),
         state=CLOSED,
         published_days_ago=152,
@@ -2063,6 +2071,9 @@ TENDERS: tuple[TenderSpec, ...] = (
                 ),
             ),
         ),
+        undivided_reason=(
+            "A single small purchase: dividing it would only multiply the paperwork for the suppliers."
+        ),
         state=OPEN,
         published_days_ago=3,
         deadline_days=5,
@@ -2094,6 +2105,9 @@ TENDERS: tuple[TenderSpec, ...] = (
                     _unspsc("Cartography services", "81151600", "1", "lump sum"),
                 ),
             ),
+        ),
+        undivided_reason=(
+            "The works on one site share one programme and one defects liability period."
         ),
         state=CLOSED,
         published_days_ago=29,
@@ -2142,6 +2156,9 @@ TENDERS: tuple[TenderSpec, ...] = (
                 ),
             ),
         ),
+        undivided_reason=(
+            "One indivisible service: a single firm answers for the whole of it."
+        ),
         state=CANCELLED,
         published_days_ago=25,
         deadline_days=3,
@@ -2179,6 +2196,9 @@ TENDERS: tuple[TenderSpec, ...] = (
                     _cpv("Installation of road lighting", "45316110-9", "140", "each"),
                 ),
             ),
+        ),
+        undivided_reason=(
+            "The lender's conditions require one contract for the whole project."
         ),
         state=DRAFT,
         published_days_ago=2,

@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from pregon.accounts.models import User
 from pregon.bids import services as bid_services
 from pregon.bids.choices import BidStatus
+from pregon.bids.declaration import DECLARATION_VERSION
 from pregon.bids.models import Bid, BidUpload
 from pregon.bids.selectors_opening import opening_envelopes
 from pregon.core.actor import Actor
@@ -183,6 +184,7 @@ def _submit(
                 envelope=sealed.envelope,
                 documents=uploads,
                 idempotency_key=key,
+                declaration=DECLARATION_VERSION,
             )
             tally.replaced += 1
         else:
@@ -192,6 +194,7 @@ def _submit(
                 envelope=sealed.envelope,
                 documents=uploads,
                 idempotency_key=key,
+                declaration=DECLARATION_VERSION,
             )
         held.append(outcome.bid)
         tally.submitted += 1

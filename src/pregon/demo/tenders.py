@@ -476,11 +476,13 @@ def _tender_data(spec: TenderSpec, language: str, timeline: _Timeline) -> servic
             for name, kind, weight in spec.criteria
         ],
         award_criteria_details=spec.award_criteria_details,
+        undivided_reason=spec.undivided_reason,
         lots=[
             services.LotData(
                 title=lot.title,
                 description=lot.description,
                 estimated_value=Decimal(lot.value),
+                reserved=lot.reserved,
                 items=[
                     services.ItemData(
                         description=item.description,

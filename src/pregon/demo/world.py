@@ -42,6 +42,7 @@ from pregon.demo.organizations import (
     Person,
     SupplierSpec,
 )
+from pregon.demo.supplier_documents import documents_hold, figures_of, legal_form_of
 from pregon.demo.tenders import TenderTally, build_tenders
 from pregon.evaluation.selectors import complaints_decided_by_oversight
 from pregon.organizations import services as organizations
@@ -141,6 +142,16 @@ def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
             # Every supplier is registered before the first tender of the demo (157 days ago).
             moment = today - (230 - 2 * index) * DAY + rng.randrange(8, 18) * dt.timedelta(hours=1)
             suppliers[supplier.key] = _register(supplier, moment)
+            organization, user = suppliers[supplier.key]
+            documents_hold(
+                spec=supplier,
+                organization=organization,
+                person=Actor(user=user, organization=organization, channel="command"),
+                admin=admin_actor,
+                moment=moment,
+                today=today,
+                index=index,
+            )
 
         progress(
             _(
@@ -257,6 +268,7 @@ def _register_opening_key(member: User, buyer: Organization, moment: dt.datetime
 
 def _register(spec: SupplierSpec, moment: dt.datetime) -> tuple[Organization, User]:
     """A supplier registers itself, then its user confirms the e-mail address."""
+    employees, turnover = figures_of(spec)
     registration = organizations.SupplierRegistration(
         email=spec.user.email,
         password=DEMO_PASSWORD,
@@ -272,8 +284,10 @@ def _register(spec: SupplierSpec, moment: dt.datetime) -> tuple[Organization, Us
             locality=spec.locality,
             email=spec.user.email,
             description=spec.description,
+            legal_form=legal_form_of(spec),
             scale=spec.scale,
-            is_cooperative=spec.is_cooperative,
+            employees=employees,
+            annual_turnover=turnover,
             women_owned=spec.women_owned,
             indigenous_owned=spec.indigenous_owned,
             is_local=spec.is_local,

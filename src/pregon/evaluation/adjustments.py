@@ -20,8 +20,8 @@ A rule pack registers its adjuster at start-up, from its `AppConfig.ready`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 
@@ -38,16 +38,30 @@ class RankedBid:
     total: Decimal | None
     received_at: dt.datetime
     rank: int
+    # What preferences need of the bidder: whether it may receive them (its declared scale not
+    # rejected), and the characteristics it declares (`pregon.rules.model.CHARACTERISTICS`).
+    eligible: bool = True
+    characteristics: frozenset[str] = frozenset()
+    # The bidder's name, for explanations people read.
+    bidder: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
 class Adjustment:
     """One explained change: `rule` a short code of the rule pack's rule, `explanation` what it
-    did and why, in words, and `bid` the bid it concerns (its id; "" for the whole ranking)."""
+    did and why, in words, and `bid` the bid it concerns (its id; "" for the whole ranking).
+
+    A rule pack's adjustment also says its `kind` (``margin_applied``, ``tie_declared``, …),
+    every bid it concerns (`bids`) and its explanation in each language the platform speaks
+    (`explanations`, by language code: "en", "es", "pt-br", "fr"); `explanation` is then the
+    one in the tender's language."""
 
     rule: str
     explanation: str
     bid: str = ""
+    kind: str = ""
+    bids: tuple[str, ...] = ()
+    explanations: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,6 +72,27 @@ class LotContext:
     lot: str
     award_criteria: str
     currency: str
+    # What the rule packs need: the tender's rule pack (`CODE@VERSION`; "" for none), its
+    # method and language, the lot's estimated value, and the answer to a right to cover
+    # already given in this lot (None while none was offered).
+    pack: str = ""
+    method: str = ""
+    language: str = "en"
+    lot_value: Decimal | None = None
+    rates: Mapping[str, Decimal] = field(default_factory=dict)
+    cover: CoverAnswer | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CoverAnswer:
+    """How the invited bid answered its right to cover: `price` the covering price, None when
+    it let it pass (or the deadline passed); the invitation is named by the bid invited, the
+    best bid and its price."""
+
+    bid: str
+    best_bid: str
+    best_price: Decimal
+    price: Decimal | None
 
 
 type Adjuster = Callable[[LotContext, list[RankedBid]], tuple[list[RankedBid], list[Adjustment]]]
@@ -101,3 +136,15 @@ def adjustments_apply(
         current = [replace(b, rank=place) for place, b in enumerate(proposed, start=1)]
         made.extend(adjustments)
     return current, made
+
+
+def stored_explanation(stored: Mapping[str, object], language: str | None) -> str:
+    """A stored adjustment's explanation in `language` (a platform code, "pt-br" or "pt" for
+    Portuguese), else the one stored in the tender's language."""
+    explanations = stored.get("explanations")
+    if isinstance(explanations, Mapping) and language:
+        code = language.lower()
+        for key in (code, "pt-br" if code.startswith("pt") else code.split("-")[0]):
+            if key in explanations:
+                return str(explanations[key])
+    return str(stored.get("explanation", ""))

@@ -13,7 +13,17 @@ class EvaluationStatus(models.TextChoices):
 
     IN_PROGRESS = "in_progress", _("In progress")
     JUSTIFICATION_REQUESTED = "justification_requested", _("Waiting for justifications")
+    COVER_OFFERED = "cover_offered", _("Waiting for the answer to the right to cover")
     COMPLETED = "completed", _("Completed")
+
+
+class CoverStatus(models.TextChoices):
+    """Where a right to cover the best offer is (`COVER_TRANSITIONS`)."""
+
+    OFFERED = "offered", _("Offered, awaiting the answer")
+    IMPROVED = "improved", _("Covered with a lower price")
+    PASSED = "passed", _("Let pass by the bidder")
+    LAPSED = "lapsed", _("Let pass: the deadline passed without an answer")
 
 
 class Compliance(models.TextChoices):
@@ -80,6 +90,20 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         code="cannot_complete",
     ),
+    # A rule pack's fictitious tie invites a bidder to cover the best offer: the lot waits for
+    # its answer (`services.cover`), which completes it.
+    "offer_cover": Transition(
+        sources=frozenset({EvaluationStatus.IN_PROGRESS}),
+        target=EvaluationStatus.COVER_OFFERED,
+        refusal=_("The evaluation of this lot is %(status)s; no right to cover can be offered."),
+        code="cannot_complete",
+    ),
+    "cover_answered": Transition(
+        sources=frozenset({EvaluationStatus.COVER_OFFERED}),
+        target=EvaluationStatus.COMPLETED,
+        refusal=_("The evaluation of this lot is %(status)s; it awaits no right to cover."),
+        code="no_cover_offered",
+    ),
     # The lot is decided on the completed evaluation's ranking (`services.award.award_decide`).
     "award": Transition(
         sources=frozenset({EvaluationStatus.COMPLETED}),
@@ -124,6 +148,29 @@ JUSTIFICATION_TRANSITIONS: dict[str, Transition] = {
         target=Justification.REJECTED,
         refusal=_("Only a requested justification can be rejected; it is %(status)s."),
         code="cannot_reject",
+    ),
+}
+
+
+#: The state machine of a right to cover (on `RightToCover`).
+COVER_TRANSITIONS: dict[str, Transition] = {
+    "improve": Transition(
+        sources=frozenset({CoverStatus.OFFERED}),
+        target=CoverStatus.IMPROVED,
+        refusal=_("This right to cover is %(status)s; it was already answered."),
+        code="cover_answered",
+    ),
+    "pass": Transition(
+        sources=frozenset({CoverStatus.OFFERED}),
+        target=CoverStatus.PASSED,
+        refusal=_("This right to cover is %(status)s; it was already answered."),
+        code="cover_answered",
+    ),
+    "lapse": Transition(
+        sources=frozenset({CoverStatus.OFFERED}),
+        target=CoverStatus.LAPSED,
+        refusal=_("This right to cover is %(status)s; it was already answered."),
+        code="cover_answered",
     ),
 }
 
@@ -237,6 +284,10 @@ AUDIT_VOCABULARY = AuditVocabulary(
         "evaluation.decide_justification": _("Justification of a low price decided"),
         "evaluation.complete": _("Evaluation of a lot completed"),
         "evaluation.reopen": _("Evaluation of a lot reopened"),
+        "evaluation.offer_cover": _("Right to cover the best offer offered"),
+        "evaluation.cover_improve": _("Best offer covered with a lower price"),
+        "evaluation.cover_pass": _("Right to cover let pass"),
+        "evaluation.cover_lapse": _("Right to cover lapsed at its deadline"),
         "award.decide": _("Lot awarded"),
         "award.unsuccessful": _("Lot declared unsuccessful"),
         "award.end_standstill": _("Standstill period ended"),
@@ -262,11 +313,18 @@ AUDIT_VOCABULARY = AuditVocabulary(
         "documents": _("Documents"),
         "resolution": _("Resolution"),
         "complaint": _("Complaint"),
+        "deadline": _("Deadline"),
+        "price": _("Price"),
+        "best_price": _("Best offer"),
     },
     summary_choices={
         ("evaluation.bidassessment", "compliance"): Compliance,
         ("evaluation.award", "status"): AwardStatus,
         ("evaluation.complaint", "status"): ComplaintStatus,
+        ("evaluation.righttocover", "status"): CoverStatus,
     },
-    owner_fields={"evaluation.award": "tender__buyer"},
+    owner_fields={
+        "evaluation.award": "tender__buyer",
+        "evaluation.righttocover": "evaluation__tender__buyer",
+    },
 )

@@ -23,6 +23,7 @@ from pregon.evaluation.choices import (
     AwardStatus,
     ComplaintStatus,
     Compliance,
+    CoverStatus,
     EvaluationStatus,
     Justification,
 )
@@ -38,10 +39,12 @@ class Evaluation(models.Model):
         │ in_progress │                    │ justification_requested │          │
         └──────┬──────┘ ◀──────────────────┴─────────────────────────┘ ◀────────┘
                │ complete (every bid checked, scored, every low price decided)
-               ▼
-        ┌───────────┐
-        │ completed │  the ranking, the adjustments and the report are fixed and published
-        └───────────┘
+               │                          offer_cover (the rule pack's fictitious tie)
+               │   ───────────────────────────────────────▶ ┌───────────────┐
+               ▼                                            │ cover_offered │
+        ┌───────────┐ ◀──────────────────────────────────── └───────────────┘
+        │ completed │  cover_answered (covered, let pass, or the deadline passed)
+        └───────────┘  the ranking, the adjustments and the report are fixed and published
 
     `assess` (compliance, quality points) is allowed in the first two states; `answer` and
     `decide` (a justification) only while justifications are awaited.
@@ -291,6 +294,125 @@ class QualityScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion_id}: {self.points}"
+
+
+class RightToCover(models.Model):
+    """A rule pack's right to cover the best offer (Brazil's fictitious tie, LC 123/2006
+    art. 44): the best-placed tied bid is invited to offer less than the best offer, by a
+    deadline.
+
+    Its life, as `choices.COVER_TRANSITIONS` writes it::
+
+        offer_cover ──▶ ┌─────────┐ improve (a price below the best offer) ┌──────────┐
+                        │ offered │ ─────────────────────────────────────▶ │ improved │
+                        └────┬────┘                                        └──────────┘
+                pass (bidder)│  lapse (the deadline passed, by the platform)
+                    ┌────────┴─────────┐
+                    ▼                  ▼
+               ┌────────┐         ┌────────┐
+               │ passed │         │ lapsed │
+               └────────┘         └────────┘
+
+    Any answer completes the lot's evaluation (`services.cover`). The covering price is not
+    sealed: it is a declared improvement, recorded in the clear and published. At most one
+    right to cover awaits its answer in a lot.
+    """
+
+    evaluation = models.ForeignKey(
+        Evaluation,
+        verbose_name=_("evaluation"),
+        on_delete=models.PROTECT,
+        related_name="covers",
+    )
+    assessment = models.ForeignKey(
+        BidAssessment,
+        verbose_name=_("invited bid"),
+        on_delete=models.PROTECT,
+        related_name="covers",
+    )
+    best = models.ForeignKey(
+        BidAssessment,
+        verbose_name=_("best offer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    best_price = models.DecimalField(_("best offer's price"), max_digits=18, decimal_places=2)
+    pack = models.CharField(_("rule pack"), max_length=64)
+    rule = models.CharField(_("rule"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CoverStatus.choices, default=CoverStatus.OFFERED
+    )
+    offered_at = models.DateTimeField(_("offered"))
+    deadline = models.DateTimeField(_("deadline"))
+    price = models.DecimalField(
+        _("covering price"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("right to cover")
+        verbose_name_plural = _("rights to cover")
+        ordering = ["evaluation", "offered_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CoverStatus.values), name="right_to_cover_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation"],
+                condition=Q(status=CoverStatus.OFFERED),
+                name="right_to_cover_one_open_per_lot",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gt=F("offered_at")), name="right_to_cover_deadline_after"
+            ),
+            models.CheckConstraint(
+                condition=Q(best_price__gt=0), name="right_to_cover_best_price_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(assessment=F("best")), name="right_to_cover_not_the_best_bid"
+            ),
+            # Only a covering answer has a price, and it is below the best offer.
+            models.CheckConstraint(
+                condition=(
+                    Q(status=CoverStatus.IMPROVED) & Q(price__gt=0) & Q(price__lt=F("best_price"))
+                )
+                | (~Q(status=CoverStatus.IMPROVED) & Q(price__isnull=True)),
+                name="right_to_cover_price_below_best",
+            ),
+            # An answer has its moment; an open invitation has none.
+            models.CheckConstraint(
+                condition=(Q(status=CoverStatus.OFFERED) & Q(answered_at__isnull=True))
+                | (~Q(status=CoverStatus.OFFERED) & Q(answered_at__isnull=False)),
+                name="right_to_cover_answered_has_date",
+            ),
+            # The bidder answers by the deadline; only the platform records a lapse after it.
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True)
+                | Q(status=CoverStatus.LAPSED)
+                | Q(answered_at__lte=F("deadline")),
+                name="right_to_cover_answered_in_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=CoverStatus.LAPSED) | Q(answered_at__gte=F("deadline")),
+                name="right_to_cover_lapsed_after_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Right to cover in lot %(lot)s") % {"lot": self.evaluation.lot.number}
+
+    @property
+    def open(self) -> bool:
+        return self.status == CoverStatus.OFFERED
 
 
 class Award(models.Model):

@@ -15,8 +15,10 @@ Choices (also in docs/open-data.md):
 * Fields of our own on a bid: `evaluationScores` (`price`, `quality[]` with `id`, `name`,
   `points`, `weight`, and `total`; weighted criteria only), `abnormallyLow` (`flagged`,
   `justification` and the committee's `decision`, for a price flagged abnormally low) and
-  `rankAdjustments[]` (`id`, `rule`, `explanation`, `computedRank`) when the country's rule
-  pack moved it.
+  `rankAdjustments[]` (`id`, `rule`, `explanation` in the tender's language, `computedRank`;
+  for a rule pack's adjustment also `kind` and the explanation in each of the platform's
+  languages, `explanation_en`, `explanation_es`, `explanation_pt`, `explanation_fr`) for
+  every adjustment of the country's rule pack that concerns the bid.
 * `tender.documents[]`: per completed lot, `evaluation-report-<lot>`, documentType
   `evaluationReports`, linking to the public report of the lot, its description the ranking
   and every adjustment's explanation in words.
@@ -70,6 +72,28 @@ def report_url(tender: Tender, lot_number: int) -> str:
     return absolute_url(f"{path}#lot-{lot_number}")
 
 
+#: The languages each rule pack's explanation is published in, as `explanation_<code>`.
+EXPLANATION_LANGUAGES = {"en": "en", "es": "es", "pt": "pt-br", "fr": "fr"}
+
+
+def _adjustment_entry(
+    number: int, adjustment: dict[str, Any], computed_rank: int | None
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": str(number),
+        "rule": adjustment["rule"],
+        "explanation": adjustment["explanation"],
+        "computedRank": computed_rank,
+    }
+    if adjustment.get("kind"):
+        entry["kind"] = adjustment["kind"]
+    texts = adjustment.get("explanations") or {}
+    for code, language in EXPLANATION_LANGUAGES.items():
+        if language in texts:
+            entry[f"explanation_{code}"] = texts[language]
+    return entry
+
+
 def _bid_entry(evaluation: Evaluation, assessment: BidAssessment) -> dict[str, Any]:
     entry: dict[str, Any] = {"id": f"{assessment.bid_id}-{evaluation.lot.number}"}
     if assessment.compliance == Compliance.QUALIFIED:
@@ -102,15 +126,11 @@ def _bid_entry(evaluation: Evaluation, assessment: BidAssessment) -> dict[str, A
     computed = {
         row["bid"]: row.get("computedRank") for row in evaluation.ranking or [] if "bid" in row
     }
+    bid = str(assessment.bid_id)
     adjustments = [
-        {
-            "id": str(number),
-            "rule": adjustment["rule"],
-            "explanation": adjustment["explanation"],
-            "computedRank": computed.get(adjustment["bid"]),
-        }
+        _adjustment_entry(number, adjustment, computed.get(bid))
         for number, adjustment in enumerate(evaluation.adjustments, start=1)
-        if adjustment.get("bid") == str(assessment.bid_id)
+        if adjustment.get("bid") == bid or bid in adjustment.get("bids", [])
     ]
     if adjustments:
         entry["rankAdjustments"] = adjustments

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pregon.accounts.choices import BUYER_WRITE_ROLES, COMMITTEE_ROLES, SUPPLIER_ROLES
@@ -22,6 +23,7 @@ from pregon.accounts.permissions import is_oversight_auditor, require_role
 from pregon.bids.models import Bid
 from pregon.core.actor import Actor
 from pregon.core.errors import NotFound, PermissionDenied
+from pregon.evaluation.adjustments import stored_explanation
 from pregon.evaluation.choices import (
     AWARD_STANDING,
     COMPLAINTS_DECIDED_BY_OVERSIGHT,
@@ -36,6 +38,7 @@ from pregon.evaluation.models import (
     ComplaintDocument,
     Evaluation,
     QualityScore,
+    RightToCover,
 )
 from pregon.organizations.models import Organization
 from pregon.tenders.choices import AwardCriteria, CriterionKind
@@ -101,11 +104,30 @@ class LotEvaluation:
 
     @property
     def adjusted(self) -> dict[str, list[str]]:
-        """The explanations of the adjustments, by bid id ("" for the whole ranking)."""
+        """The explanations of the adjustments in the active language, by bid id ("" for the
+        whole ranking)."""
         found: dict[str, list[str]] = {}
         for adjustment in self.evaluation.adjustments if self.evaluation else []:
-            found.setdefault(adjustment.get("bid", ""), []).append(adjustment["explanation"])
+            found.setdefault(adjustment.get("bid", ""), []).append(
+                stored_explanation(adjustment, get_language())
+            )
         return found
+
+    @property
+    def explained(self) -> list[dict[str, str]]:
+        """Every adjustment of the ranking, its rule and its explanation in the active
+        language (the language of the page being rendered)."""
+        return [
+            {"rule": str(a.get("rule", "")), "explanation": stored_explanation(a, get_language())}
+            for a in (self.evaluation.adjustments if self.evaluation else [])
+        ]
+
+    @property
+    def cover(self) -> RightToCover | None:
+        """The lot's latest right to cover (None when none was offered)."""
+        if self.evaluation is None:
+            return None
+        return self.evaluation.covers.order_by("-offered_at", "-pk").first()
 
 
 def quality_criteria(tender: Tender) -> list[AwardCriterion]:
@@ -150,7 +172,7 @@ def assessments_of_supplier(
     return list(
         BidAssessment.objects.filter(evaluation__tender=tender, supplier=supplier)
         .select_related("evaluation__lot", "bid")
-        .prefetch_related(_scores_prefetch())
+        .prefetch_related(_scores_prefetch(), "covers")
         .order_by("evaluation__lot__number")
     )
 

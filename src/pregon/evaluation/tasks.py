@@ -1,14 +1,17 @@
-"""Background work of awards. Tasks take ids and are thin, idempotent wrappers over services.
+"""Background work of awards and rights to cover. Tasks take ids and are thin, idempotent
+wrappers over services.
 
-Only `services.standstill` and `services.notices` are imported: the module that schedules these
-tasks (`services.award`) imports this one, never the other way round.
+Only `services.standstill`, `services.cover_deadline` and `services.notices` are imported: the
+modules that schedule these tasks (`services.award`, `services.cover`) import this one, never
+the other way round.
 """
 
 from __future__ import annotations
 
 from django.tasks import task
 
-from pregon.evaluation.services.notices import award_notice_email
+from pregon.evaluation.services.cover_deadline import cover_lapse
+from pregon.evaluation.services.notices import award_notice_email, cover_invitation_email
 from pregon.evaluation.services.standstill import award_standstill_end, awards_standstill_end_due
 
 
@@ -28,3 +31,15 @@ def end_standstill(award_id: int) -> bool:
 def end_due_standstills() -> int:
     """End every standstill whose time has passed; the safety net run at start-up and by cron."""
     return awards_standstill_end_due()
+
+
+@task()
+def send_cover_invitation(cover_id: int) -> int:
+    """E-mail the invitation to cover the best offer to the invited bidder's people (once)."""
+    return cover_invitation_email(cover_id=cover_id)
+
+
+@task()
+def lapse_cover(cover_id: int) -> bool:
+    """Record a pass if the right to cover is still unanswered at its deadline."""
+    return cover_lapse(cover_id=cover_id)

@@ -1,5 +1,6 @@
 """The evaluation's pages: the committee's working page, the public report, and a bidder's
-page where it reads its own assessments and answers a request to justify its price.
+page where it reads its own assessments, answers a request to justify its price and answers a
+right to cover the best offer.
 
 Views are thin: each POST calls one service; a refusal is shown on the page in the visitor's
 language and changes nothing.
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from pregon.accounts.choices import SUPPLIER_ROLES, OrganizationKind
 from pregon.core.errors import DomainError, NotFound, PermissionDenied
 from pregon.evaluation import services
+from pregon.evaluation.choices import EvaluationStatus
 from pregon.evaluation.forms import ScoresForm, TextForm
 from pregon.evaluation.selectors import (
     assessment_for_committee,
@@ -71,7 +73,13 @@ def _committee_action(request: HttpRequest, tender: Tender) -> str:
         )
         if entry is None or entry.evaluation is None:
             raise NotFound(_("There is no such lot in this tender."))
-        services.evaluation_complete(actor=actor, evaluation=entry.evaluation)
+        evaluation = services.evaluation_complete(actor=actor, evaluation=entry.evaluation)
+        if evaluation.status == EvaluationStatus.COVER_OFFERED:
+            return _(
+                "The country's rules give a bidder of lot %(lot)s the right to cover the best "
+                "offer: the lot is completed and published when it answers, or when its "
+                "deadline passes."
+            ) % {"lot": entry.lot.number}
         return _("The evaluation of lot %(lot)s is completed and published.") % {
             "lot": entry.lot.number
         }
@@ -155,14 +163,27 @@ def evaluation_mine(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except NotFound:
             raise Http404 from None
+        action = request.POST.get("action", "justify")
         try:
-            services.justification_answer(
-                actor=actor, assessment=assessment, answer=request.POST.get("text", "")
-            )
+            if action == "cover":
+                services.cover_improve(
+                    actor=actor,
+                    evaluation=assessment.evaluation,
+                    price=request.POST.get("price", ""),
+                )
+                done = _("You covered the best offer; the evaluation of the lot is completed.")
+            elif action == "pass":
+                services.cover_pass(actor=actor, evaluation=assessment.evaluation)
+                done = _("You let the right to cover pass; the evaluation of the lot is completed.")
+            else:
+                services.justification_answer(
+                    actor=actor, assessment=assessment, answer=request.POST.get("text", "")
+                )
+                done = _("Your justification was sent to the committee.")
         except DomainError as refusal:
             message, status = str(refusal.message), refusal.status
         else:
-            messages.success(request, _("Your justification was sent to the committee."))
+            messages.success(request, done)
             return redirect("evaluation:mine", pk=tender.pk)
     context = {
         "tender": tender,

@@ -26,12 +26,14 @@ router = Router(tags=["organizations"])
 @paginated
 def organization_list(request: HttpRequest, filters: Query[OrganizationFilterQuery]) -> object:
     """Buyers, suppliers and oversight bodies registered on this platform, by legal name.
-    Filter suppliers by scale or cooperatives to find MSMEs and productive organizations."""
+    Filter suppliers by scale, legal form or cooperatives to find MSMEs and productive
+    organizations."""
     return organizations_public(
         kind=filters.kind or "",
         country=filters.country,
         scale=filters.scale or "",
         cooperative=filters.cooperative,
+        legal_form=filters.legal_form or "",
     )
 
 
@@ -43,6 +45,7 @@ def organization_list(request: HttpRequest, filters: Query[OrganizationFilterQue
     **public(errors=(404,)),
 )
 def organization_detail(request: HttpRequest, organization_id: int) -> Organization:
-    """Identifier, address, what it does and, for suppliers, scale and declared
-    characteristics (cooperative, women-owned, indigenous-owned, local)."""
+    """Identifier, address, what it does and, for suppliers, scale (whether verified, and
+    the rule pack it was computed under), legal form and declared characteristics
+    (women-owned, indigenous-owned, local)."""
     return organization_public_get(pk=organization_id)

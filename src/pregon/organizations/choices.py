@@ -15,6 +15,44 @@ class Scale(models.TextChoices):
     SELF_EMPLOYED = "selfEmployed", _("Self-employed")
 
 
+class LegalForm(models.TextChoices):
+    """What kind of productive organization a supplier is, beyond companies (published as
+    `parties[].details.legalForm`, a field of ours)."""
+
+    COMPANY = "company", _("Company")
+    SOLE_PROPRIETOR = "soleProprietor", _("Individual entrepreneur")
+    COOPERATIVE = "cooperative", _("Cooperative")
+    ASSOCIATION = "association", _("Association")
+    COMMUNITY_ENTERPRISE = "communityEnterprise", _("Community enterprise")
+
+
+class ScaleStatus(models.TextChoices):
+    """Where the evidence of a supplier's scale stands.
+
+    declared ──evidence uploaded──▶ pending ──verify──▶ verified
+        ▲                             │  ──reject──▶ rejected
+        └── new figures or scale ─────┘  (any new figure or evidence starts again)
+    """
+
+    DECLARED = "declared", _("Declared, without evidence")
+    PENDING = "pending", _("Evidence awaiting verification")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Evidence not accepted")
+
+
+class DocumentKind(models.TextChoices):
+    """The documents a supplier holds once on the platform, instead of with every bid."""
+
+    LEGAL = "legal", _("Legal existence (certificate of registration or incorporation)")
+    TAX = "tax", _("Tax compliance certificate")
+    SOCIAL_SECURITY = "socialSecurity", _("Social security compliance certificate")
+    SCALE_EVIDENCE = "scaleEvidence", _("Evidence of size (payroll, financial statements)")
+
+
+#: The documents a winner must hold, current, before its contract is drafted or signed.
+CONTRACT_DOCUMENT_KINDS = (DocumentKind.LEGAL, DocumentKind.TAX, DocumentKind.SOCIAL_SECURITY)
+
+
 class BuyerType(models.TextChoices):
     MINISTRY = "ministry", _("Ministry or national agency")
     MUNICIPALITY = "municipality", _("Municipality or regional government")
@@ -54,8 +92,12 @@ PROFILE_TEXT_FIELDS = (
 )
 #: What only a buyer says of itself.
 BUYER_PROFILE_FIELDS = ("buyer_type",)
-#: What only a supplier declares: its scale and its characteristics.
-SUPPLIER_PROFILE_FIELDS = ("scale", "is_cooperative", "women_owned", "indigenous_owned", "is_local")
+#: What only a supplier says of itself: its legal form and the characteristics it declares.
+#: (Its scale is declared apart, with its figures and evidence: `supplier_scale_declare`;
+#: whether it is a cooperative follows from its legal form.)
+SUPPLIER_PROFILE_FIELDS = ("legal_form", "women_owned", "indigenous_owned", "is_local")
+#: The characteristics a supplier declares, in the order pages and published data list them.
+CHARACTERISTIC_FIELDS = ("women_owned", "indigenous_owned", "is_local")
 #: Every editable field of the profile, in the order forms and audit summaries list them.
 PROFILE_FIELDS = (
     *PROFILE_TEXT_FIELDS,
@@ -82,6 +124,11 @@ AUDIT_VOCABULARY = AuditVocabulary(
         "organization.create": _("Organization created"),
         "organization.update": _("Organization profile changed"),
         "supplier.register": _("Supplier registered"),
+        "supplier.scale_declare": _("Supplier's scale declared"),
+        "supplier.scale_verify": _("Supplier's scale verified"),
+        "supplier.scale_reject": _("Evidence of a supplier's scale not accepted"),
+        "supplier_document.upload": _("Supplier document uploaded"),
+        "supplier_document.remove": _("Supplier document removed"),
         "api_key.issue": _("API key issued"),
         "api_key.revoke": _("API key revoked"),
     },
@@ -100,6 +147,17 @@ AUDIT_VOCABULARY = AuditVocabulary(
         "time_zone": _("Time zone"),
         "buyer_type": _("Type of public body"),
         "scale": _("Scale"),
+        "legal_form": _("Legal form"),
+        "declared_scale": _("Declared scale"),
+        "computed_scale": _("Scale by the country's rules"),
+        "rule_pack": _("Country rule pack"),
+        "employees": _("Employees"),
+        "annual_turnover": _("Annual turnover"),
+        "scale_status": _("Verification of the scale"),
+        "note": _("Note"),
+        "document_kind": _("Document"),
+        "expires_on": _("Expires on"),
+        "filename": _("File name"),
         "is_cooperative": _("Cooperative"),
         "women_owned": _("Women-owned"),
         "indigenous_owned": _("Indigenous-owned"),
@@ -109,6 +167,11 @@ AUDIT_VOCABULARY = AuditVocabulary(
     summary_choices={
         ("organizations.organization", "kind"): OrganizationKind,
         ("organizations.organization", "scale"): Scale,
+        ("organizations.organization", "declared_scale"): Scale,
+        ("organizations.organization", "computed_scale"): Scale,
+        ("organizations.organization", "legal_form"): LegalForm,
+        ("organizations.organization", "scale_status"): ScaleStatus,
+        ("organizations.supplierdocument", "document_kind"): DocumentKind,
         ("organizations.organization", "buyer_type"): BuyerType,
         ("organizations.apikey", "scopes"): ApiScope,
     },

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from pregon.core.identifiers import KNOWN_SCHEMES
-from pregon.organizations.choices import Scale
+from pregon.organizations.choices import LegalForm, Scale
 from pregon.organizations.services import OrganizationData, SupplierRegistration
 
 OTHER_SCHEME = "other"
@@ -30,6 +30,28 @@ def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
 
 def _password_help() -> str:
     return " ".join(password_validators_help_texts())
+
+
+def employees_field() -> forms.IntegerField:
+    """The number of employees a supplier's size is computed from (registration, its page)."""
+    return forms.IntegerField(
+        label=_("Number of employees"),
+        required=False,
+        min_value=0,
+        help_text=_("On average over the last closed year."),
+    )
+
+
+def annual_turnover_field() -> forms.DecimalField:
+    """The annual turnover a supplier's size is computed from (registration, its page)."""
+    return forms.DecimalField(
+        label=_("Annual turnover"),
+        required=False,
+        min_value=0,
+        max_digits=18,
+        decimal_places=2,
+        help_text=_("Sales of the last closed year, in your country's currency."),
+    )
 
 
 class SupplierRegistrationForm(forms.Form):
@@ -89,11 +111,20 @@ class SupplierRegistrationForm(forms.Form):
     region = forms.CharField(label=_("Region, state or province"), max_length=120, required=False)
     locality = forms.CharField(label=_("City or locality"), max_length=120, required=False)
     street_address = forms.CharField(label=_("Street address"), max_length=300, required=False)
+    legal_form = forms.ChoiceField(
+        label=_("Legal form"),
+        help_text=_("Cooperatives, associations and community enterprises register too."),
+    )
+    employees = employees_field()
+    annual_turnover = annual_turnover_field()
     scale = forms.ChoiceField(
         label=_("Size of the business"),
-        help_text=_("As defined by your country's rules for micro, small and medium enterprises."),
+        required=False,
+        help_text=_(
+            "With both figures above, your country's rules compute the size and this choice is "
+            "not needed; choose it only if you leave a figure out."
+        ),
     )
-    is_cooperative = forms.BooleanField(label=_("It is a cooperative"), required=False)
     women_owned = forms.BooleanField(label=_("It is women-owned"), required=False)
     indigenous_owned = forms.BooleanField(label=_("It is indigenous-owned"), required=False)
     is_local = forms.BooleanField(label=_("It is a local business where it sells"), required=False)
@@ -114,6 +145,10 @@ class SupplierRegistrationForm(forms.Form):
         ]
         _choice_field(self, "country").choices = [("", _("Choose a country")), *list(countries)]
         _choice_field(self, "scale").choices = [("", _("Choose a size")), *Scale.choices]
+        _choice_field(self, "legal_form").choices = [
+            ("", _("Choose a legal form")),
+            *LegalForm.choices,
+        ]
 
     def clean(self) -> dict[str, Any]:
         """The passwords agree, and another register is named when chosen."""
@@ -155,8 +190,10 @@ class SupplierRegistrationForm(forms.Form):
                 region=data["region"],
                 locality=data["locality"],
                 street_address=data["street_address"],
+                legal_form=data["legal_form"],
                 scale=data["scale"],
-                is_cooperative=data["is_cooperative"],
+                employees=data["employees"],
+                annual_turnover=data["annual_turnover"],
                 women_owned=data["women_owned"],
                 indigenous_owned=data["indigenous_owned"],
                 is_local=data["is_local"],

@@ -14,7 +14,7 @@ from django.urls import reverse
 from ninja import Field, Schema
 
 from pregon.accounts.choices import OrganizationKind
-from pregon.organizations.choices import BuyerType, Scale
+from pregon.organizations.choices import BuyerType, LegalForm, Scale, ScaleStatus
 from pregon.organizations.models import Organization
 
 
@@ -33,6 +33,9 @@ class OrganizationFilterQuery(Schema):
     cooperative: bool | None = Field(
         None, description="true: only cooperatives; false: only other organizations."
     )
+    legal_form: LegalForm | None = Field(
+        None, description="Only suppliers of this legal form (cooperatives, associations…)."
+    )
 
 
 class OrganizationSummaryOut(Schema):
@@ -45,7 +48,15 @@ class OrganizationSummaryOut(Schema):
     region: str
     scale: Scale | None = Field(description="Suppliers only: micro to large, or self-employed.")
     is_cooperative: bool
+    legal_form: LegalForm | None = Field(
+        description="Suppliers only: company, individual entrepreneur, cooperative, association "
+        "or community enterprise."
+    )
     url: str = Field(description="This organization's profile in the API.")
+
+    @staticmethod
+    def resolve_legal_form(obj: Organization) -> str | None:
+        return obj.legal_form or None
 
     @staticmethod
     def resolve_name(obj: Organization) -> str:
@@ -78,6 +89,15 @@ class OrganizationOut(OrganizationSummaryOut):
     women_owned: bool
     indigenous_owned: bool
     is_local: bool
+    scale_verified: bool = Field(
+        description="Suppliers only: whether the platform verified the scale against the "
+        "supplier's evidence (else it is the supplier's declaration)."
+    )
+    scale_rule_pack: str | None = Field(
+        description="Suppliers only: the country rule pack (CODE@VERSION) the scale was computed "
+        "under from the declared employees and turnover; null when it is the supplier's own "
+        "declaration."
+    )
     time_zone: str = Field(
         description=(
             "The IANA time zone its dates are set and shown in (a buyer's tender deadlines): "
@@ -89,6 +109,14 @@ class OrganizationOut(OrganizationSummaryOut):
     @staticmethod
     def resolve_buyer_type(obj: Organization) -> str | None:
         return obj.buyer_type or None
+
+    @staticmethod
+    def resolve_scale_verified(obj: Organization) -> bool:
+        return obj.scale_status == ScaleStatus.VERIFIED
+
+    @staticmethod
+    def resolve_scale_rule_pack(obj: Organization) -> str | None:
+        return obj.scale_rule_pack or None
 
     @staticmethod
     def resolve_time_zone(obj: Organization) -> str:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pregon.accounts.choices import OrganizationKind
-from pregon.core.errors import NotFound
-from pregon.organizations.models import ApiKey, Organization
+from pregon.core import clock
+from pregon.core.errors import DomainError, NotFound
+from pregon.organizations.choices import CONTRACT_DOCUMENT_KINDS, DocumentKind, ScaleStatus
+from pregon.organizations.models import ApiKey, Organization, SupplierDocument
 
 # The platform operator runs the instance; it is not a party to procurement.
 PUBLIC_KINDS = (OrganizationKind.BUYER, OrganizationKind.SUPPLIER, OrganizationKind.OVERSIGHT)
@@ -19,6 +27,7 @@ def organizations_public(
     country: str = "",
     scale: str = "",
     cooperative: bool | None = None,
+    legal_form: str = "",
 ) -> QuerySet[Organization]:
     """Organizations with a public profile, by name, matching the filters given."""
     queryset = Organization.objects.filter(kind__in=PUBLIC_KINDS)
@@ -30,6 +39,8 @@ def organizations_public(
         queryset = queryset.filter(scale=scale)
     if cooperative is not None:
         queryset = queryset.filter(is_cooperative=cooperative)
+    if legal_form:
+        queryset = queryset.filter(legal_form=legal_form)
     return queryset.order_by("legal_name", "pk")
 
 
@@ -68,3 +79,134 @@ def api_key_of(*, organization: Organization, pk: int) -> ApiKey:
     if key is None:
         raise NotFound(_("There is no API key with this number in your organization."))
     return key
+
+
+# ---------------------------------------------------------------------------------------------
+# documents held once, and the evidence asked of a winner
+
+
+def today_of(organization: Organization) -> dt.date:
+    """Today in the organization's zone (by the platform clock): a document is valid until the
+    end of its last day there."""
+    return timezone.localtime(clock.now(), ZoneInfo(organization.effective_time_zone)).date()
+
+
+def supplier_documents_current(*, organization: Organization) -> dict[str, SupplierDocument]:
+    """The documents a supplier holds now (not replaced or removed), by kind."""
+    return {
+        document.kind: document
+        for document in SupplierDocument.objects.filter(
+            organization=organization, removed_at__isnull=True
+        )
+    }
+
+
+def supplier_documents_history(*, organization: Organization) -> QuerySet[SupplierDocument]:
+    """Every document a supplier held, newest first (replaced and removed ones included)."""
+    return SupplierDocument.objects.filter(organization=organization).order_by(
+        "-uploaded_at", "-pk"
+    )
+
+
+def supplier_document_of(*, organization: Organization, pk: int) -> SupplierDocument:
+    """One of a supplier's documents, or NotFound (another supplier's included)."""
+    document = (
+        SupplierDocument.objects.select_related("organization")
+        .filter(organization=organization, pk=pk)
+        .first()
+    )
+    if document is None:
+        raise NotFound(_("There is no such document."))
+    return document
+
+
+@dataclass(frozen=True, kw_only=True)
+class MissingEvidence:
+    """One thing a winner must still give before its contract: `kind` is a document kind, or
+    "scale" for the verification of its scale; `reason` says what is wrong, in words."""
+
+    kind: str
+    label: str
+    reason: str
+
+
+def supplier_evidence_missing(
+    *, organization: Organization, on: dt.date | None = None
+) -> list[MissingEvidence]:
+    """What a supplier must still give before a contract is drafted or signed with it: each
+    of the legal, tax and social security documents held and not expired on `on` (today in
+    its zone), and its scale verified against its evidence. Empty: nothing is missing."""
+    day = on or today_of(organization)
+    held = supplier_documents_current(organization=organization)
+    missing = []
+    for kind in CONTRACT_DOCUMENT_KINDS:
+        document = held.get(kind)
+        label = str(DocumentKind(kind).label)
+        if document is None:
+            missing.append(MissingEvidence(kind=kind, label=label, reason=_("not uploaded")))
+        elif not document.is_current_on(day):
+            assert document.expires_on is not None
+            missing.append(
+                MissingEvidence(
+                    kind=kind,
+                    label=label,
+                    reason=_("expired on %(day)s") % {"day": document.expires_on.isoformat()},
+                )
+            )
+    if organization.scale_status != ScaleStatus.VERIFIED:
+        evidence = held.get(DocumentKind.SCALE_EVIDENCE)
+        if evidence is None or organization.scale_status == ScaleStatus.REJECTED:
+            reason = (
+                _("the evidence was not accepted: %(note)s")
+                % {"note": organization.scale_review_note}
+                if organization.scale_status == ScaleStatus.REJECTED
+                else _("no evidence of size uploaded")
+            )
+        else:
+            reason = _("the evidence awaits verification by the platform")
+        missing.append(MissingEvidence(kind="scale", label=str(_("Verified scale")), reason=reason))
+    return missing
+
+
+class EvidenceMissing(DomainError):
+    """The winner has not given the evidence its contract needs (`missing` says what)."""
+
+    status = 409
+    code = "evidence_missing"
+
+    def __init__(self, message: Any, *, missing: list[MissingEvidence]) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+    def as_problem(self, *, instance: str = "") -> dict[str, Any]:
+        """The problem, with `missing`: each thing still missing and why."""
+        problem = super().as_problem(instance=instance)
+        problem["missing"] = [
+            {"kind": item.kind, "label": item.label, "reason": item.reason} for item in self.missing
+        ]
+        return problem
+
+
+def supplier_evidence_check(*, organization: Organization, on: dt.date | None = None) -> None:
+    """Refuse (`EvidenceMissing`) unless the supplier's evidence is complete on `on`: what a
+    contract with it needs (`supplier_evidence_missing`)."""
+    missing = supplier_evidence_missing(organization=organization, on=on)
+    if missing:
+        raise EvidenceMissing(
+            _(
+                "%(supplier)s has not yet given the evidence a contract needs: %(missing)s. "
+                "The supplier sees in its workspace what to upload."
+            )
+            % {
+                "supplier": organization.display_name,
+                "missing": "; ".join(f"{item.label} ({item.reason})" for item in missing),
+            },
+            missing=missing,
+        )
+
+
+def suppliers_scale_pending() -> QuerySet[Organization]:
+    """Suppliers whose evidence of size awaits verification, the longest waiting first."""
+    return Organization.objects.filter(
+        kind=OrganizationKind.SUPPLIER, scale_status=ScaleStatus.PENDING
+    ).order_by("scale_declared_at", "pk")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -37,9 +38,10 @@ from pregon.organizations.choices import (
     SUPPLIER_PROFILE_FIELDS,
     ApiScope,
     BuyerType,
-    Scale,
+    LegalForm,
 )
 from pregon.organizations.models import ApiKey, Organization
+from pregon.organizations.services_scale import ScaleData, scale_apply, scale_compute
 
 
 @dataclass(kw_only=True)
@@ -62,8 +64,13 @@ class OrganizationData:
     # The IANA name of the zone its dates are set and shown in; empty for its country's main one.
     time_zone: str = ""
     buyer_type: str = ""
+    # Suppliers only. The legal form (a cooperative is one by it) and the characteristics are
+    # part of the profile; the scale's figures and declaration are given at registration and
+    # then declared apart (`services_scale.supplier_scale_declare`).
+    legal_form: str = ""
     scale: str = ""
-    is_cooperative: bool = False
+    employees: int | None = None
+    annual_turnover: Decimal | None = None
     women_owned: bool = False
     indigenous_owned: bool = False
     is_local: bool = False
@@ -156,24 +163,52 @@ def _validate_profile(kind: str, data: OrganizationData) -> None:
         )
     if data.buyer_type not in {"", *BuyerType.values}:
         raise ValidationFailed(_("Choose the type of public body."), field="buyer_type")
-    if kind == OrganizationKind.SUPPLIER and data.scale not in Scale.values:
-        raise ValidationFailed(_("Choose the supplier's scale."), field="scale")
-    if kind != OrganizationKind.SUPPLIER and any(
-        getattr(data, name) for name in SUPPLIER_PROFILE_FIELDS
+    if kind == OrganizationKind.SUPPLIER and data.legal_form not in LegalForm.values:
+        raise ValidationFailed(_("Choose the legal form."), field="legal_form")
+    if kind != OrganizationKind.SUPPLIER and (
+        any(getattr(data, name) for name in SUPPLIER_PROFILE_FIELDS)
+        or data.scale
+        or data.employees is not None
+        or data.annual_turnover is not None
     ):
         raise ValidationFailed(_("Only suppliers declare a scale and characteristics."))
+
+
+def _scale_data(data: OrganizationData) -> ScaleData:
+    return ScaleData(
+        employees=data.employees,
+        annual_turnover=data.annual_turnover,
+        declared_scale=data.scale,
+    )
 
 
 def _create(kind: str, data: OrganizationData) -> Organization:
     _validate_profile(kind, data)
     scheme, identifier = _clean_identifier(data)
-    values = {f.name: getattr(data, f.name) for f in fields(data)}
-    values.update(identifier_scheme=scheme, identifier_id=identifier, kind=kind)
-    values["legal_name"] = data.legal_name.strip()
-    values["time_zone"] = data.time_zone.strip()
+    scale = (
+        scale_compute(country=data.country, data=_scale_data(data))
+        if kind == OrganizationKind.SUPPLIER
+        else None
+    )
+    organization = Organization(
+        kind=kind,
+        identifier_scheme=scheme,
+        identifier_id=identifier,
+        country=data.country,
+        legal_name=data.legal_name.strip(),
+        time_zone=data.time_zone.strip(),
+        description=data.description,
+        buyer_type=data.buyer_type,
+        is_cooperative=data.legal_form == LegalForm.COOPERATIVE,
+        **{name: getattr(data, name) for name in PROFILE_TEXT_FIELDS if name != "legal_name"},
+        **{name: getattr(data, name) for name in SUPPLIER_PROFILE_FIELDS},
+    )
+    if scale is not None:
+        scale_apply(organization, scale, _scale_data(data))
     try:
         with transaction.atomic():
-            return Organization.objects.create(**values)
+            organization.save(force_insert=True)
+            return organization
     except IntegrityError:
         # Raced with another registration of the same identifier.
         raise ValidationFailed(
@@ -220,6 +255,10 @@ def supplier_register(*, actor: Actor, registration: SupplierRegistration) -> Us
     except ValidationError as error:
         raise ValidationFailed(" ".join(error.messages), field="password") from None
     _validate_profile(OrganizationKind.SUPPLIER, registration.organization)
+    scale_compute(
+        country=registration.organization.country,
+        data=_scale_data(registration.organization),
+    )
     _clean_identifier(registration.organization)
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationFailed(
@@ -257,7 +296,13 @@ def supplier_register(*, actor: Actor, registration: SupplierRegistration) -> Us
             target=organization,
             summary={
                 "identifier": organization.party_id,
+                "legal_form": organization.legal_form,
                 "scale": organization.scale,
+                "declared_scale": organization.declared_scale,
+                "computed_scale": organization.computed_scale,
+                "rule_pack": organization.scale_rule_pack,
+                "employees": organization.employees,
+                "annual_turnover": organization.annual_turnover,
                 "user": email,
             },
         )
@@ -282,6 +327,8 @@ def organization_update(
             if old != new:
                 changes[name] = [old, new]
                 setattr(locked, name, new)
+        if "legal_form" in changes:
+            locked.is_cooperative = locked.legal_form == LegalForm.COOPERATIVE
         if changes:
             locked.updated_at = clock.now()
             locked.save()

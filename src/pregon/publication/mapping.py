@@ -109,9 +109,18 @@ def organization_party(organization: Organization) -> dict[str, Any]:
     )
     if contact:
         party["contactPoint"] = contact
-    if organization.kind == OrganizationKind.SUPPLIER and organization.scale:
-        # partyDetails_scale: how MSME participation is published.
-        party["details"] = {"scale": organization.scale}
+    if organization.kind == OrganizationKind.SUPPLIER:
+        # partyDetails_scale: how MSME participation is published; the legal form and the
+        # declared characteristics are fields of ours (docs/open-data.md).
+        details = without_empty(
+            {
+                "scale": organization.scale,
+                "legalForm": organization.legal_form,
+                "characteristics": organization.characteristics,
+            }
+        )
+        if details:
+            party["details"] = details
     return party
 
 

@@ -104,6 +104,16 @@ def _buyer_party(compiled: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def _reserved_for_msmes(lot: dict[str, Any]) -> bool:
+    """Whether a published lot is reserved for smaller firms: its `reservation` (a field of
+    ours, docs/open-data.md) names sizes, none of them large."""
+    reservation = lot.get("reservation")
+    if not isinstance(reservation, dict):
+        return False
+    scales = reservation.get("scales")
+    return isinstance(scales, list) and bool(scales) and "large" not in scales
+
+
 def document_from_release(compiled: dict[str, Any]) -> DocumentData | None:
     """The searchable view of a compiled release; None when it has no tender to find."""
     tender = compiled.get("tender")
@@ -127,9 +137,8 @@ def document_from_release(compiled: dict[str, Any]) -> DocumentData | None:
             codes.update(
                 (scheme, prefix) for prefix in code_prefixes(str(classification.get("id") or ""))
             )
-    lots = [
-        str(lot.get("title") or "") for lot in tender.get("lots") or [] if isinstance(lot, dict)
-    ]
+    lot_entries = [lot for lot in tender.get("lots") or [] if isinstance(lot, dict)]
+    lots = [str(lot.get("title") or "") for lot in lot_entries]
     amount, currency = _amount(tender.get("value"))
     period = tender.get("tenderPeriod") or {}
     closing = parse_datetime(str(period.get("endDate") or "")) if period.get("endDate") else None
@@ -150,6 +159,7 @@ def document_from_release(compiled: dict[str, Any]) -> DocumentData | None:
         status=str(tender.get("status") or ""),
         value_amount=amount,
         currency=currency,
+        reserved_msme=any(_reserved_for_msmes(lot) for lot in lot_entries),
         closing_at=closing,
         codes=codes,
     )

@@ -155,6 +155,14 @@ class DocumentType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ReservationObligation(models.TextChoices):
+    """What a country rule pack says of a lot's reservation for smaller firms."""
+
+    MUST = "must", _("must be reserved")
+    MAY = "may", _("may be reserved")
+    NO = "no", _("not reserved")
+
+
 class Currency(models.TextChoices):
     """Currencies of the Americas the platform is used with, and the common reserve ones."""
 
@@ -226,6 +234,10 @@ AUDIT_VOCABULARY = AuditVocabulary(
         "status": _("Status"),
         "from": _("Previous status"),
         "reason": _("Reason"),
+        "rule_pack": _("Rule pack"),
+        "reserved_lots": _("Lots reserved for smaller firms"),
+        "reserved": _("Reserved under the rule"),
+        "undivided_reason": _("Reason for not dividing into lots"),
         "amendment": _("Amendment number"),
         "documents": _("Documents"),
         "tender": _("Tender number"),

@@ -25,6 +25,7 @@ from pregon.tenders.choices import (
     DocumentType,
     Method,
     PriceScoring,
+    ReservationObligation,
     TenderStatus,
 )
 from pregon.tenders.scoring import price_formula_text
@@ -124,6 +125,14 @@ class Tender(models.Model):
     opening_threshold = models.PositiveSmallIntegerField(
         _("members needed to open the bids"), null=True, blank=True
     )
+    # The country rule pack in force for the buyer's country on the day of publication
+    # ("BR@2026.1"), set by `tender_publish` and never changed after: every later decision
+    # about the tender reads that version (docs/rule-packs.md). Empty for tenders published
+    # before the packs existed.
+    rule_pack = models.CharField(_("rule pack"), max_length=64, blank=True)
+    # Divide or explain: why a single-lot tender above the pack's threshold is not divided into
+    # lots. Public; publication needs it when the pack asks for it.
+    undivided_reason = models.TextField(_("reason for not dividing into lots"), blank=True)
 
     class Meta:
         verbose_name = _("tender")
@@ -198,7 +207,15 @@ class Tender(models.Model):
 
 
 class Lot(models.Model):
-    """A part of a tender that can be bid for and awarded on its own."""
+    """A part of a tender that can be bid for and awarded on its own.
+
+    A lot may be reserved for smaller firms when the buyer's country rule pack says it must or
+    may be (`services.reservation`): `reserved_scales` are the sizes that may bid, and
+    cooperatives or local suppliers of any size when `reserved_cooperatives` or
+    `reserved_local`; only local suppliers when `reserved_local_only`. `reservation_rule` names
+    the pack's rule (``CODE@VERSION:key``). The bid eligibility check reads these fields
+    (`tenders.eligibility.lot_open_to`).
+    """
 
     tender = models.ForeignKey(
         Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="lots"
@@ -209,12 +226,49 @@ class Lot(models.Model):
     estimated_value = models.DecimalField(
         _("estimated value"), max_digits=18, decimal_places=2, null=True, blank=True
     )
+    # What some packs' reservations depend on: how many eligible suppliers asked for a call
+    # limited to them (Colombia), how many small firms market research expects to offer (the
+    # United States' rule of two; None: not known).
+    msme_requests = models.PositiveSmallIntegerField(_("requests for a limited call"), default=0)
+    expected_small_offers = models.PositiveSmallIntegerField(
+        _("small firms expected to offer"), null=True, blank=True
+    )
+    reserved = models.BooleanField(_("reserved for smaller firms"), default=False)
+    # What the pack said at the last save: "must", "may" or "no".
+    reservation_obligation = models.CharField(
+        _("reservation under the rules"),
+        max_length=4,
+        choices=ReservationObligation.choices,
+        default=ReservationObligation.NO,
+    )
+    reserved_scales = models.JSONField(_("sizes that may bid"), default=list, blank=True)
+    reserved_cooperatives = models.BooleanField(_("cooperatives may bid"), default=False)
+    reserved_local = models.BooleanField(_("local suppliers may bid"), default=False)
+    reserved_local_only = models.BooleanField(_("only local suppliers"), default=False)
+    reservation_rule = models.CharField(_("rule of the reservation"), max_length=128, blank=True)
 
     class Meta:
         verbose_name = _("lot")
         verbose_name_plural = _("lots")
         ordering = ["tender", "number"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(reservation_obligation__in=ReservationObligation.values),
+                name="lot_reservation_obligation_valid",
+            ),
+            # A reserved lot names its rule; a lot the rules must reserve is reserved.
+            models.CheckConstraint(
+                condition=Q(reserved=False) | ~Q(reservation_rule=""),
+                name="lot_reservation_has_rule",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reservation_obligation=ReservationObligation.MUST) | Q(reserved=True),
+                name="lot_must_be_reserved",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reservation_obligation=ReservationObligation.NO) | Q(reserved=False),
+                name="lot_reserved_only_by_rule",
+            ),
             models.UniqueConstraint(fields=["tender", "number"], name="lot_number_unique"),
             models.CheckConstraint(condition=Q(number__gte=1), name="lot_number_positive"),
             models.CheckConstraint(
@@ -225,6 +279,12 @@ class Lot(models.Model):
 
     def __str__(self) -> str:
         return _("Lot %(number)s: %(title)s") % {"number": self.number, "title": self.title}
+
+    @property
+    def reserved_for_msmes(self) -> bool:
+        """Whether the lot is reserved and only micro, small or medium firms (or cooperatives
+        or local suppliers) may bid: what the portal's "reserved for MSMEs" facet counts."""
+        return self.reserved and bool(self.reserved_scales) and "large" not in self.reserved_scales
 
 
 class AwardCriterion(models.Model):

@@ -31,6 +31,9 @@ Choices worth knowing (also in docs/open-data.md):
   `id` (its position). OCDS merging never removes an array entry or an object, only fields set
   to `null`: a release after the criteria changed nulls the fields of each criterion (and of the
   object) that the compiled release had and the tender no longer has.
+* Fields of ours from the country rule packs: `tender.rulePack` (the pack version the tender
+  was published under, and its page), `tender.reasonForNotDividing` (divide or explain) and
+  `tender.lots[].reservation` (who may bid on a reserved lot, under which rule).
 * Free texts generated here (document titles, amendment summaries) are in the tender's
   language, the release's `language`.
 """
@@ -73,6 +76,8 @@ from pregon.tenders.models import (
     Tender,
     TenderDocument,
 )
+from pregon.tenders.rule_packs import basis_text, reservation_label, rule_of
+from pregon.tenders.rule_packs import text as rule_text
 from pregon.tenders.scoring import CriterionLine, award_criteria_text, price_formula_text
 
 # The platform's tender states in the OCDS tenderStatus codelist (drafts are never published).
@@ -140,6 +145,31 @@ def _lot(lot: Lot, tender: Tender, status: str) -> dict[str, Any]:
     if lot.estimated_value is not None:
         data["value"] = ocds_value(lot.estimated_value, tender.currency)
     data["status"] = status
+    if lot.reserved:
+        data["reservation"] = _reservation(lot)
+    return data
+
+
+def _reservation(lot: Lot) -> dict[str, Any]:
+    """A reserved lot: who may bid and the rule pack's rule (a field of ours, see
+    docs/open-data.md). Texts in the tender's language."""
+    rule = rule_of(lot.reservation_rule)
+    pack_ref, _sep, key = lot.reservation_rule.partition(":")
+    data: dict[str, Any] = {
+        "description": reservation_label(lot),
+        "scales": list(lot.reserved_scales),
+        "cooperatives": lot.reserved_cooperatives,
+        "localSuppliers": lot.reserved_local,
+        "localOnly": lot.reserved_local_only,
+        "obligation": lot.reservation_obligation,
+        "rule": {"pack": pack_ref, "id": key},
+    }
+    if rule is not None:
+        data["rule"] |= {
+            "title": rule_text(rule.title),
+            "legalBasis": basis_text(rule),
+            "effectiveFrom": rule.effective_from.isoformat(),
+        }
     return data
 
 
@@ -354,6 +384,13 @@ def tender_section(
     data["enquiryPeriod"] = {"startDate": published, "endDate": ocds_datetime(tender.enquiry_end)}
     data["hasEnquiries"] = Question.objects.filter(tender=tender).exists()
     data["lots"] = [_lot(lot, tender, status) for lot in lots]
+    if tender.undivided_reason:
+        data["reasonForNotDividing"] = tender.undivided_reason
+    if tender.rule_pack:
+        data["rulePack"] = {
+            "id": tender.rule_pack,
+            "url": absolute_url(reverse("rules:pack", kwargs={"ref": tender.rule_pack})),
+        }
     committee = _opening_committee(tender)
     if committee is not None:
         data["openingCommittee"] = committee

@@ -36,6 +36,7 @@ from pregon.tenders.choices import (
     DocumentType,
     Method,
     PriceScoring,
+    ReservationObligation,
     TenderStatus,
 )
 from pregon.tenders.models import (
@@ -58,6 +59,7 @@ from pregon.tenders.services import (
     TenderData,
     public_key_encode,
 )
+from pregon.tenders.services.validation import LOT_COUNT_LIMIT
 
 MAX_LOTS = 100
 MAX_ITEMS = 500
@@ -173,6 +175,29 @@ class LotOut(Schema):
     title: str
     description: str
     estimated_value: Decimal | None
+    reserved: bool = Field(
+        description="Reserved for smaller firms: only the sizes in `reserved_scales` (and "
+        "cooperatives or local suppliers where said) may bid."
+    )
+    reservation_obligation: ReservationObligation = Field(
+        description="What the buyer's country rule pack says of reserving this lot: must, may "
+        "or no (decided again at publication, under the pack the tender keeps)."
+    )
+    reserved_scales: list[str] = Field(
+        description="With `reserved`: the sizes that may bid (micro, small, medium, large)."
+    )
+    reserved_cooperatives: bool = Field(description="Cooperatives of any size may bid.")
+    reserved_local: bool = Field(description="Local suppliers of any size may bid.")
+    reserved_local_only: bool = Field(description="Only local suppliers may bid.")
+    reservation_rule: str = Field(
+        description="The pack's rule the lot is reserved under, as CODE@VERSION:key."
+    )
+    msme_requests: int = Field(
+        description="How many eligible smaller firms asked for a call limited to them."
+    )
+    expected_small_offers: int | None = Field(
+        description="How many smaller firms market research expects to offer (rule of two)."
+    )
     items: list[ItemOut]
 
 
@@ -288,6 +313,13 @@ class TenderDetailOut(TenderSummaryOut):
     closed_at: dt.datetime | None
     cancelled_at: dt.datetime | None
     cancellation_reason: str
+    rule_pack: str = Field(
+        description="The country rule pack version the tender was published under "
+        "(CODE@VERSION, e.g. BR@2026.1); empty for a draft. Never changes after publication."
+    )
+    undivided_reason: str = Field(
+        description="Why a single-lot tender is not divided into lots (public)."
+    )
     lots: list[LotOut]
     documents: list[DocumentOut]
     questions: list[QuestionOut]
@@ -395,6 +427,28 @@ class LotIn(Schema):
     description: str = Field("", max_length=DESCRIPTION_MAX_LENGTH)
     estimated_value: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
     items: list[ItemIn] = Field(default_factory=list, max_length=MAX_ITEMS)
+    reserved: bool | None = Field(
+        None,
+        description="Reserve the lot for smaller firms, where the rule pack lets the buyer "
+        "choose (may). Null: as the pack says. Refused against the pack: false for a lot it "
+        "must reserve, true for one it does not provide for.",
+    )
+    limit_to_local: bool | None = Field(
+        None, description="Limit the reserved lot to local suppliers, where the pack allows it."
+    )
+    msme_requests: int = Field(
+        0,
+        ge=0,
+        le=LOT_COUNT_LIMIT,
+        description="How many eligible smaller firms asked for a limited call (Colombia).",
+    )
+    expected_small_offers: int | None = Field(
+        None,
+        ge=0,
+        le=LOT_COUNT_LIMIT,
+        description="How many smaller firms market research expects to offer at a fair price "
+        "(the United States' rule of two); null when unknown.",
+    )
 
     def to_data(self) -> LotData:
         """The service's lot, with its items."""
@@ -403,6 +457,10 @@ class LotIn(Schema):
             description=self.description,
             estimated_value=self.estimated_value,
             items=[item.to_data() for item in self.items],
+            reserved=self.reserved,
+            limit_to_local=self.limit_to_local,
+            msme_requests=self.msme_requests,
+            expected_small_offers=self.expected_small_offers,
         )
 
 
@@ -430,6 +488,12 @@ _CRITERIA_IN = (
 )
 
 
+_UNDIVIDED = (
+    "Divide or explain: why the tender is not divided into lots. Publication needs it for a "
+    "single-lot tender above the rule pack's threshold; published with the tender."
+)
+
+
 class TenderCreateIn(Schema):
     """A new draft, with its lots and items in one body."""
 
@@ -453,6 +517,7 @@ class TenderCreateIn(Schema):
         max_length=DESCRIPTION_MAX_LENGTH,
         description="Notes on the evaluation, published with the criteria.",
     )
+    undivided_reason: str = Field("", max_length=DESCRIPTION_MAX_LENGTH, description=_UNDIVIDED)
     enquiry_end: AwareDatetime
     submission_deadline: AwareDatetime
     opening_at: AwareDatetime
@@ -473,6 +538,7 @@ class TenderCreateIn(Schema):
             price_scoring=self.price_scoring or "",
             criteria=[criterion.to_data() for criterion in self.criteria],
             award_criteria_details=self.award_criteria_details,
+            undivided_reason=self.undivided_reason,
             enquiry_end=self.enquiry_end,
             submission_deadline=self.submission_deadline,
             opening_at=self.opening_at,
@@ -500,6 +566,9 @@ class TenderUpdateIn(Schema):
         None, max_length=CRITERIA_MAX, description=_CRITERIA_IN
     )
     award_criteria_details: str | None = Field(None, max_length=DESCRIPTION_MAX_LENGTH)
+    undivided_reason: str | None = Field(
+        None, max_length=DESCRIPTION_MAX_LENGTH, description=_UNDIVIDED
+    )
     enquiry_end: AwareDatetime | None = None
     submission_deadline: AwareDatetime | None = None
     opening_at: AwareDatetime | None = None
@@ -521,6 +590,7 @@ class TenderUpdateIn(Schema):
             price_scoring=self.price_scoring,
             criteria=_criteria_data(self.criteria),
             award_criteria_details=self.award_criteria_details,
+            undivided_reason=self.undivided_reason,
             enquiry_end=self.enquiry_end,
             submission_deadline=self.submission_deadline,
             opening_at=self.opening_at,

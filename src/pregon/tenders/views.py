@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
+from pregon import rules
 from pregon.accounts.choices import SUPPLIER_ROLES, OrganizationKind
 from pregon.core import clock
 from pregon.core.errors import DomainError, NotFound
@@ -36,6 +37,7 @@ from pregon.tenders import selectors, services
 from pregon.tenders.choices import AwardCriteria, PriceScoring, TenderStatus
 from pregon.tenders.forms import QuestionForm
 from pregon.tenders.models import Amendment, Question, Tender
+from pregon.tenders.rule_packs import basis_text, text
 
 # ---------------------------------------------------------------------------------------------
 # the tender page
@@ -255,3 +257,50 @@ def tender_ask(request: HttpRequest, pk: int) -> HttpResponse:
         % {"number": question.number},
     )
     return redirect(questions_url)
+
+
+# ---------------------------------------------------------------------------------------------
+# a rule pack's page
+
+
+@dataclass(frozen=True)
+class RuleLine:
+    """One rule of a pack, in the page's language."""
+
+    key: str
+    title: str
+    explanation: str
+    basis: str
+    effective_from: dt.date
+    default: bool
+
+
+def rule_pack_page(request: HttpRequest, ref: str) -> HttpResponse:
+    """What one version of a country rule pack says (`BR@2026.1`), rule by rule with its legal
+    basis and the day it takes effect: the page a tender published under it links to."""
+    try:
+        pack = rules.pack(ref)
+    except rules.UnknownPack:
+        raise Http404(_("There is no rule pack %(ref)s.") % {"ref": ref[:40]}) from None
+    lines = [
+        RuleLine(
+            key=rule.key,
+            title=text(rule.title),
+            explanation=text(rule.explanation),
+            basis=basis_text(rule),
+            effective_from=rule.effective_from,
+            default=rule.default,
+        )
+        for rule in pack.rules()
+    ]
+    return render(
+        request,
+        "tenders/public/rule_pack.html",
+        {
+            "pack": pack,
+            "name": text(pack.name),
+            "description": text(pack.description),
+            "lines": lines,
+            "versions": [p for p in rules.packs() if p.code == pack.code],
+        },
+    )

@@ -12,7 +12,10 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.forms.renderers import BaseRenderer
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -62,8 +65,50 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _attributes(attrs: dict[str, Any]) -> SafeString:
+    """HTML attributes as Django's `attrs.html` writes them (False left out, True bare)."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class FacetSelect(forms.Select):
+    """A select written in Python, with the same HTML as Django's templates.
+
+    A facet has up to a few hundred options (buyers, regions); rendering each through
+    Django's option template took a third of the tender list's time.
+    """
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
+        # The options straight from the choices (Django's `optgroups` builds a dictionary and
+        # copies the attributes for each); the first option of the value is the selected one.
+        chosen = {str(one) if one is not None else "" for one in self.format_value(value)}
+        rows = []
+        selected = False
+        for option_value, label in self.choices:
+            text = str(option_value) if option_value is not None else ""
+            mark = not selected and text in chosen
+            selected = selected or mark
+            rows.append((text, " selected" if mark else "", label))
+        options = format_html_join("", '\n  <option value="{}"{}>{}</option>', rows)
+        attributes = _attributes(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}\n</select>', name, attributes, options)
+
+
 def _facet(label: Any) -> forms.CharField:
-    return forms.CharField(label=label, required=False, max_length=200, widget=forms.Select)
+    return forms.CharField(label=label, required=False, max_length=200, widget=FacetSelect)
 
 
 class SearchForm(forms.Form):

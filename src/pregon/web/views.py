@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language_from_path
@@ -20,21 +24,43 @@ from pregon.organizations.selectors import (
     organization_public_get,
     organizations_public,
 )
+from pregon.publication.models import Record
 from pregon.tenders.selectors import TenderFilters, tenders_open, tenders_public
 from pregon.web.forms import OrganizationFilterForm
 
 HOME_OPPORTUNITIES = 8
+#: How long the home page's opportunities are kept in the site's cache.
+HOME_CACHE_SECONDS = 30
 BUYER_TENDERS_SHOWN = 20
 ORGANIZATIONS_PER_PAGE = 50
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """What Pregón is, the open opportunities closing soonest, and where to start."""
+    """What Pregón is, the open opportunities closing soonest, and where to start.
+
+    The opportunities are read (the query set is lazy) and rendered only when the site's cache
+    has not kept them, per language, for the last `HOME_CACHE_SECONDS` (the template's
+    `{% cache %}`; they are the same for every visitor). A publication drops them
+    (`home_opportunities_forget`); only "closes in …" may lag the clock by that long.
+    """
     return render(
         request,
         "web/home.html",
-        {"opportunities": list(tenders_open(limit=HOME_OPPORTUNITIES))},
+        {
+            "opportunities": tenders_open(limit=HOME_OPPORTUNITIES),
+            "cache_seconds": HOME_CACHE_SECONDS,
+        },
     )
+
+
+def home_opportunities_forget(record: Record) -> None:
+    """Drop the home page's cached opportunities once a publication commits (a record
+    observer, registered in `apps.py`): a new, amended or closed tender shows at once."""
+    keys = [
+        make_template_fragment_key("home_opportunities", [code])
+        for code, _name in settings.LANGUAGES
+    ]
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def organization_list(request: HttpRequest) -> HttpResponse:

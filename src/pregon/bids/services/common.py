@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from pregon.accounts.choices import SUPPLIER_ROLES, OrganizationKind
 from pregon.accounts.permissions import require_role
 from pregon.bids.choices import IDEMPOTENCY_KEY_PATTERN
+from pregon.bids.declaration import DECLARATION_VERSION
 from pregon.bids.models import Bid, BidUpload, bid_leaf_data, rfc3339
 from pregon.core.actor import Actor
 from pregon.core.errors import DomainError, InvalidTransition, PermissionDenied, ValidationFailed
@@ -85,6 +86,30 @@ def bid_supplier(actor: Actor) -> Organization:
         raise PermissionDenied(_("Only registered suppliers can bid."))
     require_role(actor, organization, SUPPLIER_ROLES)
     return organization
+
+
+def declaration_check(version: str) -> None:
+    """Refuse a bid without the supplier's self-declaration, or signed in another wording
+    than the current one."""
+    if not isinstance(version, str) or not version.strip():
+        raise ValidationFailed(
+            _(
+                "Sign the self-declaration to submit the bid: it stands in for the "
+                "certificates, which only the winner gives, before the contract."
+            ),
+            field="declaration",
+            code="declaration_missing",
+        )
+    if version != DECLARATION_VERSION:
+        raise ValidationFailed(
+            _(
+                "The self-declaration you signed (%(signed)s) is not the current one "
+                "(%(current)s). Read the current one and sign it."
+            )
+            % {"signed": version[:16], "current": DECLARATION_VERSION},
+            field="declaration",
+            code="declaration_outdated",
+        )
 
 
 def require_own(supplier: Organization, obj: Bid | BidUpload) -> None:

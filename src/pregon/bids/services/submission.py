@@ -4,7 +4,8 @@ Each one, in one transaction: checks that the actor acts for a registered suppli
 tender's row, answers a repeated request (same idempotency key, same content) with the first
 one's bid and receipt, reads the time from the database's clock and refuses once the bid
 deadline has passed, checks the envelope against the tender (ocid, committee in published
-order, threshold) and the documents against the envelope, moves the bid along
+order, threshold) and the documents against the envelope, records the supplier's signed
+self-declaration (which wording, who, when: a bid without it is refused), moves the bid along
 `choices.TRANSITIONS`, appends the commitment to the transparency log, signs the receipt with
 the log's keys and writes the audit row, under the supplier (the buyer's audit trail never
 names a bidder before the opening).
@@ -30,11 +31,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from pregon.bids.choices import TRANSITIONS, BidStatus
-from pregon.bids.models import Bid, BidDocument, BidUpload, bid_document_path
+from pregon.bids.models import Bid, BidDeclaration, BidDocument, BidUpload, bid_document_path
 from pregon.bids.services.common import (
     BidOutcome,
     DocumentRef,
     bid_supplier,
+    declaration_check,
     documents_check,
     envelope_check,
     envelope_parse,
@@ -48,11 +50,12 @@ from pregon.bids.services.uploads import upload_file
 from pregon.core import clock
 from pregon.core.actor import Actor
 from pregon.core.audit import audit_record
-from pregon.core.errors import InvalidTransition, ValidationFailed
+from pregon.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from pregon.core.transitions import transition
 from pregon.organizations.models import Organization
 from pregon.sealing import Envelope
 from pregon.tenders.models import Tender
+from pregon.tenders.rule_packs import tender_open_to
 from pregon.tenders.services.common import tender_lock, tender_require_open
 
 
@@ -63,18 +66,21 @@ def bid_submit(
     envelope: bytes,
     documents: Sequence[DocumentRef],
     idempotency_key: str,
+    declaration: str,
 ) -> BidOutcome:
-    """Submit a sealed bid: the envelope's exact bytes and its documents' uploads.
+    """Submit a sealed bid: the envelope's exact bytes and its documents' uploads, with the
+    version of the self-declaration the supplier signs (`declaration.DECLARATION_VERSION`).
 
     Returns the new bid (`created`), or the first bid when this repeats a submission made with
     the same idempotency key and the same envelope. Refused: another content under a known key
     (`IdempotencyKeyReused`), a closed tender or a passed deadline, a supplier that already has
     a submitted bid for the tender (replace or withdraw it), an envelope or documents that do not
-    match the tender.
+    match the tender, no self-declaration or another version than the current one.
     """
     supplier = bid_supplier(actor)
     idempotency_key_check(idempotency_key)
     parsed = envelope_parse(envelope)
+    declaration_check(declaration)
     try:
         return _submit(
             actor=actor,
@@ -84,6 +90,7 @@ def bid_submit(
             documents=documents,
             key=idempotency_key,
             replacing=None,
+            declaration=declaration,
         )
     except IntegrityError:
         # Another request with the same key (for another tender, so not queued on the same
@@ -101,8 +108,10 @@ def bid_replace(
     envelope: bytes,
     documents: Sequence[DocumentRef],
     idempotency_key: str,
+    declaration: str,
 ) -> BidOutcome:
-    """Replace a submitted bid by a new sealed one, until the deadline.
+    """Replace a submitted bid by a new sealed one, until the deadline; the new bid carries
+    its own self-declaration.
 
     The old bid becomes "replaced"; the new one is submitted and names it in `replaces`, and its
     log leaf says "replace". A repeated request answers the first replacement.
@@ -111,6 +120,7 @@ def bid_replace(
     require_own(supplier, bid)
     idempotency_key_check(idempotency_key)
     parsed = envelope_parse(envelope)
+    declaration_check(declaration)
     try:
         return _submit(
             actor=actor,
@@ -120,6 +130,7 @@ def bid_replace(
             documents=documents,
             key=idempotency_key,
             replacing=bid,
+            declaration=declaration,
         )
     except IntegrityError:
         replay = _replay(
@@ -224,6 +235,7 @@ def _submit(
     documents: Sequence[DocumentRef],
     key: str,
     replacing: Bid | None,
+    declaration: str,
 ) -> BidOutcome:
     created: list[Path] = []
     try:
@@ -242,6 +254,9 @@ def _submit(
             if old is not None:
                 transition(old, "replace", TRANSITIONS)
             envelope_check(envelope, locked_tender)
+            if (refusal := tender_open_to(locked_tender, supplier)) is not None:
+                # Every lot is reserved for smaller firms, and none admits this supplier.
+                raise PermissionDenied(refusal, code="lots_reserved")
             if (
                 old is None
                 and Bid.objects.filter(
@@ -277,6 +292,7 @@ def _submit(
                 received_at=millisecond(now),
                 replacing=old,
                 created=created,
+                declaration=declaration,
             )
     except BaseException:
         # The documents' bytes linked for a bid that was not stored.
@@ -297,8 +313,10 @@ def _record(
     received_at: dt.datetime,
     replacing: Bid | None,
     created: list[Path],
+    declaration: str,
 ) -> Bid:
-    """Log the commitment, store the bid with its documents, and write the audit row."""
+    """Log the commitment, store the bid with its documents and its self-declaration, and
+    write the audit row."""
     action = "replace" if replacing is not None else "submit"
     ocid = str(tender.ocid)
     index, receipt = log_and_sign(
@@ -320,6 +338,13 @@ def _record(
         received_at=received_at,
         replaces=replacing,
     )
+    BidDeclaration.objects.create(
+        bid=bid,
+        version=declaration,
+        declared_by=actor.user,
+        declared_by_label=actor.label,
+        declared_at=received_at,
+    )
     for doc_id, upload in uploads:
         document = BidDocument(bid=bid, doc_id=doc_id, size=upload.size, sha256=upload.sha256)
         name = bid_document_path(document, doc_id)
@@ -329,7 +354,12 @@ def _record(
     spent = [upload_file(upload) for _doc_id, upload in uploads]
     BidUpload.objects.filter(pk__in=[upload.pk for _doc_id, upload in uploads]).delete()
     transaction.on_commit(lambda: _remove(spent), robust=True)
-    summary: dict[str, object] = {"tender": ocid, "commitment": bid.commitment, "leaf_index": index}
+    summary: dict[str, object] = {
+        "tender": ocid,
+        "commitment": bid.commitment,
+        "leaf_index": index,
+        "declaration": declaration,
+    }
     if replacing is not None:
         summary["replaced"] = replacing.commitment
     audit_record(actor=actor, action=f"bid.{action}", target=bid, summary=summary)

@@ -1,7 +1,8 @@
 """A contract's life, from the active award to its end.
 
 A buyer official drafts the contract of an active award (`contract_draft`: standstill over, no
-complaint pending), with its title, period, documents and deliveries (`contract_update`,
+complaint pending, the winner's evidence given: its held documents current and its scale
+verified), with its title, period, documents and deliveries (`contract_update`,
 `contract_document_add`, `milestone_add`, `milestone_remove`); its value and currency are the
 award's. The buyer signs it (`contract_sign`), which publishes it and, on commit, e-mails the
 supplier's people that it awaits them; the supplier confirms it in its workspace
@@ -60,6 +61,7 @@ from pregon.core.errors import InvalidTransition, ValidationFailed
 from pregon.core.transitions import transition
 from pregon.evaluation.choices import AwardStatus
 from pregon.evaluation.models import Award
+from pregon.organizations.selectors import supplier_evidence_check
 from pregon.publication.choices import ReleaseTag
 from pregon.publication.services import publication_record
 from pregon.tenders.models import Tender
@@ -129,6 +131,9 @@ def contract_draft(*, actor: Actor, award: Award, data: ContractData) -> Contrac
                 ),
                 code="contract_exists",
             )
+        # Evidence is asked only of the winner, and only now (the self-declaration stood in
+        # for it at submission): documents current in the supplier's zone, scale verified.
+        supplier_evidence_check(organization=locked.supplier)
         assert locked.value_amount is not None
         contract = Contract.objects.create(
             tender=locked_tender,
@@ -278,6 +283,8 @@ def contract_sign(*, actor: Actor, contract: Contract, signatory: str) -> Contra
                 code="contract_without_document",
                 field="document",
             )
+        # A document may have expired (or the scale's evidence been replaced) since the draft.
+        supplier_evidence_check(organization=locked.supplier)
         locked.buyer_signatory, locked.buyer_signed_by = name, actor.user
         locked.buyer_signed_at = clock.now()
         locked.save(

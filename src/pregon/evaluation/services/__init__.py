@@ -1,5 +1,5 @@
 """Every change of an evaluation and of an award: one function each (see `services.evaluation`,
-`services.award` and `services.standstill`)."""
+`services.award`, `services.standstill`, `services.cover` and `services.cover_deadline`)."""
 
 from pregon.evaluation.services.award import (
     award_decide,
@@ -8,6 +8,8 @@ from pregon.evaluation.services.award import (
     complaint_file,
     standstill_days,
 )
+from pregon.evaluation.services.cover import cover_improve, cover_pass
+from pregon.evaluation.services.cover_deadline import cover_lapse, covers_lapse_due
 from pregon.evaluation.services.evaluation import (
     assessment_disqualify,
     assessment_qualify,
@@ -19,7 +21,7 @@ from pregon.evaluation.services.evaluation import (
     justification_decide,
     justification_request,
 )
-from pregon.evaluation.services.notices import award_notice_email
+from pregon.evaluation.services.notices import award_notice_email, cover_invitation_email
 from pregon.evaluation.services.standstill import award_standstill_end, awards_standstill_end_due
 
 __all__ = [
@@ -33,6 +35,11 @@ __all__ = [
     "awards_standstill_end_due",
     "complaint_decide",
     "complaint_file",
+    "cover_improve",
+    "cover_invitation_email",
+    "cover_lapse",
+    "cover_pass",
+    "covers_lapse_due",
     "evaluation_complete",
     "evaluation_reopen",
     "evaluation_start",

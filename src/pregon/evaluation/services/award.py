@@ -65,6 +65,7 @@ from pregon.evaluation.selectors import (
     award_buyer_check,
     complaint_decider_check,
 )
+from pregon.evaluation.services.completion import ranking_price
 from pregon.evaluation.services.evaluation import evaluation_reopen
 from pregon.organizations.models import Organization
 from pregon.publication.choices import ReleaseTag
@@ -154,6 +155,9 @@ def award_decide(*, actor: Actor, evaluation: Evaluation, reason: str) -> Award:
             (a for a in assessments if a.compliance == Compliance.QUALIFIED and a.rank == 1), None
         )
         now = clock.now()
+        # The awarded price is the one ranked: a covering price when the bid covered the best
+        # offer (a right to cover), else its price for the lot.
+        price = None if first is None else ranking_price(locked, first.bid_id) or first.price
         if first is None:
             award = Award.objects.create(
                 tender=tender,
@@ -173,7 +177,7 @@ def award_decide(*, actor: Actor, evaluation: Evaluation, reason: str) -> Award:
                 status=AwardStatus.STANDSTILL,
                 bid_id=first.bid_id,
                 supplier=first.supplier,
-                value_amount=first.price,
+                value_amount=price,
                 currency=first.currency,
                 reason=text,
                 decided_at=now,
@@ -191,7 +195,7 @@ def award_decide(*, actor: Actor, evaluation: Evaluation, reason: str) -> Award:
                 "lot": locked.lot.number,
                 "bid": first.bid_id,
                 "supplier": first.supplier.party_id,
-                "value": f"{first.price} {first.currency}",
+                "value": f"{price} {first.currency}",
                 "standstill_ends_at": award.standstill_ends_at,
                 "reason": text,
             }

@@ -38,8 +38,7 @@ from pregon.core import clock
 from pregon.core.actor import Actor
 from pregon.core.audit import audit_record
 from pregon.core.errors import InvalidTransition, ValidationFailed
-from pregon.core.transitions import transition
-from pregon.evaluation.adjustments import LotContext, RankedBid, adjustments_apply
+from pregon.core.transitions import can_transition, transition
 from pregon.evaluation.choices import (
     JUSTIFICATION_TRANSITIONS,
     JUSTIFICATIONS_OPEN,
@@ -49,10 +48,16 @@ from pregon.evaluation.choices import (
     Justification,
 )
 from pregon.evaluation.models import BidAssessment, Evaluation, QualityScore
+from pregon.evaluation.preferences import cover_invitation
 from pregon.evaluation.ranking import Candidate, abnormally_low, rank
 from pregon.evaluation.selectors import evaluation_bidder_check, evaluation_member_get
-from pregon.publication.choices import ReleaseTag
-from pregon.publication.services import publication_record
+from pregon.evaluation.services.completion import (
+    computed_ranking,
+    lot_context,
+    qualified_ranked,
+    ranking_fix,
+)
+from pregon.evaluation.services.cover import cover_answered_for, cover_offer
 from pregon.tenders.choices import AwardCriteria, CriterionKind
 from pregon.tenders.models import AwardCriterion, Lot, Tender
 
@@ -533,74 +538,39 @@ def evaluation_complete(*, actor: Actor, evaluation: Evaluation) -> Evaluation:
     """Fix the lot's ranking and publish the evaluation report (see the module).
 
     Refused, naming what is missing, while a bid is unchecked, a qualified bid unscored or an
-    abnormally low price undecided; refused while a justification is awaited."""
+    abnormally low price undecided; refused while a justification is awaited. When the
+    tender's rule pack offers a bidder the right to cover the best offer, the lot is not
+    completed yet: the bidder is invited (`services.cover.cover_offer`), and its answer, or the
+    deadline, completes it."""
     evaluation_member_get(actor=actor, tender=evaluation.tender)
     with transaction.atomic():
         locked, assessments = _lock(evaluation)
         tender: Tender = locked.tender
-        transition(locked, "complete", TRANSITIONS)
+        # Check the from-state now (the refusal names it); the move itself is made below, to
+        # `completed` or to `cover_offered`.
+        if not can_transition(locked, "complete", TRANSITIONS):
+            transition(locked, "complete", TRANSITIONS)
         _refresh(locked, assessments)
         problems = _completion_problems(tender, assessments, _quality_criteria(tender))
         if problems:
             raise ValidationFailed(" ".join(problems), code="evaluation_incomplete")
-        qualified = sorted(
-            (a for a in assessments if a.compliance == Compliance.QUALIFIED),
-            key=lambda a: a.rank or 0,
-        )
-        suppliers = {a.pk: a.supplier for a in qualified}
-        computed = [
-            RankedBid(
-                bid=str(a.bid_id),
-                supplier=suppliers[a.pk].party_id,
-                scale=suppliers[a.pk].scale,
-                price=a.price,
-                total=a.total_points,
-                received_at=a.received_at,
-                rank=a.rank or 0,
+        qualified = qualified_ranked(assessments)
+        context = lot_context(locked)
+        invitation = cover_invitation(context, computed_ranking(qualified))
+        answered = cover_answered_for(locked, invitation)
+        if invitation is not None and answered is None:
+            # The rule pack invites a bidder to cover the best offer: the lot waits for it.
+            cover_offer(
+                actor=actor, evaluation=locked, assessments=qualified, invitation=invitation
             )
-            for a in qualified
-        ]
-        final, adjustments = adjustments_apply(
-            LotContext(
-                ocid=str(tender.ocid),
-                lot=str(locked.lot.number),
-                award_criteria=tender.award_criteria,
-                currency=tender.currency,
-            ),
-            computed,
-        )
-        places = {entry.bid: entry.rank for entry in final}
-        for assessment in qualified:
-            place = places[str(assessment.bid_id)]
-            if assessment.rank != place:
-                assessment.rank = place
-                assessment.save(update_fields=["rank"])
-        locked.ranking = [
-            {
-                "bid": entry.bid,
-                "rank": entry.rank,
-                "computedRank": next(c.rank for c in computed if c.bid == entry.bid),
-                "price": str(entry.price),
-                "total": None if entry.total is None else str(entry.total),
-            }
-            for entry in final
-        ]
-        locked.adjustments = [
-            {"rule": a.rule, "explanation": a.explanation, "bid": a.bid} for a in adjustments
-        ]
-        locked.completed_at = clock.now()
-        locked.save(update_fields=["status", "ranking", "adjustments", "completed_at"])
-        audit_record(
+            return locked
+        ranking_fix(
             actor=actor,
-            action="evaluation.complete",
-            target=locked,
-            summary={
-                "lot": locked.lot.number,
-                "ranking": [entry.bid for entry in final],
-                "adjustments": locked.adjustments,
-            },
+            evaluation=locked,
+            assessments=assessments,
+            move="complete",
+            cover=answered,
         )
-        publication_record(ocid=str(tender.ocid), tag=ReleaseTag.TENDER_UPDATE)
     return locked
 
 

@@ -32,10 +32,20 @@ class CriterionData:
 
 @dataclass(kw_only=True)
 class LotData:
+    """A lot's fields. `reserved`: the buyer's choice for a lot the rule pack lets them
+    reserve for smaller firms (None: as the pack says, and a lot that may be reserved keeps its
+    choice); `limit_to_local`: limit a reserved lot to local suppliers, where the pack allows it.
+    `msme_requests` and `expected_small_offers` are what some packs' reservations depend on
+    (Colombia's requests for a limited call; the United States' rule of two)."""
+
     title: str
     description: str = ""
     estimated_value: Decimal | None = None
     items: list[ItemData] = field(default_factory=list)
+    reserved: bool | None = None
+    limit_to_local: bool | None = None
+    msme_requests: int = 0
+    expected_small_offers: int | None = None
 
 
 @dataclass(kw_only=True)
@@ -59,6 +69,8 @@ class TenderData:
     award_criteria_details: str = ""
     # None keeps the criteria as they are (on update); a list replaces them.
     criteria: list[CriterionData] | None = None
+    # Divide or explain: why a single lot (public; required above the pack's threshold).
+    undivided_reason: str = ""
     # None keeps the lots as they are (on update); a list replaces them (on create).
     lots: list[LotData] | None = None
 
@@ -83,6 +95,7 @@ class TenderChanges:
     price_scoring: str | None = None
     award_criteria_details: str | None = None
     criteria: list[CriterionData] | None = None
+    undivided_reason: str | None = None
     lots: list[LotData] | None = None
 
     @classmethod
@@ -131,6 +144,7 @@ TENDER_FIELDS = (
     "award_criteria",
     "price_scoring",
     "award_criteria_details",
+    "undivided_reason",
     "enquiry_end",
     "submission_deadline",
     "opening_at",

@@ -17,7 +17,9 @@ from pregon.core.audit import audit_record
 from pregon.core.errors import NotFound, PermissionDenied, ValidationFailed
 from pregon.core.versions import ExpectedVersion
 from pregon.organizations.models import Organization
+from pregon.rules import Pack
 from pregon.tenders.models import Item, Lot, Tender
+from pregon.tenders.rule_packs import pack_of
 from pregon.tenders.services.common import (
     move,
     require_buyer,
@@ -38,6 +40,7 @@ from pregon.tenders.services.data import (
     TenderChanges,
     TenderData,
 )
+from pregon.tenders.services.reservation import lot_reserve, lots_reserve, reserved_lots
 from pregon.tenders.services.validation import (
     validate_dates,
     validate_fields,
@@ -46,14 +49,20 @@ from pregon.tenders.services.validation import (
 )
 
 
-def _create_lot(tender: Tender, number: int, data: LotData) -> Lot:
-    lot = Lot.objects.create(
+def _create_lot(tender: Tender, number: int, data: LotData, *, pack: Pack) -> Lot:
+    lot = Lot(
         tender=tender,
         number=number,
         title=data.title.strip(),
         description=data.description.strip(),
         estimated_value=data.estimated_value,
+        msme_requests=data.msme_requests,
+        expected_small_offers=data.expected_small_offers,
     )
+    lot_reserve(
+        lot, tender=tender, pack=pack, wanted=data.reserved, limit_to_local=data.limit_to_local
+    )
+    lot.save(force_insert=True)
     for item in data.items:
         _create_item(lot, item)
     return lot
@@ -68,6 +77,12 @@ def _create_item(lot: Lot, data: ItemData) -> Item:
         quantity=data.quantity,
         unit=data.unit.strip(),
     )
+
+
+def _reserved_summary(tender: Tender) -> dict[str, list[int]]:
+    """The audit's note of the lots reserved for smaller firms (nothing when none is)."""
+    numbers = reserved_lots(tender)
+    return {"reserved_lots": numbers} if numbers else {}
 
 
 def _reference_taken(reference: str) -> ValidationFailed:
@@ -101,13 +116,18 @@ def tender_create(*, actor: Actor, buyer: Organization, data: TenderData) -> Ten
                 criteria=data.criteria or [],
             )
             tender.save(update_fields=["ocid", *CRITERIA_CODES])
+            pack = pack_of(tender)
             for number, lot in enumerate(data.lots or [], start=1):
-                _create_lot(tender, number, lot)
+                _create_lot(tender, number, lot, pack=pack)
             audit_record(
                 actor=actor,
                 action="tender.create",
                 target=tender,
-                summary={"reference": tender.reference, "lots": len(data.lots or [])},
+                summary={
+                    "reference": tender.reference,
+                    "lots": len(data.lots or []),
+                    **_reserved_summary(tender),
+                },
             )
     except IntegrityError:
         raise _reference_taken(data.reference) from None
@@ -164,11 +184,17 @@ def tender_update(
             )
             # A partial edit's dates are checked against the stored ones.
             validate_dates(locked.enquiry_end, locked.submission_deadline, locked.opening_at)
+            pack = pack_of(locked)
             if changes_wanted.lots is not None:
                 locked.lots.all().delete()
                 for number, lot in enumerate(changes_wanted.lots, start=1):
-                    _create_lot(locked, number, lot)
+                    _create_lot(locked, number, lot, pack=pack)
                 changes["lots"] = len(changes_wanted.lots)
+            else:
+                # The value, category or currency may have changed what the rules say.
+                reservations = lots_reserve(locked, pack=pack)
+                if reservations:
+                    changes["reserved_lots"] = reservations
             locked.updated_at = clock.now()
             save_changed(locked)
             audit_record(
@@ -186,9 +212,10 @@ def lot_save(*, actor: Actor, tender: Tender, data: LotData, lot: Lot | None = N
     with transaction.atomic():
         locked = tender_lock(tender)
         move(locked, "edit")
+        pack = pack_of(locked)
         if lot is None:
             number = (locked.lots.aggregate(n=Max("number"))["n"] or 0) + 1
-            saved = _create_lot(locked, number, data)
+            saved = _create_lot(locked, number, data, pack=pack)
             action = "lot.add"
         else:
             found = Lot.objects.select_for_update().filter(pk=lot.pk, tender=locked).first()
@@ -197,6 +224,15 @@ def lot_save(*, actor: Actor, tender: Tender, data: LotData, lot: Lot | None = N
             saved = found
             saved.title, saved.description = data.title.strip(), data.description.strip()
             saved.estimated_value = data.estimated_value
+            saved.msme_requests = data.msme_requests
+            saved.expected_small_offers = data.expected_small_offers
+            lot_reserve(
+                saved,
+                tender=locked,
+                pack=pack,
+                wanted=data.reserved,
+                limit_to_local=data.limit_to_local,
+            )
             saved.save()
             if data.items:
                 saved.items.all().delete()
@@ -208,7 +244,11 @@ def lot_save(*, actor: Actor, tender: Tender, data: LotData, lot: Lot | None = N
             actor=actor,
             action=action,
             target=saved,
-            summary={"tender": locked.pk, "title": saved.title},
+            summary={
+                "tender": locked.pk,
+                "title": saved.title,
+                **({"reserved": saved.reservation_rule} if saved.reserved else {}),
+            },
         )
     return saved
 

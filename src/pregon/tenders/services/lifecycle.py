@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from pregon import rules
 from pregon.core import clock
 from pregon.core.actor import Actor
 from pregon.core.audit import audit_record
@@ -19,6 +21,7 @@ from pregon.core.errors import ValidationFailed
 from pregon.core.versions import ExpectedVersion
 from pregon.publication.choices import ReleaseTag
 from pregon.publication.services import publication_record
+from pregon.rules import MissingRate, Money, Pack
 
 # The task module imports `closing` only; this module schedules the task. The module object
 # (not the task) is imported, so that whichever of the two Python loads first, the other
@@ -26,6 +29,14 @@ from pregon.publication.services import publication_record
 from pregon.tenders import tasks
 from pregon.tenders.choices import AMENDABLE_FIELDS, REASON_MAX_LENGTH, TenderStatus
 from pregon.tenders.models import Amendment, Tender
+from pregon.tenders.rule_packs import (
+    basis_text,
+    buyer_today,
+    missing_rate,
+    pack_of,
+    rates_for,
+    text,
+)
 from pregon.tenders.services.committee import committee_problems
 from pregon.tenders.services.common import (
     move,
@@ -43,6 +54,7 @@ from pregon.tenders.services.data import (
     AmendmentData,
 )
 from pregon.tenders.services.documents import store_document
+from pregon.tenders.services.reservation import lots_reserve, reserved_lots
 from pregon.tenders.services.validation import check_text, validate_dates, validate_fields
 
 
@@ -54,9 +66,80 @@ def _schedule_close(tender: Tender) -> None:
     )
 
 
-def publication_problems(tender: Tender, *, now: dt.datetime | None = None) -> list[str]:
-    """Why a draft cannot be published yet (empty when it can)."""
+def _period_problem(tender: Tender, pack: Pack, now: dt.datetime) -> str | None:
+    """Whether the bid deadline leaves the least period between publication and closing: the
+    pack's for the method, value and category (`rules.publication_minimum`), else the
+    platform's `PREGON_MIN_SUBMISSION_DAYS` for the method."""
+    try:
+        found = rules.publication_minimum(
+            pack,
+            method=tender.method,
+            value=Money(amount=tender.estimated_value, currency=tender.currency),
+            category=tender.category,
+            rates=rates_for(tender.currency),
+        )
+    except MissingRate as error:
+        return str(missing_rate(error, pack, field="submission_deadline"))
+    if found is None:
+        minimum = settings.PREGON_MIN_SUBMISSION_DAYS.get(tender.method, 0)
+        if tender.submission_deadline >= now + dt.timedelta(days=minimum):
+            return None
+        return _(
+            "The bid deadline must be at least %(days)s days after publication for this "
+            "method; move it to %(date)s or later."
+        ) % {"days": minimum, "date": (now + dt.timedelta(days=minimum)).date().isoformat()}
+    # Business days are counted on the buyer's calendar, from the day of publication.
+    today = now.astimezone(ZoneInfo(tender.buyer.effective_time_zone)).date()
+    span = (rules.earliest_closing(today, found.period) - today).days
+    earliest = now + dt.timedelta(days=span)
+    if tender.submission_deadline >= earliest:
+        return None
+    template = (
+        _(
+            "The bid deadline must be at least %(days)s business days after publication "
+            "(%(rule)s, %(basis)s); move it to %(date)s or later."
+        )
+        if found.period.business_days
+        else _(
+            "The bid deadline must be at least %(days)s days after publication "
+            "(%(rule)s, %(basis)s); move it to %(date)s or later."
+        )
+    )
+    return template % {
+        "days": found.period.days,
+        "rule": text(found.rule.title),
+        "basis": basis_text(found.rule),
+        "date": earliest.date().isoformat(),
+    }
+
+
+def _undivided_problem(tender: Tender, pack: Pack, lots: int) -> str | None:
+    """Divide or explain: a single-lot tender above the pack's threshold needs the buyer's
+    public reason for not dividing it (`rules.divide_or_explain`)."""
+    try:
+        rule = rules.divide_or_explain(
+            pack,
+            value=Money(amount=tender.estimated_value, currency=tender.currency),
+            lots=lots,
+            rates=rates_for(tender.currency),
+        )
+    except MissingRate as error:
+        return str(missing_rate(error, pack, field="undivided_reason"))
+    if rule is None or tender.undivided_reason.strip():
+        return None
+    return _(
+        "This tender has a single lot: give the reason for not dividing it into lots, which "
+        "will be public (%(rule)s, %(basis)s)."
+    ) % {"rule": text(rule.title), "basis": basis_text(rule)}
+
+
+def publication_problems(
+    tender: Tender, *, now: dt.datetime | None = None, pack: Pack | None = None
+) -> list[str]:
+    """Why a draft cannot be published yet (empty when it can), under `pack` (by default the
+    one in force for the buyer's country today)."""
     now = now or clock.now()
+    pack = pack or pack_of(tender)
     problems = []
     lots = list(tender.lots.prefetch_related("items"))
     if not lots:
@@ -66,15 +149,12 @@ def publication_problems(tender: Tender, *, now: dt.datetime | None = None) -> l
             problems.append(_("Lot %(number)s has no items.") % {"number": lot.number})
     if tender.estimated_value <= 0:
         problems.append(_("Give the estimated value."))
-    minimum = settings.PREGON_MIN_SUBMISSION_DAYS.get(tender.method, 0)
-    if tender.submission_deadline < now + dt.timedelta(days=minimum):
-        problems.append(
-            _(
-                "The bid deadline must be at least %(days)s days after publication for this "
-                "method; move it to %(date)s or later."
-            )
-            % {"days": minimum, "date": (now + dt.timedelta(days=minimum)).date().isoformat()}
-        )
+    for problem in (
+        _period_problem(tender, pack, now),
+        _undivided_problem(tender, pack, len(lots)),
+    ):
+        if problem is not None:
+            problems.append(problem)
     if tender.enquiry_end <= now:
         problems.append(_("The period for questions must end after publication."))
     problems.extend(committee_problems(tender))
@@ -91,19 +171,32 @@ def tender_publish(
         require_version(locked, expected_version)
         move(locked, "publish")
         now = clock.now()
-        problems = publication_problems(locked, now=now)
+        # The pack in force on the day of publication, which the tender keeps for good.
+        pack = pack_of(locked, on=buyer_today(locked))
+        try:
+            lots_reserve(locked, pack=pack)
+        except ValidationFailed as refused:
+            raise ValidationFailed(
+                str(refused), code="not_publishable", errors={"__all__": [str(refused)]}
+            ) from None
+        problems = publication_problems(locked, now=now, pack=pack)
         if problems:
             raise ValidationFailed(
                 " ".join(problems), code="not_publishable", errors={"__all__": problems}
             )
         locked.published_at = now
         locked.updated_at = now
+        locked.rule_pack = pack.ref
         save_changed(locked)
         audit_record(
             actor=actor,
             action="tender.publish",
             target=locked,
-            summary={"deadline": locked.submission_deadline},
+            summary={
+                "deadline": locked.submission_deadline,
+                "rule_pack": locked.rule_pack,
+                **({"reserved_lots": numbers} if (numbers := reserved_lots(locked)) else {}),
+            },
         )
         publication_record(ocid=locked.ocid, tag=ReleaseTag.TENDER)
         _schedule_close(locked)

@@ -37,6 +37,9 @@ from pregon.tenders.services.data import (
     TenderData,
 )
 
+#: The largest count of requests or expected offers a lot records (a small-integer column).
+LOT_COUNT_LIMIT = 32767
+
 
 def column_limit(model: type[models.Model], name: str) -> int | None:
     """The length a text column holds, or None (a TextField)."""
@@ -130,6 +133,12 @@ def validate_fields(data: TenderData | TenderChanges | AmendmentData, *, partial
             "award_criteria_details",
             limit=DESCRIPTION_MAX_LENGTH,
         )
+    if given("undivided_reason"):
+        check_text(
+            getattr(data, "undivided_reason", "") or "",
+            "undivided_reason",
+            limit=DESCRIPTION_MAX_LENGTH,
+        )
     for name in DATE_FIELDS:
         if given(name):
             check_moment(getattr(data, name), name)
@@ -177,5 +186,14 @@ def validate_lot(lot: LotData) -> None:
     check_text(lot.description, "description", limit=DESCRIPTION_MAX_LENGTH)
     if lot.estimated_value is not None:
         check_number(lot.estimated_value, Lot, "estimated_value")
+    for name, count in (
+        ("msme_requests", lot.msme_requests),
+        ("expected_small_offers", lot.expected_small_offers),
+    ):
+        if count is not None and not 0 <= count <= LOT_COUNT_LIMIT:
+            raise ValidationFailed(
+                _("Give a whole number from 0 to %(limit)s.") % {"limit": LOT_COUNT_LIMIT},
+                field=name,
+            )
     for item in lot.items:
         validate_item(item)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pregon.core import classifications
 from pregon.core.pages import time_zone_note
+from pregon.rules import ReservationDecision
 from pregon.tenders.choices import (
     AMENDABLE_FIELDS,
     ANSWER_MAX_LENGTH,
@@ -38,6 +39,7 @@ from pregon.tenders.choices import (
     DocumentType,
     Method,
     PriceScoring,
+    ReservationObligation,
 )
 from pregon.tenders.models import CommitteeKey, Lot, Tender
 from pregon.tenders.services import (
@@ -49,6 +51,7 @@ from pregon.tenders.services import (
     TenderData,
     criteria_of,
 )
+from pregon.tenders.services.validation import LOT_COUNT_LIMIT
 
 # What <input type="datetime-local"> sends and shows: minutes, no seconds, no zone.
 DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -399,6 +402,16 @@ class TenderForm(ZonedDatesMixin, forms.Form):
     award_criteria = _award_criteria_field()
     price_scoring = _price_scoring_field()
     award_criteria_details = _notes_field()
+    undivided_reason = forms.CharField(
+        label=_("Reason for not dividing into lots"),
+        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Where the rules ask it (a single lot above their threshold), say why the tender "
+            "is not divided into lots; it is published with the tender."
+        ),
+    )
     enquiry_end = _datetime_field(_("Questions accepted until"))
     submission_deadline = _datetime_field(_("Bid deadline"))
     opening_at = _datetime_field(_("Bid opening"))
@@ -441,6 +454,7 @@ class TenderForm(ZonedDatesMixin, forms.Form):
             price_scoring=price_scoring,
             criteria=rows,
             award_criteria_details=values["award_criteria_details"],
+            undivided_reason=values.get("undivided_reason") or "",
             enquiry_end=values["enquiry_end"],
             submission_deadline=values["submission_deadline"],
             opening_at=values["opening_at"],
@@ -465,6 +479,36 @@ class LotForm(forms.Form):
         min_value=Decimal(0),
         help_text=_("Optional; in the tender's currency."),
     )
+    reserved = forms.BooleanField(
+        label=_("Reserve this lot for smaller firms"),
+        required=False,
+        help_text=_("Only the firms the rules name below may bid on a reserved lot."),
+    )
+    limit_to_local = forms.BooleanField(
+        label=_("Limit the reserved lot to local suppliers"), required=False
+    )
+    msme_requests = forms.IntegerField(
+        label=_("Requests for a call limited to smaller firms"),
+        required=False,
+        min_value=0,
+        max_value=LOT_COUNT_LIMIT,
+        help_text=_("How many eligible smaller firms asked for it, where the rules count them."),
+    )
+    expected_small_offers = forms.IntegerField(
+        label=_("Smaller firms expected to offer at a fair price"),
+        required=False,
+        min_value=0,
+        max_value=LOT_COUNT_LIMIT,
+        help_text=_("From your market research, where the rules ask for it; empty if unknown."),
+    )
+
+    def __init__(self, *args: Any, decision: ReservationDecision | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.decision = decision
+        if decision is not None and decision.obligation == ReservationObligation.MUST:
+            # The rules reserve it: shown ticked, and not the buyer's to untick.
+            self.fields["reserved"].disabled = True
+            self.fields["reserved"].initial = True
 
     @classmethod
     def initial_from(cls, lot: Lot) -> dict[str, Any]:
@@ -473,14 +517,28 @@ class LotForm(forms.Form):
             "title": lot.title,
             "description": lot.description,
             "estimated_value": lot.estimated_value,
+            "reserved": lot.reserved,
+            "limit_to_local": lot.reserved_local_only,
+            "msme_requests": lot.msme_requests,
+            "expected_small_offers": lot.expected_small_offers,
         }
 
     def to_data(self) -> LotData:
-        """The typed values as `LotData` (without items: a lot's items are kept on edit)."""
+        """The typed values as `LotData` (without items: a lot's items are kept on edit). A lot
+        the rules must reserve, or whose reservation the rules decide alone, takes what they
+        say (`reserved` None)."""
+        decision = self.decision
+        chooses = decision is not None and decision.obligation == ReservationObligation.MAY
         return LotData(
             title=self.cleaned_data["title"],
             description=self.cleaned_data["description"],
             estimated_value=self.cleaned_data["estimated_value"],
+            reserved=bool(self.cleaned_data.get("reserved")) if chooses else None,
+            limit_to_local=bool(self.cleaned_data.get("limit_to_local"))
+            if decision is not None and decision.may_limit_to_local
+            else None,
+            msme_requests=self.cleaned_data.get("msme_requests") or 0,
+            expected_small_offers=self.cleaned_data.get("expected_small_offers"),
         )
 
 

@@ -34,7 +34,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pregon.accounts.choices import SUPPLIER_ROLES, OrganizationKind
 from pregon.bids import services
 from pregon.bids.choices import UPLOADS_PENDING_MAX, BidStatus
-from pregon.bids.models import Bid, rfc3339
+from pregon.bids.declaration import DECLARATION_VERSION, declaration_text
+from pregon.bids.models import Bid, BidDeclaration, rfc3339
 from pregon.bids.selectors import bid_of_supplier, bids_of_supplier
 from pregon.core import clock
 from pregon.core.errors import DomainError, NotFound
@@ -48,6 +49,7 @@ from pregon.publication.selectors import record_by_ocid
 from pregon.sealing.envelope import DOCUMENT_OVERHEAD, MAX_TEXT
 from pregon.tenders.choices import TenderStatus
 from pregon.tenders.models import Tender
+from pregon.tenders.rule_packs import lot_open_to, lots_open_to, tender_open_to
 from pregon.tenders.selectors import tender_public_get
 from pregon.tlog.checkpoint import format_verifier_key, open_note
 from pregon.tlog.errors import LedgerError
@@ -268,6 +270,9 @@ def script_texts(*, document_limit: int, documents_max: int) -> dict[str, str]:
             "connection and press the button again."
         ),
         "refused": _("The platform refused the bid: %(detail)s") % {"detail": "%(detail)s"},
+        "declaration": _(
+            "Tick the box to sign the self-declaration: a bid is not accepted without it."
+        ),
         "deadline": _(
             "The bid deadline has passed: the platform accepts no more bids for this tender."
         ),
@@ -319,11 +324,18 @@ def bid_page(request: HttpRequest, pk: int) -> HttpResponse:
         "workspace": workspace,
         "nav": "bids",
         "tender": tender,
-        "lots": list(tender.lots.all()),
+        # Lots reserved for smaller firms that this supplier does not fit are not offered.
+        "lots": lots_open_to(tender, workspace.organization),
+        "reserved_notes": [
+            note
+            for lot in tender.lots.all()
+            if (note := lot_open_to(lot, workspace.organization)) is not None
+        ],
         "history": history,
         "current": current,
         "committee": committee,
-        "closed": closed_reason(tender, now),
+        "closed": closed_reason(tender, now)
+        or (tender_open_to(tender, workspace.organization) or ""),
         "server_now": now,
         "commands": cli_commands(tender, current),
         "notes_question": NOTES_QUESTION,
@@ -332,6 +344,8 @@ def bid_page(request: HttpRequest, pk: int) -> HttpResponse:
         "documents_max": UPLOADS_PENDING_MAX,
         "document_accept": ",".join(sorted(ALLOWED_TYPES)),
         "notes_max": MAX_TEXT,
+        "declaration_version": DECLARATION_VERSION,
+        "declaration_text": declaration_text(),
         "script_texts": script_texts(document_limit=limit, documents_max=UPLOADS_PENDING_MAX),
         "script": {
             "ocid": tender.ocid,
@@ -376,6 +390,7 @@ def bid_receipt(request: HttpRequest, bid_id: uuid.UUID) -> HttpResponse:
             "bid": bid,
             "tender": bid.tender,
             "replaced_by": Bid.objects.filter(replaces=bid).first(),
+            "declaration": BidDeclaration.objects.filter(bid=bid).first(),
             "command": receipt_command(bid),
             "scope": ApiScope.BIDS_SUBMIT.value,
         },

@@ -9,9 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 from pregon.accounts.choices import OrganizationKind
 from pregon.core.time_zones import zone_choices
-from pregon.organizations.choices import ApiScope, Scale, profile_fields
+from pregon.organizations.choices import (
+    ApiScope,
+    DocumentKind,
+    LegalForm,
+    Scale,
+    profile_fields,
+)
+from pregon.organizations.forms import annual_turnover_field, employees_field
 from pregon.organizations.models import Organization
 from pregon.organizations.services import OrganizationData
+from pregon.organizations.services_documents import DocumentData
+from pregon.organizations.services_scale import ScaleData
 
 # Fields a supplier edits; the identifier and the country are fixed at registration.
 PROFILE_FIELDS = profile_fields(OrganizationKind.SUPPLIER)
@@ -49,8 +58,11 @@ class ProfileForm(forms.Form):
             "in its buyer's zone. Change it only if you are not in the country's main zone."
         ),
     )
-    scale = forms.ChoiceField(label=_("Scale"), choices=Scale.choices)
-    is_cooperative = forms.BooleanField(label=_("We are a cooperative"), required=False)
+    legal_form = forms.ChoiceField(
+        label=_("Legal form"),
+        choices=LegalForm.choices,
+        help_text=_("Cooperatives, associations and community enterprises are counted apart."),
+    )
     women_owned = forms.BooleanField(label=_("Women-owned"), required=False)
     indigenous_owned = forms.BooleanField(label=_("Indigenous-owned"), required=False)
     is_local = forms.BooleanField(label=_("Local business"), required=False)
@@ -77,6 +89,91 @@ class ProfileForm(forms.Form):
             buyer_type=organization.buyer_type,
             **{name: self.cleaned_data[name] for name in PROFILE_FIELDS},
         )
+
+
+class ScaleForm(forms.Form):
+    """The figures a supplier's size is computed from, and its own word when they are not
+    enough (`ScaleData`)."""
+
+    employees = employees_field()
+    annual_turnover = annual_turnover_field()
+    declared_scale = forms.ChoiceField(
+        label=_("Size, if the figures do not decide it"),
+        required=False,
+        help_text=_("Needed only if you leave a figure out, or your country's rules do not say."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["declared_scale"].choices = [  # type: ignore[attr-defined]
+            ("", _("Let the figures decide")),
+            *Scale.choices,
+        ]
+
+    @classmethod
+    def initial_from(cls, organization: Organization) -> dict[str, Any]:
+        """The declaration as stored."""
+        return {
+            "employees": organization.employees,
+            "annual_turnover": organization.annual_turnover,
+            "declared_scale": organization.declared_scale,
+        }
+
+    def to_data(self) -> ScaleData:
+        """The typed declaration."""
+        return ScaleData(
+            employees=self.cleaned_data["employees"],
+            annual_turnover=self.cleaned_data["annual_turnover"],
+            declared_scale=self.cleaned_data["declared_scale"],
+        )
+
+
+class DocumentForm(forms.Form):
+    """A document to hold, with the day it expires."""
+
+    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, image or office document; the size limit is shown if it is passed."),
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Required for tax and social security certificates."),
+    )
+    issued_on = forms.DateField(
+        label=_("Issued on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def to_data(self) -> DocumentData:
+        """The typed upload."""
+        return DocumentData(
+            kind=self.cleaned_data["kind"],
+            upload=self.cleaned_data["file"],
+            expires_on=self.cleaned_data["expires_on"],
+            issued_on=self.cleaned_data["issued_on"],
+        )
+
+
+class ScaleReviewForm(forms.Form):
+    """A platform administrator's decision on the evidence of a supplier's scale."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("verify", _("The evidence shows the scale: verify it")),
+            ("reject", _("The evidence does not show the scale: do not accept it")),
+        ],
+    )
+    note = forms.CharField(
+        label=_("Note to the supplier"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the evidence is not accepted: say what is missing."),
+    )
 
 
 # Scopes only one side uses; any other scope is offered to both.

@@ -2,13 +2,18 @@
 
 from django.urls import path
 
-from pregon.workspace.supplier import awards, bids, views
+from pregon.workspace.supplier import awards, bids, documents, views
 
 app_name = "supplier"
 urlpatterns = [
     path("", views.home, name="home"),
     path("switch/", views.switch, name="switch"),
     path("profile/", views.profile, name="profile"),
+    path("documents/", documents.documents, name="documents"),
+    path("documents/scale/", documents.scale_declare, name="scale_declare"),
+    path("documents/upload/", documents.document_upload, name="document_upload"),
+    path("documents/<int:pk>/file/", documents.document_file, name="document_file"),
+    path("documents/<int:pk>/remove/", documents.document_remove, name="document_remove"),
     path("api-keys/", views.api_keys, name="api_keys"),
     path("api-keys/<int:key_pk>/revoke/", views.api_key_revoke, name="api_key_revoke"),
     path("bids/", bids.bids_list, name="bids"),

@@ -37,7 +37,7 @@ from django.utils.translation import ngettext
 
 from pregon import settings as settings_module
 from pregon.demo.accounts import accounts_table, demo_accounts, mfa_notice
-from pregon.evaluation.services import awards_standstill_end_due
+from pregon.evaluation.services import awards_standstill_end_due, covers_lapse_due
 from pregon.tenders.services import tenders_close_due
 
 # How long the children get to finish their requests and tasks before being killed.
@@ -133,6 +133,15 @@ class Command(BaseCommand):
                 ended,
             )
             % {"count": ended}
+        )
+        lapsed = covers_lapse_due()
+        self.stdout.write(
+            ngettext(
+                "%(count)d right to cover lapsed: its deadline passed without an answer.",
+                "%(count)d rights to cover lapsed: their deadlines passed without an answer.",
+                lapsed,
+            )
+            % {"count": lapsed}
         )
 
         stop: list[int] = []

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +16,11 @@ from django.views.decorators.http import require_http_methods
 from pregon.core.errors import DomainError
 from pregon.core.pages import form_errors_from
 from pregon.organizations.acting import actor_from_request
+from pregon.rules import ReservationDecision
 from pregon.tenders import services
+from pregon.tenders.choices import ReservationObligation
+from pregon.tenders.models import Tender
+from pregon.tenders.rule_packs import basis_text, pack_of, reservation_for, text
 from pregon.workspace.buyer.forms import LotForm
 from pregon.workspace.buyer.views.common import (
     INVALID_FORM_STATUS,
@@ -28,18 +36,83 @@ from pregon.workspace.buyer.views.common import (
 )
 
 
+@dataclass(frozen=True)
+class ReservationShown:
+    """What the rule pack says of a lot's reservation, in the page's language."""
+
+    obligation: str
+    label: str
+    rule: str
+    explanation: str
+    may_limit_to_local: bool
+
+
+def _reservation(
+    tender: Tender,
+    *,
+    value: Decimal | None,
+    requests: int | None = 0,
+    expected: int | None = None,
+) -> tuple[ReservationDecision | None, dict[str, Any]]:
+    """The pack's decision for a lot of `value`, and what the lot form shows of it (the
+    reason the rules cannot decide, such as a missing rate, instead)."""
+    pack = pack_of(tender)
+    conditions = {rule.condition for rule in pack.reservations}
+    shown: dict[str, Any] = {
+        "asks_requests": "requests" in conditions,
+        "asks_expected": "rule_of_two" in conditions,
+        "pack_ref": pack.ref,
+    }
+    try:
+        decision = reservation_for(
+            tender,
+            estimated_value=value,
+            msme_requests=requests or 0,
+            expected_small_offers=expected,
+            pack=pack,
+        )
+    except DomainError as error:
+        shown["reservation_error"] = error.message
+        return None, shown
+    shown["reservation"] = ReservationShown(
+        obligation=decision.obligation,
+        label=str(ReservationObligation(decision.obligation).label),
+        rule=f"{text(decision.rule.title)} ({basis_text(decision.rule)})"
+        if decision.rule is not None
+        else "",
+        explanation=text(decision.explanation),
+        may_limit_to_local=decision.may_limit_to_local,
+    )
+    return decision, shown
+
+
+def _decide_posted(form: LotForm, tender: Tender) -> None:
+    """Give a valid posted form the pack's decision for the values it carries."""
+    decision, _shown = _reservation(
+        tender,
+        value=form.cleaned_data["estimated_value"],
+        requests=form.cleaned_data.get("msme_requests"),
+        expected=form.cleaned_data.get("expected_small_offers"),
+    )
+    form.decision = decision
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @in_buyer_time_zone
 def lot_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add a lot to a draft."""
+    """Add a lot to a draft; the page says what the rule pack decides of its reservation."""
     access = access_tender_to_edit(request, pk)
-    form = LotForm(request.POST or None, prefix="lot")
-    context = tender_context(request, access, form=form, lot=None)
+    decision, shown = _reservation(access.tender, value=None)
+    form = LotForm(
+        request.POST or None, prefix="lot", decision=None if request.method == "POST" else decision
+    )
+    context = tender_context(request, access, form=form, lot=None, **shown)
     if request.method != "POST":
         return render(request, "workspace/buyer/lot_form.html", context)
     error: DomainError | None = None
     if form.is_valid():
+        _decide_posted(form, access.tender)
         try:
             services.lot_save(
                 actor=actor_from_request(request, access.tender.buyer),
@@ -65,12 +138,24 @@ def lot_edit(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
     """Change a lot's title, description or value (its items stay)."""
     access = access_tender_to_edit(request, pk)
     lot = lot_of(access, lot_pk)
-    form = LotForm(request.POST or None, prefix="lot", initial=LotForm.initial_from(lot))
-    context = tender_context(request, access, form=form, lot=lot)
+    decision, shown = _reservation(
+        access.tender,
+        value=lot.estimated_value,
+        requests=lot.msme_requests,
+        expected=lot.expected_small_offers,
+    )
+    form = LotForm(
+        request.POST or None,
+        prefix="lot",
+        initial=LotForm.initial_from(lot),
+        decision=None if request.method == "POST" else decision,
+    )
+    context = tender_context(request, access, form=form, lot=lot, **shown)
     if request.method != "POST":
         return render(request, "workspace/buyer/lot_form.html", context)
     if not form.is_valid():
         return render_refused(request, "workspace/buyer/lot_form.html", context)
+    _decide_posted(form, access.tender)
     try:
         services.lot_save(
             actor=actor_from_request(request, access.tender.buyer),

@@ -256,6 +256,10 @@
         const firstLot = form.querySelector("input[data-lot]");
         mark("lot-" + firstLot.dataset.lot, text("no-lot"));
       }
+      const declaration = document.getElementById("bid-declaration");
+      if (!declaration.checked) {
+        mark("declaration", text("declaration"));
+      }
       const notes = document.getElementById("bid-notes").value;
       const answers = notes.trim() ? [{ question: data.notesQuestion, answer: notes }] : [];
       const files = Array.from(document.getElementById("bid-documents").files || []);
@@ -301,7 +305,7 @@
         showSummary(text("summary"), first);
         return null;
       }
-      return { lots, answers, documents };
+      return { lots, answers, documents, declaration: declaration.dataset.version };
     }
 
     // ---------------------------------------------------------------------------------------
@@ -463,7 +467,11 @@
               "Content-Type": "application/json",
               "Idempotency-Key": pending.key,
             }),
-            body: JSON.stringify({ envelope: pending.envelope, documents: pending.documents }),
+            body: JSON.stringify({
+              envelope: pending.envelope,
+              documents: pending.documents,
+              declaration: pending.declaration || "",
+            }),
             credentials: "same-origin",
           });
         } catch (error) {
@@ -596,6 +604,7 @@
           envelope: sealing.b64encode(sealed.envelope),
           commitment: sealed.commitment,
           documents,
+          declaration: bid.declaration,
         };
         savePending(pending);
         await send(pending);
