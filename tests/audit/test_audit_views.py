@@ -229,7 +229,8 @@ def test_page_shows_the_summary_readably(world: World) -> None:
             "Bid deadline",
             "deadline",
             f"{deadline:%-d %b %Y, %H:%M} (America/Santiago, UTC\u2212{offset[1:3]}:{offset[3:]})",
-        )
+        ),
+        SummaryLine("Country rule pack", "rule_pack", "CL@2026.1"),
     ]
     content = page.content.decode()
     assert "203.0.113.7" in content
@@ -331,7 +332,11 @@ def test_csv_export_of_the_filtered_rows(world: World) -> None:
             str(world.tender_a.pk),
             str(world.tender_a),
             json.dumps(
-                {"deadline": world.tender_a.submission_deadline.isoformat()}, sort_keys=True
+                {
+                    "deadline": world.tender_a.submission_deadline.isoformat(),
+                    "rule_pack": "CL@2026.1",
+                },
+                sort_keys=True,
             ),
             "web",
             "203.0.113.7",

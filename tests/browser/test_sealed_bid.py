@@ -107,7 +107,7 @@ def test_a_supplier_seals_a_bid_in_the_browser_that_the_committee_opens(
     page.get_by_label("Documents of the bid").set_input_files(
         {"name": "virus.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00"}
     )
-    page.locator("#bid-declaration").check()
+    page.locator("label[for=bid-declaration]").click()  # USWDS draws the box: click the label
     page.get_by_role("button", name="Seal and submit the bid").click()
     expect(page.locator("#bid-errors")).to_have_text("Please correct the fields marked below.")
     expect(page.get_by_label("Lot 1: Lote 1")).to_have_attribute("aria-invalid", "true")
@@ -137,7 +137,7 @@ def test_a_supplier_seals_a_bid_in_the_browser_that_the_committee_opens(
             route.continue_()
 
     page.route(re.compile(r"/api/v1/bid-uploads/[0-9a-f-]+$"), drop_one_answer)
-    page.locator("#bid-declaration").check()
+    expect(page.locator("#bid-declaration")).to_be_checked()  # still, since the first try
     page.get_by_role("button", name="Seal and submit the bid").click()
 
     receipt = page.get_by_role("region", name="Your receipt")
@@ -219,7 +219,7 @@ def test_a_submission_whose_answer_is_lost_is_sent_again_after_a_reload(
         route.abort("connectionreset")
 
     page.route(re.compile(r"/api/v1/tenders/[^/]+/bids$"), lose_every_answer)
-    page.locator("#bid-declaration").check()
+    page.locator("label[for=bid-declaration]").click()  # USWDS draws the box: click the label
     page.get_by_role("button", name="Seal and submit the bid").click()
     page.wait_for_function(f"() => ({PENDING})() === 1")
     page.wait_for_timeout(300)

@@ -28,8 +28,10 @@ from django.utils import timezone
 
 from pregon.accounts.models import User
 from pregon.bids.choices import BidStatus, OpeningStatus
+from pregon.bids.declaration import DECLARATION_VERSION
 from pregon.bids.models import Bid, OpenedBid, Opening, ShareHandIn
 from pregon.client import Client, ClientError
+from pregon.core import clock as platform_clock
 from pregon.core.actor import Actor
 from pregon.organizations.models import Organization
 from pregon.organizations.services import api_key_issue
@@ -113,7 +115,8 @@ def seal_in_browser(
     page.get_by_label(t(lang, "Notes and declarations")).fill(notes)
     if document is not None:
         page.get_by_label(t(lang, "Documents of the bid")).set_input_files(str(document))
-    page.locator("#bid-declaration").check()  # the self-declaration, signed with the bid
+    # The self-declaration, signed with the bid (USWDS draws the box: a person clicks the label).
+    page.locator("label[for=bid-declaration]").click()
     replacing = page.locator("#bid-sealing").get_attribute("data-replace")
     button = "Seal and replace the bid" if replacing else "Seal and submit the bid"
     page.get_by_role("button", name=t(lang, button)).click()
@@ -251,7 +254,10 @@ def test_three_bids_one_replaced_opened_by_two_of_three_and_read_by_anyone(
     tenders.tender_committee_set(
         actor=acting, tender=tender, members=[m.pk for m in members], threshold=2
     )
-    tenders.tender_publish(actor=acting, tender=tender)
+    # Published as if six days ago: Chile's rule pack asks five days between publication and
+    # the deadline, and the bidding window of this journey is half a minute.
+    with platform_clock.at(timezone.now() - dt.timedelta(days=6)):
+        tenders.tender_publish(actor=acting, tender=tender)
     tender.refresh_from_db()
     ocid = str(tender.ocid)
 
@@ -306,6 +312,7 @@ def test_three_bids_one_replaced_opened_by_two_of_three_and_read_by_anyone(
             "answers": [{"question": "Notes and declarations", "answer": "Garantía de 3 años."}],
         },
         [annex],
+        declaration=DECLARATION_VERSION,
     )
 
     # 4. The first supplier replaces its bid: from its receipt, "Replace this bid".
@@ -355,6 +362,7 @@ def test_three_bids_one_replaced_opened_by_two_of_three_and_read_by_anyone(
             third_receipt.bid_id,
             {"lots": [{"lot": "2", "amount": "1000", "currency": "CLP"}], "answers": []},
             [],
+            declaration=DECLARATION_VERSION,
         )
     assert late.value.status == 409
     assert late.value.problem_code == "deadline_passed"

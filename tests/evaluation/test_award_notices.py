@@ -161,7 +161,9 @@ def test_the_notices_reach_a_real_smtp_server(
     _languages(world)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         award = decided(world)
-    assert len(callbacks) == 5  # three notices, the end of the standstill, the home page cache
+    # Three notices, the end of the standstill, and the home page's cache dropped after each of
+    # the two publications (the completed evaluation, the award).
+    assert len(callbacks) == 6
 
     for notice in AwardNotice.objects.filter(award=award).order_by("pk"):
         tasks.send_award_notice.call(notice.pk)

@@ -99,3 +99,14 @@ def test_a_stop_word_alone_finds_nothing_and_is_left_out_beside_others(
     publish_record(ocid="ocds-a", title="Hospital de Talca")
     assert answer(text="de")[0] == []
     assert answer(text="hospital de")[0] == ["ocds-a"]
+
+
+@pytest.mark.usefixtures("hospitals")
+@pytest.mark.parametrize("order", ["relevance", "newest"])
+def test_an_offset_at_the_top_of_the_apis_range_finds_nothing(order: str) -> None:
+    # The API takes offsets up to 2**63 - 1; with the limit added they pass PostgreSQL's bigint.
+    ocids, _scores, total, _exact, _counted = answer(
+        text="hospital", order=order, offset=2**63 - 2, limit=20
+    )
+    assert ocids == []
+    assert total == 9

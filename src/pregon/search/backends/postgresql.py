@@ -297,6 +297,10 @@ def few_limit(documents: float) -> int:
     return max(COUNT_LIMIT, int(math.sqrt(FACET_SAMPLE * _WALK_COST * max(documents, 0))))
 
 
+#: The largest LIMIT PostgreSQL takes.
+_BIGINT_MAX = 2**63 - 1
+
+
 class _Search:
     """The statement of one search (see the module's docstring) and the reading of its rows."""
 
@@ -304,7 +308,8 @@ class _Search:
         self.find = find
         self.anywhere = anywhere
         self.in_title = in_title
-        self.end = find.offset + find.limit
+        # Within PostgreSQL's bigint: an offset near its top (the API allows it) plus the limit.
+        self.end = min(find.offset + find.limit, _BIGINT_MAX)
         self.relevance = find.order == "relevance" and bool(in_title)
         self.few_limit = few_limit(documents)
         #: How many of the newest matches are read when there are many.
