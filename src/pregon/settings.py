@@ -353,7 +353,8 @@ PREGON_COVER_HOURS = int(os.environ.get("PREGON_COVER_HOURS", "24"))
 if PREGON_COVER_HOURS < 1:
     raise ImproperlyConfigured("PREGON_COVER_HOURS must be 1 or more.")
 # Contracts: the calendar days a buyer has to pay an invoice, from the day it receives it; read
-# only through pregon.contracts.terms.invoice_due_days (docs/evaluation-and-contracts.md).
+# only through pregon.contracts.terms.invoice_due_term, where the tender's rule pack sets no term
+# (docs/evaluation-and-contracts.md).
 PREGON_INVOICE_DUE_DAYS = int(os.environ.get("PREGON_INVOICE_DUE_DAYS", "30"))
 if not 0 <= PREGON_INVOICE_DUE_DAYS <= 365:
     raise ImproperlyConfigured("PREGON_INVOICE_DUE_DAYS must be from 0 to 365.")

@@ -180,6 +180,7 @@ def publish_document() -> Any:
         count[0] += 1
         kwargs.setdefault("ocid", f"ocds-alerts-{count[0]:04d}")
         reserved = kwargs.pop("reserved_msme", False)
+        reserved_for = kwargs.pop("reserved_for", "")
         release = compiled_release(**kwargs)
         record, _created = Record.objects.update_or_create(
             ocid=release["ocid"],
@@ -193,8 +194,10 @@ def publish_document() -> Any:
         )
         document = search_document_update(record)
         if reserved:
-            # No release says "reserved" yet (its own issue): set what the search would read.
-            type(document).objects.filter(pk=document.pk).update(reserved_msme=True)
+            # Set what the search reads of reserved lots (tests/search covers the reading).
+            type(document).objects.filter(pk=document.pk).update(
+                reserved_msme=True, reserved_for=reserved_for
+            )
             document.refresh_from_db()
         return document
 

@@ -13,13 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from pregon.accounts.models import Membership
 from pregon.alerts.choices import Channel, DeliveryStatus, Event, Frequency, SubscriptionStatus
 from pregon.alerts.models import Delivery, Subscription, SubscriptionKey
-from pregon.alerts.services import alerts_match, subscription_unsubscribe
+from pregon.alerts.services import alerts_match, subscription_index, subscription_unsubscribe
 from pregon.alerts.services.matching import facts_of, subscriptions_matching
 from pregon.core.actor import Actor
 from pregon.core.errors import ValidationFailed
 from pregon.tenders.services import AmendmentData, tender_amend
 from tests.alerts.conftest import hook, subscribe
-from tests.factories import TenderOpenFactory, UserFactory, actor_for
+from tests.factories import SupplierFactory, TenderOpenFactory, UserFactory, actor_for, member
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +65,33 @@ def test_each_criterion_finds_what_it_follows(publish_document: Any) -> None:
     } & matched(document)
     reserved = publish_document(title="Servicio de aseo", reserved_msme=True, region="Maule")
     assert matched(reserved) == {by_reserved.pk, by_other_region.pk, by_buyer.pk}
+
+
+def test_reserved_for_my_scale_follows_the_subscriber_size(publish_document: Any) -> None:
+    micro = SupplierFactory(scale="selfEmployed")
+    medium = SupplierFactory(scale="medium")
+    large_cooperative = SupplierFactory(
+        scale="large", is_cooperative=True, legal_form="cooperative"
+    )
+    by_micro = subscribe(member(micro, "supplier_user"), reserved_msme=True)
+    by_medium = subscribe(member(medium, "supplier_user"), reserved_msme=True)
+    by_cooperative = subscribe(member(large_cooperative, "supplier_user"), reserved_msme=True)
+    by_anyone = subscribe(email="anon@example.org", reserved_msme=True)
+    Subscription.objects.filter(pk=by_anyone.pk).update(status=SubscriptionStatus.ACTIVE)
+    by_anyone.refresh_from_db()
+    subscription_index(by_anyone)
+    small_only = publish_document(title="Aseo", reserved_msme=True, reserved_for="micro small")
+    assert matched(small_only) == {by_micro.pk, by_anyone.pk}
+    with_cooperatives = publish_document(
+        title="Obras", reserved_msme=True, reserved_for="cooperative medium micro small"
+    )
+    assert matched(with_cooperatives) == {
+        by_micro.pk,
+        by_medium.pk,
+        by_cooperative.pk,
+        by_anyone.pk,
+    }
+    assert Subscription.objects.get(pk=by_micro.pk).spec["e"] == ["micro"]
 
 
 def test_a_keyword_in_one_language_finds_processes_in_every_language(

@@ -109,6 +109,31 @@ def test_the_keys_are_those_of_the_anchor_and_say_whether_they_decide_alone() ->
     assert subscription_keys(spec()) == {}
 
 
+def test_reserved_for_my_scale_reads_who_the_lot_is_reserved_for() -> None:
+    def mine(*eligible: str) -> MatchSpec:
+        return match_spec(Criteria(reserved_msme=True), eligible=frozenset(eligible))
+
+    micro_and_small = facts(reserved_msme=True, reserved_for="micro small")
+    assert fits(mine("micro"), micro_and_small)
+    assert fits(mine("small"), micro_and_small)
+    assert not fits(mine("medium"), micro_and_small)
+    assert not fits(mine("large"), micro_and_small)
+    # A large cooperative fits a lot reserved for cooperatives of any size too.
+    with_cooperatives = facts(reserved_msme=True, reserved_for="cooperative medium micro small")
+    assert fits(mine("large", "cooperative"), with_cooperatives)
+    assert not fits(mine("large"), with_cooperatives)
+    # Who the subscriber is not known: any lot reserved for MSMEs; a document indexed before
+    # its reservation was recorded: any MSME subscriber.
+    assert fits(mine(), micro_and_small)
+    assert fits(mine("medium"), facts(reserved_msme=True))
+    assert not fits(mine("micro"), facts())
+    assert subscription_keys(mine("small")) == {"m:msme:small": True}
+    assert subscription_keys(mine()) == {"m:msme": True}
+    index_keys = micro_and_small.keys()  # a process's keys (a set, not a mapping)
+    assert "m:msme:small" in index_keys
+    assert "m:msme:medium" not in index_keys
+
+
 def test_the_spec_survives_its_json() -> None:
     original = spec(
         codes=(("CPV", "45"),),
@@ -120,6 +145,8 @@ def test_the_spec_survives_its_json() -> None:
         reserved_msme=True,
     )
     assert MatchSpec.from_json(original.as_json()) == original
+    mine = match_spec(Criteria(reserved_msme=True), eligible=frozenset({"small", "cooperative"}))
+    assert MatchSpec.from_json(mine.as_json()) == mine
 
 
 _WORDS = st.sampled_from(
@@ -137,12 +164,16 @@ _LANGUAGES = st.sampled_from(["en", "es", "pt", "fr", ""])
     regions=st.lists(_REGIONS, max_size=2),
     buyers=st.lists(st.sampled_from(["B1", "B2"]), max_size=1),
     reserved=st.booleans(),
+    eligible=st.sets(
+        st.sampled_from(["micro", "small", "medium", "large", "cooperative"]), max_size=2
+    ),
     title=st.lists(_WORDS, min_size=1, max_size=4).map(" ".join),
     language=_LANGUAGES,
     doc_codes=st.lists(st.tuples(st.sampled_from(["CPV", "UNSPSC"]), _CODES), max_size=3),
     region=_REGIONS,
     buyer=st.sampled_from(["B1", "B2"]),
     doc_reserved=st.booleans(),
+    reserved_for=st.sets(st.sampled_from(["micro", "small", "medium", "cooperative"]), max_size=3),
     value=st.sampled_from([None, Decimal(10), Decimal(1000)]),
     low=st.sampled_from([None, Decimal(100)]),
 )
@@ -152,12 +183,14 @@ def test_the_index_never_misses_a_fit(
     regions: list[str],
     buyers: list[str],
     reserved: bool,
+    eligible: set[str],
     title: str,
     language: str,
     doc_codes: list[tuple[str, str]],
     region: str,
     buyer: str,
     doc_reserved: bool,
+    reserved_for: set[str],
     value: Decimal | None,
     low: Decimal | None,
 ) -> None:
@@ -183,9 +216,10 @@ def test_the_index_never_misses_a_fit(
         region=region,
         buyer=buyer,
         reserved_msme=doc_reserved,
+        reserved_for=" ".join(sorted(reserved_for)) if doc_reserved else "",
         value=value,
     )
-    subscription = match_spec(criteria)
+    subscription = match_spec(criteria, eligible=frozenset(eligible))
     keys = subscription_keys(subscription)
     hits = keys.keys() & process.keys()
     if fits(subscription, process):

@@ -55,6 +55,7 @@ PRIVATE_READS = (
     "/api/v1/buyer/",
     "/api/v1/bids/",
     "/api/v1/bid-uploads/",
+    "/api/v1/covers",
     "/api/v1/subscriptions",
     "/api/v1/webhooks",
 )
@@ -127,6 +128,9 @@ def test_document_describes_every_operation() -> None:
         ("GET", "/api/v1/tenders/{ocid}/opening"),
         ("GET", "/api/v1/tenders/{tender_id}/evaluation"),
         ("GET", "/api/v1/bids/{bid_id}/assessments"),
+        ("GET", "/api/v1/covers"),
+        ("POST", "/api/v1/covers/{cover_id}/actions/cover"),
+        ("POST", "/api/v1/covers/{cover_id}/actions/pass"),
         ("GET", "/api/v1/tenders/{tender_id}/awards"),
         ("GET", "/api/v1/tenders/{tender_id}/contracts"),
         ("GET", "/api/v1/subscriptions"),

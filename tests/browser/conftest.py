@@ -7,15 +7,22 @@ journey visits.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS
+from django.utils import timezone
+
+from pregon.core import clock
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
@@ -144,3 +151,43 @@ def assert_accessible(page: Any) -> None:
             for v in violations
         ]
         pytest.fail(f"axe-core on {page.url}:\n{json.dumps(report, indent=2)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# the platform clock
+
+
+@dataclass
+class PlatformClock:
+    """The platform's clock for the live server, moved forward as a journey needs time to pass
+    (a bid deadline, the standstill period, an invoice's term).
+
+    `clock.at` sets the moment for the calling thread only (a context variable), and the live
+    server answers each request in a thread of its own; so, for the journey, the clock module's
+    two readings are shifted for every thread: `clock.now` (through the `timezone` it reads,
+    which also reaches the models' `default=clock.now`) and `clock.db_now`. Django's own
+    times (sessions) and the authenticator's codes keep the real time. The clock is only moved
+    once the world is built: inside a `clock.at` block, the shifted `db_now` would add the
+    offset to the moment set.
+    """
+
+    offset: dt.timedelta = field(default_factory=dt.timedelta)
+
+    def now(self) -> dt.datetime:
+        return timezone.now() + self.offset
+
+    def advance(self, **delta: float) -> None:
+        self.offset += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def platform_clock(monkeypatch: pytest.MonkeyPatch) -> PlatformClock:
+    moved = PlatformClock()
+    real_db_now = clock.db_now
+    monkeypatch.setattr(
+        clock, "timezone", SimpleNamespace(now=moved.now, is_naive=timezone.is_naive)
+    )
+    monkeypatch.setattr(
+        clock, "db_now", lambda using=DEFAULT_DB_ALIAS: real_db_now(using) + moved.offset
+    )
+    return moved

@@ -30,17 +30,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS
 from django.utils import formats, timezone, translation
 from django.utils.translation import ngettext
 
@@ -59,7 +57,7 @@ from pregon.tenders.models import Lot, Tender
 from pregon.web.templatetags.pregon import money as money_tag
 from tests import factories
 from tests.bids.opening_world import OpeningWorld, offer, opening_world
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import PlatformClock, screenshot
 from tests.browser.test_journey import BROWSER_LOCALE, arrived, label, small_pdf, t
 from tests.browser.test_sealed_journey import sign_in
 from tests.evaluation.world import opened
@@ -147,46 +145,6 @@ RANKING = {
         (CONFECCIONES, "67.20", "87.20"),  # 70 × 48,000 ÷ 50,000 = 67.2 ; + 20
     ],
 }
-
-
-# ---------------------------------------------------------------------------------------------
-# the platform clock
-
-
-@dataclass
-class PlatformClock:
-    """The platform's clock for the live server, moved forward as the journey needs days to pass
-    (the standstill period, an invoice's term).
-
-    `clock.at` sets the moment for the calling thread only (a context variable), and the live
-    server answers each request in a thread of its own; so, for the journey, the clock module's
-    two readings are shifted for every thread: `clock.now` (through the `timezone` it reads,
-    which also reaches the models' `default=clock.now`) and `clock.db_now`. Django's own
-    times (sessions) and the authenticator's codes keep the real time. The clock is only moved
-    once the world is built: inside a `clock.at` block, the shifted `db_now` would add the
-    offset to the moment set.
-    """
-
-    offset: dt.timedelta = field(default_factory=dt.timedelta)
-
-    def now(self) -> dt.datetime:
-        return timezone.now() + self.offset
-
-    def advance(self, **delta: float) -> None:
-        self.offset += dt.timedelta(**delta)
-
-
-@pytest.fixture
-def platform_clock(monkeypatch: pytest.MonkeyPatch) -> PlatformClock:
-    moved = PlatformClock()
-    real_db_now = clock.db_now
-    monkeypatch.setattr(
-        clock, "timezone", SimpleNamespace(now=moved.now, is_naive=timezone.is_naive)
-    )
-    monkeypatch.setattr(
-        clock, "db_now", lambda using=DEFAULT_DB_ALIAS: real_db_now(using) + moved.offset
-    )
-    return moved
 
 
 # ---------------------------------------------------------------------------------------------

@@ -95,9 +95,10 @@ def t(lang: str, message: str, **values: Any) -> str:
     return text % values if values else text
 
 
-def label(lang: str, message: str) -> re.Pattern[str]:
-    """A field's label in `lang`, allowing for the required-field asterisk after it."""
-    return re.compile(rf"^\s*{re.escape(t(lang, message))}\s*\*?\s*$")
+def label(lang: str, message: str, **values: Any) -> re.Pattern[str]:
+    """A field's label in `lang` (its placeholders filled), allowing for the required-field
+    asterisk after it."""
+    return re.compile(rf"^\s*{re.escape(t(lang, message, **values))}\s*\*?\s*$")
 
 
 def exactly(lang: str, message: str, **values: Any) -> re.Pattern[str]:

@@ -1,7 +1,7 @@
 """Invoices and payments through their services: every move allowed and refused (nothing
 changed on refusal), the amounts that never add up past the contract's value or the invoice's
-amount, due dates from the one setting, and a buyer's days to pay and late payments worked out
-by hand."""
+amount, due dates from the tender's rule pack (the setting where it sets none: test_terms.py),
+and a buyer's days to pay and late payments worked out by hand."""
 
 from __future__ import annotations
 
@@ -65,25 +65,21 @@ def _latest(world: ContractWorld) -> dict[str, Any]:
 # submitting
 
 
-def test_an_invoice_is_received_today_and_due_in_the_settings_days(
-    world: ContractWorld, delivered: Contract, settings: Any
+def test_an_invoice_is_received_today_and_due_in_its_rule_packs_days(
+    world: ContractWorld, delivered: Contract
 ) -> None:
+    # Chile's pack: 30 days. The setting, and a term kept when it changes: test_terms.py.
     invoice = world.invoice(delivered, 1, 11, "50000")
 
     assert invoice.status == InvoiceStatus.SUBMITTED
-    assert (invoice.received_on, invoice.due_days, invoice.due_on) == (
+    assert (invoice.received_on, invoice.due_days, invoice.due_on, invoice.due_rule) == (
         world.date(11),
         30,
         world.date(41),
+        "CL@2026.1:payment.30_days",
     )
     assert invoice.currency == "CLP"
     assert AuditEvent.objects.filter(action="invoice.submit", object_id=str(invoice.pk)).exists()
-    # The term in force when it arrives stays with it.
-    settings.PREGON_INVOICE_DUE_DAYS = 15
-    later = world.invoice(delivered, 2, 41, "10000")
-    invoice.refresh_from_db()
-    assert (later.due_days, later.due_on) == (15, world.date(56))
-    assert (invoice.due_days, invoice.due_on) == (30, world.date(41))
 
 
 def test_an_invoice_is_not_published(world: ContractWorld, delivered: Contract) -> None:

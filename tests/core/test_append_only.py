@@ -1,5 +1,6 @@
 """The shared append-only guard (pregon.core.append_only) on each table that uses it: the audit
-log, the transparency log's insert-only tables and published releases."""
+log, the transparency log's insert-only tables, published releases, and what a sealed bid
+keeps (its documents, shares handed in, opened bids, its self-declaration)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from django.apps import apps
 from django.db import IntegrityError, models, transaction
 
 from pregon.bids.choices import OpenedBidOutcome
-from pregon.bids.models import Bid, BidDocument, OpenedBid, Opening, ShareHandIn
+from pregon.bids.declaration import DECLARATION_VERSION
+from pregon.bids.models import Bid, BidDeclaration, BidDocument, OpenedBid, Opening, ShareHandIn
 from pregon.core import clock
 from pregon.core.append_only import AppendOnlyModel
 from pregon.core.models import AuditEvent
@@ -172,6 +174,18 @@ CASES = [
         lambda: OpenedBid(bid=_bid(), outcome=OpenedBidOutcome.UNDECRYPTABLE),
         "outcome",
         OpenedBidOutcome.OPENED,
+    ),
+    Case(
+        BidDeclaration,
+        "The self-declaration of a bid never changes.",
+        lambda: BidDeclaration(
+            bid=_bid(),
+            version=DECLARATION_VERSION,
+            declared_by_label="ana@example.org",
+            declared_at=clock.now(),
+        ),
+        "declared_by_label",
+        "someone else",
     ),
 ]
 ledger_and_releases = [case for case in CASES if case.model is not AuditEvent]

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, connection, models, transaction
 
+from pregon.bids.models import BidDeclaration
 from pregon.core import db_triggers
 from pregon.core.models import AuditEvent
 from pregon.ledger.models import Leaf, LogHead
@@ -38,6 +39,7 @@ DATABASE_MESSAGES = {
     "bids_biddocument": SEALED,
     "bids_sharehandin": SEALED,
     "bids_openedbid": SEALED,
+    "bids_biddeclaration": "the self-declaration of a bid never changes",
 }
 
 
@@ -53,7 +55,10 @@ def _where(row: models.Model) -> tuple[str, list[Any]]:
     """A WHERE clause that selects ``row`` by its primary key (composite for log nodes)."""
     fields = row._meta.pk_fields
     clause = " AND ".join(f'"{field.column}" = %s' for field in fields)
-    return clause, [getattr(row, field.attname) for field in fields]
+    # As the database stores them (a bid's UUID is text on SQLite).
+    return clause, [
+        field.get_db_prep_value(getattr(row, field.attname), connection) for field in fields
+    ]
 
 
 def _stored(case: Case) -> models.Model:
@@ -286,6 +291,7 @@ MIGRATIONS = {
         ["ledger.migrations.0002_append_only_triggers", "ledger.migrations.0003_truncate_triggers"],
         Leaf,
     ),
+    "bids": (["bids.migrations.0005_bid_declaration_append_only"], BidDeclaration),
 }
 
 

@@ -25,6 +25,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test.utils import override_settings
+from django.urls import reverse
 
 from pregon.accounts.models import Membership, User
 from pregon.bids import services as bid_services
@@ -41,13 +42,13 @@ from pregon.core.models import AuditEvent
 from pregon.demo.accounts import DEMO_PASSWORD
 from pregon.demo.content import TENDERS, BidSpec, TenderSpec
 from pregon.demo.keys import key_file_path, key_files_directory
-from pregon.demo.organizations import SUPPLIERS
+from pregon.demo.organizations import CONSORTIA, SUPPLIERS
 from pregon.demo.pdf import render_pdf
 from pregon.evaluation import services as evaluation_services
 from pregon.evaluation.models import Award, AwardNotice, BidAssessment, Complaint, Evaluation
 from pregon.evaluation.selectors import ComplaintFigures, complaint_figures_of_buyer
 from pregon.ledger.models import Leaf
-from pregon.organizations.models import Organization, SupplierDocument
+from pregon.organizations.models import Consortium, Organization, SupplierDocument
 from pregon.publication import services as publication
 from pregon.publication.models import Record, Release
 from pregon.sealing import (
@@ -58,6 +59,7 @@ from pregon.sealing import (
     seal_bid,
     share_decrypt,
 )
+from pregon.tenders import services as tender_services
 from pregon.tenders.models import (
     Amendment,
     CommitteeKey,
@@ -68,6 +70,7 @@ from pregon.tenders.models import (
     Tender,
     TenderDocument,
 )
+from pregon.tenders.rule_packs import lot_open_to
 from pregon.tlog.jcs import canonical_bytes
 from pregon.tlog.merkle import leaf_hash
 from tests.conftest import database_snapshot
@@ -82,6 +85,10 @@ EXPECTED_AUDIT = {
     # verified by the platform's administrator.
     "supplier_document.upload": 120,
     "supplier.scale_verify": 29,
+    # Two micro firms form a consortium: the lead invites, the other accepts, and it is formed.
+    "consortium.form": 1,
+    "consortium.accept": 1,
+    "consortium.complete": 1,
     "tender.create": 34,
     "document.add": 41,  # plus three documents added by amendments
     "tender.publish": 29,
@@ -90,7 +97,7 @@ EXPECTED_AUDIT = {
     "tender.amend": 3,
     "tender.close": 13,  # twelve closed, and one closed then cancelled
     "tender.cancel": 5,
-    "bid.submit": 30,  # sealed bids on thirteen tenders
+    "bid.submit": 31,  # sealed bids on fourteen tenders
     "bid.replace": 1,
     "bid.withdraw": 1,
     "opening.start": 10,  # nine tenders opened, one opening collecting shares
@@ -175,7 +182,9 @@ def test_buyers_in_three_countries_with_an_official_and_three_committee_members(
 
 
 def test_thirty_suppliers_of_every_scale_with_cooperatives(world: str) -> None:
-    suppliers = Organization.objects.filter(kind="supplier")
+    # Thirty firms registered themselves; two of them formed a consortium, a supplier too.
+    assert Organization.objects.filter(kind="supplier").count() == 31
+    suppliers = Organization.objects.filter(kind="supplier").exclude(legal_form="consortium")
     assert suppliers.count() == 30
     assert Counter(suppliers.values_list("scale", flat=True)) == {
         "micro": 7,
@@ -209,6 +218,72 @@ def test_thirty_suppliers_of_every_scale_with_cooperatives(world: str) -> None:
     for supplier in suppliers:
         assert id_is_valid(supplier.identifier_scheme, supplier.identifier_id), supplier
         assert Membership.objects.filter(organization=supplier, role="supplier_user").count() == 1
+
+
+def test_two_micro_firms_formed_a_consortium_that_bids_as_one_on_a_reserved_lot(
+    world: str,
+) -> None:
+    (spec,) = CONSORTIA
+    organization = Organization.objects.get(kind="supplier", legal_form="consortium")
+    consortium = Consortium.objects.get(organization=organization)
+    lead, other = _supplier("kanhgag"), _supplier("pinhao")
+    assert (organization.legal_name, organization.identifier_scheme, organization.country) == (
+        spec.name,
+        "PREGON-CONSORTIUM",
+        "BR",
+    )
+    # As large as its largest member: two micro firms make a micro consortium.
+    assert (organization.scale, lead.scale, other.scale) == ("micro", "micro", "micro")
+    assert consortium.status == "formed" and consortium.may_bid
+    members = list(consortium.members.order_by("-is_lead"))
+    assert [(m.member, m.share, m.is_lead, m.status) for m in members] == [
+        (lead, Decimal(50), True, "accepted"),
+        (other, Decimal(50), False, "accepted"),
+    ]
+    # Formed after both registered, accepted the next day, before the demo's first tender; the
+    # invitation was e-mailed at once (so the task enqueued on commit sends nothing).
+    assert max(lead.created_at, other.created_at) < consortium.created_at
+    assert (consortium.formed_at - consortium.created_at).days == 0
+    assert consortium.formed_at.date() > consortium.created_at.date()
+    assert consortium.formed_at < Tender.objects.earliest("created_at").created_at
+    assert members[1].emailed_at is not None
+    assert members[1].answered_by == User.objects.get(email="contato@pinhao.demo.example")
+    assert AuditEvent.objects.get(action="consortium.form").actor.email == (
+        "contato@kanhgag.demo.example"
+    )
+    # The lead's person acts for it (and is listed again in the accounts table for it).
+    assert list(
+        Membership.objects.filter(organization=organization).values_list("user__email", "role")
+    ) == [("contato@kanhgag.demo.example", "supplier_user")]
+    # It bid, as one, on the lot of PMC-ICI-2026-004 reserved for ME/EPP: every member may.
+    (bid,) = Bid.objects.filter(supplier=organization)
+    assert (bid.tender.reference, bid.status) == ("PMC-ICI-2026-004", "submitted")
+    reserved = bid.tender.lots.get(number=2)
+    assert reserved.reserved and lot_open_to(reserved, organization) is None
+    assert lot_open_to(reserved, _supplier("pampa")) is not None  # a large firm may not
+    # Neither member bids on that tender alone (Lei 14.133/2021, art. 15).
+    assert not Bid.objects.filter(tender=bid.tender, supplier__in=[lead, other]).exists()
+
+
+def test_a_visitor_sees_the_consortium_as_its_lead_and_as_its_other_member(
+    world: str, client: Any
+) -> None:
+    consortium = Organization.objects.get(legal_form="consortium")
+    tender = Tender.objects.get(reference="PMC-ICI-2026-004")
+    # The lead's person: the consortium and its members, then, acting for it, its sealed bid.
+    client.force_login(User.objects.get(email="contato@kanhgag.demo.example"))
+    page = client.get(reverse("supplier:consortia")).content.decode()
+    assert consortium.legal_name in page and "Pinhão Tecnologia" in page
+    client.post(reverse("supplier:switch"), {"organization": consortium.pk})
+    assert tender.reference in client.get(reverse("supplier:bids")).content.decode()
+    # The other member's person: the consortium it accepted to join.
+    client.force_login(User.objects.get(email="contato@pinhao.demo.example"))
+    page = client.get(reverse("supplier:consortia")).content.decode()
+    assert consortium.legal_name in page and "Accepted" in page
+    # A large firm is told that lot 2 is reserved for micro and small enterprises.
+    client.force_login(User.objects.get(email="contato@pampa.demo.example"))
+    page = client.get(reverse("supplier:bid", args=[tender.pk])).content.decode()
+    assert "Lot 2 is reserved for micro and small enterprises" in page
 
 
 def test_every_demo_account_is_verified_waives_mfa_and_uses_the_documented_password(
@@ -301,10 +376,22 @@ def test_the_rule_packs_reserve_a_lot_and_ask_the_reason_for_single_lots(world: 
         "GENERIC@2026.1",
     }
     assert Tender.objects.filter(published_at=None).exclude(rule_pack="").count() == 0
-    reserved = list(Lot.objects.filter(reserved=True).select_related("tender"))
-    assert [(lot.tender.reference, lot.number) for lot in reserved] == [("MIDH-CDB-2026-03", 2)]
-    assert reserved[0].reserved_scales == ["micro", "small", "medium"]
-    assert reserved[0].reserved_cooperatives
+    reserved = {
+        (lot.tender.reference, lot.number): lot
+        for lot in Lot.objects.filter(reserved=True).select_related("tender")
+    }
+    assert set(reserved) == {("MIDH-CDB-2026-03", 2), ("PMC-ICI-2026-004", 2)}
+    belize = reserved["MIDH-CDB-2026-03", 2]
+    assert belize.reserved_scales == ["micro", "small", "medium"]
+    assert belize.reserved_cooperatives
+    # Brazil: a lot up to R$80,000 is exclusive to ME/EPP (LC 123/2006, art. 48, I).
+    brazil = reserved["PMC-ICI-2026-004", 2]
+    assert brazil.estimated_value <= 80000
+    assert (brazil.reserved_scales, brazil.reserved_cooperatives) == (["micro", "small"], False)
+    assert (brazil.reservation_rule, brazil.reservation_obligation) == (
+        "BR@2026.1:art48.exclusive",
+        "must",
+    )
     # Belize follows the GENERIC pack: every single-lot tender says why it is not divided.
     for tender in published.filter(rule_pack="GENERIC@2026.1").prefetch_related("lots"):
         assert (len(tender.lots.all()) == 1) == bool(tender.undivided_reason), tender.reference
@@ -367,14 +454,22 @@ def test_the_output_lists_accounts_and_says_mfa_is_waived(world: str) -> None:
     assert "29 published tenders (12 open, 12 closed, 5 cancelled), 5 drafts" in world
     assert re.search(r"^    \w+ \d{4}: \d+ actions$", world, re.M)  # progress through time
     rows = [line for line in world.splitlines() if line.rstrip().endswith("pregon-demo")]
-    assert len(rows) == 56
+    assert len(rows) == 57  # 56 people, the consortium's lead member's person listed for it too
+    assert re.search(
+        r"^Supplier user\s+Consórcio Kanhgág-Pinhão Mobiliário Urbano\s+"
+        r"contato@kanhgag\.demo\.example\s+pregon-demo$",
+        world,
+        re.M,
+    )
+    assert "Built 6 buyers in 3 countries, 30 suppliers, 56 people;" in world
+    assert "Suppliers forming a consortium…" in world
     assert re.search(
         r"^Administrator\s+Pregón \(demo\)\s+admin@demo\.example\s+pregon-demo$", world, re.M
     )
     assert "Multi-factor sign-in is waived for these demo accounts" in world
     assert "Production refuses that waiver" in world
     assert (
-        "Sealed bids: 31 submitted (1 of them replacements), 1 withdrawn. Public openings: 9 "
+        "Sealed bids: 32 submitted (1 of them replacements), 1 withdrawn. Public openings: 9 "
         "done, 1 waiting for more committee members." in world
     )
     assert (
@@ -464,7 +559,7 @@ def test_reset_erases_everything_and_builds_the_same_world(
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("demo", "--reset", stdout=io.StringIO())
-    assert Organization.objects.count() == 38
+    assert Organization.objects.count() == 39
     assert not Organization.objects.filter(legal_name="Extra").exists()
     assert Counter(AuditEvent.objects.values_list("action", flat=True)) == EXPECTED_AUDIT
     # The key files are those of the new world's keys.
@@ -612,10 +707,10 @@ def test_every_release_of_the_demo_openings_included_validates(world: str) -> No
 
 def test_replaced_withdrawn_and_unopened_bids_stay_sealed(world: str) -> None:
     statuses = Counter(Bid.objects.values_list("status", flat=True))
-    assert statuses == {"opened": 21, "submitted": 8, "replaced": 1, "withdrawn": 1}
+    assert statuses == {"opened": 21, "submitted": 9, "replaced": 1, "withdrawn": 1}
     assert OpenedBid.objects.count() == 21
     assert not OpenedBid.objects.exclude(bid__status="opened").exists()
-    assert Bid.objects.filter(tender__status="active").count() == 4
+    assert Bid.objects.filter(tender__status="active").count() == 5
 
 
 def _still_sealed_prices() -> set[str]:
@@ -647,7 +742,7 @@ def test_no_price_of_a_sealed_bid_is_stored_in_plain(
     )
     stored = rows + files
     sealed = _still_sealed_prices()
-    assert len(sealed) == 10
+    assert len(sealed) == 11
     for amount in sealed:
         assert amount.encode() not in stored, amount
     # The opened ones are public, in the opening records: the search does find prices.
@@ -1051,6 +1146,130 @@ def test_the_published_data_is_referentially_sound(world: str, tmp_path: Path) -
     assert len(contracts) == 6
     assert sum(len(record.get("awards", [])) for record in compiled) == 10
     assert sum(len(c.get("implementation", {}).get("transactions", [])) for c in contracts) == 11
+
+
+#: The roles of the parties whose size the published data must carry (issue 12: every bidder and
+#: supplier, and each member of a consortium).
+SIZED_ROLES = {"tenderer", "supplier", "consortiumMember"}
+
+
+def _releases(directory: Path) -> list[dict[str, Any]]:
+    """Every release of the bulk files, and every record's compiled release."""
+    manifest = publication.bulk_files_generate(directory=directory)
+    with gzip.open(directory / manifest.generation / "records.jsonl.gz", "rb") as handle:
+        compiled = [orjson.loads(line)["compiledRelease"] for line in handle]
+    with gzip.open(directory / manifest.generation / "releases.jsonl.gz", "rb") as handle:
+        return [*compiled, *(orjson.loads(line) for line in handle)]
+
+
+def _assert_msme_data(release: dict[str, Any], reserved: set[tuple[str, str]]) -> Counter[str]:
+    """Every bidder, supplier and consortium member of `release` carries its scale, a
+    consortium its members, and each lot of `reserved` (ocid, lot id) its reservation (and no
+    other lot one); returns how many parties of each role it checked."""
+    checked: Counter[str] = Counter()
+    parties = {party["id"]: party for party in release.get("parties", [])}
+    for party in parties.values():
+        roles = SIZED_ROLES.intersection(party["roles"])
+        if not roles:
+            continue
+        checked.update(roles)
+        details = party.get("details", {})
+        assert details.get("scale"), (release["id"], party["id"])
+        if details.get("legalForm") == "consortium":
+            members = details["consortiumMembers"]
+            assert len(members) >= 2 and sum(m["share"] for m in members) == 100
+            for member in members:
+                assert "consortiumMember" in parties[member["id"]]["roles"], release["id"]
+    for lot in release.get("tender", {}).get("lots", []):
+        marked = (release["ocid"], lot["id"]) in reserved
+        assert ("reservation" in lot) == marked, (release["id"], lot["id"])
+        if marked:
+            assert lot["reservation"]["scales"] and lot["reservation"]["description"]
+            assert lot["reservation"]["rule"]["legalBasis"], release["id"]
+    return checked
+
+
+def _reserved_lots() -> set[tuple[str, str]]:
+    return {
+        (str(ocid), str(number))
+        for ocid, number in Lot.objects.filter(reserved=True).values_list("tender__ocid", "number")
+    }
+
+
+def test_every_bidder_and_supplier_published_carries_its_scale_and_reserved_lots_are_marked(
+    world: str, tmp_path: Path
+) -> None:
+    reserved = _reserved_lots()
+    assert len(reserved) == 2  # Belize's lot for MSMEs and cooperatives, Brazil's for ME/EPP
+    releases = _releases(tmp_path)
+    checked: Counter[str] = Counter()
+    for release in releases:
+        checked += _assert_msme_data(release, reserved)
+    assert checked["tenderer"] and checked["supplier"], checked
+    # The reserved lots are marked from their tenders' first release on.
+    marked = {
+        (release["ocid"], lot["id"])
+        for release in releases
+        for lot in release.get("tender", {}).get("lots", [])
+        if "reservation" in lot
+    }
+    assert marked == reserved
+
+
+def test_at_its_opening_the_consortium_is_published_with_its_members_and_their_scales(
+    world: str, tmp_path: Path
+) -> None:
+    """The consortium's bid waits for the deadline of PMC-ICI-2026-004; a visitor who moves the
+    clock past it sees two committee members open it, and the consortium published as one
+    bidder with its members, each with its scale and share."""
+    tender = Tender.objects.get(reference="PMC-ICI-2026-004")
+    with clock.at(tender.submission_deadline + dt.timedelta(minutes=1)):
+        assert tender_services.tender_close_if_due(tender_id=tender.pk)
+    seats = list(tender.committee.select_related("user").order_by("position")[:2])
+    for minutes, seat in enumerate(seats, start=5):
+        member = Actor(user=seat.user, organization=tender.buyer)
+        private, _public = keyfile_read(key_file_path(seat.user.email).read_bytes(), DEMO_PASSWORD)
+        with clock.at(tender.opening_at + dt.timedelta(minutes=minutes)):
+            shares = [
+                (
+                    bid,
+                    share_decrypt(
+                        parse_envelope(bytes(bid.envelope)),
+                        ocid=str(tender.ocid),
+                        private_raw=private,
+                        fingerprint=seat.fingerprint,
+                    ),
+                )
+                for bid in opening_envelopes(actor=member, tender=tender)
+            ]
+            result = bid_services.opening_shares_hand_in(actor=member, tender=tender, shares=shares)
+    assert result.opened
+    consortium = Organization.objects.get(legal_form="consortium")
+    record = Opening.objects.get(tender=tender).record
+    assert record is not None
+    statistics = record["statistics"]
+    assert {key: statistics[key] for key in ("bids", "smeBids", "microBids")} == {
+        "bids": 1,
+        "smeBids": 1,
+        "microBids": 1,
+    }
+    compiled = Record.objects.get(ocid=tender.ocid).compiled
+    assert _assert_msme_data(compiled, _reserved_lots()) == {"tenderer": 1, "consortiumMember": 2}
+    parties = {party["id"]: party for party in compiled["parties"]}
+    published = parties[consortium.party_id]
+    assert published["roles"] == ["tenderer"]
+    assert published["details"]["scale"] == "micro"
+    members = published["details"]["consortiumMembers"]
+    assert [(m["id"], m["share"], m["lead"]) for m in members] == [
+        (_supplier("kanhgag").party_id, 50, True),
+        (_supplier("pinhao").party_id, 50, False),
+    ]
+    assert [detail["relatedLots"] for detail in compiled["bids"]["details"]] == [["2"]]
+    latest = Release.objects.filter(ocid=tender.ocid).latest("pk")
+    assert publication.validator().validate_release(latest.as_dict) == []
+    # The bulk files carry the same.
+    for release in _releases(tmp_path):
+        _assert_msme_data(release, _reserved_lots())
 
 
 def test_a_visitor_finishes_the_evaluation_in_progress_and_the_buyer_decides(world: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from pregon.bids import services as bids
 from pregon.core import clock
 from pregon.organizations.models import Organization
@@ -9,9 +11,11 @@ from tests import factories
 from tests.bids.opening_world import OpeningWorld, offer, opening_world
 
 
-def opened(world: OpeningWorld) -> OpeningWorld:
-    """Open the world's bids (members 1 and 3 hand in their shares)."""
-    with clock.at(world.at):
+def opened(world: OpeningWorld, *, at_opening: bool = True) -> OpeningWorld:
+    """Open the world's bids (members 1 and 3 hand in their shares), five minutes after the
+    opening time; with `at_opening=False`, at the platform clock's own time (once it has passed
+    the opening time, as in a browser journey that moves the clock on)."""
+    with clock.at(world.at) if at_opening else contextlib.nullcontext():
         for position in (1, 3):
             bids.opening_shares_hand_in(
                 actor=world.member_actor(position),

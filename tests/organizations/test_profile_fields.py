@@ -35,6 +35,7 @@ NEW_VALUES: dict[str, Any] = {
     "women_owned": True,
     "indigenous_owned": True,
     "is_local": True,
+    "hubzone": True,
 }
 
 
@@ -56,6 +57,7 @@ def test_the_list_by_kind() -> None:
         "women_owned",
         "indigenous_owned",
         "is_local",
+        "hubzone",
     )
     assert profile_fields("supplier") == tuple(
         name for name in PROFILE_FIELDS if name != "buyer_type"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import io
 import subprocess
 import sys
 import tomllib
@@ -26,6 +27,7 @@ from pregon.rules import (
     pack_for_country,
     packs,
 )
+from pregon.rules import cli as rules_cli
 from pregon.rules.loading import PACKS_DIR_VARIABLE, pack_parse, registry, registry_build
 from pregon.rules.model import LANGUAGES
 
@@ -243,6 +245,25 @@ def test_a_missing_operator_directory_is_an_error(
     monkeypatch.setenv(PACKS_DIR_VARIABLE, str(tmp_path / "nowhere"))
     with pytest.raises(PackDataError, match="not a directory"):
         packs()
+
+
+@pytest.mark.parametrize(("command", "language"), [(["list"], "en"), (["show", "BR"], "fr")])
+def test_the_command_says_what_to_do_when_the_packs_cannot_be_read(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fresh_registry: None,
+    command: list[str],
+    language: str,
+) -> None:
+    (tmp_path / "broken.toml").write_text("code = [\n", encoding="utf-8")
+    monkeypatch.setenv(PACKS_DIR_VARIABLE, str(tmp_path))
+    out, err = io.StringIO(), io.StringIO()
+    assert rules_cli.main(command, language=language, out=out, err=err) == 1
+    assert out.getvalue() == ""  # not even the header
+    expected = {"en": "The rule packs cannot be read: ", "fr": "Les paquets de règles ne peuvent"}
+    assert err.getvalue().startswith(expected[language])
+    assert "broken.toml" in err.getvalue()
+    assert "PREGON_RULE_PACKS_DIR" in err.getvalue()
 
 
 def test_two_versions_from_one_day_are_refused() -> None:

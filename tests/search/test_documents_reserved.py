@@ -40,3 +40,17 @@ def test_reserved_for_msmes_reads_the_lots(
     document = document_from_release(release(*lots))
     assert document is not None
     assert document.reserved_msme is reserved
+
+
+def test_who_the_lots_are_reserved_for_is_kept_for_the_alerts() -> None:
+    document = document_from_release(
+        release(
+            {"id": "1", "reservation": {"scales": ["micro", "small"], "cooperatives": True}},
+            {"id": "2", "reservation": {"scales": ["micro", "small", "medium"]}},
+            {"id": "3", "reservation": {"scales": ["micro", "large"], "cooperatives": True}},
+            {"id": "4", "title": "Abierto"},
+        )
+    )
+    assert document is not None
+    assert document.reserved_for == "cooperative medium micro small"
+    assert document_from_release(release({"id": "1"})).reserved_for == ""  # type: ignore[union-attr]

@@ -8,7 +8,8 @@ subscription only a few: those of its most selective criterion, its *anchor*:
 1. its buyers, when it names any (a buyer publishes few processes);
 2. else its classification codes (the significant digits: a group finds its descendants);
 3. else its keywords (for each keyword and each language, its longest stem);
-4. else "reserved for MSMEs";
+4. else "reserved for MSMEs": for the subscriber's own size (and cooperative status) when it
+   is known ("m:msme:small"), else any reserved lot ("m:msme");
 5. and when it also names regions, each key of 2 to 4 is combined with each region
    ("CPV:45@maule"), so a subscription to construction in one region is looked up only by
    the processes of that region; a subscription naming regions only is keyed by them.
@@ -45,6 +46,8 @@ MATCH_LANGUAGES = (*LANGUAGES, "")
 KEY_MAX_LENGTH = 400
 _CODE = re.compile(r"^\d{2,8}$")
 RESERVED_KEY = "m:msme"
+#: Who a lot reserved for MSMEs may be reserved for, when a document does not say.
+RESERVED_TAGS = frozenset({"micro", "small", "medium", "cooperative"})
 
 
 def _key(text: str) -> str:
@@ -96,6 +99,10 @@ class MatchSpec:
     value_min: Decimal | None = None
     value_max: Decimal | None = None
     reserved_msme: bool = False
+    # Who the subscriber is, for "reserved for my scale": its size ("micro", "small", "medium",
+    # "large"; the self-employed count as micro) and "cooperative" when it is one. Empty when
+    # it is not known (a person without one supplier): any lot reserved for MSMEs fits.
+    eligible: frozenset[str] = frozenset()
 
     def as_json(self) -> dict[str, Any]:
         """The spec as stored in `Subscription.spec`."""
@@ -107,6 +114,7 @@ class MatchSpec:
             "min": None if self.value_min is None else str(self.value_min),
             "max": None if self.value_max is None else str(self.value_max),
             "m": self.reserved_msme,
+            "e": sorted(self.eligible),
         }
 
     @classmethod
@@ -123,6 +131,7 @@ class MatchSpec:
             value_min=None if data.get("min") is None else Decimal(data["min"]),
             value_max=None if data.get("max") is None else Decimal(data["max"]),
             reserved_msme=bool(data.get("m")),
+            eligible=frozenset(data.get("e") or ()),
         )
 
 
@@ -142,8 +151,9 @@ def keyword_stems(keyword: str) -> dict[str, tuple[str, ...]]:
     return {language: tuple(sorted(set(stems(keyword, language)))) for language in MATCH_LANGUAGES}
 
 
-def match_spec(criteria: Criteria) -> MatchSpec:
-    """The spec of validated criteria."""
+def match_spec(criteria: Criteria, *, eligible: frozenset[str] = frozenset()) -> MatchSpec:
+    """The spec of validated criteria; `eligible`: who the subscriber is (see
+    `MatchSpec.eligible`), read only when it asks for lots reserved for its scale."""
     keywords: dict[str, list[tuple[str, ...]]] = {}
     for keyword in criteria.keywords:
         for language, words in keyword_stems(keyword).items():
@@ -157,6 +167,7 @@ def match_spec(criteria: Criteria) -> MatchSpec:
         value_min=criteria.value_min,
         value_max=criteria.value_max,
         reserved_msme=criteria.reserved_msme,
+        eligible=eligible if criteria.reserved_msme else frozenset(),
     )
 
 
@@ -212,7 +223,11 @@ def subscription_keys(spec: MatchSpec) -> dict[str, bool]:
                 base[key] = base.get(key, False) or len(words) == 1
     elif spec.reserved_msme:
         anchor = "m"
-        base = {RESERVED_KEY: True}
+        base = (
+            {f"{RESERVED_KEY}:{tag}": True for tag in spec.eligible}
+            if spec.eligible
+            else {RESERVED_KEY: True}
+        )
     if spec.regions and not base:
         for region in spec.regions:
             add(f"r:{region}", named == {"r"})
@@ -235,6 +250,14 @@ class DocumentFacts:
     buyer: str = ""
     value: Decimal | None = None
     reserved_msme: bool = False
+    # Who may bid on its reserved lots (sizes, "cooperative"); empty when unknown (a document
+    # indexed before it was recorded): then any MSME subscriber is taken to fit.
+    reserved_for: frozenset[str] = frozenset()
+
+    @property
+    def reserved_tags(self) -> frozenset[str]:
+        """The subscribers it is reserved for, as `MatchSpec.eligible` names them."""
+        return self.reserved_for or RESERVED_TAGS
 
     def keys(self) -> set[str]:
         """Every index key a subscription it fits may have."""
@@ -242,6 +265,7 @@ class DocumentFacts:
         base |= {f"w:{self.language}:{stem}" for stem in self.stems}
         if self.reserved_msme:
             base.add(RESERVED_KEY)
+            base |= {f"{RESERVED_KEY}:{tag}" for tag in self.reserved_tags}
         keys = {_key(key) for key in base}
         if self.region:
             keys |= {_key(f"{key}@{self.region}") for key in base}
@@ -261,6 +285,7 @@ def document_facts(
     buyer: str,
     value: Decimal | None,
     reserved_msme: bool,
+    reserved_for: str = "",
 ) -> DocumentFacts:
     """The facts of a process from its search document's fields and its (scheme, prefix)
     classification codes."""
@@ -272,6 +297,7 @@ def document_facts(
         buyer=buyer,
         value=value,
         reserved_msme=reserved_msme,
+        reserved_for=frozenset(reserved_for.split()),
     )
 
 
@@ -290,4 +316,6 @@ def fits(spec: MatchSpec, facts: DocumentFacts) -> bool:
         return False
     if not value_fits(spec.value_min, spec.value_max, facts.value):
         return False
-    return not spec.reserved_msme or facts.reserved_msme
+    if not spec.reserved_msme:
+        return True
+    return facts.reserved_msme and (not spec.eligible or bool(spec.eligible & facts.reserved_tags))

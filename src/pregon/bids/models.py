@@ -299,12 +299,15 @@ def bid_leaf_data(*, ocid: str, commitment: str, action: str, time: dt.datetime)
     )
 
 
-class BidDeclaration(models.Model):
+class BidDeclaration(AppendOnlyModel):
     """The self-declaration the supplier signed with a bid, instead of uploading certificates
     (`bids.declaration`): which wording (`version`), who signed it and when (the moment the bid
     was received). It is not secret: it says nothing of what the sealed bid offers. A bid is
     refused without one; the evidence behind it is asked only of the winner, before the
-    contract."""
+    contract. Signed once, never changed or removed (a replacing bid is declared anew); the
+    database refuses it too (migration 0005)."""
+
+    append_only_message = "The self-declaration of a bid never changes."
 
     bid = models.OneToOneField(
         Bid,

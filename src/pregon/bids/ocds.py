@@ -21,7 +21,9 @@ Choices (also in docs/open-data.md):
 * `bids.statistics`: `bids` (every bid standing at the deadline, decrypted or not) and `smeBids`
   from the bid extension's codelist; `microBids`, `smallBids`, `mediumBids` and
   `cooperativeBids` are this platform's (the statistic codelist is open). A bidder's size is
-  its profile's scale at the opening; the self-employed count as SMEs, not as micro.
+  its profile's scale at the opening; the self-employed count as SMEs, not as micro. A
+  consortium counts once, as large as its largest member; the size and cooperative measures
+  count its bid when any member qualifies (`tlog.leaves.opening_statistics`).
 * Each bidder is a party with the role `tenderer` (and its `details.scale`).
 """
 

@@ -234,6 +234,7 @@ AUDIT_VOCABULARY = AuditVocabulary(
         "invoice": _("Invoice"),
         "amount": _("Amount"),
         "due_on": _("Due date"),
+        "due_rule": _("Rule of the payment term"),
         "paid_on": _("Date paid"),
         "late": _("Paid late"),
         "document": _("Document"),

@@ -408,7 +408,8 @@ class Invoice(models.Model):
 
     The buyer accepts it (its amount then counts against the contract's value) or rejects it
     with the reason, and records its payments. It is due `due_days` calendar days after the day
-    the buyer received it (`received_on`, in the buyer's zone), on `due_on`; it is paid late when
+    the buyer received it (`received_on`, in the buyer's zone), on `due_on`, by the rule
+    `due_rule` of its tender's rule pack (or the platform's setting); it is paid late when
     the payment that completes it is dated after `due_on`. `days_to_pay` (from `received_on`
     to that payment's date) is stored once it is paid, for the buyer's figures.
     """
@@ -434,6 +435,9 @@ class Invoice(models.Model):
     )
     due_days = models.PositiveSmallIntegerField(_("days to pay"))
     due_on = models.DateField(_("due date"))
+    # The rule that set `due_days` (``CODE@VERSION:key`` of the tender's rule pack), or "" for
+    # the platform's PREGON_INVOICE_DUE_DAYS (`terms.invoice_due_term`).
+    due_rule = models.CharField(_("rule of the payment term"), max_length=200, blank=True)
     status = models.CharField(
         _("status"),
         max_length=16,

@@ -59,7 +59,7 @@ from pregon.contracts.selectors import (
     invoice_is_overdue,
     invoice_of,
 )
-from pregon.contracts.terms import today_of
+from pregon.contracts.terms import invoice_due_basis, today_of
 from pregon.core.errors import DomainError, NotFound, PermissionDenied
 from pregon.core.pages import form_errors_from
 from pregon.core.transitions import can_transition
@@ -462,6 +462,7 @@ def _manage_context(
             initial={"amount": invoice.left_to_pay, "paid_on": today},
         )
         invoice.overdue = invoice_is_overdue(invoice, today)  # type: ignore[attr-defined]
+        invoice.due_basis = invoice_due_basis(invoice)  # type: ignore[attr-defined]
     status = contract.status
 
     def can(move: str) -> bool:
@@ -577,6 +578,7 @@ def contract_mine(request: HttpRequest, pk: int) -> HttpResponse:
     invoices = list(contract.invoices.all())
     for invoice in invoices:
         invoice.overdue = invoice_is_overdue(invoice, today)  # type: ignore[attr-defined]
+        invoice.due_basis = invoice_due_basis(invoice)  # type: ignore[attr-defined]
     context = {
         "contract": contract,
         "tender": contract.tender,

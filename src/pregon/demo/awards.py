@@ -46,7 +46,7 @@ DAY = dt.timedelta(days=1)
 # A tender's lots are evaluated side by side, each half an hour after the one before.
 LOT_STAGGER = 30 * MINUTE
 # Where the notices of the demo's past go: nowhere (see `_mail_notices`).
-_NOT_SENT = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+NOT_SENT = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
 
 # Words of the complaints' documents, in the tender's language (content, not interface text).
 _WORDS = {
@@ -432,7 +432,7 @@ def _mail_notices(box: list[Tender]) -> None:
     send when a worker runs them.
     """
     waiting = AwardNotice.objects.filter(award__tender=box[0], emailed_at__isnull=True)
-    with override_settings(MAILERS=_NOT_SENT):
+    with override_settings(MAILERS=NOT_SENT):
         for notice_id in waiting.order_by("pk").values_list("pk", flat=True):
             services.award_notice_email(notice_id=notice_id)
 

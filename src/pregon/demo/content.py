@@ -1465,12 +1465,13 @@ TENDERS: tuple[TenderSpec, ...] = (
         description=(
             "Serviços de desenvolvimento, sustentação e suporte do aplicativo Curitiba Cidadã "
             "(Android, iOS e web), medidos em pontos de função, com central de atendimento aos "
-            "usuários e requisitos de acessibilidade WCAG 2.2 AA."
+            "usuários e requisitos de acessibilidade WCAG 2.2 AA; e, no lote 2, totens "
+            "informativos em madeira certificada para os parques, ligados ao aplicativo."
         ),
         method="open",
         category="services",
         currency="BRL",
-        value="1620000.00",
+        value="1698400.00",
         lots=(
             LotSpec(
                 "Desenvolvimento e sustentação",
@@ -1479,6 +1480,22 @@ TENDERS: tuple[TenderSpec, ...] = (
                     _cpv("Desenvolvimento de software", "72262000-9", "3200", "ponto de função"),
                     _cpv("Serviços de suporte e central de atendimento", "72253000-3", "24",
                          "mês"),
+                ),
+            ),
+            # Up to R$80,000: Brazil's pack reserves it for ME/EPP (LC 123/2006, art. 48, I).
+            LotSpec(
+                "Totens informativos nos parques",
+                "78400.00",
+                (
+                    _cpv("Totem em madeira certificada com placa gravada e QR code",
+                         "34928470-3", "40", "unidade"),
+                    _cpv("Conteúdo dos totens no aplicativo (mapa e história de cada parque)",
+                         "72262000-9", "40", "unidade"),
+                ),
+                description=(
+                    "Fabricação e instalação de 40 totens em madeira com certificação FSC nos "
+                    "parques municipais, cada um com um QR code que abre no aplicativo o mapa e "
+                    "a história do parque."
                 ),
             ),
         ),
@@ -1511,11 +1528,15 @@ TENDERS: tuple[TenderSpec, ...] = (
                 "Serviços de desenvolvimento, sustentação e suporte do aplicativo Curitiba "
                 "Cidadã (Android, iOS e web), medidos em pontos de função pela contagem IFPUG, "
                 "com central de atendimento aos usuários, equipe residente no Brasil e "
-                "requisitos de acessibilidade WCAG 2.2 AA."
+                "requisitos de acessibilidade WCAG 2.2 AA; e, no lote 2, totens informativos em "
+                "madeira certificada para os parques, ligados ao aplicativo."
             ),
             document_title="Termo de referência revisado",
             document_type="technicalSpecifications",
         ),
+        # A consortium of two micro-enterprises bids on the lot reserved for ME/EPP, after the
+        # revised terms: its bid stays sealed until the opening.
+        bids=(BidSpec("consorcio", ((2, "76385.40"),), days_ago=2),),
     ),
     TenderSpec(
         buyer="curitiba",

@@ -3,7 +3,8 @@
 Public bodies are real institutions of Chile, Brazil and Belize, used as a believable setting;
 their identifiers are generated (valid check digits, not their real registrations). Every
 supplier is fictitious. Suppliers cover every scale, include cooperatives, and declare the
-characteristics (women-owned, indigenous-owned, local) the MSME indicators count.
+characteristics (women-owned, indigenous-owned, local) the MSME indicators count; two Brazilian
+micro firms form a consortium (`CONSORTIA`), which bids as one.
 """
 
 from __future__ import annotations
@@ -63,6 +64,22 @@ class SupplierSpec:
     women_owned: bool = False
     indigenous_owned: bool = False
     is_local: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsortiumSpec:
+    """A consortium of demo suppliers: formed by its lead member's person `formed_days_ago`
+    days before the demo's day, each other member accepting the next day. Its members are
+    `SupplierSpec` keys with their shares in percent (adding up to 100, the lead's included);
+    `key` names it, as it names a supplier, in `content.BidSpec`."""
+
+    key: str
+    name: str
+    description: str
+    lead: str
+    lead_share: str
+    members: tuple[tuple[str, str], ...]
+    formed_days_ago: int
 
 
 OPERATOR_ADMIN = Person(
@@ -574,3 +591,22 @@ SUPPLIERS: tuple[SupplierSpec, ...] = (
         "Licensed land surveyor: topographic surveys, GNSS and drone mapping.",
         "Sharon Castillo", women_owned=True, is_local=True),
 )  # fmt: skip
+
+CONSORTIA: tuple[ConsortiumSpec, ...] = (
+    # Brazil: two micro-enterprises, one making urban furniture in certified wood, the other
+    # apps for cities, bid together on a lot reserved for ME/EPP.
+    ConsortiumSpec(
+        key="consorcio",
+        name="Consórcio Kanhgág-Pinhão Mobiliário Urbano",
+        description=(
+            "Consórcio de duas microempresas para mobiliário urbano e sinalização em madeira "
+            "certificada ligados a serviços digitais: a Artesanato Kanhgág fabrica e instala, a "
+            "Pinhão Tecnologia leva o conteúdo ao celular."
+        ),
+        lead="kanhgag",
+        lead_share="50",
+        members=(("pinhao", "50"),),
+        # After every supplier registered, before the first tender of the demo (157 days ago).
+        formed_days_ago=166,
+    ),
+)

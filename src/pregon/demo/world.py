@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -29,16 +30,18 @@ from pregon.accounts.models import Membership, User
 from pregon.core import clock
 from pregon.core.actor import Actor
 from pregon.demo.accounts import DEMO_PASSWORD
-from pregon.demo.awards import AwardTally, award_tally, standstill_problems
+from pregon.demo.awards import NOT_SENT, AwardTally, award_tally, standstill_problems
 from pregon.demo.content import TENDERS
 from pregon.demo.contracts import ContractTally, contract_tally
 from pregon.demo.keys import DemoKey, demo_key_make, key_files_write
 from pregon.demo.organizations import (
     BUYERS,
+    CONSORTIA,
     OPERATOR_ADMIN,
     OVERSIGHT,
     SUPPLIERS,
     BuyerSpec,
+    ConsortiumSpec,
     Person,
     SupplierSpec,
 )
@@ -46,6 +49,8 @@ from pregon.demo.supplier_documents import documents_hold, figures_of, legal_for
 from pregon.demo.tenders import TenderTally, build_tenders
 from pregon.evaluation.selectors import complaints_decided_by_oversight
 from pregon.organizations import services as organizations
+from pregon.organizations import services_consortia as consortia
+from pregon.organizations.emails import consortium_invite_notify
 from pregon.organizations.models import Organization
 from pregon.tenders import services as tender_services
 
@@ -152,6 +157,11 @@ def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
                 today=today,
                 index=index,
             )
+        # A consortium bids as one supplier: `suppliers` names it too, acted for by the lead's
+        # person.
+        progress(_("Suppliers forming a consortium…"))
+        for consortium in CONSORTIA:
+            suppliers[consortium.key] = _consortium(consortium, suppliers, today)
 
         progress(
             _(
@@ -180,8 +190,8 @@ def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
     return DemoSummary(
         buyers=len(buyers),
         countries=len({spec.country for spec in BUYERS}),
-        people=people + len(suppliers),
-        suppliers=len(suppliers),
+        people=people + len(SUPPLIERS),
+        suppliers=len(SUPPLIERS),
         tenders=tally,
         awards=awards,
         contracts=contracts,
@@ -301,3 +311,47 @@ def _register(spec: SupplierSpec, moment: dt.datetime) -> tuple[Organization, Us
     User.objects.filter(pk=user.pk).update(mfa_waived=True, date_joined=moment)
     organization = Organization.objects.get(memberships__user=user)
     return organization, user
+
+
+def _consortium(
+    spec: ConsortiumSpec, suppliers: dict[str, tuple[Organization, User]], today: dt.datetime
+) -> tuple[Organization, User]:
+    """The lead member's person forms the consortium on the platform and invites the others
+    (the invitations e-mailed at once, to nowhere: the demo's past); each invited member's
+    person accepts the next day, the last acceptance forming it. Returns the consortium and the
+    person who acts for it."""
+    lead, person = suppliers[spec.lead]
+    zone = ZoneInfo(lead.effective_time_zone)
+    day = today.astimezone(zone).date() - spec.formed_days_ago * DAY
+    moment = dt.datetime.combine(day, dt.time(10, 20), tzinfo=zone)
+    data = consortia.ConsortiumData(
+        name=spec.name,
+        description=spec.description,
+        lead_share=spec.lead_share,
+        members=[
+            consortia.InvitedMember(
+                identifier_scheme=suppliers[key][0].identifier_scheme,
+                identifier_id=suppliers[key][0].identifier_id,
+                share=share,
+            )
+            for key, share in spec.members
+        ],
+    )
+    with clock.at(moment):
+        consortium = consortia.consortium_form(
+            actor=Actor(user=person, organization=lead, channel="command"), lead=lead, data=data
+        )
+    invitations = {m.member_id: m for m in consortium.members.filter(is_lead=False)}
+    # What the task worker does a minute later; the task enqueued on commit finds them sent.
+    with clock.at(moment + dt.timedelta(minutes=1)), override_settings(MAILERS=NOT_SENT):
+        for invitation in invitations.values():
+            consortium_invite_notify(member_id=invitation.pk)
+    for number, (key, _share) in enumerate(spec.members):
+        member, user = suppliers[key]
+        with clock.at(moment + DAY - dt.timedelta(hours=1) + number * dt.timedelta(minutes=40)):
+            consortia.consortium_answer(
+                actor=Actor(user=user, organization=member, channel="command"),
+                membership=invitations[member.pk],
+                accept=True,
+            )
+    return Organization.objects.get(pk=consortium.organization_id), person

@@ -278,6 +278,7 @@ AUDIT_VOCABULARY = AuditVocabulary(
     actions={
         "evaluation.start": _("Evaluation of a lot started"),
         "evaluation.assess": _("Bid assessed"),
+        "evaluation.refuse_ineligible": _("Offer on a lot reserved for others refused"),
         "evaluation.score": _("Quality criteria scored"),
         "evaluation.request_justification": _("Justification of a low price requested"),
         "evaluation.answer_justification": _("Justification of a low price answered"),

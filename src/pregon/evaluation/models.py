@@ -14,9 +14,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pregon.core import clock
+from pregon.evaluation.adjustments import stored_explanation
 from pregon.evaluation.choices import (
     AWARD_STANDING,
     AwardNoticeKind,
@@ -131,6 +133,11 @@ class BidAssessment(models.Model):
     flag too, by the rule of `PREGON_ABNORMALLY_LOW_PERCENT`. A flagged qualified bid must have
     its justification requested from the bidder, answered, and accepted, or rejected (which
     disqualifies it), before the lot's evaluation completes.
+
+    An offer on a lot reserved for others (`tenders.rule_packs.lot_open_to`) is `ineligible`:
+    the platform disqualifies it when the lot's evaluation starts (`services.eligibility`),
+    with the rule's reason in each of the platform's languages (`reasons`; `reason` holds the
+    tender's), and the committee cannot qualify it.
     """
 
     evaluation = models.ForeignKey(
@@ -155,6 +162,10 @@ class BidAssessment(models.Model):
         _("compliance"), max_length=16, choices=Compliance.choices, default=Compliance.PENDING
     )
     reason = models.TextField(_("reason for the disqualification"), blank=True)
+    ineligible = models.BooleanField(_("refused: the lot is reserved for others"), default=False)
+    # The reason of a refusal by the rules, by language code ("en", "es", "pt-br", "fr"); the
+    # committee's own reasons are kept in its words only, in `reason`.
+    reasons = models.JSONField(_("reason in each language"), default=dict, blank=True)
     price_points = models.DecimalField(
         _("price points"), max_digits=6, decimal_places=2, null=True, blank=True
     )
@@ -253,10 +264,23 @@ class BidAssessment(models.Model):
                 | Q(compliance=Compliance.DISQUALIFIED),
                 name="bid_assessment_rejected_is_disqualified",
             ),
+            # An offer refused by the rules is disqualified, and says why.
+            models.CheckConstraint(
+                condition=Q(ineligible=False) | Q(compliance=Compliance.DISQUALIFIED),
+                name="bid_assessment_ineligible_is_disqualified",
+            ),
         ]
 
     def __str__(self) -> str:
         return _("Assessment of bid %(bid)s") % {"bid": str(self.bid_id)[:8]}
+
+    @property
+    def reason_shown(self) -> str:
+        """The reason of the disqualification for the reader: a refusal by the rules in the
+        active language, the committee's reason in its own words."""
+        return stored_explanation(
+            {"explanations": self.reasons, "explanation": self.reason}, get_language()
+        )
 
 
 class QualityScore(models.Model):

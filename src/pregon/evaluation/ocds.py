@@ -10,7 +10,8 @@ Choices (also in docs/open-data.md):
 
 * `bids.details[].status`: `valid` for a qualified bid, `disqualified` for a disqualified one
   (the bid extension's closed codelist has no `qualified`); `description` the reason of a
-  disqualification, in the committee's words; `hasRank` and `rank` the place of a valid bid
+  disqualification, in the committee's words, or the rule's for an offer on a lot reserved for
+  others (in the tender's language); `hasRank` and `rank` the place of a valid bid
   in the final ranking (after the adjustments).
 * Fields of our own on a bid: `evaluationScores` (`price`, `quality[]` with `id`, `name`,
   `points`, `weight`, and `total`; weighted criteria only), `abnormallyLow` (`flagged`,

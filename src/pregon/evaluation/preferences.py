@@ -33,8 +33,9 @@ from pregon.evaluation.adjustments import (
 )
 from pregon.organizations.choices import LegalForm, Scale, ScaleStatus
 from pregon.organizations.models import Organization
-from pregon.rules import Adjustment as RuleAdjustment
+from pregon.organizations.selectors import consortium_members
 from pregon.rules import (
+    MSME_SCALES,
     BidEntry,
     CoverInvitation,
     CoverRefused,
@@ -47,6 +48,7 @@ from pregon.rules import (
     pack,
     pack_for_country,
 )
+from pregon.rules import Adjustment as RuleAdjustment
 from pregon.tenders.models import Tender
 
 #: The languages every adjustment is kept in (the platform's codes; `Text.get` reads them).
@@ -75,7 +77,10 @@ def tender_pack(tender: Tender) -> Pack:
 
 def bidder_facts(supplier: Organization) -> tuple[bool, str | None, frozenset[str]]:
     """What the packs need of a bidder: whether it may receive preferences, its scale in the
-    packs' words (None when it declared none), and its characteristics."""
+    packs' words (None when it declared none), and its characteristics. A consortium is as
+    large as its largest member, receives preferences only when no member's evidence was
+    rejected, and is a consortium of MSMEs, or a plural bidder with an MSME or a women-led
+    member, by its members."""
     characteristics = set()
     if supplier.women_owned:
         characteristics.add("women_led")
@@ -83,7 +88,19 @@ def bidder_facts(supplier: Organization) -> tuple[bool, str | None, frozenset[st
         characteristics.add("local")
     if supplier.is_cooperative or supplier.legal_form == LegalForm.COOPERATIVE:
         characteristics.add("cooperative")
+    if supplier.hubzone:
+        characteristics.add("hubzone")
     eligible = supplier.scale_status != ScaleStatus.REJECTED
+    members = [m.member for m in consortium_members(supplier)]
+    if members:
+        msme = [_SCALES.get(m.scale) in MSME_SCALES for m in members]
+        if all(msme):
+            characteristics.add("msme_consortium")
+        if any(msme):
+            characteristics.add("plural_with_msme")
+        if any(m.women_owned for m in members):
+            characteristics.add("plural_with_women_led")
+        eligible = all(m.scale_status != ScaleStatus.REJECTED for m in members)
     return eligible, _SCALES.get(supplier.scale), frozenset(characteristics)
 
 

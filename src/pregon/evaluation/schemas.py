@@ -1,5 +1,6 @@
-"""Output schemas of the evaluation API: the public report of a tender's completed lots, and a
-supplier's own assessments (snake_case, like the rest of /api/v1).
+"""Schemas of the evaluation API: the public report of a tender's completed lots, a supplier's
+own assessments, and the rights to cover the best offer it was offered, with the price it
+covers one with (snake_case, like the rest of /api/v1).
 
 The public report carries what the OCDS releases publish and nothing more: every bid's
 compliance and the reason of a disqualification, its points and rank, the abnormally low flag
@@ -16,10 +17,12 @@ from decimal import Decimal
 from django.urls import reverse
 from ninja import Field, Schema
 
+from pregon.core import clock
 from pregon.evaluation.choices import (
     AwardStatus,
     ComplaintStatus,
     Compliance,
+    CoverStatus,
     EvaluationStatus,
     Justification,
 )
@@ -29,6 +32,7 @@ from pregon.evaluation.models import (
     Complaint,
     ComplaintDocument,
     QualityScore,
+    RightToCover,
 )
 from pregon.evaluation.ocds import AWARD_STATUS_CODES, awards_url, complaint_url, report_url
 from pregon.evaluation.selectors import LotEvaluation
@@ -74,7 +78,10 @@ class AssessmentPublicOut(Schema):
     currency: str
     received_at: dt.datetime
     compliance: Compliance = Field(description="`qualified` or `disqualified`.")
-    reason: str = Field(description="Why it was disqualified, in the committee's words.")
+    reason: str = Field(
+        description="Why it was disqualified: the committee's words, or, for an offer on a lot "
+        "reserved for others, the rule's (in the tender's language)."
+    )
     rank: int | None = Field(description="Its place in the final ranking (qualified bids).")
     price_points: Decimal | None = Field(description="Weighted criteria only.")
     quality_scores: list[QualityScoreOut] = Field(description="Weighted criteria only.")
@@ -170,7 +177,10 @@ class OwnAssessmentOut(Schema):
     price: Decimal
     currency: str
     compliance: Compliance
-    reason: str = Field(description="Why it was disqualified, in the committee's words.")
+    reason: str = Field(
+        description="Why it was disqualified: the committee's words, or, for an offer on a lot "
+        "reserved for others, the rule's (in the tender's language)."
+    )
     rank: int | None
     price_points: Decimal | None
     quality_scores: list[QualityScoreOut]
@@ -314,3 +324,81 @@ class AwardOut(Schema):
     @staticmethod
     def resolve_url(obj: Award) -> str:
         return awards_url(obj.tender, obj)
+
+
+# ---------------------------------------------------------------------------------------------
+# the right to cover the best offer
+
+
+class CoverOut(Schema):
+    """A right to cover the best offer offered to one of your bids (Brazil's fictitious tie,
+    LC 123/2006 art. 44), in any state."""
+
+    id: int
+    tender: int = Field(description="The tender's id.")
+    ocid: str
+    lot: int = Field(description="The lot's number.")
+    bid: uuid.UUID = Field(description="Your bid.")
+    price: Decimal = Field(description="Your bid's price for the lot, as opened.")
+    best_price: Decimal = Field(
+        description="The best offer, to beat: cover it with a price strictly below it."
+    )
+    currency: str
+    rule: str = Field(description="The rule pack's rule that offers it (`CODE@VERSION:rule`).")
+    status: CoverStatus = Field(
+        description="`offered` (awaiting your answer), `improved` (you covered it), `passed` "
+        "(you let it pass) or `lapsed` (the deadline passed without an answer)."
+    )
+    open: bool = Field(description="Whether you may still answer: offered and before the deadline.")
+    offered_at: dt.datetime
+    deadline: dt.datetime = Field(description="The last moment to answer (the platform's clock).")
+    covering_price: Decimal | None = Field(description="The lower price you covered it with.")
+    answered_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_tender(obj: RightToCover) -> int:
+        return obj.evaluation.tender_id
+
+    @staticmethod
+    def resolve_ocid(obj: RightToCover) -> str:
+        return str(obj.evaluation.tender.ocid)
+
+    @staticmethod
+    def resolve_lot(obj: RightToCover) -> int:
+        return obj.evaluation.lot.number
+
+    @staticmethod
+    def resolve_bid(obj: RightToCover) -> uuid.UUID:
+        return obj.assessment.bid_id
+
+    @staticmethod
+    def resolve_price(obj: RightToCover) -> Decimal:
+        return obj.assessment.price
+
+    @staticmethod
+    def resolve_currency(obj: RightToCover) -> str:
+        return obj.assessment.currency
+
+    @staticmethod
+    def resolve_rule(obj: RightToCover) -> str:
+        return f"{obj.pack}:{obj.rule}"
+
+    @staticmethod
+    def resolve_open(obj: RightToCover) -> bool:
+        return obj.open and clock.now() <= obj.deadline
+
+    @staticmethod
+    def resolve_covering_price(obj: RightToCover) -> Decimal | None:
+        return obj.price
+
+
+class CoverIn(Schema):
+    """The price that covers the best offer."""
+
+    price: Decimal = Field(
+        gt=0,
+        max_digits=18,
+        decimal_places=2,
+        description="Your new price for the lot, strictly below the best offer (`best_price`), "
+        "two decimals at most. It is not sealed: it is recorded and published as it is.",
+    )

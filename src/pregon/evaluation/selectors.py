@@ -7,6 +7,8 @@
   its API key) see their own assessments only, and answer the justifications asked of them.
 - Everyone (`evaluation_reports`): the completed evaluations, as published. Before a lot's
   evaluation is completed nobody else sees any of it.
+- The invited bidder (`covers_of_supplier`, `cover_of_supplier`): the rights to cover the best
+  offer its bids were offered, whatever their state.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from pregon.evaluation.adjustments import stored_explanation
 from pregon.evaluation.choices import (
     AWARD_STANDING,
     COMPLAINTS_DECIDED_BY_OVERSIGHT,
+    AwardStatus,
     ComplaintStatus,
+    Compliance,
     EvaluationStatus,
 )
 from pregon.evaluation.models import (
@@ -212,6 +216,36 @@ def evaluation_reports(*, tender: Tender) -> list[LotEvaluation]:
     ]
 
 
+def covers_of_supplier(*, actor: Actor, supplier: Organization) -> QuerySet[RightToCover]:
+    """The rights to cover the best offer offered to the supplier's bids, newest first, in
+    every state (open, covered, let pass, lapsed)."""
+    require_role(actor, supplier, SUPPLIER_ROLES)
+    return (
+        RightToCover.objects.filter(assessment__supplier=supplier)
+        .select_related("evaluation__tender", "evaluation__lot", "assessment")
+        .order_by("-offered_at", "-pk")
+    )
+
+
+def cover_of_supplier(*, actor: Actor, supplier: Organization, pk: int) -> RightToCover:
+    """One right to cover offered to the supplier's bid; one offered to another organization is
+    refused (403), one that does not exist answers 404."""
+    cover = (
+        RightToCover.objects.select_related("evaluation__tender", "evaluation__lot", "assessment")
+        .filter(pk=pk)
+        .first()
+    )
+    if cover is None:
+        raise NotFound(_("There is no such right to cover."))
+    if cover.assessment.supplier_id != supplier.pk:
+        raise PermissionDenied(
+            _("This right to cover was offered to another organization; only it may answer."),
+            code="not_invited",
+        )
+    require_role(actor, supplier, SUPPLIER_ROLES)
+    return cover
+
+
 # ---------------------------------------------------------------------------------------------
 # awards, notices and complaints
 #
@@ -346,6 +380,53 @@ def complaint_document_get(*, tender: Tender, complaint: int, pk: int) -> Compla
     if document is None:
         raise NotFound(_("There is no such document."))
     return document
+
+
+@dataclass(frozen=True, kw_only=True)
+class AwardExplained:
+    """A decision with the completed evaluation of its lot it was made on (`report`, whose
+    `explained` gives the adjustments of the ranking in the page's language); None for a
+    cancelled decision, whose lot was sent back to the committee."""
+
+    award: Award
+    report: LotEvaluation | None
+
+
+def awards_explained(*, awards: list[Award]) -> list[AwardExplained]:
+    """Each of `awards` (of one tender) with the adjustments of the ranking it was decided on,
+    as the evaluation report explains them (the report's assessments are not loaded)."""
+    standing = [a for a in awards if a.status != AwardStatus.CANCELLED]
+    evaluations = {
+        e.lot_id: e
+        for e in Evaluation.objects.filter(
+            lot_id__in=[a.lot_id for a in standing], status=EvaluationStatus.COMPLETED
+        )
+    }
+    return [
+        AwardExplained(
+            award=award,
+            report=LotEvaluation(lot=award.lot, evaluation=evaluations[award.lot_id])
+            if award.status != AwardStatus.CANCELLED and award.lot_id in evaluations
+            else None,
+        )
+        for award in awards
+    ]
+
+
+def notice_disqualification(*, notice: AwardNotice) -> BidAssessment | None:
+    """The notice's bidder's own offer in the lot when it was disqualified (its reason, or the
+    rule's, is then told in the notice); None otherwise, and while the lot's evaluation is
+    reopened."""
+    return (
+        BidAssessment.objects.filter(
+            evaluation__lot_id=notice.award.lot_id,
+            evaluation__status=EvaluationStatus.COMPLETED,
+            supplier_id=notice.organization_id,
+            compliance=Compliance.DISQUALIFIED,
+        )
+        .order_by("received_at", "bid_id")
+        .first()
+    )
 
 
 def notices_of_supplier(*, actor: Actor, supplier: Organization) -> list[AwardNotice]:

@@ -32,12 +32,14 @@ from pregon.evaluation.forms import ComplaintForm
 from pregon.evaluation.models import AwardNotice, Evaluation
 from pregon.evaluation.selectors import (
     award_buyer_check,
+    awards_explained,
     awards_of_tender,
     complaint_decider_check,
     complaint_document_get,
     complaint_get,
     complaints_decided_by_oversight,
     lots_awardable,
+    notice_disqualification,
     notices_of_supplier,
 )
 from pregon.organizations.acting import actor_from_request, current_organization, require_workspace
@@ -61,12 +63,13 @@ def _allowed(check: Any, **kwargs: Any) -> bool:
 
 
 def awards_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every decision on the tender's lots, with its complaints and their resolutions."""
+    """Every decision on the tender's lots, with the adjustments of the ranking it was made on
+    (as the evaluation report explains them), its complaints and their resolutions."""
     tender = _tender(pk)
     actor = actor_from_request(request, tender.buyer)
     context = {
         "tender": tender,
-        "awards": awards_of_tender(tender=tender),
+        "decisions": awards_explained(awards=awards_of_tender(tender=tender)),
         "can_manage": request.user.is_authenticated
         and (
             _allowed(award_buyer_check, actor=actor, tender=tender)
@@ -208,7 +211,8 @@ def award_manage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def award_notice(request: HttpRequest, pk: int, notice: int) -> HttpResponse:
-    """One of the bidder's notices: the decision, and the form to complain about it during the
+    """One of the bidder's notices: the decision, why its own offer was disqualified (if it
+    was), the adjustments of the ranking, and the form to complain about it during the
     standstill. Reading it records that the bidder was told."""
     tender = _tender(pk)
     workspace = require_workspace(request, kinds={OrganizationKind.SUPPLIER}, roles=SUPPLIER_ROLES)
@@ -258,6 +262,8 @@ def award_notice(request: HttpRequest, pk: int, notice: int) -> HttpResponse:
         "supplier": supplier,
         "notice": found,
         "award": award,
+        "report": awards_explained(awards=[award])[0].report,
+        "disqualified": notice_disqualification(notice=found),
         "complaints": [c for c in award.complaints.all() if c.complainant_id == supplier.pk],
         "may_complain": award.status in (AwardStatus.STANDSTILL, AwardStatus.SUSPENDED)
         and award.standstill_ends_at is not None

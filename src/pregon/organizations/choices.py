@@ -24,6 +24,34 @@ class LegalForm(models.TextChoices):
     COOPERATIVE = "cooperative", _("Cooperative")
     ASSOCIATION = "association", _("Association")
     COMMUNITY_ENTERPRISE = "communityEnterprise", _("Community enterprise")
+    # Formed on the platform by its members (`services_consortia`), never chosen in a profile.
+    CONSORTIUM = "consortium", _("Consortium (joint bid)")
+
+
+#: The legal forms a supplier chooses for itself in its profile (a consortium is formed).
+CHOSEN_LEGAL_FORMS = tuple(form for form in LegalForm.values if form != LegalForm.CONSORTIUM)
+
+
+class ConsortiumStatus(models.TextChoices):
+    """Where a consortium stands.
+
+    forming ──every member accepted──▶ formed (it may bid)
+        └──the lead cancels, or a member declines──▶ cancelled
+    """
+
+    FORMING = "forming", _("Forming: invitations awaiting an answer")
+    FORMED = "formed", _("Formed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ConsortiumMemberStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+#: The identifier scheme of consortia formed on the platform (their id is assigned by it).
+CONSORTIUM_SCHEME = "PREGON-CONSORTIUM"
 
 
 class ScaleStatus(models.TextChoices):
@@ -95,9 +123,9 @@ BUYER_PROFILE_FIELDS = ("buyer_type",)
 #: What only a supplier says of itself: its legal form and the characteristics it declares.
 #: (Its scale is declared apart, with its figures and evidence: `supplier_scale_declare`;
 #: whether it is a cooperative follows from its legal form.)
-SUPPLIER_PROFILE_FIELDS = ("legal_form", "women_owned", "indigenous_owned", "is_local")
+SUPPLIER_PROFILE_FIELDS = ("legal_form", "women_owned", "indigenous_owned", "is_local", "hubzone")
 #: The characteristics a supplier declares, in the order pages and published data list them.
-CHARACTERISTIC_FIELDS = ("women_owned", "indigenous_owned", "is_local")
+CHARACTERISTIC_FIELDS = ("women_owned", "indigenous_owned", "is_local", "hubzone")
 #: Every editable field of the profile, in the order forms and audit summaries list them.
 PROFILE_FIELDS = (
     *PROFILE_TEXT_FIELDS,
@@ -127,6 +155,11 @@ AUDIT_VOCABULARY = AuditVocabulary(
         "supplier.scale_declare": _("Supplier's scale declared"),
         "supplier.scale_verify": _("Supplier's scale verified"),
         "supplier.scale_reject": _("Evidence of a supplier's scale not accepted"),
+        "consortium.form": _("Consortium formed: members invited"),
+        "consortium.accept": _("Invitation to a consortium accepted"),
+        "consortium.decline": _("Invitation to a consortium declined"),
+        "consortium.complete": _("Consortium complete: it may bid"),
+        "consortium.cancel": _("Consortium cancelled"),
         "supplier_document.upload": _("Supplier document uploaded"),
         "supplier_document.remove": _("Supplier document removed"),
         "api_key.issue": _("API key issued"),
@@ -162,6 +195,12 @@ AUDIT_VOCABULARY = AuditVocabulary(
         "women_owned": _("Women-owned"),
         "indigenous_owned": _("Indigenous-owned"),
         "is_local": _("Local business"),
+        "hubzone": _("HUBZone small business"),
+        "members": _("Members and shares"),
+        "member": _("Member"),
+        "share": _("Share"),
+        "consortium": _("Consortium"),
+        "status": _("Status"),
         "scopes": _("Permissions of the key"),
     },
     summary_choices={
@@ -171,6 +210,7 @@ AUDIT_VOCABULARY = AuditVocabulary(
         ("organizations.organization", "computed_scale"): Scale,
         ("organizations.organization", "legal_form"): LegalForm,
         ("organizations.organization", "scale_status"): ScaleStatus,
+        ("organizations.consortium", "status"): ConsortiumStatus,
         ("organizations.supplierdocument", "document_kind"): DocumentKind,
         ("organizations.organization", "buyer_type"): BuyerType,
         ("organizations.apikey", "scopes"): ApiScope,

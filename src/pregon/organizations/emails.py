@@ -8,25 +8,16 @@ import re
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from pregon.accounts.choices import SUPPLIER_ROLES
+from pregon.accounts.languages import user_language
 from pregon.accounts.models import User
-from pregon.organizations.models import DocumentReminder, Organization
-
-#: The language codes the platform speaks (`settings.LANGUAGES`).
-_SPOKEN = {code for code, _name in settings.LANGUAGES}
-
-
-def _language_of(user: User) -> str:
-    preferred = (user.language or "").lower()
-    if preferred in _SPOKEN:
-        return preferred
-    if preferred.split("-")[0] == "pt":
-        return "pt-br"
-    return settings.LANGUAGE_CODE
+from pregon.core import clock
+from pregon.organizations.models import ConsortiumMember, DocumentReminder, Organization
 
 
 def supplier_people(organization: Organization) -> list[User]:
@@ -42,18 +33,24 @@ def supplier_people(organization: Organization) -> list[User]:
     )
 
 
-def _send(organization: Organization, template: str, context: dict[str, object]) -> int:
+def _send(
+    organization: Organization,
+    template: str,
+    context: dict[str, object],
+    *,
+    url_name: str = "supplier:documents",
+) -> int:
     """Render `organizations/email/<template>_subject.txt` and `_body.txt` for each person, in
     their language, and send them. Returns how many were sent."""
     sent = 0
     for user in supplier_people(organization):
-        language = _language_of(user)
+        language = user_language(user)
         with translation.override(language):
             full = {
                 **context,
                 "organization": organization,
                 "instance": settings.PREGON_INSTANCE_NAME,
-                "documents_url": settings.SITE_URL + reverse("supplier:documents"),
+                "documents_url": settings.SITE_URL + reverse(url_name),
             }
             subject = render_to_string(f"organizations/email/{template}_subject.txt", full)
             body = render_to_string(f"organizations/email/{template}_body.txt", full)
@@ -82,3 +79,29 @@ def scale_review_notify(*, organization_id: int) -> int:
     """Tell the supplier's people whether the evidence of its scale was accepted."""
     organization = Organization.objects.get(pk=organization_id)
     return _send(organization, "scale_review", {})
+
+
+def consortium_invite_notify(*, member_id: int) -> int:
+    """Tell an invited member's people that a supplier invites it into a consortium, once: the
+    invitation records when it was e-mailed. Returns how many messages were sent."""
+    with transaction.atomic():
+        member = (
+            ConsortiumMember.objects.select_for_update()
+            .select_related("member", "consortium__organization")
+            .filter(pk=member_id, emailed_at__isnull=True)
+            .first()
+        )
+        if member is None:
+            return 0
+        lead = ConsortiumMember.objects.select_related("member").get(
+            consortium_id=member.consortium_id, is_lead=True
+        )
+        sent = _send(
+            member.member,
+            "consortium_invite",
+            {"invitation": member, "consortium": member.consortium.organization, "lead": lead},
+            url_name="supplier:consortia",
+        )
+        member.emailed_at = clock.now()
+        member.save(update_fields=["emailed_at"])
+    return sent

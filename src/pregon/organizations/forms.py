@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from pregon.core.identifiers import KNOWN_SCHEMES
-from pregon.organizations.choices import LegalForm, Scale
+from pregon.organizations.choices import CHOSEN_LEGAL_FORMS, LegalForm, Scale
 from pregon.organizations.services import OrganizationData, SupplierRegistration
 
 OTHER_SCHEME = "other"
@@ -147,7 +147,7 @@ class SupplierRegistrationForm(forms.Form):
         _choice_field(self, "scale").choices = [("", _("Choose a size")), *Scale.choices]
         _choice_field(self, "legal_form").choices = [
             ("", _("Choose a legal form")),
-            *LegalForm.choices,
+            *[(form, LegalForm(form).label) for form in CHOSEN_LEGAL_FORMS],
         ]
 
     def clean(self) -> dict[str, Any]:

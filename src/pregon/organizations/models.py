@@ -17,6 +17,8 @@ from pregon.core.time_zones import country_time_zone, validate_time_zone
 from pregon.organizations.choices import (
     ApiScope,
     BuyerType,
+    ConsortiumMemberStatus,
+    ConsortiumStatus,
     DocumentKind,
     LegalForm,
     Scale,
@@ -93,6 +95,7 @@ class Organization(models.Model):
     women_owned = models.BooleanField(_("women-owned"), default=False)
     indigenous_owned = models.BooleanField(_("indigenous-owned"), default=False)
     is_local = models.BooleanField(_("local business"), default=False)
+    hubzone = models.BooleanField(_("HUBZone small business"), default=False)
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -128,7 +131,11 @@ class Organization(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind=OrganizationKind.SUPPLIER)
                 | models.Q(
-                    is_cooperative=False, women_owned=False, indigenous_owned=False, is_local=False
+                    is_cooperative=False,
+                    women_owned=False,
+                    indigenous_owned=False,
+                    is_local=False,
+                    hubzone=False,
                 ),
                 name="organization_characteristics_for_suppliers",
             ),
@@ -218,9 +225,143 @@ class Organization(models.Model):
                 ("womenOwned", self.women_owned),
                 ("indigenousOwned", self.indigenous_owned),
                 ("local", self.is_local),
+                ("hubZone", self.hubzone),
             )
             if declared
         ]
+
+    @property
+    def is_consortium(self) -> bool:
+        return self.legal_form == LegalForm.CONSORTIUM
+
+
+class Consortium(models.Model):
+    """Suppliers bidding as one (a consortium, a unión temporal, a groupement): a supplier
+    organization of its own (`organization`, legal form consortium, on whose behalf the lead
+    member's people bid), its members with their shares, and where it stands.
+
+    A lead member forms it and invites the others; once every member has accepted it is formed
+    and may bid. Its scale is its largest member's, so it counts as an SME only when every
+    member is one; a reserved lot accepts it only when every member may bid on the lot.
+    """
+
+    organization = models.OneToOneField(
+        Organization,
+        verbose_name=_("consortium"),
+        on_delete=models.PROTECT,
+        related_name="consortium",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ConsortiumStatus.choices,
+        default=ConsortiumStatus.FORMING,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("formed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=clock.now)
+    formed_at = models.DateTimeField(_("formed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consortium")
+        verbose_name_plural = _("consortia")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ConsortiumStatus.values),
+                name="consortium_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=ConsortiumStatus.FORMED)
+                | models.Q(formed_at__isnull=False),
+                name="consortium_formed_recorded",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=ConsortiumStatus.CANCELLED)
+                | models.Q(cancelled_at__isnull=False),
+                name="consortium_cancelled_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+    @property
+    def may_bid(self) -> bool:
+        return self.status == ConsortiumStatus.FORMED
+
+
+class ConsortiumMember(models.Model):
+    """One member of a consortium, its share and its answer to the invitation (the lead member
+    accepts by forming it)."""
+
+    consortium = models.ForeignKey(
+        Consortium, verbose_name=_("consortium"), on_delete=models.CASCADE, related_name="members"
+    )
+    member = models.ForeignKey(
+        Organization,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="consortium_memberships",
+    )
+    is_lead = models.BooleanField(_("lead member"), default=False)
+    share = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
+    status = models.CharField(
+        _("answer"),
+        max_length=16,
+        choices=ConsortiumMemberStatus.choices,
+        default=ConsortiumMemberStatus.INVITED,
+    )
+    invited_at = models.DateTimeField(_("invited"), default=clock.now)
+    # When the invitation was e-mailed to the member's people (once, however often the task runs).
+    emailed_at = models.DateTimeField(_("invitation e-mailed"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("consortium member")
+        verbose_name_plural = _("consortium members")
+        ordering = ["-is_lead", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["consortium", "member"], name="consortium_member_once"),
+            models.UniqueConstraint(
+                fields=["consortium"],
+                condition=models.Q(is_lead=True),
+                name="consortium_one_lead",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(share__gt=0, share__lte=100), name="consortium_share_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ConsortiumMemberStatus.values),
+                name="consortium_member_status_valid",
+            ),
+            # The lead member accepted by forming the consortium.
+            models.CheckConstraint(
+                condition=models.Q(is_lead=False)
+                | models.Q(status=ConsortiumMemberStatus.ACCEPTED),
+                name="consortium_lead_accepted",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=ConsortiumMemberStatus.INVITED)
+                | models.Q(answered_at__isnull=False),
+                name="consortium_member_answer_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} ({self.share} %)"
 
 
 def supplier_document_path(instance: SupplierDocument, filename: str) -> str:

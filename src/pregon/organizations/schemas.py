@@ -7,6 +7,7 @@ for addresses; the address and website are part of the public profile.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -16,6 +17,7 @@ from ninja import Field, Schema
 from pregon.accounts.choices import OrganizationKind
 from pregon.organizations.choices import BuyerType, LegalForm, Scale, ScaleStatus
 from pregon.organizations.models import Organization
+from pregon.organizations.selectors import consortium_members
 
 
 def _url(obj: Organization, context: dict[str, Any] | None) -> str:
@@ -49,8 +51,8 @@ class OrganizationSummaryOut(Schema):
     scale: Scale | None = Field(description="Suppliers only: micro to large, or self-employed.")
     is_cooperative: bool
     legal_form: LegalForm | None = Field(
-        description="Suppliers only: company, individual entrepreneur, cooperative, association "
-        "or community enterprise."
+        description="Suppliers only: company, individual entrepreneur, cooperative, association, "
+        "community enterprise, or consortium (firms bidding as one)."
     )
     url: str = Field(description="This organization's profile in the API.")
 
@@ -75,8 +77,22 @@ class OrganizationSummaryOut(Schema):
         return _url(obj, context)
 
 
+class ConsortiumMemberOut(Schema):
+    party_id: str = Field(description="The member's organization identifier, org-id style.")
+    name: str
+    scale: Scale | None
+    share: Decimal = Field(description="Its share of the consortium, in percent.")
+    lead: bool = Field(description="Whether it is the lead member.")
+
+
 class OrganizationOut(OrganizationSummaryOut):
     """The public profile of an organization."""
+
+    consortium_members: list[ConsortiumMemberOut] | None = Field(
+        None,
+        description="A consortium only (legal form consortium): its members, lead first, with "
+        "their shares; its scale is its largest member's.",
+    )
 
     identifier_scheme: str = Field(description="Register the identifier belongs to, e.g. CL-RUT.")
     identifier_id: str
@@ -89,6 +105,10 @@ class OrganizationOut(OrganizationSummaryOut):
     women_owned: bool
     indigenous_owned: bool
     is_local: bool
+    hubzone: bool = Field(
+        description="Suppliers only: whether it declares itself a HUBZone small business "
+        "(United States; the US rule pack's price-evaluation preference)."
+    )
     scale_verified: bool = Field(
         description="Suppliers only: whether the platform verified the scale against the "
         "supplier's evidence (else it is the supplier's declaration)."
@@ -121,3 +141,19 @@ class OrganizationOut(OrganizationSummaryOut):
     @staticmethod
     def resolve_time_zone(obj: Organization) -> str:
         return obj.effective_time_zone
+
+    @staticmethod
+    def resolve_consortium_members(obj: Organization) -> list[dict[str, Any]] | None:
+        members = consortium_members(obj)
+        if not members:
+            return None
+        return [
+            {
+                "party_id": m.member.party_id,
+                "name": m.member.display_name,
+                "scale": m.member.scale or None,
+                "share": m.share,
+                "lead": m.is_lead,
+            }
+            for m in members
+        ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +16,13 @@ from pregon.accounts.choices import OrganizationKind
 from pregon.core import clock
 from pregon.core.errors import DomainError, NotFound
 from pregon.organizations.choices import CONTRACT_DOCUMENT_KINDS, DocumentKind, ScaleStatus
-from pregon.organizations.models import ApiKey, Organization, SupplierDocument
+from pregon.organizations.models import (
+    ApiKey,
+    Consortium,
+    ConsortiumMember,
+    Organization,
+    SupplierDocument,
+)
 
 # The platform operator runs the instance; it is not a party to procurement.
 PUBLIC_KINDS = (OrganizationKind.BUYER, OrganizationKind.SUPPLIER, OrganizationKind.OVERSIGHT)
@@ -135,7 +142,19 @@ def supplier_evidence_missing(
 ) -> list[MissingEvidence]:
     """What a supplier must still give before a contract is drafted or signed with it: each
     of the legal, tax and social security documents held and not expired on `on` (today in
-    its zone), and its scale verified against its evidence. Empty: nothing is missing."""
+    its zone), and its scale verified against its evidence. Empty: nothing is missing. For a
+    consortium, what each member must still give (its evidence is its members')."""
+    members = consortium_members(organization)
+    if members:
+        return [
+            MissingEvidence(
+                kind=item.kind,
+                label=f"{m.member.display_name}: {item.label}",
+                reason=item.reason,
+            )
+            for m in members
+            for item in supplier_evidence_missing(organization=m.member, on=on)
+        ]
     day = on or today_of(organization)
     held = supplier_documents_current(organization=organization)
     missing = []
@@ -210,3 +229,43 @@ def suppliers_scale_pending() -> QuerySet[Organization]:
     return Organization.objects.filter(
         kind=OrganizationKind.SUPPLIER, scale_status=ScaleStatus.PENDING
     ).order_by("scale_declared_at", "pk")
+
+
+# ---------------------------------------------------------------------------------------------
+# consortia
+
+
+def consortia_of(*, organization: Organization) -> QuerySet[Consortium]:
+    """The consortia `organization` is a member of (or is), newest first, with their members."""
+    return (
+        Consortium.objects.filter(
+            models.Q(members__member=organization) | models.Q(organization=organization)
+        )
+        .distinct()
+        .select_related("organization")
+        .prefetch_related("members__member")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def consortium_invitation_of(*, organization: Organization, pk: int) -> ConsortiumMember:
+    """An invitation of `organization` into a consortium, or NotFound (another's included)."""
+    invitation = (
+        ConsortiumMember.objects.select_related("member", "consortium__organization")
+        .filter(member=organization, pk=pk)
+        .first()
+    )
+    if invitation is None:
+        raise NotFound(_("There is no such invitation."))
+    return invitation
+
+
+def consortium_members(organization: Organization) -> list[ConsortiumMember]:
+    """The members of the consortium `organization` is, lead first ([] when it is not one)."""
+    if not organization.is_consortium:
+        return []
+    return list(
+        ConsortiumMember.objects.filter(consortium__organization=organization)
+        .select_related("member")
+        .order_by("-is_lead", "pk")
+    )

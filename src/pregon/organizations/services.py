@@ -41,6 +41,7 @@ from pregon.organizations.choices import (
     LegalForm,
 )
 from pregon.organizations.models import ApiKey, Organization
+from pregon.organizations.services_consortia import consortia_rescale
 from pregon.organizations.services_scale import ScaleData, scale_apply, scale_compute
 
 
@@ -74,6 +75,7 @@ class OrganizationData:
     women_owned: bool = False
     indigenous_owned: bool = False
     is_local: bool = False
+    hubzone: bool = False
 
 
 @dataclass(kw_only=True)
@@ -136,7 +138,8 @@ def _check_email(value: str, field: str) -> None:
         ) from None
 
 
-def _validate_profile(kind: str, data: OrganizationData) -> None:
+def _validate_profile(kind: str, data: OrganizationData, *, legal_form: str = "") -> None:
+    """Check a profile; `legal_form` is the one the organization has (empty for a new one)."""
     if not data.legal_name.strip():
         raise ValidationFailed(_("Give the organization's legal name."), field="legal_name")
     if not data.country:
@@ -165,6 +168,17 @@ def _validate_profile(kind: str, data: OrganizationData) -> None:
         raise ValidationFailed(_("Choose the type of public body."), field="buyer_type")
     if kind == OrganizationKind.SUPPLIER and data.legal_form not in LegalForm.values:
         raise ValidationFailed(_("Choose the legal form."), field="legal_form")
+    # A consortium is formed by its members (services_consortia) and stays one.
+    if (data.legal_form == LegalForm.CONSORTIUM) != (legal_form == LegalForm.CONSORTIUM):
+        raise ValidationFailed(
+            _(
+                "A consortium is formed by its members on the consortia page, and stays a "
+                "consortium; choose another legal form."
+            )
+            if data.legal_form == LegalForm.CONSORTIUM
+            else _("A consortium's legal form cannot change."),
+            field="legal_form",
+        )
     if kind != OrganizationKind.SUPPLIER and (
         any(getattr(data, name) for name in SUPPLIER_PROFILE_FIELDS)
         or data.scale
@@ -315,7 +329,7 @@ def organization_update(
     """Members who manage the organization update its public profile (not its identifier)."""
     managers = MANAGER_ROLES_BY_KIND.get(organization.kind, OTHER_MANAGER_ROLES)
     require_role(actor, organization, managers)
-    _validate_profile(organization.kind, data)
+    _validate_profile(organization.kind, data, legal_form=organization.legal_form)
     with transaction.atomic():
         locked = Organization.objects.select_for_update().get(pk=organization.pk)
         changes = {}
@@ -332,6 +346,8 @@ def organization_update(
         if changes:
             locked.updated_at = clock.now()
             locked.save()
+            if "is_local" in changes:
+                consortia_rescale(member=locked)
             audit_record(
                 actor=actor,
                 action="organization.update",

@@ -35,6 +35,7 @@ from pregon.core.errors import InvalidTransition, PermissionDenied, ValidationFa
 from pregon.organizations import emails
 from pregon.organizations.choices import DocumentKind, Scale, ScaleStatus
 from pregon.organizations.models import Organization, SupplierDocument
+from pregon.organizations.services_consortia import consortia_rescale
 from pregon.rules import pack_for_country
 
 #: The largest turnover the column holds (18 digits, 2 of them decimals).
@@ -167,6 +168,10 @@ def supplier_scale_declare(
     if organization.kind != OrganizationKind.SUPPLIER:
         raise PermissionDenied(_("Only suppliers declare a scale."))
     require_role(actor, organization, SUPPLIER_ROLES)
+    if organization.is_consortium:
+        raise ValidationFailed(
+            _("A consortium's size is its largest member's: each member declares its own.")
+        )
     outcome = scale_compute(country=str(organization.country), data=data)
     with transaction.atomic():
         locked = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -183,6 +188,7 @@ def supplier_scale_declare(
         scale_apply(locked, outcome, data)
         locked.updated_at = clock.now()
         locked.save()
+        consortia_rescale(member=locked)
         audit_record(
             actor=actor,
             action="supplier.scale_declare",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
+from pregon.organizations.emails import consortium_invite_notify
 from pregon.organizations.reminders import (
     document_remind,
     document_reminders_schedule,
@@ -25,3 +26,9 @@ def remind_documents() -> dict[str, int]:
     """Write and e-mail every reminder due today (the safety net, run by the command)."""
     written = document_reminders_schedule()
     return {"written": written, "sent": document_reminders_send()}
+
+
+@task()
+def consortium_invite(member_id: int) -> int:
+    """E-mail an invitation into a consortium to the invited member's people (once)."""
+    return consortium_invite_notify(member_id=member_id)

@@ -35,6 +35,7 @@ from django_countries import countries
 
 from pregon.accounts.choices import OrganizationKind
 from pregon.organizations.models import Organization
+from pregon.organizations.selectors import consortium_members
 
 
 class NotPublishable(RuntimeError):
@@ -119,9 +120,26 @@ def organization_party(organization: Organization) -> dict[str, Any]:
                 "characteristics": organization.characteristics,
             }
         )
+        members = consortium_members(organization)
+        if members:
+            # A consortium's members, lead first, with their shares: a field of ours. Each
+            # member is a party too, with the role consortiumMember (`Parties.add`).
+            details["consortiumMembers"] = [
+                {
+                    "id": m.member.party_id,
+                    "name": m.member.display_name,
+                    "share": ocds_number(m.share),
+                    "lead": m.is_lead,
+                }
+                for m in members
+            ]
         if details:
             party["details"] = details
     return party
+
+
+#: The party role of a consortium's members (partyRole is an open codelist; ours).
+CONSORTIUM_MEMBER_ROLE = "consortiumMember"
 
 
 class Parties:
@@ -138,6 +156,8 @@ class Parties:
                 **organization_party(organization),
                 "roles": [],
             }
+            for member in consortium_members(organization):
+                self.add(member.member, CONSORTIUM_MEMBER_ROLE)
         for role in roles:
             if role not in party["roles"]:
                 party["roles"].append(role)

@@ -2,8 +2,8 @@
 
 Prints the packs with their versions and first days, or each rule of one pack with its legal
 basis and the date it takes effect, in the language the caller gives (`pregon.cli` reads it
-from the terminal's locale). No Django, no database. Exit codes: 0 done, 2 bad usage or an
-unknown pack.
+from the terminal's locale). No Django, no database. Exit codes: 0 done, 1 the packs
+cannot be read (a broken file in `PREGON_RULE_PACKS_DIR`), 2 bad usage or an unknown pack.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 from typing import TextIO
 
 from pregon.rules import messages
-from pregon.rules.loading import UnknownPack
+from pregon.rules.loading import PackDataError, UnknownPack
 from pregon.rules.lookup import pack, packs
 from pregon.rules.model import Pack, Rule
 
@@ -49,8 +49,9 @@ def _basis(rule: Rule, language: str | None) -> str:
 
 def rules_list(out: TextIO, language: str | None) -> None:
     """Print every version of every pack, one a line."""
+    every = packs()  # read them all first: an unreadable directory prints no header
     print(messages.LIST_HEADER.get(language), file=out)
-    for found in packs():
+    for found in every:
         print(
             f"  {found.ref:<18} {found.effective_from.isoformat()}  {found.currency:<4} "
             f"{found.name.get(language)}",
@@ -93,13 +94,16 @@ def main(
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    if args.command == "list":
-        rules_list(out, language)
-        return 0
     try:
+        if args.command == "list":
+            rules_list(out, language)
+            return 0
         found = pack(args.code, args.on)
     except UnknownPack:
         print(messages.UNKNOWN_PACK.format(code=args.code).get(language), file=err)
         return 2
+    except PackDataError as error:
+        print(messages.BAD_PACKS.format(error=str(error)).get(language), file=err)
+        return 1
     rules_show(found, out, language)
     return 0

@@ -135,6 +135,12 @@ NEUTRAL_DEFAULT = Text(
     pt="padrão neutro, sem lei",
     fr="valeur neutre par défaut, sans loi",
 )
+BAD_PACKS = Text(
+    en="The rule packs cannot be read: {error}. Correct the file, or unset PREGON_RULE_PACKS_DIR (docs/rule-packs.md).",
+    es="No se pueden leer los paquetes de reglas: {error}. Corrija el archivo, o quite PREGON_RULE_PACKS_DIR (docs/rule-packs.md).",
+    pt="Não é possível ler os pacotes de regras: {error}. Corrija o arquivo, ou remova PREGON_RULE_PACKS_DIR (docs/rule-packs.md).",
+    fr="Les paquets de règles ne peuvent pas être lus\u00a0: {error}. Corrigez le fichier, ou retirez PREGON_RULE_PACKS_DIR (docs/rule-packs.md).",
+)
 UNKNOWN_PACK = Text(
     en="No rule pack {code} (or no version of it in force on that day). See `pregon rules list`.",
     es="No hay paquete de reglas {code} (o ninguna versión vigente ese día). Vea `pregon rules list`.",

@@ -42,6 +42,7 @@ class DocumentData:
     value_amount: Decimal | None = None
     currency: str = ""
     reserved_msme: bool = False
+    reserved_for: str = ""
     closing_at: dt.datetime | None = None
     codes: set[tuple[str, str]] = field(default_factory=set)
 
@@ -114,6 +115,18 @@ def _reserved_for_msmes(lot: dict[str, Any]) -> bool:
     return isinstance(scales, list) and bool(scales) and "large" not in scales
 
 
+def _reserved_tags(lot: dict[str, Any]) -> set[str]:
+    """Who may bid on a lot reserved for MSMEs: its sizes, and "cooperative" when cooperatives
+    of any size may."""
+    if not _reserved_for_msmes(lot):
+        return set()
+    reservation = lot["reservation"]
+    tags = {str(scale) for scale in reservation["scales"]}
+    if reservation.get("cooperatives") is True:
+        tags.add("cooperative")
+    return tags
+
+
 def document_from_release(compiled: dict[str, Any]) -> DocumentData | None:
     """The searchable view of a compiled release; None when it has no tender to find."""
     tender = compiled.get("tender")
@@ -160,6 +173,7 @@ def document_from_release(compiled: dict[str, Any]) -> DocumentData | None:
         value_amount=amount,
         currency=currency,
         reserved_msme=any(_reserved_for_msmes(lot) for lot in lot_entries),
+        reserved_for=" ".join(sorted(set().union(*(_reserved_tags(lot) for lot in lot_entries)))),
         closing_at=closing,
         codes=codes,
     )

@@ -65,6 +65,9 @@ class SearchDocument(models.Model):
     # Reserved for micro, small and medium enterprises: no release says so yet (the MSME
     # reservations come with their own issue); the column and its filter are ready.
     reserved_msme = models.BooleanField(_("reserved for MSMEs"), default=False)
+    # Who may bid on its lots reserved for MSMEs: their sizes and "cooperative", space-separated
+    # (alerts match "reserved for my scale" on it); empty when no lot is reserved.
+    reserved_for = models.CharField(_("reserved for"), max_length=64, blank=True, default="")
     closing_at = models.DateTimeField(_("closing date"), null=True, blank=True, db_index=True)
     # PostgreSQL only: the weighted tsvector of the title and body in the document's language.
     vector = TsVectorField(null=True, editable=False)

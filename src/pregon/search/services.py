@@ -50,6 +50,7 @@ def _fields(data: DocumentData, *, last_seq: int, date: dt.datetime) -> dict[str
         "value_amount": data.value_amount,
         "currency": data.currency,
         "reserved_msme": data.reserved_msme,
+        "reserved_for": data.reserved_for[:64],
         "closing_at": data.closing_at,
         "indexed_at": timezone.now(),
     }

@@ -21,8 +21,9 @@ from django.utils.translation import gettext_lazy
 from pregon import rules
 from pregon.core import clock
 from pregon.core.errors import ValidationFailed
-from pregon.organizations.choices import Scale
-from pregon.organizations.models import Organization
+from pregon.organizations.choices import ConsortiumStatus, Scale, ScaleStatus
+from pregon.organizations.models import Consortium, Organization
+from pregon.organizations.selectors import consortium_members
 from pregon.rules import Eligibility, MissingRate, Money, Pack, ReservationDecision, Rule, Text
 from pregon.tenders.models import Lot, Tender
 
@@ -170,18 +171,17 @@ def reservation_basis(lot: Lot) -> str:
 
 
 def _scale_of(organization: Organization) -> str | None:
+    # A size whose evidence the platform did not accept does not open a reserved lot.
+    if organization.scale_status == ScaleStatus.REJECTED:
+        return None
     # The packs know four sizes: a self-employed supplier is the smallest.
     if organization.scale == Scale.SELF_EMPLOYED:
         return "micro"
     return organization.scale or None
 
 
-def lot_open_to(lot: Lot, organization: Organization) -> str | None:
-    """Why `organization` may not bid on `lot`, in the active language; None when it may (the
-    lot is not reserved, or the supplier's scale, or its being a cooperative or a local
-    supplier, fits the reservation)."""
-    if not lot.reserved:
-        return None
+def _refusal(lot: Lot, organization: Organization) -> str | None:
+    """Why `organization` itself (a firm) may not bid on reserved `lot`; None when it may."""
     eligibility = Eligibility(
         scales=frozenset(lot.reserved_scales),
         cooperatives=lot.reserved_cooperatives,
@@ -194,7 +194,14 @@ def lot_open_to(lot: Lot, organization: Organization) -> str | None:
         local=organization.is_local,
     ):
         return None
-    scale = Scale(organization.scale).label if organization.scale else _("of no declared size")
+    if organization.scale_status == ScaleStatus.REJECTED and organization.scale:
+        scale = _("%(scale)s, whose evidence the platform did not accept") % {
+            "scale": str(Scale(organization.scale).label).lower()
+        }
+    elif organization.scale:
+        scale = str(Scale(organization.scale).label).lower()
+    else:
+        scale = _("of no declared size")
     return _(
         "Lot %(number)s is reserved for %(who)s (%(basis)s). %(supplier)s is registered as "
         "%(scale)s%(local)s, so it cannot bid on this lot."
@@ -203,10 +210,47 @@ def lot_open_to(lot: Lot, organization: Organization) -> str | None:
         "who": who_may_bid(lot),
         "basis": reservation_basis(lot) or lot.reservation_rule,
         "supplier": organization.display_name,
-        "scale": str(scale).lower(),
+        "scale": scale,
         "local": _(", not as a local supplier")
         if (lot.reserved_local or lot.reserved_local_only) and not organization.is_local
         else "",
+    }
+
+
+def lot_open_to(lot: Lot, organization: Organization) -> str | None:
+    """Why `organization` may not bid on `lot`, in the active language; None when it may (the
+    lot is not reserved, or the supplier's scale, or its being a cooperative or a local
+    supplier, fits the reservation). A consortium may when every one of its members may."""
+    if not lot.reserved:
+        return None
+    if not organization.is_consortium:
+        return _refusal(lot, organization)
+    refusals = [
+        refusal
+        for member in consortium_members(organization)
+        if (refusal := _refusal(lot, member.member)) is not None
+    ]
+    if not refusals:
+        return None
+    return _(
+        "A reserved lot accepts a consortium only when every member may bid on it. %(why)s"
+    ) % {"why": " ".join(refusals)}
+
+
+def consortium_refusal(organization: Organization) -> str | None:
+    """Why `organization`, a consortium, may not bid yet (its members have not all accepted,
+    or it was cancelled); None for a formed consortium or any other supplier."""
+    if not organization.is_consortium:
+        return None
+    consortium = Consortium.objects.filter(organization=organization).first()
+    if consortium is not None and consortium.may_bid:
+        return None
+    if consortium is not None and consortium.status == ConsortiumStatus.FORMING:
+        return _(
+            "The consortium %(name)s may bid once every member has accepted its invitation."
+        ) % {"name": organization.display_name}
+    return _("The consortium %(name)s was cancelled: it cannot bid.") % {
+        "name": organization.display_name
     }
 
 
@@ -218,7 +262,11 @@ def lots_open_to(tender: Tender, organization: Organization) -> list[Lot]:
 def tender_open_to(tender: Tender, organization: Organization) -> str | None:
     """Why `organization` may bid on no lot of `tender` (every lot is reserved for others), in
     the active language; None when at least one lot is open to it. The lots a sealed bid
-    offers are known only at its opening, so a bid is refused here only when none is open."""
+    offers are known only at its opening, so a bid is refused here only when none is open.
+    A consortium that is not formed may bid on none."""
+    refusal = consortium_refusal(organization)
+    if refusal is not None:
+        return refusal
     lots = list(tender.lots.order_by("number"))
     refusals = [lot_open_to(lot, organization) for lot in lots]
     if not lots or any(refusal is None for refusal in refusals):

@@ -114,18 +114,30 @@ def bid_commitment_problems(document: Any) -> list[str]:
     return problems
 
 
+def _takes_part(tenderer: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The firms behind a bid: its tenderer, and the members of a consortium tenderer."""
+    members = tenderer.get("consortium")
+    return [tenderer, *members] if isinstance(members, list) else [tenderer]
+
+
 def opening_statistics(bids: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     """An opening's statistics from its record's bids, as the platform computes them: every bid,
-    and those of SMEs (micro, small, medium and the self-employed), of each size, and of
-    cooperatives, by the ``tenderer`` each bid entry names."""
+    and those of SMEs (micro, small, medium and the self-employed: a consortium's scale is its
+    largest member's), and those in which a micro, a small, a medium enterprise or a
+    cooperative takes part, alone or as a member of a consortium, by the ``tenderer`` each bid
+    entry names."""
     tenderers = [bid["tenderer"] for bid in bids]
+
+    def taking_part(test: Callable[[Mapping[str, Any]], bool]) -> int:
+        return sum(1 for t in tenderers if any(test(firm) for firm in _takes_part(t)))
+
     return {
         "bids": len(tenderers),
         "smeBids": sum(1 for t in tenderers if t["scale"] in SME_SCALES),
-        "microBids": sum(1 for t in tenderers if t["scale"] == SCALE_MICRO),
-        "smallBids": sum(1 for t in tenderers if t["scale"] == SCALE_SMALL),
-        "mediumBids": sum(1 for t in tenderers if t["scale"] == SCALE_MEDIUM),
-        "cooperativeBids": sum(1 for t in tenderers if t["cooperative"] is True),
+        "microBids": taking_part(lambda firm: firm["scale"] == SCALE_MICRO),
+        "smallBids": taking_part(lambda firm: firm["scale"] == SCALE_SMALL),
+        "mediumBids": taking_part(lambda firm: firm["scale"] == SCALE_MEDIUM),
+        "cooperativeBids": taking_part(lambda firm: firm["cooperative"] is True),
     }
 
 

@@ -20,6 +20,8 @@ from pregon.core.errors import NotFound
 from pregon.evaluation.selectors import complaint_figures_of_buyer
 from pregon.organizations.models import Organization
 from pregon.organizations.selectors import (
+    consortia_of,
+    consortium_members,
     organization_countries_public,
     organization_public_get,
     organizations_public,
@@ -100,6 +102,18 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tenders": tenders,
             "tender_count": tender_count,
             "complaints": complaints,
+            "consortium": getattr(organization, "consortium", None)
+            if organization.is_consortium
+            else None,
+            "consortium_members": consortium_members(organization),
+            # The formed consortia a firm belongs to.
+            "member_of": [
+                consortium
+                for consortium in consortia_of(organization=organization)
+                if consortium.may_bid and consortium.organization_id != organization.pk
+            ]
+            if organization.kind == OrganizationKind.SUPPLIER and not organization.is_consortium
+            else [],
         },
     )
 

@@ -78,6 +78,7 @@ def facts_of(document: SearchDocument) -> DocumentFacts:
         buyer=document.buyer_id,
         value=document.value_amount,
         reserved_msme=document.reserved_msme,
+        reserved_for=document.reserved_for,
     )
 
 
@@ -90,6 +91,7 @@ _FACT_FIELDS = (
     "buyer_id",
     "value_amount",
     "reserved_msme",
+    "reserved_for",
 )
 
 
@@ -121,7 +123,7 @@ def facts_for(ocid: str) -> DocumentFacts | None:
         row = cursor.fetchone()
         if row is None:
             return None
-        pk, title, body, language, region, buyer, value, reserved = row
+        pk, title, body, language, region, buyer, value, reserved, reserved_for = row
         cursor.execute(
             f"SELECT {_column(SearchCode, 'scheme')}, "  # noqa: S608
             f"{_column(SearchCode, 'prefix')} FROM {quote(code.db_table)} "
@@ -139,6 +141,7 @@ def facts_for(ocid: str) -> DocumentFacts | None:
         # SQLite returns the decimal column as a number; PostgreSQL as a Decimal.
         value=None if value is None else Decimal(str(value)),
         reserved_msme=bool(reserved),
+        reserved_for=str(reserved_for or ""),
     )
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pregon.accounts.choices import SUPPLIER_ROLES, OrganizationKind
 from pregon.accounts.models import User
 from pregon.alerts import tasks
 from pregon.alerts.choices import (
@@ -56,6 +57,8 @@ from pregon.core.audit import audit_record
 from pregon.core.errors import NotFound, ValidationFailed
 from pregon.core.transitions import transition
 from pregon.core.validation import check_text
+from pregon.organizations.choices import Scale
+from pregon.organizations.models import Organization
 from pregon.tenders.choices import ClassificationScheme, TenderStatus
 from pregon.tenders.models import Tender
 
@@ -279,9 +282,34 @@ def _check(owner: Owner | None, data: SubscriptionData) -> _Checked:
 # the index
 
 
+def subscriber_eligibility(subscription: Subscription) -> frozenset[str]:
+    """Who the subscriber is for "reserved for my scale" (`MatchSpec.eligible`): the size of
+    the supplier it belongs to (the self-employed count as micro) and "cooperative" when it is
+    one; for a person, of the one supplier they act for. Empty when that is not one supplier:
+    then every lot reserved for MSMEs fits."""
+    organization = subscription.organization
+    if organization is None and subscription.user_id is not None:
+        suppliers = list(
+            Organization.objects.filter(
+                kind=OrganizationKind.SUPPLIER,
+                memberships__user_id=subscription.user_id,
+                memberships__role__in=SUPPLIER_ROLES,
+            ).distinct()[:2]
+        )
+        organization = suppliers[0] if len(suppliers) == 1 else None
+    if organization is None or organization.kind != OrganizationKind.SUPPLIER:
+        return frozenset()
+    tags = {"micro" if organization.scale == Scale.SELF_EMPLOYED else organization.scale}
+    if organization.is_cooperative:
+        tags.add("cooperative")
+    return frozenset(tag for tag in tags if tag)
+
+
 def subscription_index(subscription: Subscription) -> int:
     """Rewrite a subscription's match spec and index keys from its criteria (keys only while
-    it is active). Returns the number of keys."""
+    it is active). Returns the number of keys. "Reserved for my scale" reads the subscriber's
+    size now (`subscriber_eligibility`); `pregon alerts reindex` brings it up to date after
+    suppliers' sizes change."""
     criteria = Criteria(
         codes=tuple((entry["scheme"], entry["code"]) for entry in subscription.codes),
         keywords=tuple(subscription.keywords),
@@ -291,7 +319,10 @@ def subscription_index(subscription: Subscription) -> int:
         value_max=subscription.value_max,
         reserved_msme=subscription.reserved_msme,
     )
-    spec = match_spec(criteria)
+    spec = match_spec(
+        criteria,
+        eligible=subscriber_eligibility(subscription) if criteria.reserved_msme else frozenset(),
+    )
     subscription.spec = spec.as_json()
     Subscription.objects.filter(pk=subscription.pk).update(spec=subscription.spec)
     SubscriptionKey.objects.filter(subscription=subscription).delete()

@@ -73,8 +73,8 @@ from pregon.core.errors import InvalidTransition, ValidationFailed
 from pregon.core.transitions import transition
 from pregon.ledger.choices import LeafKind
 from pregon.ledger.services import leaf_append
-from pregon.organizations.choices import Scale
 from pregon.organizations.models import Organization
+from pregon.organizations.selectors import consortium_members
 from pregon.publication.choices import ReleaseTag
 from pregon.publication.services import publication_record
 from pregon.sealing import Envelope, SealingError, bid_open, document_open, parse_envelope
@@ -83,11 +83,7 @@ from pregon.tenders.choices import TenderStatus
 from pregon.tenders.models import CommitteeMember, Tender
 from pregon.tenders.services import tender_close_if_due
 from pregon.tlog.jcs import canonical_bytes
-
-#: The SME scales, as `bid_statistics` counts them.
-_SME = frozenset(
-    scale.value for scale in (Scale.MICRO, Scale.SMALL, Scale.MEDIUM, Scale.SELF_EMPLOYED)
-)
+from pregon.tlog.leaves import opening_statistics
 
 
 class WrongShare(ValidationFailed):
@@ -263,18 +259,12 @@ def opening_complete(*, actor: Actor, tender: Tender) -> Opening:
 
 
 def bid_statistics(bids: Sequence[dict[str, Any]]) -> dict[str, int]:
-    """The opening's statistics from its record's bids: how many bids, and how many of them from
-    SMEs (micro, small and medium enterprises and the self-employed), from each size, and from
-    cooperatives, by the bidder's profile at the opening (the record's `tenderer`)."""
-    tenderers = [bid["tenderer"] for bid in bids]
-    return {
-        "bids": len(tenderers),
-        "smeBids": sum(1 for t in tenderers if t["scale"] in _SME),
-        "microBids": sum(1 for t in tenderers if t["scale"] == Scale.MICRO),
-        "smallBids": sum(1 for t in tenderers if t["scale"] == Scale.SMALL),
-        "mediumBids": sum(1 for t in tenderers if t["scale"] == Scale.MEDIUM),
-        "cooperativeBids": sum(1 for t in tenderers if t["cooperative"]),
-    }
+    """The opening's statistics from its record's bids: how many bids, how many from SMEs
+    (micro, small and medium enterprises and the self-employed; a consortium is as large as its
+    largest member), and in how many a micro, a small, a medium enterprise or a cooperative
+    takes part, alone or in a consortium, by the bidder's profile at the opening (the record's
+    `tenderer`). The transparency log's verifier counts them the same way: one definition."""
+    return opening_statistics(bids)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -651,13 +641,28 @@ def _open(*, actor: Actor, locked: Tender, opening: Opening, now: dt.datetime) -
 
 
 def _tenderer(organization: Organization) -> dict[str, Any]:
-    """The bidder as the record names it, with its profile at the opening."""
-    return {
+    """The bidder as the record names it, with its profile at the opening (and, for a
+    consortium, each member's, with its share)."""
+    tenderer: dict[str, Any] = {
         "id": organization.party_id,
         "name": organization.display_name,
         "scale": organization.scale,
         "cooperative": organization.is_cooperative,
     }
+    members = consortium_members(organization)
+    if members:
+        tenderer["consortium"] = [
+            {
+                "id": m.member.party_id,
+                "name": m.member.display_name,
+                "scale": m.member.scale,
+                "cooperative": m.member.is_cooperative,
+                "share": format(m.share.normalize(), "f"),
+                "lead": m.is_lead,
+            }
+            for m in members
+        ]
+    return tenderer
 
 
 def _open_bid(

@@ -3,12 +3,14 @@
 The supplier submits an invoice against a delivery of its contract in force, once that
 delivery is met (`invoice_submit`): its number, amount, date and the invoice itself (a document,
 bounded and type-checked). The invoice is received that day, in the buyer's calendar, and due
-`terms.invoice_due_days` days later. The buyer accepts it (`invoice_accept`: its amount counts
-against the contract's value, which the accepted invoices never exceed) or rejects it with the
-reason (`invoice_reject`), and records its payments, each with its date (`payment_record`),
-never more than what is left to pay; the payment that completes it fixes the days it took to
-pay and whether that was late. Each payment is published (`implementation`: a transaction from
-the buyer to the supplier). Invoices are decided and paid also after the contract has ended.
+the days of `terms.invoice_due_term` later (its tender's rule pack for the supplier's size, else
+the platform's setting; the rule is kept with it). The buyer accepts it (`invoice_accept`: its
+amount counts against the contract's value, which the accepted invoices never exceed) or
+rejects it with the reason (`invoice_reject`), and records its payments, each with its date
+(`payment_record`), never more than what is left to pay; the payment that completes it fixes
+the days it took to pay and whether that was late. Each payment is published
+(`implementation`: a transaction from the buyer to the supplier). Invoices are decided and paid
+also after the contract has ended.
 
 Every function runs in one transaction, on the locked tender, contract and invoice, with its
 audit row; a refusal changes nothing.
@@ -39,7 +41,7 @@ from pregon.contracts.services.common import (
     require_supplier,
 )
 from pregon.contracts.services.data import InvoiceData, PaymentData
-from pregon.contracts.terms import invoice_due_days, invoice_due_on, today_of
+from pregon.contracts.terms import invoice_due_on, invoice_due_term, today_of
 from pregon.core import clock
 from pregon.core.actor import Actor
 from pregon.core.audit import audit_record
@@ -106,7 +108,7 @@ def invoice_submit(*, actor: Actor, contract: Contract, data: InvoiceData) -> In
                 % {"left": max(left, Decimal(0)), "currency": locked.currency},
                 field="amount",
             )
-        due_days = invoice_due_days(contract=locked)
+        term = invoice_due_term(contract=locked)
         invoice = Invoice(
             contract=locked,
             milestone=milestone,
@@ -118,8 +120,9 @@ def invoice_submit(*, actor: Actor, contract: Contract, data: InvoiceData) -> In
             received_on=received_on,
             submitted_at=clock.now(),
             submitted_by=actor.user,
-            due_days=due_days,
-            due_on=invoice_due_on(received_on=received_on, due_days=due_days),
+            due_days=term.days,
+            due_on=invoice_due_on(received_on=received_on, due_days=term.days),
+            due_rule=term.rule,
             filename=checked.filename[-200:],
             content_type=checked.content_type,
             size=checked.size,
@@ -137,6 +140,7 @@ def invoice_submit(*, actor: Actor, contract: Contract, data: InvoiceData) -> In
                 "milestone": milestone.number,
                 "amount": amount,
                 "due_on": invoice.due_on,
+                "due_rule": term.rule,
                 "sha256": checked.sha256,
             },
         )

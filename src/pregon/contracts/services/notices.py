@@ -16,25 +16,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from pregon.accounts.choices import SUPPLIER_ROLES
+from pregon.accounts.languages import user_language
 from pregon.accounts.models import User
 from pregon.contracts.choices import ContractStatus
 from pregon.contracts.models import Contract
 from pregon.core import clock
 from pregon.tenders.choices import ContentLanguage
-
-#: The language codes the platform speaks (`settings.LANGUAGES`).
-_SPOKEN = {code for code, _name in settings.LANGUAGES}
-
-
-def _language_of(user: User, fallback: str) -> str:
-    """The user's preferred language, or the tender's when they chose none the platform
-    speaks."""
-    preferred = (user.language or "").lower()
-    if preferred in _SPOKEN:
-        return preferred
-    if preferred.split("-")[0] == "pt":
-        return "pt-br"
-    return fallback
 
 
 def confirmation_recipients(contract: Contract) -> list[User]:
@@ -55,7 +42,7 @@ def confirmation_message(contract: Contract, user: User) -> EmailMessage:
     `contracts/email/awaiting_confirmation_*.txt`)."""
     tender = contract.tender
     fallback = "pt-br" if tender.language == ContentLanguage.PT else tender.language
-    language = _language_of(user, fallback or settings.LANGUAGE_CODE)
+    language = user_language(user, fallback)
     with translation.override(language):
         context = {
             "contract": contract,

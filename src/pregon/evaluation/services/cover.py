@@ -5,7 +5,7 @@ When the committee completes a lot and the tender's rule pack declares a fictiti
 lot is not completed: the best-placed tied bid is invited (`cover_offer`, a `RightToCover` in
 `offered`, the lot `cover_offered`), with a deadline (the pack's, else
 `PREGON_COVER_HOURS`), and its people are e-mailed after commit. On its page "Your bids in the
-evaluation" the bidder then
+evaluation", or through the API (`/api/v1/covers`), the bidder then
 
 - covers the best offer with a lower price (`cover_improve`): a declared improvement, recorded
   in the clear (not sealed) and published; or
@@ -32,7 +32,7 @@ from pregon.core import clock
 from pregon.core.actor import Actor
 from pregon.core.audit import audit_record
 from pregon.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
-from pregon.core.transitions import transition
+from pregon.core.transitions import can_transition, transition
 from pregon.evaluation import tasks
 from pregon.evaluation.choices import COVER_TRANSITIONS, TRANSITIONS, CoverStatus
 from pregon.evaluation.models import BidAssessment, Evaluation, RightToCover
@@ -114,23 +114,29 @@ def cover_offer(
     return cover
 
 
-def _open_cover(evaluation: Evaluation) -> tuple[Evaluation, RightToCover]:
-    """The evaluation and its open right to cover, locked (evaluation, assessments, cover)."""
+def _open_cover(
+    evaluation: Evaluation, cover: RightToCover | None = None
+) -> tuple[Evaluation, RightToCover]:
+    """The evaluation and its open right to cover (or the `cover` named, whatever its state),
+    locked in that order."""
     locked = (
         Evaluation.objects.select_for_update().select_related("tender", "lot").get(pk=evaluation.pk)
     )
-    cover = (
+    covers = (
         RightToCover.objects.select_for_update()
         .select_related("assessment__supplier", "best")
-        .filter(evaluation=locked, status=CoverStatus.OFFERED)
-        .first()
+        .filter(evaluation=locked)
     )
-    if cover is None:
+    if cover is not None:
+        found = covers.filter(pk=cover.pk).first()
+    else:
+        found = covers.filter(status=CoverStatus.OFFERED).first()
+    if found is None:
         raise InvalidTransition(
             _("No right to cover the best offer awaits an answer in this lot."),
             code="no_cover_offered",
         )
-    return locked, cover
+    return locked, found
 
 
 def _acts_for(actor: Actor, supplier: Organization) -> bool:
@@ -141,7 +147,13 @@ def _acts_for(actor: Actor, supplier: Organization) -> bool:
     return True
 
 
-def _answer(*, actor: Actor, evaluation: Evaluation, price: Decimal | None) -> RightToCover:
+def _answer(
+    *,
+    actor: Actor,
+    evaluation: Evaluation,
+    price: Decimal | None,
+    cover: RightToCover | None = None,
+) -> RightToCover:
     # Only a bidder of the lot learns whether a right to cover awaits; then only the invited one
     # answers it.
     if not any(
@@ -151,11 +163,16 @@ def _answer(*, actor: Actor, evaluation: Evaluation, price: Decimal | None) -> R
         )
     ):
         raise PermissionDenied(_("Only the invited bidder answers a right to cover."))
+    move = "improve" if price is not None else "pass"
     with transaction.atomic():
-        locked, cover = _open_cover(evaluation)
+        locked, cover = _open_cover(evaluation, cover)
         evaluation_bidder_check(actor=actor, assessment=cover.assessment)
+        if cover.status != CoverStatus.LAPSED and not can_transition(
+            cover, move, COVER_TRANSITIONS
+        ):
+            transition(cover, move, COVER_TRANSITIONS)  # refused: it says how it was answered
         now = clock.db_now()
-        if now > cover.deadline:
+        if now > cover.deadline or cover.status == CoverStatus.LAPSED:
             raise InvalidTransition(
                 _("The deadline to cover the best offer has passed."),
                 code="cover_deadline_passed",
@@ -172,7 +189,7 @@ def _answer(*, actor: Actor, evaluation: Evaluation, price: Decimal | None) -> R
             .filter(evaluation=locked)
             .order_by("received_at", "bid_id")
         )
-        transition(cover, "improve" if price is not None else "pass", COVER_TRANSITIONS)
+        transition(cover, move, COVER_TRANSITIONS)
         cover.price, cover.answered_at, cover.answered_by = price, now, actor.user
         cover.save(update_fields=["status", "price", "answered_at", "answered_by"])
         summary: dict[str, object] = {"lot": locked.lot.number, "bid": cover.assessment.bid_id}
@@ -204,13 +221,22 @@ def _price(value: Decimal | str) -> Decimal:
     return price
 
 
-def cover_improve(*, actor: Actor, evaluation: Evaluation, price: Decimal | str) -> RightToCover:
+def cover_improve(
+    *,
+    actor: Actor,
+    evaluation: Evaluation,
+    price: Decimal | str,
+    cover: RightToCover | None = None,
+) -> RightToCover:
     """The invited bidder covers the best offer with `price` (below it, two decimals at most)
-    by the deadline: its bid comes first and the lot's evaluation is completed."""
-    return _answer(actor=actor, evaluation=evaluation, price=_price(price))
+    by the deadline: its bid comes first and the lot's evaluation is completed. `cover` names
+    the right answered (the API's); by default the lot's open one."""
+    return _answer(actor=actor, evaluation=evaluation, price=_price(price), cover=cover)
 
 
-def cover_pass(*, actor: Actor, evaluation: Evaluation) -> RightToCover:
+def cover_pass(
+    *, actor: Actor, evaluation: Evaluation, cover: RightToCover | None = None
+) -> RightToCover:
     """The invited bidder lets its right to cover pass: the ranking stands and the lot's
-    evaluation is completed."""
-    return _answer(actor=actor, evaluation=evaluation, price=None)
+    evaluation is completed. `cover` as for `cover_improve`."""
+    return _answer(actor=actor, evaluation=evaluation, price=None, cover=cover)

@@ -2,10 +2,12 @@
 
 A member of the opening committee (signed in as themselves) starts a lot's evaluation
 (`evaluation_start`): each bid the opening decrypted that offers a price for the lot gets an
-assessment. The committee qualifies or disqualifies each bid (`assessment_qualify`,
-`assessment_disqualify`, always with the reason in words), scores the quality criteria
-(`assessment_score`, 0 to each weight), and the platform recomputes, after every change, the
-price points, totals, ranks and abnormally low flags of the lot (`ranking`).
+assessment, and on a reserved lot the platform disqualifies at once the offers of bidders the
+reservation does not admit (`services.eligibility`). The committee qualifies or disqualifies
+each bid (`assessment_qualify`, `assessment_disqualify`, always with the reason in words),
+scores the quality criteria (`assessment_score`, 0 to each weight), and the platform
+recomputes, after every change, the price points, totals, ranks and abnormally low flags of
+the lot (`ranking`).
 
 A flagged qualified bid cannot be accepted as it is, nor rejected for its price, before the
 bidder is asked to justify it: the committee requests a justification
@@ -58,6 +60,7 @@ from pregon.evaluation.services.completion import (
     ranking_fix,
 )
 from pregon.evaluation.services.cover import cover_answered_for, cover_offer
+from pregon.evaluation.services.eligibility import ineligible_offers_refuse
 from pregon.tenders.choices import AwardCriteria, CriterionKind
 from pregon.tenders.models import AwardCriterion, Lot, Tender
 
@@ -170,6 +173,17 @@ def _refresh(evaluation: Evaluation, assessments: list[BidAssessment]) -> None:
             )
 
 
+def _check_eligible(assessment: BidAssessment) -> None:
+    if assessment.ineligible:
+        raise InvalidTransition(
+            _(
+                "The platform refused this offer under the country's rules: the lot is "
+                "reserved for others. It stays disqualified."
+            ),
+            code="ineligible",
+        )
+
+
 def _check_not_pending_justification(assessment: BidAssessment) -> None:
     if assessment.justification in JUSTIFICATIONS_OPEN:
         raise InvalidTransition(
@@ -192,8 +206,9 @@ def _check_not_pending_justification(assessment: BidAssessment) -> None:
 
 def evaluation_start(*, actor: Actor, tender: Tender, lot: Lot) -> Evaluation:
     """Start the evaluation of `lot` once the tender's bids are opened: one assessment per
-    opened bid offering a price for it, every one pending. Refused for a lot of another
-    tender, before the opening, and for a lot already being evaluated."""
+    opened bid offering a price for it, every one pending but the offers a reserved lot does not
+    admit, disqualified with the rule's reason. Refused for a lot of another tender, before the
+    opening, and for a lot already being evaluated."""
     evaluation_member_get(actor=actor, tender=tender)
     if lot.tender_id != tender.pk:
         raise ValidationFailed(_("This lot is not part of this tender."), field="lot")
@@ -240,7 +255,13 @@ def evaluation_start(*, actor: Actor, tender: Tender, lot: Lot) -> Evaluation:
                     )
                 )
         BidAssessment.objects.bulk_create(rows)
-        _refresh(evaluation, list(evaluation.assessments.order_by("received_at", "bid_id")))
+        assessments = list(
+            evaluation.assessments.select_related("supplier").order_by("received_at", "bid_id")
+        )
+        # An offer on a lot reserved for others is refused by the rules before anyone assesses
+        # it (`services.eligibility`), so it weighs in no other bid's abnormally low flag.
+        ineligible_offers_refuse(actor=actor, evaluation=evaluation, assessments=assessments)
+        _refresh(evaluation, assessments)
         audit_record(
             actor=actor,
             action="evaluation.start",
@@ -260,6 +281,7 @@ def assessment_qualify(*, actor: Actor, assessment: BidAssessment) -> BidAssessm
     with transaction.atomic():
         locked, assessments, mine = _locked_assessment(assessment)
         transition(locked, "assess", TRANSITIONS)
+        _check_eligible(mine)
         _check_not_pending_justification(mine)
         mine.compliance, mine.reason = Compliance.QUALIFIED, ""
         mine.save(update_fields=["compliance", "reason"])
@@ -281,6 +303,7 @@ def assessment_disqualify(*, actor: Actor, assessment: BidAssessment, reason: st
     with transaction.atomic():
         locked, assessments, mine = _locked_assessment(assessment)
         transition(locked, "assess", TRANSITIONS)
+        _check_eligible(mine)
         _check_not_pending_justification(mine)
         mine.compliance, mine.reason = Compliance.DISQUALIFIED, text
         # A qualified bid had points and a rank; a disqualified one has none.

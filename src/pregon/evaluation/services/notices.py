@@ -15,28 +15,16 @@ from django.urls import reverse
 from django.utils import translation
 
 from pregon.accounts.choices import SUPPLIER_ROLES
+from pregon.accounts.languages import user_language
 from pregon.accounts.models import User
 from pregon.core import clock
 from pregon.core.time_zones import moment_text
 from pregon.evaluation.adjustments import stored_explanation
 from pregon.evaluation.choices import AwardNoticeKind, ComplaintStatus
 from pregon.evaluation.models import AwardNotice, Evaluation, RightToCover
+from pregon.evaluation.selectors import notice_disqualification
 from pregon.rules import pack
 from pregon.tenders.choices import ContentLanguage
-
-#: The language codes the platform speaks (`settings.LANGUAGES`).
-_SPOKEN = {code for code, _name in settings.LANGUAGES}
-
-
-def _language_of(user: User, fallback: str) -> str:
-    """The user's preferred language, or the tender's when they chose none the platform
-    speaks."""
-    preferred = (user.language or "").lower()
-    if preferred in _SPOKEN:
-        return preferred
-    if preferred.split("-")[0] == "pt":
-        return "pt-br"
-    return fallback
 
 
 def _tender_language(code: str) -> str:
@@ -74,7 +62,7 @@ def notice_message(notice: AwardNotice, user: User) -> EmailMessage:
     `evaluation/email/award_notice_*.txt`)."""
     award = notice.award
     tender = award.tender
-    language = _language_of(user, _tender_language(tender.language) or settings.LANGUAGE_CODE)
+    language = user_language(user, _tender_language(tender.language))
     with translation.override(language):
         context = {
             "notice": notice,
@@ -91,6 +79,7 @@ def notice_message(notice: AwardNotice, user: User) -> EmailMessage:
             if notice.kind == AwardNoticeKind.CANCELLED
             else None,
             "adjustments": notice_adjustments(notice, language),
+            "disqualified": notice_disqualification(notice=notice),
             "instance": settings.PREGON_INSTANCE_NAME,
             "tender_url": settings.SITE_URL + reverse("tenders:detail", kwargs={"pk": tender.pk}),
             "notice_url": settings.SITE_URL
@@ -133,7 +122,7 @@ def cover_message(cover: RightToCover, user: User) -> EmailMessage:
     (templates `evaluation/email/cover_offered_*.txt`)."""
     evaluation = cover.evaluation
     tender = evaluation.tender
-    language = _language_of(user, _tender_language(tender.language) or settings.LANGUAGE_CODE)
+    language = user_language(user, _tender_language(tender.language))
     rule = pack(cover.pack).rule(cover.rule)
     with translation.override(language):
         context = {

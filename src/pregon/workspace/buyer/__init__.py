@@ -13,6 +13,7 @@ The views are grouped by subject, and `urls` imports them from their module:
 - `lots`, `items`, `documents`: the parts of a draft;
 - `lifecycle`: publish, amend, cancel;
 - `questions`: the questions of a tender and their answers;
+- `plans`: the buyer's procurement plans, their lines, and the tender drafted from a line;
 - `api_keys`: the buyer's API keys;
 - `common`: what they share (access to a tender and the roles, page contexts, the lots
   section as an HTMX partial, deletion after confirmation).

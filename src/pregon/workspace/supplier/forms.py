@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from pregon.accounts.choices import OrganizationKind
 from pregon.core.time_zones import zone_choices
 from pregon.organizations.choices import (
+    CHOSEN_LEGAL_FORMS,
     ApiScope,
     DocumentKind,
     LegalForm,
@@ -19,6 +21,7 @@ from pregon.organizations.choices import (
 from pregon.organizations.forms import annual_turnover_field, employees_field
 from pregon.organizations.models import Organization
 from pregon.organizations.services import OrganizationData
+from pregon.organizations.services_consortia import ConsortiumData, InvitedMember
 from pregon.organizations.services_documents import DocumentData
 from pregon.organizations.services_scale import ScaleData
 
@@ -66,9 +69,23 @@ class ProfileForm(forms.Form):
     women_owned = forms.BooleanField(label=_("Women-owned"), required=False)
     indigenous_owned = forms.BooleanField(label=_("Indigenous-owned"), required=False)
     is_local = forms.BooleanField(label=_("Local business"), required=False)
+    hubzone = forms.BooleanField(
+        label=_("HUBZone small business (United States)"),
+        required=False,
+        help_text=_(
+            "Certified by the US Small Business Administration: the United States' rules give "
+            "your offers a price-evaluation preference."
+        ),
+    )
 
-    def __init__(self, *args: Any, country: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, country: str = "", legal_form: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # A consortium is formed on the platform and stays one; other suppliers choose theirs.
+        self.fields["legal_form"].choices = (  # type: ignore[attr-defined]
+            [(LegalForm.CONSORTIUM.value, LegalForm.CONSORTIUM.label)]
+            if legal_form == LegalForm.CONSORTIUM
+            else [(form, LegalForm(form).label) for form in CHOSEN_LEGAL_FORMS]
+        )
         # Built per form: the offsets are today's, the names in the visitor's language, and a
         # zone already chosen stays on the list.
         self.fields["time_zone"].choices = zone_choices(  # type: ignore[attr-defined]
@@ -204,3 +221,87 @@ class ApiKeyForm(forms.Form):
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["scopes"].choices = scopes_for(kind)  # type: ignore[attr-defined]
+
+
+#: How many other members the consortium form offers rows for (the service accepts more).
+CONSORTIUM_FORM_ROWS = 4
+
+
+class ConsortiumForm(forms.Form):
+    """A consortium as its lead member forms it (`ConsortiumData`): its name, the lead's share,
+    and one row per invited member (identifier and share); empty rows are left out."""
+
+    name = forms.CharField(label=_("Name of the consortium"), max_length=300)
+    description = forms.CharField(
+        label=_("What the consortium offers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    lead_share = forms.DecimalField(
+        label=_("Your share (%)"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal(100),
+        decimal_places=2,
+        help_text=_("The shares of all members add up to 100."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for row in range(1, CONSORTIUM_FORM_ROWS + 1):
+            self.fields[f"member_{row}_scheme"] = forms.CharField(
+                label=_("Member %(row)s: identifier scheme") % {"row": row},
+                max_length=24,
+                required=False,
+                help_text=_("For example BR-CNPJ or CL-RUT."),
+            )
+            self.fields[f"member_{row}_id"] = forms.CharField(
+                label=_("Member %(row)s: identifier") % {"row": row},
+                max_length=64,
+                required=False,
+            )
+            self.fields[f"member_{row}_share"] = forms.DecimalField(
+                label=_("Member %(row)s: share (%%)") % {"row": row},
+                min_value=Decimal("0.01"),
+                max_value=Decimal(100),
+                decimal_places=2,
+                required=False,
+            )
+
+    def rows(self) -> list[list[forms.BoundField]]:
+        """The member rows' fields, for the template."""
+        return [
+            [self[f"member_{row}_{part}"] for part in ("scheme", "id", "share")]
+            for row in range(1, CONSORTIUM_FORM_ROWS + 1)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        """A row names both the identifier and the share, or nothing."""
+        cleaned = super().clean() or {}
+        for row in range(1, CONSORTIUM_FORM_ROWS + 1):
+            given = [
+                cleaned.get(f"member_{row}_{part}") not in (None, "")
+                for part in ("scheme", "id", "share")
+            ]
+            if any(given) and not all(given):
+                self.add_error(
+                    f"member_{row}_id",
+                    _("Give the member's identifier scheme, identifier and share, or none."),
+                )
+        return cleaned
+
+    def to_data(self) -> ConsortiumData:
+        """The typed consortium, without the empty rows."""
+        return ConsortiumData(
+            name=self.cleaned_data["name"],
+            description=self.cleaned_data["description"],
+            lead_share=self.cleaned_data["lead_share"],
+            members=[
+                InvitedMember(
+                    identifier_scheme=self.cleaned_data[f"member_{row}_scheme"],
+                    identifier_id=self.cleaned_data[f"member_{row}_id"],
+                    share=self.cleaned_data[f"member_{row}_share"],
+                )
+                for row in range(1, CONSORTIUM_FORM_ROWS + 1)
+                if self.cleaned_data.get(f"member_{row}_id")
+            ],
+        )

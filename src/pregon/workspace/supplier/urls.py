@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pregon.workspace.supplier import awards, bids, documents, views
+from pregon.workspace.supplier import awards, bids, consortia, documents, views
 
 app_name = "supplier"
 urlpatterns = [
@@ -14,6 +14,21 @@ urlpatterns = [
     path("documents/upload/", documents.document_upload, name="document_upload"),
     path("documents/<int:pk>/file/", documents.document_file, name="document_file"),
     path("documents/<int:pk>/remove/", documents.document_remove, name="document_remove"),
+    path("consortia/", consortia.consortia, name="consortia"),
+    path("consortia/new/", consortia.consortium_new, name="consortium_new"),
+    path(
+        "consortia/invitations/<int:pk>/accept/",
+        consortia.invitation_answer,
+        {"accept": True},
+        name="consortium_accept",
+    ),
+    path(
+        "consortia/invitations/<int:pk>/decline/",
+        consortia.invitation_answer,
+        {"accept": False},
+        name="consortium_decline",
+    ),
+    path("consortia/<int:pk>/cancel/", consortia.consortium_cancel_view, name="consortium_cancel"),
     path("api-keys/", views.api_keys, name="api_keys"),
     path("api-keys/<int:key_pk>/revoke/", views.api_key_revoke, name="api_key_revoke"),
     path("bids/", bids.bids_list, name="bids"),

@@ -64,6 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
                     ("women_owned", _("Women-owned")),
                     ("indigenous_owned", _("Indigenous-owned")),
                     ("is_local", _("Local business")),
+                    ("hubzone", _("HUBZone small business")),
                 )
                 if getattr(workspace.organization, name)
             ],
@@ -90,6 +91,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial=ProfileForm.initial_from(organization),
         country=str(organization.country),
+        legal_form=organization.legal_form,
     )
     context = {
         "workspace": workspace,

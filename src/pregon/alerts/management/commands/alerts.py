@@ -4,7 +4,7 @@
   and retries failures by itself); every few minutes.
 - `digest`: send the daily digests; once a day.
 - `remind`: remind the followers of the tenders whose deadline is near; every hour.
-- `reindex`: rebuild the subscriptions' matching index (after a change of how text is
+- `reindex`: rebuild the subscriptions' matching index (after suppliers' sizes change, or a change of how text is
   stemmed); by hand.
 
 Each is idempotent: run twice, or beside the worker, it sends nothing twice.
