@@ -36,6 +36,9 @@ from pregon.core import clock
 from pregon.core.actor import Actor
 from pregon.core.identifiers import rut_with_check_digit
 from pregon.organizations.models import Organization
+from pregon.planning import services as planning_services
+from pregon.planning.models import Plan, PlanLine
+from pregon.publication.identifiers import PLAN_LINE_SERIES, ocid_for
 from pregon.tenders import services
 from pregon.tenders.models import (
     AwardCriterion,
@@ -334,4 +337,70 @@ class TenderCancelledFactory(TenderOpenFactory):
                 tender=self,
                 reason="La necesidad fue cubierta por un convenio marco.",
             )
+            self.refresh_from_db()
+
+
+# ---------------------------------------------------------------------------------------------
+# procurement plans
+
+
+class PlanDraftFactory(factory.django.DjangoModelFactory):
+    """A buyer's draft plan for next year, with `lines` draft lines (one unless told)."""
+
+    class Meta:
+        model = Plan
+        skip_postgeneration_save = True
+
+    buyer = factory.SubFactory(BuyerFactory)
+    year = factory.LazyFunction(lambda: clock.now().year + 1)
+    title = factory.LazyAttribute(lambda plan: f"Plan anual de compras {plan.year}")
+    description = "Lo que el ministerio espera comprar, trimestre a trimestre."
+    language = "es"
+
+    @factory.post_generation
+    def lines(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if not create:
+            return
+        for _ in range(1 if extracted is None else extracted):
+            PlanLineDraftFactory(plan=self)
+
+
+class PlanLineDraftFactory(factory.django.DjangoModelFactory):
+    """A draft line of a plan: computers, CPV 30213000-5, in the second quarter."""
+
+    class Meta:
+        model = PlanLine
+        skip_postgeneration_save = True
+
+    plan = factory.SubFactory(PlanDraftFactory, lines=0)
+    number = factory.LazyAttribute(lambda line: line.plan.lines.count() + 1)
+    description = factory.Sequence(lambda n: f"Computadores para escuelas rurales {n}")
+    classification_scheme = "CPV"
+    classification_code = "30213000-5"
+    estimated_value = Decimal("120000000.00")
+    currency = "CLP"
+    quarter = 2
+    method = "open"
+    category = "goods"
+    reserved = False
+
+    @factory.post_generation
+    def ocid(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            self.ocid = ocid_for(self.pk, series=PLAN_LINE_SERIES)
+            self.save(update_fields=["ocid"])
+
+
+class PlanPublishedFactory(PlanDraftFactory):
+    """A plan published now through the service, its lines with it."""
+
+    @factory.post_generation
+    def published(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            official = Membership.objects.filter(
+                organization=self.buyer, role="buyer_official"
+            ).first()
+            user = official.user if official else member(self.buyer, "buyer_official")
+            actor = Actor(user=user, organization=self.buyer, channel="command")
+            planning_services.plan_publish(actor=actor, plan=self)
             self.refresh_from_db()

@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "pregon.core",
     "pregon.accounts",
     "pregon.organizations",
+    # Before tenders: a tender that follows a plan line is published over the line's sections.
+    "pregon.planning",
     "pregon.tenders",
     "pregon.bids",
     "pregon.evaluation",

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("tenders/", include("pregon.bids.urls_opening")),
     path("tenders/", include("pregon.evaluation.urls")),
     path("rules/", include("pregon.tenders.rule_urls")),
+    path("plans/", include("pregon.planning.urls")),
     path("alerts/", include("pregon.alerts.urls")),
     path("contracts/", include("pregon.contracts.urls")),
     path("buyer/", include("pregon.workspace.buyer.urls")),

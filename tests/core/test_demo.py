@@ -380,7 +380,18 @@ def test_the_rule_packs_reserve_a_lot_and_ask_the_reason_for_single_lots(world: 
         (lot.tender.reference, lot.number): lot
         for lot in Lot.objects.filter(reserved=True).select_related("tender")
     }
-    assert set(reserved) == {("MIDH-CDB-2026-03", 2), ("PMC-ICI-2026-004", 2)}
+    assert set(reserved) == {
+        ("MIDH-CDB-2026-03", 2),
+        ("PMC-ICI-2026-004", 2),
+        ("HCPA-SUP-2026-131", 2),
+    }
+    # The quota of divisible goods: a quarter of the beds, for ME/EPP.
+    quota = reserved["HCPA-SUP-2026-131", 2]
+    assert quota.quota_of is not None and quota.quota_of.number == 1
+    assert (quota.reserved_scales, quota.reservation_rule) == (
+        ["micro", "small"],
+        "BR@2026.1:quota",
+    )
     belize = reserved["MIDH-CDB-2026-03", 2]
     assert belize.reserved_scales == ["micro", "small", "medium"]
     assert belize.reserved_cooperatives
@@ -1200,7 +1211,8 @@ def test_every_bidder_and_supplier_published_carries_its_scale_and_reserved_lots
     world: str, tmp_path: Path
 ) -> None:
     reserved = _reserved_lots()
-    assert len(reserved) == 2  # Belize's lot for MSMEs and cooperatives, Brazil's for ME/EPP
+    # Belize's lot for MSMEs and cooperatives; Brazil's lot for ME/EPP, and its quota of beds.
+    assert len(reserved) == 3
     releases = _releases(tmp_path)
     checked: Counter[str] = Counter()
     for release in releases:

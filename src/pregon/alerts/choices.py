@@ -37,16 +37,21 @@ class Event(models.TextChoices):
     PUBLISHED = "published", _("New tender")
     AMENDED = "amended", _("Tender amended")
     CANCELLED = "cancelled", _("Tender cancelled")
+    PLANNED = "planned", _("Planned procurement")
 
 
 #: The release tags that notify subscribers, and the event each announces. Other tags (a
 #: question answered, the deadline passed, the bids opened: `tenderUpdate`) notify nobody.
-#: A plan line's `planning` tag will join here when plan lines are published.
+#: A plan line's first release (`planning`) announces a procurement coming soon; its later
+#: changes (`planningUpdate`) notify nobody, and the tender that follows it is a new tender.
 EVENT_OF_TAG = {
     "tender": Event.PUBLISHED,
     "tenderAmendment": Event.AMENDED,
     "tenderCancellation": Event.CANCELLED,
+    "planning": Event.PLANNED,
 }
+#: The events that also reach the subscriptions told of the process before.
+FOLLOW_UP_EVENTS = frozenset({Event.AMENDED, Event.CANCELLED})
 
 
 class DeliveryStatus(models.TextChoices):

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from pregon.alerts.tokens import confirm_token, tender_token, unsubscribe_token
+from pregon.planning.models import PlanLine
 from pregon.search.models import SearchDocument
 from pregon.tenders.models import Tender
 
@@ -70,8 +71,14 @@ class ProcessSummary:
 
 
 def process_url(ocid: str, tender: Tender | None) -> str:
-    """The page of the process in the active language: its tender's page, or (for a process
-    published otherwise) its OCDS record."""
+    """The page of the process in the active language: its tender's page, the public page of
+    the plan line it is while no tender follows it, or (for a process published otherwise) its
+    OCDS record."""
+    if tender is not None and tender.is_public:
+        return absolute(tender.get_absolute_url())
+    line = PlanLine.objects.filter(ocid=ocid).first()
+    if line is not None and line.is_public:
+        return absolute(line.get_absolute_url())
     if tender is not None:
         return absolute(tender.get_absolute_url())
     return absolute(reverse("ocds_api:record", kwargs={"ocid": ocid}))

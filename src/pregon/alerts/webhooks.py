@@ -2,7 +2,8 @@
 
 Each POST carries the JSON body and these headers:
 
-- `X-Pregon-Event`: `tender.published`, `tender.amended` or `tender.cancelled`;
+- `X-Pregon-Event`: `tender.published`, `tender.amended`, `tender.cancelled` or
+  `plan_line.published` (a line of a procurement plan, coming soon);
 - `X-Pregon-Delivery`: the delivery's id (the same on every attempt: a receiver that has seen
   it already answers 2xx and does nothing);
 - `X-Pregon-Timestamp`: the Unix time of this attempt;

@@ -99,3 +99,19 @@ def label(scheme: str, code: str) -> str:
     if entry.code.split("-", maxsplit=1)[0] == code.split("-", maxsplit=1)[0]:
         return entry.name()
     return str(_WITHIN_GROUP.get(scheme, "%(name)s")) % {"code": entry.code, "name": entry.name()}
+
+
+_LEADING_DIGITS = re.compile(r"\d+")
+
+
+def descendants_prefix(code: str) -> str:
+    """The digits that a code and every code below it start with: its digits without trailing
+    zeros, at least two ("45210000-8" -> "4521", "45000000" -> "45"); "" for no digits.
+
+    A filter by classification code finds the code and its descendants this way (the search's
+    own index keeps every prefix of a code, `pregon.search.documents.code_significant`).
+    """
+    digits = _LEADING_DIGITS.match(code.strip())
+    value = digits.group() if digits else ""
+    trimmed = value.rstrip("0")
+    return trimmed if len(trimmed) >= 2 else value[:2]

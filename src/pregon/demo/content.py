@@ -43,6 +43,9 @@ class LotSpec:
     description: str = ""
     # Reserved for smaller firms where the buyer's rule pack leaves the choice (None: as it says).
     reserved: bool | None = None
+    # The number of the lot whose divisible goods this lot is the quota of (Brazil's ME/EPP
+    # quota, LC 123/2006, art. 48, III); None: an ordinary lot.
+    quota_of: int | None = None
 
 
 @dataclass(frozen=True)
@@ -1834,7 +1837,9 @@ TENDERS: tuple[TenderSpec, ...] = (
         title="Aquisição de camas hospitalares elétricas",
         description=(
             "Aquisição de 120 camas hospitalares elétricas com grades laterais, balança "
-            "integrada e colchão pneumático, para a ampliação das unidades de internação."
+            "integrada e colchão pneumático, para a ampliação das unidades de internação. "
+            "Um quarto das camas (lote 2) é a cota reservada a microempresas e empresas de "
+            "pequeno porte."
         ),
         method="open",
         category="goods",
@@ -1842,13 +1847,24 @@ TENDERS: tuple[TenderSpec, ...] = (
         value="1380000.00",
         lots=(
             LotSpec(
-                "Camas hospitalares",
-                "1380000.00",
+                "Camas hospitalares (cota principal)",
+                "1035000.00",
                 (
-                    _cpv("Cama hospitalar elétrica com balança", "33192120-9", "120",
+                    _cpv("Cama hospitalar elétrica com balança", "33192120-9", "90",
                          "unidade"),
-                    _unspsc("Camas de paciente e acessórios", "42191800", "120", "unidade"),
+                    _unspsc("Camas de paciente e acessórios", "42191800", "90", "unidade"),
                 ),
+            ),
+            # Divisible goods: Brazil's pack lets the buyer reserve up to 25% for ME/EPP.
+            LotSpec(
+                "Camas hospitalares (cota reservada ME/EPP)",
+                "345000.00",
+                (
+                    _cpv("Cama hospitalar elétrica com balança", "33192120-9", "30",
+                         "unidade"),
+                    _unspsc("Camas de paciente e acessórios", "42191800", "30", "unidade"),
+                ),
+                quota_of=1,
             ),
         ),
         state=OPEN,

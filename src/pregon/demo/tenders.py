@@ -483,6 +483,7 @@ def _tender_data(spec: TenderSpec, language: str, timeline: _Timeline) -> servic
                 description=lot.description,
                 estimated_value=Decimal(lot.value),
                 reserved=lot.reserved,
+                quota_of=lot.quota_of,
                 items=[
                     services.ItemData(
                         description=item.description,

@@ -18,7 +18,9 @@ from pregon.rules.model import (
     Money,
     Pack,
     Period,
+    QuotaRule,
     Rule,
+    SubcontractingRule,
     Text,
 )
 from pregon.rules.preferences import (
@@ -67,9 +69,11 @@ __all__ = [
     "Period",
     "PreferenceResult",
     "PublicationMinimum",
+    "QuotaRule",
     "RankingInput",
     "ReservationDecision",
     "Rule",
+    "SubcontractingRule",
     "Text",
     "UnknownPack",
     "ValueRequired",

@@ -2,7 +2,43 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pregon.core.audit_vocabulary import AuditVocabulary
+from pregon.core.procurement import (
+    Category,
+    ClassificationScheme,
+    ContentLanguage,
+    Currency,
+    Method,
+)
 from pregon.core.transitions import Transition
+
+# The vocabulary plans share (`Category`, `ClassificationScheme`, `ContentLanguage`, `Currency`,
+# `Method`) lives in the kernel, since plans sit below tenders (ADR 0019); the apps that import
+# it from here keep doing so.
+__all__ = [
+    "AMENDABLE_FIELDS",
+    "ANSWER_MAX_LENGTH",
+    "AUDIT_VOCABULARY",
+    "COMMITTEE_MAX_MEMBERS",
+    "CRITERIA_MAX",
+    "CRITERIA_TOTAL_WEIGHT",
+    "CRITERION_DESCRIPTION_MAX_LENGTH",
+    "CRITERION_NAME_MAX_LENGTH",
+    "DESCRIPTION_MAX_LENGTH",
+    "QUESTION_MAX_LENGTH",
+    "REASON_MAX_LENGTH",
+    "TRANSITIONS",
+    "AwardCriteria",
+    "Category",
+    "ClassificationScheme",
+    "ContentLanguage",
+    "CriterionKind",
+    "Currency",
+    "DocumentType",
+    "Method",
+    "PriceScoring",
+    "ReservationObligation",
+    "TenderStatus",
+]
 
 
 class TenderStatus(models.TextChoices):
@@ -93,20 +129,6 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-class Method(models.TextChoices):
-    OPEN = "open", _("Open")
-    SELECTIVE = "selective", _("Selective")
-    LIMITED = "limited", _("Limited")
-    DIRECT = "direct", _("Direct")
-    RFQ = "rfq", _("Request for quotations")
-
-
-class Category(models.TextChoices):
-    GOODS = "goods", _("Goods")
-    WORKS = "works", _("Works")
-    SERVICES = "services", _("Services")
-
-
 class AwardCriteria(models.TextChoices):
     """How a tender's offers are compared: the two codes of the OCDS awardCriteria codelist the
     platform evaluates. With `RATED_CRITERIA` the tender has weighted criteria
@@ -136,11 +158,6 @@ class PriceScoring(models.TextChoices):
     LINEAR = "linear", _("Linear, zero at twice the lowest price")
 
 
-class ClassificationScheme(models.TextChoices):
-    CPV = "CPV", _("Common Procurement Vocabulary (CPV)")
-    UNSPSC = "UNSPSC", _("United Nations Standard Products and Services Code (UNSPSC)")
-
-
 class DocumentType(models.TextChoices):
     """A subset of the OCDS documentType codelist that tenders use."""
 
@@ -161,35 +178,6 @@ class ReservationObligation(models.TextChoices):
     MUST = "must", _("must be reserved")
     MAY = "may", _("may be reserved")
     NO = "no", _("not reserved")
-
-
-class Currency(models.TextChoices):
-    """Currencies of the Americas the platform is used with, and the common reserve ones."""
-
-    USD = "USD", "USD"
-    CLP = "CLP", "CLP"
-    BRL = "BRL", "BRL"
-    MXN = "MXN", "MXN"
-    COP = "COP", "COP"
-    PYG = "PYG", "PYG"
-    PEN = "PEN", "PEN"
-    ARS = "ARS", "ARS"
-    UYU = "UYU", "UYU"
-    CAD = "CAD", "CAD"
-    GTQ = "GTQ", "GTQ"
-    CRC = "CRC", "CRC"
-    DOP = "DOP", "DOP"
-    BZD = "BZD", "BZD"
-    JMD = "JMD", "JMD"
-    TTD = "TTD", "TTD"
-    EUR = "EUR", "EUR"
-
-
-class ContentLanguage(models.TextChoices):
-    EN = "en", _("English")
-    ES = "es", _("Spanish")
-    PT = "pt", _("Portuguese")
-    FR = "fr", _("French")
 
 
 #: What the tenders' audit rows mean (registered in `apps.py`, read by the audit page).

@@ -133,6 +133,22 @@ class Tender(models.Model):
     # Divide or explain: why a single-lot tender above the pack's threshold is not divided into
     # lots. Public; publication needs it when the pack asks for it.
     undivided_reason = models.TextField(_("reason for not dividing into lots"), blank=True)
+    # The share of the contract's value, in percent, the winner must subcontract to smaller
+    # firms, where the pack lets the buyer require it (Brazil's LC 123/2006, art. 48, II, up to
+    # 30%). Public; checked against the pack at publication.
+    subcontracting_share = models.PositiveSmallIntegerField(
+        _("share to subcontract to smaller firms (%)"), null=True, blank=True
+    )
+    # The line of a procurement plan this tender was drafted from: the tender took its ocid, so
+    # one OCDS process runs from the plan to the tender (ADR 0019). One tender per line.
+    plan_line = models.OneToOneField(
+        "planning.PlanLine",
+        verbose_name=_("plan line"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tender",
+    )
 
     class Meta:
         verbose_name = _("tender")
@@ -151,6 +167,11 @@ class Tender(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(estimated_value__gte=0), name="tender_value_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(subcontracting_share__isnull=True)
+                | Q(subcontracting_share__gte=1, subcontracting_share__lte=100),
+                name="tender_subcontracting_share_percent",
             ),
             models.CheckConstraint(
                 condition=Q(enquiry_end__lte=F("submission_deadline")),
@@ -214,7 +235,7 @@ class Lot(models.Model):
     cooperatives or local suppliers of any size when `reserved_cooperatives` or
     `reserved_local`; only local suppliers when `reserved_local_only`. `reservation_rule` names
     the pack's rule (``CODE@VERSION:key``). The bid eligibility check reads these fields
-    (`tenders.eligibility.lot_open_to`).
+    (`tenders.rule_packs.lot_open_to`).
     """
 
     tender = models.ForeignKey(
@@ -246,6 +267,17 @@ class Lot(models.Model):
     reserved_local = models.BooleanField(_("local suppliers may bid"), default=False)
     reserved_local_only = models.BooleanField(_("only local suppliers"), default=False)
     reservation_rule = models.CharField(_("rule of the reservation"), max_length=128, blank=True)
+    # A quota of divisible goods (Brazil's LC 123/2006, art. 48, III): this lot is the share of
+    # `quota_of`'s goods reserved for smaller firms under the pack's quota rule. The main lot
+    # cannot be removed while its quota exists (`services.lot_delete` says so first).
+    quota_of = models.ForeignKey(
+        "self",
+        verbose_name=_("quota of lot"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="quotas",
+    )
 
     class Meta:
         verbose_name = _("lot")
@@ -274,6 +306,15 @@ class Lot(models.Model):
             models.CheckConstraint(
                 condition=Q(estimated_value__isnull=True) | Q(estimated_value__gte=0),
                 name="lot_value_not_negative",
+            ),
+            # A quota is reserved (under the pack's quota rule) and is not its own main lot.
+            models.CheckConstraint(
+                condition=Q(quota_of__isnull=True) | Q(reserved=True),
+                name="lot_quota_is_reserved",
+            ),
+            models.CheckConstraint(
+                condition=Q(quota_of__isnull=True) | ~Q(quota_of=F("pk")),
+                name="lot_quota_not_of_itself",
             ),
         ]
 

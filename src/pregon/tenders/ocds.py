@@ -33,7 +33,9 @@ Choices worth knowing (also in docs/open-data.md):
   object) that the compiled release had and the tender no longer has.
 * Fields of ours from the country rule packs: `tender.rulePack` (the pack version the tender
   was published under, and its page), `tender.reasonForNotDividing` (divide or explain) and
-  `tender.lots[].reservation` (who may bid on a reserved lot, under which rule).
+  `tender.lots[].reservation` (who may bid on a reserved lot, under which rule; `quotaOf`, the
+  lot whose divisible goods a quota lot shares) and `tender.subcontractingRequirement` (the
+  share of the contract the winner subcontracts to smaller firms).
 * Free texts generated here (document titles, amendment summaries) are in the tender's
   language, the release's `language`.
 """
@@ -49,6 +51,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from pregon.core import classifications
+from pregon.core.procurement import OCDS_PROCUREMENT_METHOD
 from pregon.publication.mapping import (
     NotPublishable,
     ReleaseRequest,
@@ -76,7 +79,12 @@ from pregon.tenders.models import (
     Tender,
     TenderDocument,
 )
-from pregon.tenders.rule_packs import basis_text, reservation_label, rule_of
+from pregon.tenders.rule_packs import (
+    basis_text,
+    reservation_label,
+    rule_of,
+    subcontracting_requirement,
+)
 from pregon.tenders.rule_packs import text as rule_text
 from pregon.tenders.scoring import CriterionLine, award_criteria_text, price_formula_text
 
@@ -87,14 +95,8 @@ TENDER_STATUS = {
     TenderStatus.CANCELLED: "cancelled",
 }
 
-# The OCDS method codelist is closed: open, selective, limited, direct.
-PROCUREMENT_METHOD = {
-    Method.OPEN: "open",
-    Method.SELECTIVE: "selective",
-    Method.LIMITED: "limited",
-    Method.DIRECT: "direct",
-    Method.RFQ: "open",
-}
+# The OCDS method codelist is closed: open, selective, limited, direct (plans map the same way).
+PROCUREMENT_METHOD = OCDS_PROCUREMENT_METHOD
 
 #: The id of the bid-opening milestone in `tender.milestones` (the bids mark it met).
 OPENING_MILESTONE_ID = "bid-opening"
@@ -164,6 +166,9 @@ def _reservation(lot: Lot) -> dict[str, Any]:
         "obligation": lot.reservation_obligation,
         "rule": {"pack": pack_ref, "id": key},
     }
+    if lot.quota_of is not None:
+        # A quota of divisible goods: the share of the main lot's goods reserved here.
+        data["quotaOf"] = _lot_id(lot.quota_of)
     if rule is not None:
         data["rule"] |= {
             "title": rule_text(rule.title),
@@ -339,7 +344,12 @@ def tender_section(
     if tender.status not in TENDER_STATUS or tender.published_at is None:
         raise NotPublishable(f"tender {tender.pk} is {tender.status} and was never published")
     status = TENDER_STATUS[TenderStatus(tender.status)]
-    lots = list(Lot.objects.filter(tender=tender).prefetch_related("items").order_by("number"))
+    lots = list(
+        Lot.objects.filter(tender=tender)
+        .select_related("quota_of")
+        .prefetch_related("items")
+        .order_by("number")
+    )
     items = [_item(item, lot) for lot in lots for item in lot.items.all()]
     documents = [
         _file_document(document, tender)
@@ -386,6 +396,13 @@ def tender_section(
     data["lots"] = [_lot(lot, tender, status) for lot in lots]
     if tender.undivided_reason:
         data["reasonForNotDividing"] = tender.undivided_reason
+    if tender.subcontracting_share is not None:
+        # A field of ours (docs/open-data.md): the share the winner subcontracts to smaller
+        # firms, under the pack's rule, in words in the tender's language.
+        data["subcontractingRequirement"] = {
+            "minimumPercentage": tender.subcontracting_share,
+            "description": subcontracting_requirement(tender),
+        }
     if tender.rule_pack:
         data["rulePack"] = {
             "id": tender.rule_pack,

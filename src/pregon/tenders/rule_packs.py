@@ -24,7 +24,16 @@ from pregon.core.errors import ValidationFailed
 from pregon.organizations.choices import ConsortiumStatus, Scale, ScaleStatus
 from pregon.organizations.models import Consortium, Organization
 from pregon.organizations.selectors import consortium_members
-from pregon.rules import Eligibility, MissingRate, Money, Pack, ReservationDecision, Rule, Text
+from pregon.rules import (
+    Eligibility,
+    MissingRate,
+    Money,
+    Pack,
+    ReservationDecision,
+    Rule,
+    SubcontractingRule,
+    Text,
+)
 from pregon.tenders.models import Lot, Tender
 
 #: The sizes a reservation names, smallest first (as the packs write them).
@@ -158,8 +167,47 @@ def who_may_bid(lot: Lot) -> str:
 
 
 def reservation_label(lot: Lot) -> str:
-    """The badge of a reserved lot: "Reserved for micro and small enterprises"."""
+    """The badge of a reserved lot: "Reserved for micro and small enterprises", or for a quota
+    "Quota of lot 1 reserved for micro and small enterprises"."""
+    if lot.quota_of is not None:
+        return _("Quota of lot %(number)s reserved for %(who)s") % {
+            "number": lot.quota_of.number,
+            "who": who_may_bid(lot),
+        }
     return _("Reserved for %(who)s") % {"who": who_may_bid(lot)}
+
+
+def subcontracting_rule(tender: Tender, *, pack: Pack | None = None) -> SubcontractingRule | None:
+    """The pack's rule that lets (or makes) the buyer require the winner to subcontract to
+    smaller firms, for the tender's value (None: the pack has none, or the value is above the
+    benefits' ceiling). A figure in a unit without a rate is refused with `missing_rate`."""
+    pack = pack or pack_of(tender)
+    try:
+        return rules.subcontracting(
+            pack,
+            value=Money(amount=tender.estimated_value, currency=tender.currency),
+            rates=rates_for(tender.currency),
+        )
+    except MissingRate as error:
+        raise missing_rate(error, pack, field="subcontracting_share") from None
+
+
+def subcontracting_requirement(tender: Tender) -> str:
+    """The tender's subcontracting requirement in words ("The winner subcontracts at least 20%
+    of the contract's value to micro and small enterprises (rule, basis)."); "" for none."""
+    if tender.subcontracting_share is None:
+        return ""
+    try:
+        rule = subcontracting_rule(tender)
+    except ValidationFailed:
+        rule = None
+    who = _scales_text(sorted(rule.eligible.scales)) if rule else _("smaller firms")
+    sentence = _(
+        "The winner subcontracts at least %(share)s%% of the contract's value to %(who)s."
+    ) % {"share": tender.subcontracting_share, "who": who}
+    if rule is None:
+        return sentence
+    return f"{sentence} ({text(rule.title)}, {basis_text(rule)})"
 
 
 def reservation_basis(lot: Lot) -> str:

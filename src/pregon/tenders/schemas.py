@@ -44,6 +44,7 @@ from pregon.tenders.models import (
     CommitteeKey,
     CommitteeMember,
     Item,
+    Lot,
     Question,
     Tender,
     TenderDocument,
@@ -198,7 +199,15 @@ class LotOut(Schema):
     expected_small_offers: int | None = Field(
         description="How many smaller firms market research expects to offer (rule of two)."
     )
+    quota_of: int | None = Field(
+        description="The number of the lot whose divisible goods this lot is the quota of, "
+        "reserved for smaller firms under the pack's quota rule; null for an ordinary lot."
+    )
     items: list[ItemOut]
+
+    @staticmethod
+    def resolve_quota_of(obj: Lot) -> int | None:
+        return obj.quota_of.number if obj.quota_of is not None else None
 
 
 class DocumentOut(Schema):
@@ -316,6 +325,10 @@ class TenderDetailOut(TenderSummaryOut):
     rule_pack: str = Field(
         description="The country rule pack version the tender was published under "
         "(CODE@VERSION, e.g. BR@2026.1); empty for a draft. Never changes after publication."
+    )
+    subcontracting_share: int | None = Field(
+        description="The percent of the contract's value the winner must subcontract to "
+        "smaller firms, where the rule pack lets the buyer require it; null: none."
     )
     undivided_reason: str = Field(
         description="Why a single-lot tender is not divided into lots (public)."
@@ -449,6 +462,14 @@ class LotIn(Schema):
         description="How many smaller firms market research expects to offer at a fair price "
         "(the United States' rule of two); null when unknown.",
     )
+    quota_of: int | None = Field(
+        None,
+        ge=1,
+        le=LOT_COUNT_LIMIT,
+        description="Make this lot the quota of divisible goods of the lot with this number, "
+        "reserved for smaller firms, where the rule pack provides one (Brazil: up to 25%). "
+        "In a new tender, the main lot comes before its quota. Null: an ordinary lot.",
+    )
 
     def to_data(self) -> LotData:
         """The service's lot, with its items."""
@@ -461,6 +482,7 @@ class LotIn(Schema):
             limit_to_local=self.limit_to_local,
             msme_requests=self.msme_requests,
             expected_small_offers=self.expected_small_offers,
+            quota_of=self.quota_of,
         )
 
 
@@ -488,6 +510,10 @@ _CRITERIA_IN = (
 )
 
 
+_SUBCONTRACTING = (
+    "The percent of the contract's value the winner must subcontract to smaller firms, where "
+    "the rule pack lets the buyer require it (Brazil: up to 30%); checked at publication."
+)
 _UNDIVIDED = (
     "Divide or explain: why the tender is not divided into lots. Publication needs it for a "
     "single-lot tender above the rule pack's threshold; published with the tender."
@@ -518,6 +544,7 @@ class TenderCreateIn(Schema):
         description="Notes on the evaluation, published with the criteria.",
     )
     undivided_reason: str = Field("", max_length=DESCRIPTION_MAX_LENGTH, description=_UNDIVIDED)
+    subcontracting_share: int | None = Field(None, ge=1, le=100, description=_SUBCONTRACTING)
     enquiry_end: AwareDatetime
     submission_deadline: AwareDatetime
     opening_at: AwareDatetime
@@ -539,6 +566,7 @@ class TenderCreateIn(Schema):
             criteria=[criterion.to_data() for criterion in self.criteria],
             award_criteria_details=self.award_criteria_details,
             undivided_reason=self.undivided_reason,
+            subcontracting_share=self.subcontracting_share,
             enquiry_end=self.enquiry_end,
             submission_deadline=self.submission_deadline,
             opening_at=self.opening_at,
@@ -569,6 +597,9 @@ class TenderUpdateIn(Schema):
     undivided_reason: str | None = Field(
         None, max_length=DESCRIPTION_MAX_LENGTH, description=_UNDIVIDED
     )
+    subcontracting_share: int | None = Field(
+        None, ge=0, le=100, description=_SUBCONTRACTING + " 0 removes the requirement."
+    )
     enquiry_end: AwareDatetime | None = None
     submission_deadline: AwareDatetime | None = None
     opening_at: AwareDatetime | None = None
@@ -591,6 +622,7 @@ class TenderUpdateIn(Schema):
             criteria=_criteria_data(self.criteria),
             award_criteria_details=self.award_criteria_details,
             undivided_reason=self.undivided_reason,
+            subcontracting_share=self.subcontracting_share,
             enquiry_end=self.enquiry_end,
             submission_deadline=self.submission_deadline,
             opening_at=self.opening_at,

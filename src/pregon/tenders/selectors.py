@@ -120,9 +120,9 @@ def _with_contents(queryset: QuerySet[Tender]) -> QuerySet[Tender]:
     return queryset.select_related("buyer").prefetch_related(
         Prefetch(
             "lots",
-            queryset=Lot.objects.order_by("number").prefetch_related(
-                Prefetch("items", queryset=Item.objects.order_by("id"))
-            ),
+            queryset=Lot.objects.order_by("number")
+            .select_related("quota_of")
+            .prefetch_related(Prefetch("items", queryset=Item.objects.order_by("id"))),
         ),
         "documents",
         "amendments",

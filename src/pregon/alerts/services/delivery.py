@@ -32,6 +32,7 @@ WEBHOOK_EVENTS = {
     Event.PUBLISHED: "tender.published",
     Event.AMENDED: "tender.amended",
     Event.CANCELLED: "tender.cancelled",
+    Event.PLANNED: "plan_line.published",
 }
 
 

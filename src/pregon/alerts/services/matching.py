@@ -3,7 +3,8 @@
 `alerts_record_observe` is registered with publication's record observers (`apps.py`), after
 the search's, so the process's `SearchDocument` is already up to date: matching reads that
 document (texts, codes, region, buyer, value), so anything published, whatever produced it,
-is matched the same way. For a release that announces a new, amended or cancelled tender it:
+is matched the same way. For a release that announces a new, amended or cancelled tender, or
+a plan line coming soon (`choices.EVENT_OF_TAG`), it:
 
 1. looks the document's keys up in the index (`SubscriptionKey`): one indexed query gives the
    subscriptions whose value range it is within, most of them certain matches (exact keys);
@@ -32,9 +33,9 @@ from django.utils import timezone
 from pregon.alerts import tasks
 from pregon.alerts.choices import (
     EVENT_OF_TAG,
+    FOLLOW_UP_EVENTS,
     Channel,
     DeliveryStatus,
-    Event,
     Frequency,
     SubscriptionStatus,
 )
@@ -364,12 +365,12 @@ def alerts_match(*, ocid: str, release_id: str, event: str) -> MatchResult:
     event = str(event)
     facts = facts_for(ocid)
     matched = subscriptions_matching(facts) if facts is not None else []
-    if event != Event.PUBLISHED:
+    if event in FOLLOW_UP_EVENTS:
         found = {entry.subscription_id for entry in matched}
         matched += [entry for entry in _told_before(ocid) if entry.subscription_id not in found]
     written = _deliveries_write(matched, ocid=ocid, release_id=release_id, event=event)
     notices = 0
-    if event != Event.PUBLISHED:
+    if event in FOLLOW_UP_EVENTS:
         tender = Tender.objects.filter(ocid=ocid).first()
         if tender is not None:
             notices = tender_notices_create(tender=tender, event=event, release_id=release_id)
@@ -380,7 +381,8 @@ def alerts_match(*, ocid: str, release_id: str, event: str) -> MatchResult:
 
 def alerts_record_observe(record: Record) -> MatchResult | None:
     """The record observer: match the release that just updated `record`, when its tag
-    announces a new, amended or cancelled tender (`choices.EVENT_OF_TAG`)."""
+    announces a new, amended or cancelled tender or a plan line coming soon
+    (`choices.EVENT_OF_TAG`)."""
     release = Release.objects.filter(seq=record.last_seq).values_list("release_id", "tag").first()
     if release is None:
         return None

@@ -9,7 +9,8 @@ The modules, by sub-domain: `data` (what the services take), `validation` (check
 `common` (lock, permission, state, version), `drafting`, `criteria` (the award criteria, which
 drafting and amendments set through it), `documents`, `committee` (members' opening keys and a
 draft's opening committee), `lifecycle` (publish, amend, cancel), `closing` (what the deadline
-task runs) and `questions`. The names below are the package's public face:
+task runs), `questions` and `planned` (a draft from a line of a procurement plan). The names
+below are the package's public face:
 `from pregon.tenders import services; services.tender_publish(...)`.
 """
 
@@ -50,6 +51,7 @@ from pregon.tenders.services.lifecycle import (
     tender_cancel,
     tender_publish,
 )
+from pregon.tenders.services.planned import tender_draft_from_plan_line
 from pregon.tenders.services.questions import question_answer, question_ask
 
 # The former private name, still read by tests outside the tenders app.
@@ -85,6 +87,7 @@ __all__ = [
     "tender_close_if_due",
     "tender_committee_set",
     "tender_create",
+    "tender_draft_from_plan_line",
     "tender_publish",
     "tender_require_open",
     "tender_update",

@@ -36,7 +36,9 @@ class LotData:
     reserve for smaller firms (None: as the pack says, and a lot that may be reserved keeps its
     choice); `limit_to_local`: limit a reserved lot to local suppliers, where the pack allows it.
     `msme_requests` and `expected_small_offers` are what some packs' reservations depend on
-    (Colombia's requests for a limited call; the United States' rule of two)."""
+    (Colombia's requests for a limited call; the United States' rule of two). `quota_of`: the
+    number of the lot whose divisible goods this lot is the quota of, reserved for smaller
+    firms under the pack's quota rule (None: an ordinary lot)."""
 
     title: str
     description: str = ""
@@ -46,6 +48,7 @@ class LotData:
     limit_to_local: bool | None = None
     msme_requests: int = 0
     expected_small_offers: int | None = None
+    quota_of: int | None = None
 
 
 @dataclass(kw_only=True)
@@ -71,6 +74,9 @@ class TenderData:
     criteria: list[CriterionData] | None = None
     # Divide or explain: why a single lot (public; required above the pack's threshold).
     undivided_reason: str = ""
+    # The percent of the contract the winner must subcontract to smaller firms (None: none),
+    # where the pack provides it (`rules.subcontracting`).
+    subcontracting_share: int | None = None
     # None keeps the lots as they are (on update); a list replaces them (on create).
     lots: list[LotData] | None = None
 
@@ -96,12 +102,17 @@ class TenderChanges:
     award_criteria_details: str | None = None
     criteria: list[CriterionData] | None = None
     undivided_reason: str | None = None
+    # 0 removes the requirement; None keeps it as it is.
+    subcontracting_share: int | None = None
     lots: list[LotData] | None = None
 
     @classmethod
     def every_field_of(cls, data: TenderData) -> TenderChanges:
-        """A change that sets every field to its value in `data`."""
-        return cls(**{name.name: getattr(data, name.name) for name in fields(TenderData)})
+        """A change that sets every field to its value in `data` (no subcontracting share
+        removes the requirement)."""
+        values = {name.name: getattr(data, name.name) for name in fields(TenderData)}
+        values["subcontracting_share"] = data.subcontracting_share or 0
+        return cls(**values)
 
 
 @dataclass(kw_only=True)
@@ -145,6 +156,7 @@ TENDER_FIELDS = (
     "price_scoring",
     "award_criteria_details",
     "undivided_reason",
+    "subcontracting_share",
     "enquiry_end",
     "submission_deadline",
     "opening_at",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from pregon.core.audit import audit_record
 from pregon.core.errors import NotFound, PermissionDenied, ValidationFailed
 from pregon.core.versions import ExpectedVersion
 from pregon.organizations.models import Organization
+from pregon.publication.identifiers import ocid_for
 from pregon.rules import Pack
 from pregon.tenders.models import Item, Lot, Tender
 from pregon.tenders.rule_packs import pack_of
@@ -40,7 +40,13 @@ from pregon.tenders.services.data import (
     TenderChanges,
     TenderData,
 )
-from pregon.tenders.services.reservation import lot_reserve, lots_reserve, reserved_lots
+from pregon.tenders.services.reservation import (
+    lot_reserve,
+    lots_reserve,
+    quota_main,
+    quota_problem,
+    reserved_lots,
+)
 from pregon.tenders.services.validation import (
     validate_dates,
     validate_fields,
@@ -58,14 +64,27 @@ def _create_lot(tender: Tender, number: int, data: LotData, *, pack: Pack) -> Lo
         estimated_value=data.estimated_value,
         msme_requests=data.msme_requests,
         expected_small_offers=data.expected_small_offers,
+        quota_of=quota_main(tender, data.quota_of, lot=None),
     )
     lot_reserve(
         lot, tender=tender, pack=pack, wanted=data.reserved, limit_to_local=data.limit_to_local
     )
+    _quota_check(lot, tender=tender, pack=pack)
     lot.save(force_insert=True)
     for item in data.items:
         _create_item(lot, item)
     return lot
+
+
+def _quota_check(lot: Lot, *, tender: Tender, pack: Pack) -> None:
+    """Refuse a quota whose share of the goods is above the pack's, once both values are
+    known (publication asks for them: `lifecycle.publication_problems`)."""
+    main = lot.quota_of
+    if main is None or lot.estimated_value is None or main.estimated_value is None:
+        return
+    problem = quota_problem(lot, main, tender=tender, pack=pack)
+    if problem is not None:
+        raise ValidationFailed(problem, field="quota_of", code="quota_too_large")
 
 
 def _create_item(lot: Lot, data: ItemData) -> Item:
@@ -105,10 +124,11 @@ def tender_create(*, actor: Actor, buyer: Organization, data: TenderData) -> Ten
     for lot in data.lots or []:
         validate_lot(lot)
     values = {name: getattr(data, name) for name in TENDER_FIELDS if name not in CRITERIA_CODES}
+    values["subcontracting_share"] = data.subcontracting_share or None
     try:
         with transaction.atomic():
             tender = Tender.objects.create(buyer=buyer, created_by=actor.user, **values)
-            tender.ocid = f"{settings.PREGON_OCID_PREFIX}-{tender.pk:06d}"
+            tender.ocid = ocid_for(tender.pk)
             award_criteria_apply(
                 tender,
                 award_criteria=data.award_criteria,
@@ -171,7 +191,11 @@ def tender_update(
                 if name in CRITERIA_CODES:
                     continue
                 new, old = getattr(changes_wanted, name), getattr(locked, name)
-                if new is not None and new != old:
+                if new is None:
+                    continue
+                if name == "subcontracting_share" and new == 0:
+                    new = None  # 0 removes the requirement
+                if new != old:
                     changes[name] = [old, new]
                     setattr(locked, name, new)
             changes.update(
@@ -226,6 +250,7 @@ def lot_save(*, actor: Actor, tender: Tender, data: LotData, lot: Lot | None = N
             saved.estimated_value = data.estimated_value
             saved.msme_requests = data.msme_requests
             saved.expected_small_offers = data.expected_small_offers
+            saved.quota_of = quota_main(locked, data.quota_of, lot=saved)
             lot_reserve(
                 saved,
                 tender=locked,
@@ -233,6 +258,7 @@ def lot_save(*, actor: Actor, tender: Tender, data: LotData, lot: Lot | None = N
                 wanted=data.reserved,
                 limit_to_local=data.limit_to_local,
             )
+            _quota_check(saved, tender=locked, pack=pack)
             saved.save()
             if data.items:
                 saved.items.all().delete()
@@ -248,6 +274,7 @@ def lot_save(*, actor: Actor, tender: Tender, data: LotData, lot: Lot | None = N
                 "tender": locked.pk,
                 "title": saved.title,
                 **({"reserved": saved.reservation_rule} if saved.reserved else {}),
+                **({"quota_of": saved.quota_of.number} if saved.quota_of else {}),
             },
         )
     return saved
@@ -260,6 +287,16 @@ def lot_delete(*, actor: Actor, lot: Lot) -> None:
     with transaction.atomic():
         locked = tender_lock(tender)
         move(locked, "edit")
+        quota = Lot.objects.filter(quota_of=lot).order_by("number").first()
+        if quota is not None:
+            raise ValidationFailed(
+                _(
+                    "Lot %(quota)s is the quota of lot %(number)s: remove lot %(quota)s or make "
+                    "it an ordinary lot first."
+                )
+                % {"quota": quota.number, "number": lot.number},
+                code="lot_has_quota",
+            )
         audit_record(
             actor=actor,
             action="lot.delete",

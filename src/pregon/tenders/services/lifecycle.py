@@ -19,7 +19,9 @@ from pregon.core.actor import Actor
 from pregon.core.audit import audit_record
 from pregon.core.errors import ValidationFailed
 from pregon.core.versions import ExpectedVersion
+from pregon.planning.services import plan_line_unfollow
 from pregon.publication.choices import ReleaseTag
+from pregon.publication.identifiers import ocid_for
 from pregon.publication.services import publication_record
 from pregon.rules import MissingRate, Money, Pack
 
@@ -35,6 +37,7 @@ from pregon.tenders.rule_packs import (
     missing_rate,
     pack_of,
     rates_for,
+    subcontracting_rule,
     text,
 )
 from pregon.tenders.services.committee import committee_problems
@@ -54,7 +57,7 @@ from pregon.tenders.services.data import (
     AmendmentData,
 )
 from pregon.tenders.services.documents import store_document
-from pregon.tenders.services.reservation import lots_reserve, reserved_lots
+from pregon.tenders.services.reservation import lots_reserve, quota_problems, reserved_lots
 from pregon.tenders.services.validation import check_text, validate_dates, validate_fields
 
 
@@ -133,6 +136,36 @@ def _undivided_problem(tender: Tender, pack: Pack, lots: int) -> str | None:
     ) % {"rule": text(rule.title), "basis": basis_text(rule)}
 
 
+def _subcontracting_problem(tender: Tender, pack: Pack) -> str | None:
+    """The share to subcontract to smaller firms must be one the pack lets the buyer require
+    (`rules.subcontracting`), and given where the pack requires one."""
+    share = tender.subcontracting_share
+    try:
+        rule = subcontracting_rule(tender, pack=pack)
+    except ValidationFailed as refused:
+        return str(refused) if share is not None else None
+    if rule is None:
+        if share is None:
+            return None
+        return _(
+            "The rules of %(pack)s do not let the buyer require subcontracting to smaller firms "
+            "in this tender; remove the share to subcontract."
+        ) % {"pack": pack.ref}
+    maximum = rule.max_share * 100
+    if share is None:
+        if rule.obligation != "must":
+            return None
+        return _(
+            "Give the share of the contract the winner must subcontract to smaller firms, up "
+            "to %(max)s%% (%(rule)s, %(basis)s)."
+        ) % {"max": f"{maximum.normalize():f}", "rule": text(rule.title), "basis": basis_text(rule)}
+    if share <= maximum:
+        return None
+    return _(
+        "The share to subcontract to smaller firms may be at most %(max)s%% (%(rule)s, %(basis)s)."
+    ) % {"max": f"{maximum.normalize():f}", "rule": text(rule.title), "basis": basis_text(rule)}
+
+
 def publication_problems(
     tender: Tender, *, now: dt.datetime | None = None, pack: Pack | None = None
 ) -> list[str]:
@@ -152,9 +185,11 @@ def publication_problems(
     for problem in (
         _period_problem(tender, pack, now),
         _undivided_problem(tender, pack, len(lots)),
+        _subcontracting_problem(tender, pack),
     ):
         if problem is not None:
             problems.append(problem)
+    problems.extend(quota_problems(tender, pack=pack))
     if tender.enquiry_end <= now:
         problems.append(_("The period for questions must end after publication."))
     problems.extend(committee_problems(tender))
@@ -216,7 +251,8 @@ def tender_cancel(
     reason: str,
     expected_version: ExpectedVersion | None = None,
 ) -> Tender:
-    """Cancel a tender, stating why. Public tenders stay public with the reason shown."""
+    """Cancel a tender, stating why. Public tenders stay public with the reason shown; a draft
+    drafted from a plan line gives the line back (it is coming soon again)."""
     require_buyer(actor, tender)
     _check_reason(
         reason, _("Say why the tender is cancelled; bidders and the public will read it.")
@@ -239,6 +275,14 @@ def tender_cancel(
         if previous != TenderStatus.DRAFT:
             # A draft was never public: its cancellation is not published either.
             publication_record(ocid=locked.ocid, tag=ReleaseTag.TENDER_CANCELLATION)
+        elif locked.plan_line is not None:
+            # The plan line the draft followed is coming soon again, and gets its ocid back
+            # (the draft takes one of its own), so that another tender may follow it.
+            line = locked.plan_line
+            locked.plan_line = None
+            locked.ocid = ocid_for(locked.pk)
+            locked.save(update_fields=["plan_line", "ocid"])
+            plan_line_unfollow(actor=actor, line=line, follower=locked.reference)
     return locked
 
 

@@ -6,16 +6,20 @@ transaction, under its lock on the tender."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from pregon import rules
 from pregon.core.errors import ValidationFailed
-from pregon.rules import Pack
+from pregon.rules import MissingRate, Money, Pack, QuotaRule
 from pregon.tenders.choices import ReservationObligation
 from pregon.tenders.models import Lot, Tender
 from pregon.tenders.rule_packs import (
     basis_text,
+    missing_rate,
+    rates_for,
     reservation_for,
     rule_ref,
     text,
@@ -37,8 +41,12 @@ def lot_reserve(
     "must": reserved, and a buyer who asks otherwise (`wanted` False) is refused; "no": not
     reserved, and asking for it is refused; "may": the buyer's `wanted`, or (None) the lot's
     current choice. `limit_to_local` (None: keep) limits a reserved lot to local suppliers
-    where the pack lets the buyer do so.
+    where the pack lets the buyer do so. A quota lot (`quota_of` set) is reserved by the
+    pack's quota rule instead (`quota_reserve`).
     """
+    if lot.quota_of_id is not None:
+        quota_reserve(lot, tender=tender, pack=pack)
+        return
     decision = reservation_for(
         tender,
         estimated_value=lot.estimated_value,
@@ -101,6 +109,123 @@ def lot_reserve(
     lot.reserved_local = eligible.local
     lot.reserved_local_only = eligible.local_only or bool(local_only)
     lot.reservation_rule = rule_ref(decision.pack, decision.rule)
+
+
+def quota_rule_for(lot: Lot, *, tender: Tender, pack: Pack) -> QuotaRule | None:
+    """The pack's quota of divisible goods that `lot` may be (None: the pack has none, the
+    tender is not of its category, or the lot's value is above the benefits' ceiling)."""
+    value = tender.estimated_value if lot.estimated_value is None else lot.estimated_value
+    try:
+        return rules.quota(
+            pack,
+            category=tender.category,
+            divisible=True,
+            value=Money(amount=value, currency=tender.currency),
+            rates=rates_for(tender.currency),
+        )
+    except MissingRate as error:
+        raise missing_rate(error, pack, field="quota_of") from None
+
+
+def quota_reserve(lot: Lot, *, tender: Tender, pack: Pack) -> None:
+    """Reserve a quota lot for the firms the pack's quota rule names (the lot is not saved);
+    refused when the pack provides no quota for it."""
+    rule = quota_rule_for(lot, tender=tender, pack=pack)
+    if rule is None:
+        raise ValidationFailed(
+            _(
+                "The rules of %(pack)s provide no quota reserved for smaller firms in this "
+                "tender: a quota is a share of divisible goods, up to the benefits' ceiling. "
+                "Make lot %(number)s an ordinary lot."
+            )
+            % {"pack": pack.ref, "number": lot.number},
+            field="quota_of",
+            code="quota_not_allowed",
+        )
+    lot.reservation_obligation = ReservationObligation.MAY
+    lot.reserved = True
+    lot.reserved_scales = [scale for scale in _SCALE_ORDER if scale in rule.eligible.scales]
+    lot.reserved_cooperatives = rule.eligible.cooperatives
+    lot.reserved_local = rule.eligible.local
+    lot.reserved_local_only = rule.eligible.local_only
+    lot.reservation_rule = rule_ref(pack.ref, rule)
+
+
+def quota_main(tender: Tender, number: int | None, *, lot: Lot | None) -> Lot | None:
+    """The main lot numbered `number` of which `lot` (None: a new lot) is to be the quota;
+    None when `number` is None. Refused: no such lot, the lot itself, a main lot that is
+    itself a quota, or a lot that already has a quota of its own."""
+    if number is None:
+        return None
+    main = Lot.objects.filter(tender=tender, number=number).first()
+    if main is None:
+        raise ValidationFailed(
+            _("This tender has no lot %(number)s.") % {"number": number},
+            field="quota_of",
+            code="quota_main_missing",
+        )
+    if lot is not None and main.pk == lot.pk:
+        raise ValidationFailed(
+            _("A lot cannot be a quota of itself: choose the lot whose goods it shares."),
+            field="quota_of",
+            code="quota_of_itself",
+        )
+    if main.quota_of_id is not None:
+        raise ValidationFailed(
+            _("Lot %(number)s is itself a quota: choose the main lot.") % {"number": number},
+            field="quota_of",
+            code="quota_of_quota",
+        )
+    if lot is not None and lot.quotas.exists():
+        raise ValidationFailed(
+            _("Lot %(number)s has a quota of its own, so it cannot be a quota.")
+            % {"number": lot.number},
+            field="quota_of",
+            code="quota_has_quota",
+        )
+    return main
+
+
+def quota_problem(lot: Lot, main: Lot, *, tender: Tender, pack: Pack) -> str | None:
+    """Why the quota `lot` of `main` cannot be published (None: it can): both lots need an
+    estimated value, and the quota's share of the two may not pass the rule's `max_share`."""
+    rule = quota_rule_for(lot, tender=tender, pack=pack)
+    if rule is None:
+        return None  # `quota_reserve` refuses it with its reason
+    if lot.estimated_value is None or main.estimated_value is None:
+        return _(
+            "Give the estimated values of lot %(quota)s and of lot %(main)s: the quota's "
+            "share of the goods is computed from them."
+        ) % {"quota": lot.number, "main": main.number}
+    whole = lot.estimated_value + main.estimated_value
+    if whole <= 0 or lot.estimated_value / whole <= rule.max_share:
+        return None
+    return _(
+        "Lot %(quota)s is %(share)s%% of the goods of lots %(main)s and %(quota)s; a quota may "
+        "be at most %(max)s%% (%(rule)s, %(basis)s)."
+    ) % {
+        "quota": lot.number,
+        "main": main.number,
+        "share": _percent(lot.estimated_value / whole),
+        "max": _percent(rule.max_share),
+        "rule": text(rule.title),
+        "basis": basis_text(rule),
+    }
+
+
+def _percent(share: Decimal) -> str:
+    return f"{(share * 100).quantize(Decimal('0.1')).normalize():f}"
+
+
+def quota_problems(tender: Tender, *, pack: Pack) -> list[str]:
+    """Why the tender's quota lots cannot be published (empty: they can)."""
+    problems = []
+    for lot in Lot.objects.filter(tender=tender, quota_of__isnull=False).select_related("quota_of"):
+        assert lot.quota_of is not None
+        problem = quota_problem(lot, lot.quota_of, tender=tender, pack=pack)
+        if problem is not None:
+            problems.append(problem)
+    return problems
 
 
 _RESERVATION_FIELDS = (

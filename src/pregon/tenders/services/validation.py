@@ -139,6 +139,12 @@ def validate_fields(data: TenderData | TenderChanges | AmendmentData, *, partial
             "undivided_reason",
             limit=DESCRIPTION_MAX_LENGTH,
         )
+    share = getattr(data, "subcontracting_share", None)
+    if given("subcontracting_share") and share is not None and not 0 <= share <= 100:
+        raise ValidationFailed(
+            _("Give the share to subcontract as a percent from 1 to 100, or leave it empty."),
+            field="subcontracting_share",
+        )
     for name in DATE_FIELDS:
         if given(name):
             check_moment(getattr(data, name), name)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import template
 
 from pregon.tenders import rule_packs
-from pregon.tenders.models import Lot
+from pregon.tenders.models import Lot, Tender
 
 register = template.Library()
 
@@ -21,3 +21,9 @@ def reservation_label(lot: Lot) -> str:
 def reservation_basis(lot: Lot) -> str:
     """The title and legal basis of the rule a lot is reserved under."""
     return rule_packs.reservation_basis(lot) if lot.reserved else ""
+
+
+@register.filter
+def subcontracting_requirement(tender: Tender) -> str:
+    """The share the winner subcontracts to smaller firms, in words ("" for none)."""
+    return rule_packs.subcontracting_requirement(tender)

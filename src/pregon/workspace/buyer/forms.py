@@ -17,7 +17,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from pregon.core import classifications
+from pregon.core.classification_forms import ClassifiedForm
 from pregon.core.pages import time_zone_note
 from pregon.rules import ReservationDecision
 from pregon.tenders.choices import (
@@ -32,7 +32,6 @@ from pregon.tenders.choices import (
     REASON_MAX_LENGTH,
     AwardCriteria,
     Category,
-    ClassificationScheme,
     ContentLanguage,
     CriterionKind,
     Currency,
@@ -412,6 +411,16 @@ class TenderForm(ZonedDatesMixin, forms.Form):
             "is not divided into lots; it is published with the tender."
         ),
     )
+    subcontracting_share = forms.IntegerField(
+        label=_("Share to subcontract to smaller firms (%)"),
+        required=False,
+        min_value=1,
+        max_value=100,
+        help_text=_(
+            "Where the rules let you require it (Brazil: up to 30%), the percent of the "
+            "contract's value the winner must subcontract to smaller firms; empty for none."
+        ),
+    )
     enquiry_end = _datetime_field(_("Questions accepted until"))
     submission_deadline = _datetime_field(_("Bid deadline"))
     opening_at = _datetime_field(_("Bid opening"))
@@ -455,6 +464,7 @@ class TenderForm(ZonedDatesMixin, forms.Form):
             criteria=rows,
             award_criteria_details=values["award_criteria_details"],
             undivided_reason=values.get("undivided_reason") or "",
+            subcontracting_share=values.get("subcontracting_share"),
             enquiry_end=values["enquiry_end"],
             submission_deadline=values["submission_deadline"],
             opening_at=values["opening_at"],
@@ -501,14 +511,44 @@ class LotForm(forms.Form):
         max_value=LOT_COUNT_LIMIT,
         help_text=_("From your market research, where the rules ask for it; empty if unknown."),
     )
+    quota_of = forms.TypedChoiceField(
+        label=_("Quota of divisible goods reserved for smaller firms"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_(
+            "Make this lot the share of another lot's goods that only smaller firms may bid "
+            "on, as the rules allow; leave empty for an ordinary lot."
+        ),
+    )
 
-    def __init__(self, *args: Any, decision: ReservationDecision | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        decision: ReservationDecision | None = None,
+        quota_mains: list[Lot] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.decision = decision
         if decision is not None and decision.obligation == ReservationObligation.MUST:
             # The rules reserve it: shown ticked, and not the buyer's to untick.
             self.fields["reserved"].disabled = True
             self.fields["reserved"].initial = True
+        if quota_mains is None:
+            # The rules provide no quota for this tender: the field is not offered.
+            del self.fields["quota_of"]
+        else:
+            field = self.fields["quota_of"]
+            assert isinstance(field, forms.TypedChoiceField)
+            field.choices = [("", _("Not a quota: an ordinary lot"))] + [
+                (
+                    main.number,
+                    _("Quota of lot %(number)s: %(title)s")
+                    % {"number": main.number, "title": main.title},
+                )
+                for main in quota_mains
+            ]
 
     @classmethod
     def initial_from(cls, lot: Lot) -> dict[str, Any]:
@@ -521,6 +561,7 @@ class LotForm(forms.Form):
             "limit_to_local": lot.reserved_local_only,
             "msme_requests": lot.msme_requests,
             "expected_small_offers": lot.expected_small_offers,
+            "quota_of": lot.quota_of.number if lot.quota_of is not None else None,
         }
 
     def to_data(self) -> LotData:
@@ -539,41 +580,16 @@ class LotForm(forms.Form):
             else None,
             msme_requests=self.cleaned_data.get("msme_requests") or 0,
             expected_small_offers=self.cleaned_data.get("expected_small_offers"),
+            quota_of=self.cleaned_data.get("quota_of"),
         )
 
 
-def classification_choices() -> list[tuple[str, Any]]:
-    """The catalogue's top-level codes grouped by scheme, named in the active language."""
-    choices: list[tuple[str, Any]] = [("", _("Choose a code"))]
-    for scheme, label in ClassificationScheme.choices:
-        choices.append(
-            (
-                str(label),
-                [
-                    (entry.code, f"{entry.code} · {entry.name()}")
-                    for entry in classifications.top_level(scheme)
-                ],
-            )
-        )
-    return choices
-
-
-class ItemForm(forms.Form):
+class ItemForm(ClassifiedForm):
     """One item of a lot: what, classified how, how many."""
 
+    field_order = ("description", "classification_scheme", "classification_group")
+
     description = forms.CharField(label=_("Item description"), max_length=500)
-    classification_scheme = forms.ChoiceField(
-        label=_("Classification scheme"), choices=ClassificationScheme.choices
-    )
-    classification_group = forms.ChoiceField(
-        label=_("Classification code"), required=False, choices=()
-    )
-    classification_code = forms.CharField(
-        label=_("Or type a more precise code"),
-        required=False,
-        max_length=16,
-        help_text=_("For example 30213000-5 (CPV) or 43211507 (UNSPSC). It replaces the list."),
-    )
     quantity = forms.DecimalField(
         label=_("Quantity"), max_digits=14, decimal_places=3, min_value=Decimal("0.001")
     )
@@ -582,32 +598,6 @@ class ItemForm(forms.Form):
         max_length=40,
         help_text=_("For example unit, box, hour, square metre."),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Built per request so the names follow the visitor's language.
-        self.fields["classification_group"].choices = classification_choices()  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        scheme = cleaned.get("classification_scheme", "")
-        typed = (cleaned.get("classification_code") or "").strip()
-        chosen = cleaned.get("classification_group") or ""
-        if typed:
-            cleaned["code"] = typed
-        elif chosen:
-            if chosen not in {entry.code for entry in classifications.top_level(scheme)}:
-                self.add_error(
-                    "classification_group",
-                    _("This code belongs to the other scheme; choose one of %(scheme)s.")
-                    % {"scheme": scheme},
-                )
-            cleaned["code"] = chosen
-        else:
-            self.add_error(
-                "classification_group", _("Choose a code from the list, or type a code.")
-            )
-        return cleaned
 
     def to_data(self) -> ItemData:
         """The typed values as `ItemData`."""

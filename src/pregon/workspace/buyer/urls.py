@@ -9,6 +9,7 @@ from pregon.workspace.buyer.views import (
     items,
     lifecycle,
     lots,
+    plans,
     questions,
     tenders,
 )
@@ -46,6 +47,20 @@ urlpatterns = [
         questions.question_answer,
         name="question_answer",
     ),
+    path("plans/", plans.plans, name="plans"),
+    path("plans/new/", plans.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/edit/", plans.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/publish/", plans.plan_publish, name="plan_publish"),
+    path("plans/<int:pk>/lines/add/", plans.line_add, name="plan_line_add"),
+    path("plans/<int:pk>/lines/<int:line_pk>/edit/", plans.line_edit, name="plan_line_edit"),
+    path("plans/<int:pk>/lines/<int:line_pk>/delete/", plans.line_delete, name="plan_line_delete"),
+    path(
+        "plans/<int:pk>/lines/<int:line_pk>/withdraw/",
+        plans.line_withdraw,
+        name="plan_line_withdraw",
+    ),
+    path("plans/<int:pk>/lines/<int:line_pk>/tender/", plans.line_tender, name="plan_line_tender"),
     path("api-keys/", api_keys.api_keys, name="api_keys"),
     path("api-keys/<int:key_pk>/revoke/", api_keys.api_key_revoke, name="api_key_revoke"),
 ]

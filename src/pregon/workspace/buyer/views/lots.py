@@ -19,7 +19,7 @@ from pregon.organizations.acting import actor_from_request
 from pregon.rules import ReservationDecision
 from pregon.tenders import services
 from pregon.tenders.choices import ReservationObligation
-from pregon.tenders.models import Tender
+from pregon.tenders.models import Lot, Tender
 from pregon.tenders.rule_packs import basis_text, pack_of, reservation_for, text
 from pregon.workspace.buyer.forms import LotForm
 from pregon.workspace.buyer.views.common import (
@@ -86,6 +86,20 @@ def _reservation(
     return decision, shown
 
 
+def _quota_mains(tender: Tender, lot: Lot | None) -> list[Lot] | None:
+    """The lots `lot` (None: a new lot) may be the quota of, when the tender's rule pack
+    provides a quota of divisible goods for its category (None: it does not)."""
+    quota = pack_of(tender).quota
+    if quota is None or quota.category != tender.category:
+        return None
+    mains = tender.lots.filter(quota_of__isnull=True).order_by("number")
+    if lot is not None:
+        if lot.quotas.exists():
+            return None  # a main lot is not itself a quota
+        mains = mains.exclude(pk=lot.pk)
+    return list(mains)
+
+
 def _decide_posted(form: LotForm, tender: Tender) -> None:
     """Give a valid posted form the pack's decision for the values it carries."""
     decision, _shown = _reservation(
@@ -105,7 +119,10 @@ def lot_add(request: HttpRequest, pk: int) -> HttpResponse:
     access = access_tender_to_edit(request, pk)
     decision, shown = _reservation(access.tender, value=None)
     form = LotForm(
-        request.POST or None, prefix="lot", decision=None if request.method == "POST" else decision
+        request.POST or None,
+        prefix="lot",
+        decision=None if request.method == "POST" else decision,
+        quota_mains=_quota_mains(access.tender, None),
     )
     context = tender_context(request, access, form=form, lot=None, **shown)
     if request.method != "POST":
@@ -149,6 +166,7 @@ def lot_edit(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
         prefix="lot",
         initial=LotForm.initial_from(lot),
         decision=None if request.method == "POST" else decision,
+        quota_mains=_quota_mains(access.tender, lot),
     )
     context = tender_context(request, access, form=form, lot=lot, **shown)
     if request.method != "POST":
