@@ -207,7 +207,7 @@ def test_the_header_links_do_not_wrap_on_a_wide_screen(
         expect(page.locator("html")).to_have_attribute("lang", language)
         nav = page.get_by_role("navigation", name=t(language, "Main"))
         items = nav.get_by_role("listitem").all()
-        assert len(items) == 4
+        assert len(items) == 5
         tops = set()
         for item in items:
             target = item.locator("a, button").first
