@@ -213,16 +213,26 @@ def test_a_submission_whose_answer_is_lost_is_sent_again_after_a_reload(
 
     keys: list[str] = []
 
-    def lose_every_answer(route: Any) -> None:
+    def lose_the_answer_then_the_network(route: Any) -> None:
+        # The first request reaches the platform and its answer is lost; the page's retries then
+        # find no network. Once a retry has failed the page waits a second before the next one,
+        # so the reload below comes first: the answer can only come from the reloaded page.
         keys.append(route.request.headers["idempotency-key"])
-        route.fetch()
-        route.abort("connectionreset")
+        if len(keys) == 1:
+            route.fetch()
+            route.abort("connectionreset")
+        else:
+            route.abort("internetdisconnected")
 
-    page.route(re.compile(r"/api/v1/tenders/[^/]+/bids$"), lose_every_answer)
+    page.route(re.compile(r"/api/v1/tenders/[^/]+/bids$"), lose_the_answer_then_the_network)
     page.locator("label[for=bid-declaration]").click()  # USWDS draws the box: click the label
     page.get_by_role("button", name="Seal and submit the bid").click()
     page.wait_for_function(f"() => ({PENDING})() === 1")
-    page.wait_for_timeout(300)
+    for _ in range(200):  # the first retry comes half a second after the lost answer
+        if len(keys) >= 2:
+            break
+        page.wait_for_timeout(50)
+    assert len(keys) >= 2
     assert Bid.objects.count() == 1
     page.unroute(re.compile(r"/api/v1/tenders/[^/]+/bids$"))
 
