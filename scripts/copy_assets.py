@@ -6,6 +6,11 @@ light. The browser side of sealed bids (assets/sealing, ES modules importing @hp
 @hpke/dhkem-x25519, shamir-secret-sharing and @noble/hashes) is bundled by esbuild into one
 minified script; like the vendor files it is built here, never committed. Run by
 scripts/bootstrap.sh after `npm ci`.
+
+The figures page's charts (assets/figures) are written in Vega-Lite (chart.vl.json), compiled to
+Vega here by vega-lite's compiler (assets/figures/compile.mjs), and bundled with the parts of the
+Vega runtime they need into figures/static/figures/charts.js: pages never load the Vega-Lite
+compiler, which keeps the figures page under 300 KB transferred (docs/figures.md).
 """
 
 import shutil
@@ -19,6 +24,8 @@ VENDOR = ROOT / "src" / "pregon" / "web" / "static" / "vendor"
 ESBUILD = MODULES / ".bin" / "esbuild"
 SEALING_SOURCE = ROOT / "assets" / "sealing" / "index.js"
 SEALING_BUNDLE = ROOT / "src" / "pregon" / "bids" / "static" / "bids" / "sealing.js"
+CHARTS_SOURCE = ROOT / "assets" / "figures"
+CHARTS_BUNDLE = ROOT / "src" / "pregon" / "figures" / "static" / "figures" / "charts.js"
 
 # The design system's minified files end with a sourceMappingURL comment, so their source maps
 # come along: the hashing storage of production (ManifestStaticFilesStorage) follows that
@@ -76,6 +83,38 @@ def build_sealing() -> None:
     )
 
 
+def build_charts() -> None:
+    """Compile the figures' Vega-Lite chart to Vega, then bundle it with the Vega runtime into
+    the figures app's static charts.js (a classic script, like sealing.js)."""
+    if not ESBUILD.exists():
+        sys.exit(
+            "error: esbuild is missing from node_modules: run `npm ci` (scripts/bootstrap.sh)."
+        )
+    compiled = CHARTS_SOURCE / "chart.vg.json"
+    subprocess.run(  # noqa: S603 (fixed argv)
+        [shutil.which("node") or "node", str(CHARTS_SOURCE / "compile.mjs"), str(compiled)],
+        check=True,
+        cwd=ROOT,
+    )
+    CHARTS_BUNDLE.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(  # noqa: S603 (fixed argv)
+        [
+            str(ESBUILD),
+            str(CHARTS_SOURCE / "index.js"),
+            "--bundle",
+            "--minify",
+            "--format=iife",
+            "--target=es2020",
+            "--platform=browser",
+            "--legal-comments=eof",
+            "--log-level=warning",
+            f"--outfile={CHARTS_BUNDLE}",
+        ],
+        check=True,
+        cwd=ROOT,
+    )
+
+
 def main() -> None:
     """Copy each file and tree, replacing what an earlier run left, then build the bundle."""
     for source, target in FILES.items():
@@ -88,6 +127,7 @@ def main() -> None:
             shutil.rmtree(destination)
         shutil.copytree(MODULES / source, destination, ignore=SKIPPED)
     build_sealing()
+    build_charts()
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from ninja.parser import Parser
 from pregon.alerts.api import router as alerts_router
 from pregon.bids.api import router as bids_router
 from pregon.bids.api_opening import router as opening_router
+from pregon.catalogue.api import router as catalogue_router
 from pregon.contracts.api import router as contracts_router
 from pregon.core import classifications, uploads
 from pregon.core.api_pagination import paginated
@@ -59,6 +60,7 @@ from pregon.core.problems import (
     with_cors,
 )
 from pregon.evaluation.api import router as evaluation_router
+from pregon.figures.api import router as figures_router
 from pregon.organizations.api import router as organizations_router
 from pregon.organizations.api_auth import (
     ORGANIZATION_HEADER,
@@ -67,7 +69,10 @@ from pregon.organizations.api_auth import (
     SignedInSession,
     public,
 )
+from pregon.planning.api import router as planning_router
+from pregon.quotes.api import router as quotes_router
 from pregon.search.api import router as search_router
+from pregon.subcontracting.api import router as subcontracting_router
 from pregon.tenders.api import router as tenders_router
 from pregon.tenders.choices import ClassificationScheme
 
@@ -114,9 +119,33 @@ TAGS = [
     {"name": "classifications", "description": "CPV and UNSPSC codes with their names."},
     {"name": "search", "description": "Full-text search with facets, and saved searches."},
     {
+        "name": "plans",
+        "description": "Published procurement plans and their lines coming soon.",
+    },
+    {
+        "name": "suppliers",
+        "description": "The supplier search by code, region, size and characteristics, and "
+        "each supplier's catalogue.",
+    },
+    {
+        "name": "figures",
+        "description": "MSME participation: shares of contracts, value and bids by supplier "
+        "size, and days to pay.",
+    },
+    {
         "name": "alerts",
         "description": "Subscriptions to new, amended and cancelled tenders; signed webhooks "
         "and their delivery log.",
+    },
+    {
+        "name": "quick quotes",
+        "description": "Small purchases quoted within days (Compra Ágil, dispensa, "
+        "micro-purchase), and a supplier's quote.",
+    },
+    {
+        "name": "subcontracting",
+        "description": "Sub-opportunities: part of a tender's or a contract's work offered to "
+        "other firms, and a supplier's answer.",
     },
 ]
 
@@ -478,6 +507,11 @@ api.add_router("", organizations_router)
 api.add_router("", classifications_router)
 api.add_router("", search_router)
 api.add_router("", alerts_router)
+api.add_router("", planning_router)
+api.add_router("", figures_router)
+api.add_router("", catalogue_router)
+api.add_router("", quotes_router)
+api.add_router("", subcontracting_router)
 
 
 def openapi_document() -> dict[str, Any]:

@@ -143,6 +143,20 @@ def test_document_describes_every_operation() -> None:
         ("DELETE", "/api/v1/webhooks/{webhook_id}"),
         ("POST", "/api/v1/webhooks/{webhook_id}/actions/rotate-secret"),
         ("GET", "/api/v1/webhooks/{webhook_id}/deliveries"),
+        ("GET", "/api/v1/figures"),
+        ("GET", "/api/v1/quick-quotes"),
+        ("GET", "/api/v1/quick-quotes/{quick_quote_id}"),
+        ("PUT", "/api/v1/quick-quotes/{quick_quote_id}/quote"),
+        ("DELETE", "/api/v1/quick-quotes/{quick_quote_id}/quote"),
+        ("GET", "/api/v1/sub-opportunities"),
+        ("GET", "/api/v1/sub-opportunities/{opportunity_id}"),
+        ("POST", "/api/v1/sub-opportunities/{opportunity_id}/answers"),
+        ("GET", "/api/v1/plans"),
+        ("GET", "/api/v1/plans/{plan_id}"),
+        ("GET", "/api/v1/plan-lines"),
+        ("GET", "/api/v1/plan-lines/{line_id}"),
+        ("GET", "/api/v1/suppliers"),
+        ("GET", "/api/v1/suppliers/{supplier_id}/catalogue"),
     }
     for path, method, operation in _operations():
         where = f"{method.upper()} {path}"

@@ -49,6 +49,7 @@ from pregon.evaluation.models import Award, AwardNotice, BidAssessment, Complain
 from pregon.evaluation.selectors import ComplaintFigures, complaint_figures_of_buyer
 from pregon.ledger.models import Leaf
 from pregon.organizations.models import Consortium, Organization, SupplierDocument
+from pregon.planning.models import PlanLine
 from pregon.publication import services as publication
 from pregon.publication.models import Record, Release
 from pregon.sealing import (
@@ -87,6 +88,18 @@ EXPECTED_AUDIT = {
     "supplier.scale_verify": 29,
     # Two micro firms form a consortium: the lead invites, the other accepts, and it is formed.
     "consortium.form": 1,
+    "catalogue.publish": 5,
+    "catalogue.update": 6,
+    "catalogue_item.add": 12,
+    "subopportunity.post": 1,
+    "subanswer.submit": 1,
+    "subopportunity.pick": 1,
+    "subcontract.record": 1,
+    "subcontract.pay": 1,
+    "plan.create": 3,
+    "plan.publish": 3,
+    "plan_line.add": 11,
+    "plan_line.withdraw": 1,
     "consortium.accept": 1,
     "consortium.complete": 1,
     "tender.create": 34,
@@ -118,18 +131,25 @@ EXPECTED_AUDIT = {
     "award.end_standstill": 7,
     "complaint.file": 2,
     "complaint.decide": 2,
-    "contract.draft": 6,
+    "contract.draft": 7,  # with the quick quote's purchase order
     "contract.document_add": 6,
-    "contract.milestone_add": 18,
-    "contract.sign": 6,
-    "contract.confirm": 6,
+    "contract.milestone_add": 19,
+    "contract.sign": 7,
+    "contract.confirm": 7,
     "contract.amend": 2,
-    "contract.milestone_meet": 12,
+    "contract.milestone_meet": 13,
     "contract.complete": 1,
     "invoice.submit": 13,
     "invoice.accept": 12,
     "invoice.reject": 1,
     "payment.record": 11,
+    # Compra Ágil in Valparaíso: one delivered, one open with two quotes.
+    "quick_quote.create": 2,
+    "quick_quote.publish": 2,
+    "quote.submit": 5,
+    "quick_quote.close": 1,
+    "quick_quote.pick": 1,
+    "quick_quote.order": 1,
 }
 
 
@@ -408,6 +428,27 @@ def test_the_rule_packs_reserve_a_lot_and_ask_the_reason_for_single_lots(world: 
         assert (len(tender.lots.all()) == 1) == bool(tender.undivided_reason), tender.reference
 
 
+def test_three_buyers_published_their_plans_for_next_year_and_one_line_was_withdrawn(
+    world: str, client: Any
+) -> None:
+    lines = PlanLine.objects.select_related("plan__buyer").order_by("plan__buyer", "number")
+    assert {line.plan.year for line in lines} == {clock.now().year + 1}
+    assert {line.plan.buyer.country for line in lines} == {"CL", "BR", "BZ"}
+    assert Counter(line.status for line in lines) == {"published": 10, "withdrawn": 1}
+    withdrawn = lines.get(status="withdrawn")
+    assert "JUNJI" in withdrawn.withdrawal_reason
+    tags = {
+        release.as_dict["tag"][0]
+        for release in Release.objects.filter(ocid=withdrawn.ocid).order_by("pk")
+    }
+    assert tags == {"planning", "planningUpdate"}
+    page = client.get(
+        reverse("planning:coming_soon"), {"code": "30192000-1"}, HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert "Útiles escolares para las escuelas municipales" in page.content.decode()
+    assert "Uniformes escolares" not in page.content.decode()
+
+
 def test_questions_answered_and_unanswered_with_the_asker_recorded(world: str) -> None:
     questions = Question.objects.all()
     assert questions.count() == 41
@@ -454,7 +495,7 @@ def test_every_service_action_left_its_audit_row(world: str) -> None:
     assert AuditEvent.objects.filter(created_at__gt=clock.now()).count() == 0
     # Deadlines are closed and standstills ended by the platform itself, every other action by a
     # person.
-    by_the_platform = ("tender.close", "award.end_standstill")
+    by_the_platform = ("tender.close", "award.end_standstill", "quick_quote.close")
     assert set(
         AuditEvent.objects.filter(action__in=by_the_platform).values_list("actor_label", flat=True)
     ) == {"system"}
@@ -489,7 +530,7 @@ def test_the_output_lists_accounts_and_says_mfa_is_waived(world: str) -> None:
         "complaint: 1. Complaints: 2 (upheld: 1, dismissed: 1)." in world
     )
     assert (
-        "Contracts signed: 6 (in force: 5, completed: 1), amendments: 2, deliveries met: 12. "
+        "Contracts signed: 7 (in force: 6, completed: 1), amendments: 2, deliveries met: 13. "
         "Invoices submitted: 13 (rejected: 1, paid: 11, of them late: 6, awaiting payment: 1)."
         in world
     )
@@ -705,8 +746,11 @@ def test_the_published_records_and_the_bulk_files_carry_the_bid_statistics(
 def test_every_release_of_the_demo_openings_included_validates(world: str) -> None:
     validator = publication.validator()
     releases = list(Release.objects.order_by("pk"))
-    # 82 of the tenders' own, one per opening, and 69 from the evaluations to the payments.
-    assert len(releases) == 160
+    # 82 of the tenders' own, one per opening, and 69 from the evaluations to the payments; 11
+    # plan lines published and one withdrawn.
+    # And 7 of the quick quotes (6 of the delivered one, 1 of the open one), and 2 of a
+    # contract's subcontract and its payment.
+    assert len(releases) == 172 + 7 + 2
     first_with_bids = {}
     for release in releases:
         if "bids" in release.as_dict:
@@ -1081,7 +1125,8 @@ def test_the_buyers_pages_show_their_complaints_and_how_they_pay(world: str, cli
 def test_contracts_signed_confirmed_amended_delivered_invoiced_paid_and_completed(
     world: str,
 ) -> None:
-    contracts = Contract.objects.select_related("award", "tender")
+    # A tender's contracts (the quick quote's purchase order has no award: tests/quotes).
+    contracts = Contract.objects.select_related("award", "tender").filter(tender__isnull=False)
     assert Counter(contracts.values_list("status", flat=True)) == {"active": 5, "completed": 1}
     for contract in contracts:
         assert contract.award.status == "active" and contract.supplier == contract.award.supplier
@@ -1154,8 +1199,8 @@ def test_the_published_data_is_referentially_sound(world: str, tmp_path: Path) -
                 assert "payee" in parties[payment["payee"]["id"]]["roles"], release["id"]
                 assert "payer" in parties[payment["payer"]["id"]]["roles"], release["id"]
     contracts = [contract for record in compiled for contract in record.get("contracts", [])]
-    assert len(contracts) == 6
-    assert sum(len(record.get("awards", [])) for record in compiled) == 10
+    assert len(contracts) == 7  # six of tenders, one quick quote's purchase order
+    assert sum(len(record.get("awards", [])) for record in compiled) == 11
     assert sum(len(c.get("implementation", {}).get("transactions", [])) for c in contracts) == 11
 
 
@@ -1196,23 +1241,27 @@ def _assert_msme_data(release: dict[str, Any], reserved: set[tuple[str, str]]) -
         assert ("reservation" in lot) == marked, (release["id"], lot["id"])
         if marked:
             assert lot["reservation"]["scales"] and lot["reservation"]["description"]
-            assert lot["reservation"]["rule"]["legalBasis"], release["id"]
+            # A plan line states the buyer's intention; the rule comes with its tender's pack.
+            if "-plan-" not in release["ocid"]:
+                assert lot["reservation"]["rule"]["legalBasis"], release["id"]
     return checked
 
 
 def _reserved_lots() -> set[tuple[str, str]]:
-    return {
-        (str(ocid), str(number))
-        for ocid, number in Lot.objects.filter(reserved=True).values_list("tender__ocid", "number")
-    }
+    """The reserved lots, and the plan lines to be reserved (published as their process's one
+    lot)."""
+    lots = Lot.objects.filter(reserved=True).values_list("tender__ocid", "number")
+    lines = PlanLine.objects.filter(reserved=True).values_list("ocid", flat=True)
+    return {(str(ocid), str(number)) for ocid, number in lots} | {(ocid, "1") for ocid in lines}
 
 
 def test_every_bidder_and_supplier_published_carries_its_scale_and_reserved_lots_are_marked(
     world: str, tmp_path: Path
 ) -> None:
     reserved = _reserved_lots()
-    # Belize's lot for MSMEs and cooperatives; Brazil's lot for ME/EPP, and its quota of beds.
-    assert len(reserved) == 3
+    # Belize's lot for MSMEs and cooperatives; Brazil's lot for ME/EPP, and its quota of beds;
+    # five plan lines to be reserved.
+    assert len(reserved) == 3 + 5
     releases = _releases(tmp_path)
     checked: Counter[str] = Counter()
     for release in releases:

@@ -5,7 +5,6 @@ never shown; the pages need no script and label every control."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,7 +15,6 @@ from django.utils import translation
 from pregon.core.actor import Actor
 from pregon.planning import services
 from pregon.planning.models import Plan, PlanLine
-from pregon.tenders import services as tender_services
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -26,43 +24,6 @@ pytestmark = pytest.mark.django_db
 def english() -> Iterator[None]:
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def world(buyer: Any, official: Any) -> dict[str, PlanLine]:
-    """Three lines coming soon, a draft one, a withdrawn one, and one a tender follows."""
-    north = factories.BuyerFactory(region="Antofagasta")
-    plan = factories.PlanDraftFactory(buyer=buyer, lines=0)
-    lines = {
-        "computers": factories.PlanLineDraftFactory(
-            plan=plan, description="Computadores portátiles", classification_code="30213100-6"
-        ),
-        "roads": factories.PlanLineDraftFactory(
-            plan=plan,
-            description="Mantención de caminos rurales",
-            classification_code="45233141-9",
-            category="works",
-            quarter=1,
-        ),
-        "withdrawn": factories.PlanLineDraftFactory(plan=plan, description="Impresoras láser"),
-        "followed": factories.PlanLineDraftFactory(plan=plan, description="Servidores"),
-    }
-    services.plan_publish(actor=factories.actor_for(official, buyer), plan=plan)
-    north_plan = factories.PlanDraftFactory(buyer=north, lines=0)
-    lines["north"] = factories.PlanLineDraftFactory(
-        plan=north_plan,
-        description="Construcción de un liceo",
-        classification_code="45214200-2",
-        category="works",
-        estimated_value=Decimal("2500000000"),
-    )
-    north_official = factories.member(north, "buyer_official")
-    services.plan_publish(actor=factories.actor_for(north_official, north), plan=north_plan)
-    actor = factories.actor_for(official, buyer)
-    services.plan_line_withdraw(actor=actor, line=lines["withdrawn"], reason="Ya no se necesitan.")
-    tender_services.tender_draft_from_plan_line(actor=actor, line=lines["followed"])
-    lines["draft"] = factories.PlanLineDraftFactory(plan=plan, description="Línea en borrador")
-    return lines
 
 
 def coming_soon(**query: str) -> Any:

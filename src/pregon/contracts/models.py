@@ -62,15 +62,21 @@ class Contract(models.Model):
     paid (`settle`) also after the contract has ended.
     """
 
+    # Both empty for a purchase order issued from a quick quote (ADR 0020): its procedure is
+    # found through `processes.contract_process`.
     tender = models.ForeignKey(
         "tenders.Tender",
         verbose_name=_("tender"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="contracts",
     )
     award = models.ForeignKey(
         "evaluation.Award",
         verbose_name=_("award"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="contracts",
     )
@@ -155,6 +161,12 @@ class Contract(models.Model):
                 fields=["award"],
                 condition=Q(status__in=sorted(CONTRACT_STANDING)),
                 name="contract_one_standing_per_award",
+            ),
+            # A tender's contract names its award; a purchase order names neither.
+            models.CheckConstraint(
+                condition=(Q(tender__isnull=False) & Q(award__isnull=False))
+                | (Q(tender__isnull=True) & Q(award__isnull=True)),
+                name="contract_tender_and_award_together",
             ),
             models.CheckConstraint(condition=Q(value__gt=0), name="contract_value_positive"),
             models.CheckConstraint(

@@ -141,7 +141,7 @@ def _transaction(
     }
 
 
-def _documents(contract: Contract, tender: Tender) -> list[dict[str, Any]]:
+def _documents(contract: Contract, language: str) -> list[dict[str, Any]]:
     assert contract.buyer_signed_at is not None
     documents: list[dict[str, Any]] = [
         {
@@ -151,7 +151,7 @@ def _documents(contract: Contract, tender: Tender) -> list[dict[str, Any]]:
             "url": absolute_url(document.get_absolute_url()),
             "datePublished": ocds_datetime(max(document.uploaded_at, contract.buyer_signed_at)),
             "format": document.content_type,
-            "language": tender.language,
+            "language": language,
         }
         for document in contract.documents.all()
     ]
@@ -169,7 +169,7 @@ def _documents(contract: Contract, tender: Tender) -> list[dict[str, Any]]:
                 "url": contract_url(contract),
                 "datePublished": ocds_datetime(contract.ended_at),
                 "format": "text/html",
-                "language": tender.language,
+                "language": language,
             }
         )
     return documents
@@ -177,21 +177,22 @@ def _documents(contract: Contract, tender: Tender) -> list[dict[str, Any]]:
 
 def contract_entry(
     contract: Contract,
-    tender: Tender,
+    language: str,
     parties: Parties,
     previous: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One published contract as an OCDS `Contract`; `previous` is the same contract in the
-    compiled release (to clear a description that became empty)."""
+    """One published contract as an OCDS `Contract`, its texts in `language` (its procedure's
+    `ContentLanguage`); `previous` is the same contract in the compiled release (to clear a
+    description that became empty). A purchase order (no award) names no `awardID`: the
+    quick quote's mapping, which publishes its award, adds it (ADR 0020)."""
     zone = contract.buyer.effective_time_zone
     payments = list(contract.payments.all())
     payee_roles = ("supplier", "payee") if payments else ("supplier",)
     payee = parties.add(contract.supplier, *payee_roles)
-    data: dict[str, Any] = {
-        "id": contract.ocds_id,
-        "awardID": contract.award.ocds_id,
-        "title": contract.title,
-    }
+    data: dict[str, Any] = {"id": contract.ocds_id}
+    if contract.award is not None:
+        data["awardID"] = contract.award.ocds_id
+    data["title"] = contract.title
     if contract.description:
         data["description"] = contract.description
     elif previous and previous.get("description") is not None:
@@ -204,7 +205,7 @@ def contract_entry(
     data["value"] = ocds_value(contract.value, contract.currency)
     if contract.supplier_signed_at is not None:
         data["dateSigned"] = ocds_datetime(contract.supplier_signed_at)
-    documents = _documents(contract, tender)
+    documents = _documents(contract, language)
     if documents:
         data["documents"] = documents
     milestones = [_milestone(m, zone) for m in contract.milestones.all()]
@@ -239,7 +240,7 @@ def contract_entry(
                 "url": contract_url(contract),
                 "datePublished": ocds_datetime(contract.ended_at),
                 "format": "text/html",
-                "language": tender.language,
+                "language": language,
             }
         ]
     if implementation:
@@ -264,7 +265,9 @@ def contract_sections(request: ReleaseRequest) -> Sections | None:
     language = "pt-br" if tender.language == ContentLanguage.PT else tender.language
     with translation.override(language):
         entries = [
-            contract_entry(contract, tender, request.parties, previous.get(contract.ocds_id))
+            contract_entry(
+                contract, tender.language, request.parties, previous.get(contract.ocds_id)
+            )
             for contract in contracts
         ]
     return Sections(body={"contracts": entries})

@@ -138,10 +138,13 @@ class ContractOut(Schema):
 
     @staticmethod
     def resolve_award_id(obj: Contract) -> str:
+        # Only a tender's contracts are listed here: a purchase order has no award.
+        assert obj.award is not None
         return obj.award.ocds_id
 
     @staticmethod
     def resolve_lot(obj: Contract) -> int:
+        assert obj.award is not None
         return obj.award.lot.number
 
     @staticmethod

@@ -24,6 +24,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 
 from pregon import rules
+from pregon.contracts.processes import contract_process
 from pregon.core import clock
 from pregon.organizations.choices import Scale
 from pregon.tenders.rule_packs import basis_text, pack_of, rule_of, rule_ref, text
@@ -54,7 +55,12 @@ def invoice_due_term(*, contract: Contract) -> DueTerm:
     """The term of an invoice of `contract`, from the day the buyer receives it: the legal
     payment term of its tender's rule pack for the supplier's size, else the platform's
     setting. Goals are not terms (see the module's docstring)."""
-    pack = pack_of(contract.tender)
+    if contract.tender is not None:
+        pack = pack_of(contract.tender)
+    else:
+        # A purchase order follows the pack its quick quote was published under.
+        ref = contract_process(contract).rule_pack
+        pack = rules.pack(ref) if ref else rules.pack_for_country(str(contract.buyer.country))
     legal = dataclasses.replace(
         pack, payment_terms=tuple(r for r in pack.payment_terms if r.kind == "term")
     )

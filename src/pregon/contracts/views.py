@@ -46,6 +46,8 @@ from pregon.contracts.forms import (
     SignForm,
 )
 from pregon.contracts.models import Contract, Invoice, Milestone
+from pregon.contracts.page_sections import contract_sections_render
+from pregon.contracts.processes import contract_process
 from pregon.contracts.selectors import (
     award_for_buyer,
     awards_ready_for_contract,
@@ -112,12 +114,15 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     context = {
         "contract": contract,
-        "tender": contract.tender,
+        # A purchase order has no tender: its quick quote is read by the same names.
+        "tender": contract.tender or contract_process(contract),
         "figures": buyer_payment_figures(buyer=contract.buyer),
         "today": today_of(contract.buyer),
         # The parties' own pages, offered to their people.
         "is_buyer": bool(roles_in(user, contract.buyer) & BUYER_READ_ROLES),
         "is_supplier": bool(roles_in(user, contract.supplier) & SUPPLIER_ROLES),
+        # What apps above contracts add to the page (subcontracts, say).
+        "page_sections": contract_sections_render(contract, request, "public"),
     }
     return render(request, "contracts/detail.html", context)
 
@@ -470,7 +475,8 @@ def _manage_context(
 
     return {
         "contract": contract,
-        "tender": contract.tender,
+        # A purchase order has no tender: its quick quote is read by the same names.
+        "tender": contract.tender or contract_process(contract),
         "milestones": milestones,
         "invoices": invoices,
         "today": today,
@@ -581,7 +587,8 @@ def contract_mine(request: HttpRequest, pk: int) -> HttpResponse:
         invoice.due_basis = invoice_due_basis(invoice)  # type: ignore[attr-defined]
     context = {
         "contract": contract,
-        "tender": contract.tender,
+        # A purchase order has no tender: its quick quote is read by the same names.
+        "tender": contract.tender or contract_process(contract),
         "supplier": supplier,
         "invoices": invoices,
         "today": today,
@@ -590,5 +597,6 @@ def contract_mine(request: HttpRequest, pk: int) -> HttpResponse:
         "can_confirm": can_transition(contract, "confirm", TRANSITIONS),
         "can_invoice": can_transition(contract, "invoice", TRANSITIONS) and bool(met),
         "in_force": can_transition(contract, "invoice", TRANSITIONS),
+        "page_sections": contract_sections_render(contract, request, "mine"),
     }
     return render(request, "contracts/mine.html", context, status=status)

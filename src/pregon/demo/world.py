@@ -31,6 +31,7 @@ from pregon.core import clock
 from pregon.core.actor import Actor
 from pregon.demo.accounts import DEMO_PASSWORD
 from pregon.demo.awards import NOT_SENT, AwardTally, award_tally, standstill_problems
+from pregon.demo.catalogue import build_catalogues
 from pregon.demo.content import TENDERS
 from pregon.demo.contracts import ContractTally, contract_tally
 from pregon.demo.keys import DemoKey, demo_key_make, key_files_write
@@ -45,6 +46,9 @@ from pregon.demo.organizations import (
     Person,
     SupplierSpec,
 )
+from pregon.demo.plans import build_plans
+from pregon.demo.quotes import build_open_quick_quote, build_quick_quotes
+from pregon.demo.subcontracting import build_subcontracting
 from pregon.demo.supplier_documents import documents_hold, figures_of, legal_form_of
 from pregon.demo.tenders import TenderTally, build_tenders
 from pregon.evaluation.selectors import complaints_decided_by_oversight
@@ -163,6 +167,12 @@ def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
         for consortium in CONSORTIA:
             suppliers[consortium.key] = _consortium(consortium, suppliers, today)
 
+        # Before the first tender: the releases of the demo are published in time order.
+        progress(_("Buyers publishing their procurement plans for next year…"))
+        build_plans(today=today, buyers=buyers, officials=officials)
+        build_quick_quotes(today=today, buyers=buyers, officials=officials, suppliers=suppliers)
+        build_catalogues(suppliers=suppliers)  # suppliers' shop windows (pregon.catalogue)
+
         progress(
             _(
                 "Tenders: drafts, publications, questions, amendments, sealed bids, deadlines, "
@@ -184,6 +194,12 @@ def build_demo(*, progress: Callable[[str], None]) -> DemoSummary:
             complaint_decider=decider,
             progress=lambda line: progress(f"  {line}"),
         )
+        build_open_quick_quote(
+            now=timezone.now(), buyers=buyers, officials=officials, suppliers=suppliers
+        )
+        # Last: its releases come after every other release of the demo.
+        progress(_("A prime contractor subcontracting part of its contract to a micro firm…"))
+        build_subcontracting(now=timezone.now())
         awards, contracts = award_tally(), contract_tally()
     # Written once the world is stored: a failed build leaves no key file of keys never used.
     key_files = key_files_write(keys.values())

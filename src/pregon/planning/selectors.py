@@ -76,6 +76,16 @@ def plan_lines_coming_soon(*, filters: PlanFilters | None = None) -> QuerySet[Pl
     )
 
 
+def plan_lines_public(*, filters: PlanFilters | None = None) -> QuerySet[PlanLine]:
+    """Every public line (published, followed or withdrawn) matching the filters, in the same
+    order as the "coming soon" ones."""
+    return (
+        _filtered_lines(_public_lines(), filters or PlanFilters())
+        .select_related("plan", "plan__buyer")
+        .order_by("plan__year", "quarter", "plan__buyer__legal_name", "plan_id", "number")
+    )
+
+
 def plans_public(*, filters: PlanFilters | None = None) -> QuerySet[Plan]:
     """Published plans, newest year first; with a code or a region, those with a public line
     that matches. Each carries `public_lines` (how many lines the public sees) and
@@ -93,6 +103,14 @@ def plans_public(*, filters: PlanFilters | None = None) -> QuerySet[Plan]:
         public_lines=Count("lines", filter=Q(lines__status__in=PUBLIC_LINE_STATUSES)),
         coming_soon=Count("lines", filter=Q(lines__status=PlanLineStatus.PUBLISHED)),
     ).order_by("-year", "buyer__legal_name", "pk")
+
+
+def plan_public_counted_get(*, pk: int) -> Plan:
+    """A published plan with its counts of lines (as `plans_public` gives them), or NotFound."""
+    plan = plans_public().filter(pk=pk).first()
+    if plan is None:
+        raise NotFound(_("There is no published procurement plan with this number."))
+    return plan
 
 
 def plan_public_get(*, pk: int) -> Plan:

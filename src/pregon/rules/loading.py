@@ -344,6 +344,9 @@ def pack_parse(data: Mapping[str, Any], *, source: str) -> Pack:
         restriction = t.take("restriction", "none", kind=str)
         if restriction not in ("none", "required", "preferred"):
             raise t.error("'restriction' is none, required or preferred")
+        ocds_method = t.take("ocds_method", "limited", kind=str)
+        if ocds_method not in ("limited", "direct"):
+            raise t.error("'ocds_method' is limited or direct")
         quick.append(
             QuickQuoteRule(
                 **common,
@@ -354,6 +357,8 @@ def pack_parse(data: Mapping[str, Any], *, source: str) -> Pack:
                 min_notice=_period(t, "min_notice"),
                 restriction=restriction,
                 eligible=_eligibility(t, "eligible") if "eligible" in t.data else None,
+                max_closing=_period(t, "max_closing"),
+                ocds_method=ocds_method,
             )
         )
         t.done()

@@ -189,6 +189,10 @@ class QuickQuoteRule(Rule):
     #: "required": only `eligible` suppliers may quote; "preferred": as a rule, done with them.
     restriction: Literal["none", "required", "preferred"] = "none"
     eligible: Eligibility | None = None
+    #: The longest a quick quote may stay open (None: the platform's own limit).
+    max_closing: Period | None = None
+    #: How the procedure is published in OCDS (`tender.procurementMethod`).
+    ocds_method: Literal["limited", "direct"] = "limited"
 
 
 @dataclass(frozen=True, kw_only=True)

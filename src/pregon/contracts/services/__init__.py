@@ -8,6 +8,7 @@ from pregon.contracts.services.contracts import (
     contract_confirm,
     contract_document_add,
     contract_draft,
+    contract_order_draft,
     contract_sign,
     contract_terminate,
     contract_update,
@@ -21,6 +22,7 @@ from pregon.contracts.services.data import (
     DocumentData,
     InvoiceData,
     MilestoneData,
+    OrderData,
     PaymentData,
 )
 from pregon.contracts.services.invoices import (
@@ -36,6 +38,7 @@ __all__ = [
     "DocumentData",
     "InvoiceData",
     "MilestoneData",
+    "OrderData",
     "PaymentData",
     "contract_amend",
     "contract_cancel",
@@ -43,6 +46,7 @@ __all__ = [
     "contract_confirm",
     "contract_document_add",
     "contract_draft",
+    "contract_order_draft",
     "contract_sign",
     "contract_terminate",
     "contract_update",

@@ -36,7 +36,9 @@ def require_supplier(actor: Actor, contract: Contract) -> None:
 def contract_lock(contract: Contract) -> Contract:
     """The contract's row read again under a lock, after its tender's: publication runs while
     the tender's row is held, and every contract service takes the two in this order."""
-    Tender.objects.select_for_update().only("pk").get(pk=contract.tender_id)
+    # A purchase order has no tender: its quick quote's service holds that row instead.
+    if contract.tender_id is not None:
+        Tender.objects.select_for_update().only("pk").get(pk=contract.tender_id)
     # Only the contract's row: the tender, the organizations and the award read with it are
     # not locked (`of`), so that a contract's service never waits on an unrelated change.
     return (

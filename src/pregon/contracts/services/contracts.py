@@ -36,6 +36,7 @@ from pregon.contracts.choices import (
     MilestoneStatus,
 )
 from pregon.contracts.models import Contract, ContractAmendment, ContractDocument, Milestone
+from pregon.contracts.processes import contract_process
 from pregon.contracts.services.common import (
     check_document,
     clean_amount,
@@ -52,6 +53,7 @@ from pregon.contracts.services.data import (
     ContractData,
     DocumentData,
     MilestoneData,
+    OrderData,
 )
 from pregon.contracts.terms import day_of, today_of
 from pregon.core import clock
@@ -61,6 +63,7 @@ from pregon.core.errors import InvalidTransition, ValidationFailed
 from pregon.core.transitions import transition
 from pregon.evaluation.choices import AwardStatus
 from pregon.evaluation.models import Award
+from pregon.organizations.models import Organization
 from pregon.organizations.selectors import supplier_evidence_check
 from pregon.publication.choices import ReleaseTag
 from pregon.publication.services import publication_record
@@ -90,7 +93,7 @@ def _check_milestone_data(data: MilestoneData) -> tuple[str, str, dt.date]:
 
 
 def _publish(contract: Contract, tag: str) -> None:
-    publication_record(ocid=str(contract.tender.ocid), tag=tag)
+    publication_record(ocid=contract_process(contract).ocid, tag=tag)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,6 +163,46 @@ def contract_draft(*, actor: Actor, award: Award, data: ContractData) -> Contrac
                 "period_start": start,
                 "period_end": end,
             },
+        )
+    return contract
+
+
+def contract_order_draft(
+    *, actor: Actor, buyer: Organization, supplier: Organization, data: OrderData
+) -> Contract:
+    """Draft a purchase order: a contract of no tender nor award (ADR 0020), between `buyer`
+    and `supplier`, of `data.value`. The procedure that issues it (a quick quote) calls this
+    in its own transaction, links the order to itself (so that `processes.contract_process`
+    finds it), adds the delivery and signs it (`contract_sign`); the supplier's confirmation
+    (`contract_confirm`) is its acceptance."""
+    require_role(actor, buyer, BUYER_WRITE_ROLES)
+    title, description, start, end = _check_contract_data(
+        ContractData(
+            title=data.title,
+            description=data.description,
+            period_start=data.period_start,
+            period_end=data.period_end,
+        )
+    )
+    value = clean_amount(data.value, "value")
+    with transaction.atomic():
+        contract = Contract.objects.create(
+            buyer=buyer,
+            supplier=supplier,
+            title=title,
+            description=description,
+            value=value,
+            currency=data.currency,
+            period_start=start,
+            period_end=end,
+            created_by=actor.user,
+            created_at=clock.now(),
+        )
+        audit_record(
+            actor=actor,
+            action="contract.draft",
+            target=contract,
+            summary={"title": title, "value": value, "period_start": start, "period_end": end},
         )
     return contract
 
@@ -272,19 +315,23 @@ def contract_sign(*, actor: Actor, contract: Contract, signatory: str) -> Contra
     with transaction.atomic():
         locked = contract_lock(contract)
         transition(locked, "sign", TRANSITIONS)
-        if locked.award.status != AwardStatus.ACTIVE:
-            raise InvalidTransition(
-                _("The award of this contract is no longer final; it cannot be signed."),
-                code="award_not_active",
-            )
-        if not ContractDocument.objects.filter(contract=locked).exists():
-            raise ValidationFailed(
-                _("Attach the contract's text (a document) before signing it."),
-                code="contract_without_document",
-                field="document",
-            )
-        # A document may have expired (or the scale's evidence been replaced) since the draft.
-        supplier_evidence_check(organization=locked.supplier)
+        # A purchase order (no award) is signed as its quick quote issues it: its terms are the
+        # quick quote's and the chosen quote's, public on their page (ADR 0020).
+        if locked.award is not None:
+            if locked.award.status != AwardStatus.ACTIVE:
+                raise InvalidTransition(
+                    _("The award of this contract is no longer final; it cannot be signed."),
+                    code="award_not_active",
+                )
+            if not ContractDocument.objects.filter(contract=locked).exists():
+                raise ValidationFailed(
+                    _("Attach the contract's text (a document) before signing it."),
+                    code="contract_without_document",
+                    field="document",
+                )
+            # A document may have expired (or the scale's evidence been replaced) since the
+            # draft.
+            supplier_evidence_check(organization=locked.supplier)
         locked.buyer_signatory, locked.buyer_signed_by = name, actor.user
         locked.buyer_signed_at = clock.now()
         locked.save(

@@ -22,6 +22,19 @@ class ContractData:
 
 
 @dataclass(kw_only=True)
+class OrderData:
+    """A purchase order issued from a procedure other than a tender (a quick quote's, ADR
+    0020): its value and currency are the chosen quote's."""
+
+    title: str
+    value: Decimal
+    currency: str
+    period_start: dt.date
+    period_end: dt.date
+    description: str = ""
+
+
+@dataclass(kw_only=True)
 class DocumentData:
     """An uploaded document: `document_type` a `ContractDocumentType` code."""
 

@@ -31,6 +31,7 @@ from pregon.contracts.choices import (
     MilestoneStatus,
 )
 from pregon.contracts.models import Contract, Invoice, Milestone, Payment
+from pregon.contracts.processes import contract_process
 from pregon.contracts.services.common import (
     clean_amount,
     clean_date,
@@ -260,5 +261,5 @@ def payment_record(*, actor: Actor, invoice: Invoice, data: PaymentData) -> Paym
                 "late": paid_on > mine.due_on,
             },
         )
-        publication_record(ocid=str(locked.tender.ocid), tag=ReleaseTag.IMPLEMENTATION)
+        publication_record(ocid=contract_process(locked).ocid, tag=ReleaseTag.IMPLEMENTATION)
     return payment

@@ -20,6 +20,7 @@ from pregon.accounts.languages import user_language
 from pregon.accounts.models import User
 from pregon.contracts.choices import ContractStatus
 from pregon.contracts.models import Contract
+from pregon.contracts.processes import contract_process
 from pregon.core import clock
 from pregon.tenders.choices import ContentLanguage
 
@@ -40,7 +41,8 @@ def confirmation_recipients(contract: Contract) -> list[User]:
 def confirmation_message(contract: Contract, user: User) -> EmailMessage:
     """The request to confirm `contract` as an e-mail to `user`, in their language (templates
     `contracts/email/awaiting_confirmation_*.txt`)."""
-    tender = contract.tender
+    # The tender, or the procedure a purchase order was issued from: the same names.
+    tender = contract_process(contract)
     fallback = "pt-br" if tender.language == ContentLanguage.PT else tender.language
     language = user_language(user, fallback)
     with translation.override(language):

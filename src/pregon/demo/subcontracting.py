@@ -1,0 +1,111 @@
+"""Subcontracting in the demo: the prime contractor of a contract in force posts a
+sub-opportunity reserved for MSMEs, a micro firm answers it and is chosen, and the prime
+records a payment to it; the subcontract and the share paid to MSMEs are published with the
+contract.
+
+Runs after the tenders (called last from `world.build_demo`), between the demo's latest release
+and now: every release of the demo stays in date order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_DOWN, Decimal
+
+from django.db.models import Max
+
+from pregon.accounts.choices import SUPPLIER_ROLES, OrganizationKind
+from pregon.accounts.models import User
+from pregon.contracts.choices import ContractStatus
+from pregon.contracts.models import Contract
+from pregon.contracts.terms import today_of
+from pregon.core import clock
+from pregon.core.actor import Actor
+from pregon.organizations.choices import Scale
+from pregon.organizations.models import Organization
+from pregon.publication.models import Release
+from pregon.subcontracting import services
+from pregon.subcontracting.choices import Reservation
+
+
+def _actor(organization: Organization) -> Actor | None:
+    user = (
+        User.objects.filter(
+            memberships__organization=organization, memberships__role__in=SUPPLIER_ROLES
+        )
+        .order_by("pk")
+        .first()
+    )
+    if user is None:
+        return None
+    return Actor(user=user, organization=organization, channel="command")
+
+
+def build_subcontracting(*, now: dt.datetime) -> int:
+    """One sub-opportunity answered, chosen, subcontracted and partly paid; returns how many
+    subcontracts were recorded (0 when the demo has no contract in force or no micro firm)."""
+    contract = (
+        Contract.objects.filter(status=ContractStatus.ACTIVE, tender__isnull=False)
+        .select_related("supplier", "buyer", "tender")
+        .order_by("pk")
+        .first()
+    )
+    if contract is None:
+        return 0
+    micro = (
+        Organization.objects.filter(kind=OrganizationKind.SUPPLIER, scale=Scale.MICRO)
+        .exclude(pk=contract.supplier_id)
+        .order_by("pk")
+        .first()
+    )
+    prime = _actor(contract.supplier)
+    micro_actor = _actor(micro) if micro is not None else None
+    if prime is None or micro_actor is None:
+        return 0
+    latest = Release.objects.aggregate(latest=Max("date"))["latest"]
+    start = max(latest, now - dt.timedelta(hours=4)) if latest else now - dt.timedelta(hours=4)
+    step = (now - start) / 5
+    value = (contract.value / 10).quantize(Decimal("1"), rounding=ROUND_DOWN)
+    spanish = contract.tender is not None and contract.tender.language == "es"
+    with clock.at(start + 1 * step):
+        opportunity = services.sub_opportunity_post(
+            actor=prime,
+            contract=contract,
+            data=services.SubOpportunityData(
+                title="Transporte y montaje en obra" if spanish else "Transport and installation",
+                description=(
+                    "Transporte de los equipos desde nuestra bodega y su montaje en las "
+                    "oficinas del comprador, con personal propio."
+                    if spanish
+                    else "Carrying the equipment from our warehouse and installing it at the "
+                    "buyer's offices, with your own staff."
+                ),
+                estimated_value=value,
+                closes_at=now + dt.timedelta(days=10),
+                reserved=Reservation.MSME,
+            ),
+        )
+    with clock.at(start + 2 * step):
+        answer = services.answer_submit(
+            actor=micro_actor,
+            opportunity=opportunity,
+            data=services.AnswerData(
+                price=(value * Decimal("0.9")).quantize(Decimal("1"), rounding=ROUND_DOWN),
+                note="Camión propio y dos técnicos; 5 días hábiles."
+                if spanish
+                else "Own truck and two technicians; 5 working days.",
+            ),
+        )
+    with clock.at(start + 3 * step):
+        services.answer_pick(actor=prime, answer=answer)
+    subcontract = contract.subcontracts.get(answer=answer)
+    with clock.at(start + 4 * step):
+        services.subcontract_payment_record(
+            actor=prime,
+            subcontract=subcontract,
+            data=services.SubcontractPaymentData(
+                amount=(subcontract.value / 2).quantize(Decimal("0.01"), rounding=ROUND_DOWN),
+                paid_on=today_of(contract.buyer),
+            ),
+        )
+    return 1
