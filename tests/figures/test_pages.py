@@ -208,6 +208,7 @@ def test_api(client: Client, world: FiguresWorld) -> None:
         {"country": "Chile"},
         {"buyer": "x"},
         {"buyer": "999999"},
+        {"buyer": "172541539592627004580560896"},
         {"period": "1999"},
     ],
 )

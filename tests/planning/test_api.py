@@ -67,6 +67,9 @@ def test_a_malformed_filter_is_a_problem_in_the_callers_language(world: Any) -> 
     response = Client().get("/api/v1/plan-lines", {"year": "next"}, HTTP_ACCEPT_LANGUAGE="es")
     assert response.status_code == 422
     assert response["Content-Type"].startswith("application/problem+json")
+    # An id beyond what the databases store is refused, never sent to them.
+    assert get("/plans", buyer=str(2**90)).status_code == 422
+    assert get("/plan-lines", buyer=str(2**90)).status_code == 422
 
 
 def test_a_line_shows_its_withdrawal_reason_and_the_tender_that_follows_it(world: Any) -> None:

@@ -19,6 +19,8 @@ MAX_LIMIT = 100
 # The databases count rows in signed 64-bit integers: a larger offset is refused (422) rather
 # than sent to them (where it overflows into a server error).
 MAX_OFFSET = 2**63 - 1
+#: The largest id a filter or a path takes, for the same reason.
+MAX_ID = 2**63 - 1
 
 
 class PageParams(PaginationBase.Input):

@@ -19,6 +19,7 @@ from pregon.accounts.choices import OrganizationKind
 from pregon.bids.choices import OpeningStatus
 from pregon.bids.models import Opening
 from pregon.contracts.models import Contract
+from pregon.core.api_pagination import MAX_ID
 from pregon.core.errors import ValidationFailed
 from pregon.organizations.models import Organization
 
@@ -107,7 +108,7 @@ def filters_parse(
     found: Organization | None = None
     text = "" if buyer is None else str(buyer).strip()
     if text:
-        if not text.isdigit():
+        if not text.isdigit() or int(text) > MAX_ID:
             raise FilterError(_("There is no such buyer."), field="buyer")
         found = Organization.objects.filter(pk=int(text), kind=OrganizationKind.BUYER).first()
         if found is None:

@@ -6,6 +6,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from pregon.core.api_pagination import MAX_ID
 from pregon.figures.filters import FIRST_YEAR, LAST_YEAR
 
 
@@ -16,7 +17,10 @@ class FiguresQuery(Schema):
         description="Only buyers of this country (ISO 3166-1 alpha-2); empty: every country.",
     )
     buyer: int | None = Field(
-        None, description="Only this buyer (its id, as in /organizations); empty: every buyer."
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="Only this buyer (its id, as in /organizations); empty: every buyer.",
     )
     period: str = Field(
         "",

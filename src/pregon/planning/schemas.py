@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from pregon.core.api_pagination import MAX_ID
 from pregon.core.procurement import Category, ClassificationScheme, Method
 from pregon.planning.choices import PlanLineStatus, Quarter
 from pregon.planning.models import Plan, PlanLine
@@ -28,7 +29,7 @@ class PlanLinesIn(Schema):
     )
     scheme: ClassificationScheme | None = Field(None, description="The classification scheme.")
     region: str = Field("", max_length=100, description="The buyer's region, as on its address.")
-    buyer: int | None = Field(None, ge=1, description="The buyer organization's id.")
+    buyer: int | None = Field(None, ge=1, le=MAX_ID, description="The buyer organization's id.")
     year: int | None = Field(None, ge=1, le=9999, description="The plan's year.")
     coming_soon: bool = Field(
         False,
@@ -37,7 +38,7 @@ class PlanLinesIn(Schema):
 
 
 class PlansIn(Schema):
-    buyer: int | None = Field(None, ge=1, description="The buyer organization's id.")
+    buyer: int | None = Field(None, ge=1, le=MAX_ID, description="The buyer organization's id.")
     year: int | None = Field(None, ge=1, le=9999, description="The plan's year.")
 
 
