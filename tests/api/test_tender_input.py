@@ -7,6 +7,7 @@ descriptions of a megabyte.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 from django.test import Client
 
 from pregon.api import openapi_document
+from pregon.core import clock
 from pregon.core.models import AuditEvent
 from pregon.publication.models import Release
 from pregon.tenders.models import Amendment, Question, Tender
@@ -67,6 +69,22 @@ def test_dates_that_utc_cannot_hold_are_refused_on_edit_and_amend(
     assert check(edited)["errors"] == {"opening_at": [OUT_OF_RANGE]}
     assert check(amended)["errors"] == {"submission_deadline": [OUT_OF_RANGE]}
     assert database_snapshot() == before
+
+
+def test_an_offset_postgresql_does_not_take_is_stored_in_utc(
+    client: Client, buyer_token: str
+) -> None:
+    # Python takes offsets up to a day; PostgreSQL refuses those beyond 15:59.
+    deadline = (clock.now() + dt.timedelta(days=14)).replace(microsecond=0)
+    far_offset = dt.timezone(-dt.timedelta(hours=21, minutes=29))
+    sent = deadline.astimezone(far_offset).isoformat()
+
+    response = post(client, "/api/v1/tenders", buyer_token, _draft_body(submission_deadline=sent))
+
+    assert response.status_code == 201, response.content
+    tender = Tender.objects.get(pk=response.json()["id"])
+    assert tender.submission_deadline == deadline
+    assert response.json()["submission_deadline"] == deadline.isoformat().replace("+00:00", "Z")
 
 
 def test_nul_characters_are_neither_stored_nor_published(

@@ -38,6 +38,17 @@ def test_the_api_refuses_bad_filters(client: Client) -> None:
     assert client.get("/api/v1/search", {"limit": 1000}).status_code == 422
 
 
+def test_the_api_reads_closing_moments_in_utc(client: Client, publish_record: Any) -> None:
+    publish_record(ocid="ocds-a", title="Hospital de Talca")
+    # An offset PostgreSQL does not take, and moments beyond year 9999 once in UTC.
+    far_offset = client.get("/api/v1/search", {"closing_after": "2000-01-01T00:00:00-21:29"})
+    beyond = client.get("/api/v1/search", {"closing_before": "9999-12-31T23:59:59-12:00"})
+    before_one = client.get("/api/v1/search", {"closing_after": "0001-01-01T00:00:00+14:00"})
+
+    assert far_offset.status_code == 200
+    assert (beyond.status_code, before_one.status_code) == (422, 422)
+
+
 def test_publishing_and_cancelling_a_tender_updates_the_index() -> None:
     tender = TenderOpenFactory(title="Reparación del hospital de Osorno")
     document = SearchDocument.objects.get(ocid=tender.ocid)

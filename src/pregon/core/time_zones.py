@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from functools import cache
+from typing import Annotated
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from pydantic import AfterValidator
 
 # The zone most of each country's people live in, for the countries the platform serves (the
 # Americas and the countries whose languages it speaks). A country with several zones
@@ -156,6 +158,26 @@ def utc_offset(moment: dt.datetime) -> str:
 def utc_iso(moment: dt.datetime) -> str:
     """The moment in UTC for machines ("2026-12-10T21:00:00Z"), as the API and OCDS write it."""
     return moment.astimezone(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A moment a client sent, in UTC: one without an offset is read in the platform's zone.
+
+    Python takes offsets up to a day and the years 1 to 9999 whatever the offset; PostgreSQL
+    refuses offsets beyond 15:59 and SQLite compares text, so every moment is stored in UTC.
+    A moment that leaves those years once in UTC is refused (a ValueError, which the API
+    answers as a 422 problem).
+    """
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError as error:
+        raise ValueError("the moment is out of range once in UTC") from error
+
+
+#: A moment an API client sends, stored in UTC (see `as_utc`).
+UtcMoment = Annotated[dt.datetime, AfterValidator(as_utc)]
 
 
 def zone_note(zone_name: str = "", *, at: dt.datetime | None = None) -> str:

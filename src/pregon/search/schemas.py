@@ -8,6 +8,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from pregon.core.api_pagination import MAX_LIMIT, MAX_OFFSET
+from pregon.core.time_zones import UtcMoment
 from pregon.search.selectors import ORDERS, SearchQuery
 
 
@@ -34,8 +35,8 @@ class SearchIn(Schema):
     value_min: Decimal | None = Field(None, ge=0, description="Least estimated value.")
     value_max: Decimal | None = Field(None, ge=0, description="Greatest estimated value.")
     reserved_msme: bool | None = Field(None, description="Reserved for MSMEs.")
-    closing_after: dt.datetime | None = Field(None, description="Closing at or after.")
-    closing_before: dt.datetime | None = Field(None, description="Closing at or before.")
+    closing_after: UtcMoment | None = Field(None, description="Closing at or after.")
+    closing_before: UtcMoment | None = Field(None, description="Closing at or before.")
     order: str = Field(
         "relevance", pattern="^(" + "|".join(ORDERS) + ")$", description="Result order."
     )

@@ -85,11 +85,13 @@ def check_number(
         )
 
 
-def check_moment(value: dt.datetime, name: str) -> None:
-    """Refuse a moment that exists in its own zone but not in UTC (before year 1 or after year
-    9999 there), which the database cannot store."""
+def check_moment(value: dt.datetime, name: str) -> dt.datetime:
+    """The moment in UTC, the way the database stores it. Refuse one that exists in its own
+    zone but not in UTC (before year 1 or after year 9999 there), which the database cannot
+    store. (An offset such as -21:29, which Python takes, PostgreSQL does not: it only ever
+    receives UTC.)"""
     try:
-        value.astimezone(dt.UTC)
+        return value.astimezone(dt.UTC)
     except (OverflowError, ValueError):
         raise ValidationFailed(
             _("This date is out of the range the platform can store."), field=name
@@ -147,7 +149,7 @@ def validate_fields(data: TenderData | TenderChanges | AmendmentData, *, partial
         )
     for name in DATE_FIELDS:
         if given(name):
-            check_moment(getattr(data, name), name)
+            setattr(data, name, check_moment(getattr(data, name), name))
 
 
 def _check_given_choice(data: Any, name: str, choices: type[Any], message: str) -> None:
