@@ -23,8 +23,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
+from pregon.alerts.processes import process_page
 from pregon.alerts.tokens import confirm_token, tender_token, unsubscribe_token
-from pregon.planning.models import PlanLine
 from pregon.search.models import SearchDocument
 from pregon.tenders.models import Tender
 
@@ -63,6 +63,7 @@ class ProcessSummary:
     """What an e-mail or a webhook says of a process (from its search document)."""
 
     ocid: str
+    kind: str
     title: str
     buyer_name: str
     closing: str
@@ -70,41 +71,30 @@ class ProcessSummary:
     url: str
 
 
-def process_url(ocid: str, tender: Tender | None) -> str:
-    """The page of the process in the active language: its tender's page, the public page of
-    the plan line it is while no tender follows it, or (for a process published otherwise) its
-    OCDS record."""
-    if tender is not None and tender.is_public:
-        return absolute(tender.get_absolute_url())
-    line = PlanLine.objects.filter(ocid=ocid).first()
-    if line is not None and line.is_public:
-        return absolute(line.get_absolute_url())
-    if tender is not None:
-        return absolute(tender.get_absolute_url())
-    return absolute(reverse("ocds_api:record", kwargs={"ocid": ocid}))
-
-
 def process_summary(
     document: SearchDocument | None, ocid: str, tender: Tender | None
 ) -> ProcessSummary:
     """The summary of a process in the active language."""
-    zone = tender.buyer.effective_time_zone if tender is not None else settings.TIME_ZONE
+    page = process_page(ocid, tender)
+    zone = page.zone or settings.TIME_ZONE
     if document is None:
         return ProcessSummary(
             ocid=ocid,
+            kind=page.kind,
             title=tender.title if tender is not None else ocid,
             buyer_name=tender.buyer.display_name if tender is not None else "",
             closing="",
             value="",
-            url=process_url(ocid, tender),
+            url=absolute(page.path),
         )
     return ProcessSummary(
         ocid=ocid,
+        kind=page.kind,
         title=document.title,
         buyer_name=document.buyer_name,
         closing=when(document.closing_at, zone),
         value=amount(document.value_amount, document.currency),
-        url=process_url(ocid, tender),
+        url=absolute(page.path),
     )
 
 

@@ -1,11 +1,13 @@
 """What the apps below learn of quick quotes through their registers (never by importing this
-app): the plan line a quick quote follows (`planning.followers`, ADR 0019) and the procedure a
-purchase order came from (`contracts.processes`, ADR 0020). Registered from `apps.py`."""
+app): the plan line a quick quote follows (`planning.followers`, ADR 0019), the procedure a
+purchase order came from (`contracts.processes`, ADR 0020), and what the alerts and the portal
+call a quick quote and where they link it (`alerts.processes`). Registered from `apps.py`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pregon.alerts.processes import ProcessPage
 from pregon.contracts.models import Contract
 from pregon.contracts.processes import ContractProcess
 from pregon.planning.followers import Follower
@@ -43,3 +45,16 @@ def quick_quote_process(contract: Contract) -> ContractProcess | None:
         url=quick_quote.get_absolute_url() if quick_quote.is_public else "",
         buyer=quick_quote.buyer,
     )
+
+
+def quick_quote_pages(ocids: Sequence[str]) -> dict[str, ProcessPage]:
+    """The public pages of the quick quotes among `ocids`, by ocid (a draft has none)."""
+    found = QuickQuote.objects.select_related("buyer").filter(ocid__in=ocids)
+    return {
+        str(quick_quote.ocid): ProcessPage(
+            kind="quick_quote",
+            path=quick_quote.get_absolute_url() if quick_quote.is_public else "",
+            zone=quick_quote.buyer.effective_time_zone,
+        )
+        for quick_quote in found
+    }

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_POST
 
 from pregon.accounts.http import user_of
 from pregon.alerts.emails import absolute
-from pregon.alerts.feeds import FEED_ENTRIES, FeedEntry, record_url, search_feed
+from pregon.alerts.feeds import FEED_ENTRIES, FeedEntry, search_feed
+from pregon.alerts.processes import ProcessPage, process_pages
 from pregon.core import clock
 from pregon.core.errors import NotFound, ValidationFailed
 from pregon.search.selectors import SearchHit, SearchResults, saved_searches_of, search_run
@@ -38,11 +39,13 @@ _NOT_SEARCH = {"page", "csrfmiddlewaretoken"}
 
 @dataclass(frozen=True)
 class Result:
-    """One row of the list: the search hit, and the tender it is (None for a process published
-    by other means than a tender of this platform)."""
+    """One row of the list: the search hit, the tender it is (None for a process published
+    by other means than a tender of this platform), and its kind and page (`alerts.processes`:
+    a quick quote's or a plan line's page, else its OCDS record)."""
 
     hit: SearchHit
     tender: Tender | None
+    page: ProcessPage
 
 
 def _page_number(raw: str | None) -> int:
@@ -81,7 +84,11 @@ def tender_search(request: HttpRequest) -> HttpResponse:
         tenders = Tender.objects.select_related("buyer").in_bulk(
             [hit.document.ocid for hit in results.hits], field_name="ocid"
         )
-        rows = [Result(hit=hit, tender=tenders.get(hit.document.ocid)) for hit in results.hits]
+        pages = process_pages([hit.document.ocid for hit in results.hits], tenders)
+        rows = [
+            Result(hit=hit, tender=tenders.get(hit.document.ocid), page=pages[hit.document.ocid])
+            for hit in results.hits
+        ]
         paginator: Paginator[int] = Paginator(range(results.total), PER_PAGE)
         page = Page(rows, number, paginator)  # type: ignore[arg-type]
         form.with_facets(results.facets)
@@ -121,16 +128,15 @@ def tender_search_feed(request: HttpRequest) -> HttpResponse:
     tenders = Tender.objects.select_related("buyer").in_bulk(
         [hit.document.ocid for hit in results.hits], field_name="ocid"
     )
+    pages = process_pages([hit.document.ocid for hit in results.hits], tenders)
     entries = []
     for hit in results.hits:
-        tender = tenders.get(hit.document.ocid)
+        page = pages[hit.document.ocid]
         entries.append(
             FeedEntry(
                 document=hit.document,
-                url=(
-                    absolute(tender.get_absolute_url()) if tender else record_url(hit.document.ocid)
-                ),
-                zone=tender.buyer.effective_time_zone if tender else settings.TIME_ZONE,
+                url=absolute(page.path),
+                zone=page.zone or settings.TIME_ZONE,
                 snippet_html=hit.snippet_html if query.text.strip() else "",
             )
         )

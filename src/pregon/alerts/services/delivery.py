@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from pregon.alerts import emails, webhooks
 from pregon.alerts.choices import Channel, DeliveryStatus, Event, Frequency, SubscriptionStatus
 from pregon.alerts.models import Delivery, DeliveryAttempt, DeliverySchedule, Subscription
+from pregon.alerts.processes import process_page
 from pregon.alerts.services.claims import claim, due, mark_failed, mark_sent
 from pregon.search.models import SearchDocument
 from pregon.tenders.models import Tender
@@ -119,7 +120,8 @@ def webhook_payload(delivery: Delivery) -> dict[str, Any]:
             "closing_at": document.closing_at.isoformat() if document.closing_at else None,
         }
     with translation.override(subscription.language):
-        process["url"] = emails.process_url(delivery.ocid, tender)
+        page = process_page(delivery.ocid, tender)
+    process |= {"kind": page.kind, "url": emails.absolute(page.path)}
     return {
         "id": delivery.public_id,
         "event": WEBHOOK_EVENTS[Event(delivery.event)],
