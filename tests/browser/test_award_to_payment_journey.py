@@ -676,10 +676,10 @@ def invoice_article(page: Any, lang: str, number_: int) -> Any:
     )
 
 
-def buyer_accepts_invoices(page: Any, lang: str) -> None:
+def buyer_accepts_invoices(page: Any, lang: str, numbers: tuple[int, ...] = (1, 2)) -> None:
     page.reload()
     arrived(page, lang, "contract-invoices-to-decide")
-    for number_ in (1, 2):
+    for number_ in numbers:
         submit(
             page,
             invoice_article(page, lang, number_).get_by_role(
