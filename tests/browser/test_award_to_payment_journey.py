@@ -593,17 +593,19 @@ def supplier_confirms(page: Any, base: str, lang: str, world: World) -> None:
     text = CONTENT[lang]
     _organization, person = world.suppliers[TEXTILES]
     sign_in(page, base, lang, person.email, check=False)
+    confirm_from_workspace(page, lang, text["contract"], text["supplier_signatory"])
+
+
+def confirm_from_workspace(page: Any, lang: str, title: str, signatory: str) -> None:
+    """A signed-in supplier goes to "My contracts", opens the contract `title` waiting for it,
+    and confirms it."""
     workspace_link(page, lang, "Supplier workspace", "My contracts")
     arrived(page, lang, "contract-supplier-list")
-    page.get_by_role("region", name=t(lang, "To confirm")).get_by_role(
-        "link", name=text["contract"]
-    ).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(text["contract"])
+    page.get_by_role("region", name=t(lang, "To confirm")).get_by_role("link", name=title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
     arrived(page, lang, "contract-to-confirm")
     confirm = page.get_by_role("region", name=t(lang, "Confirm the contract"))
-    confirm.get_by_label(label(lang, "Signed by (name and position)")).fill(
-        text["supplier_signatory"]
-    )
+    confirm.get_by_label(label(lang, "Signed by (name and position)")).fill(signatory)
     submit(page, confirm.get_by_role("button", name=t(lang, "Confirm and sign the contract")))
     status_says(page, lang, "You confirmed the contract: it is in force.")
     arrived(page, lang, "contract-in-force-supplier")

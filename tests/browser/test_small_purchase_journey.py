@@ -48,11 +48,11 @@ from tests.browser.conftest import PlatformClock, assert_accessible
 from tests.browser.test_award_to_payment_journey import (
     buyer_accepts_invoices,
     buyer_pays,
+    confirm_from_workspace,
     money,
     number,
     status_says,
     submit,
-    workspace_link,
 )
 from tests.browser.test_journey import arrived, label, local_input, small_pdf, t
 from tests.browser.test_sealed_journey import sign_in
@@ -281,23 +281,6 @@ def buyer_chooses_and_orders(page: Any, base: str, quick_quote: QuickQuote) -> C
 # 5. the order accepted, and the subcontract
 
 
-def supplier_accepts_order(page: Any, lang: str, order: Contract) -> None:
-    """The chosen supplier (already signed in) finds the order in its workspace and accepts it."""
-    workspace_link(page, lang, "Supplier workspace", "My contracts")
-    arrived(page, lang, "small-supplier-contracts")
-    page.get_by_role("region", name=t(lang, "To confirm")).get_by_role(
-        "link", name=order.title
-    ).click()
-    arrived(page, lang, "small-order-to-confirm")
-    confirm = page.get_by_role("region", name=t(lang, "Confirm the contract"))
-    confirm.get_by_label(label(lang, "Signed by (name and position)")).fill(
-        "Luiz Carvalho, sócio-gerente"
-    )
-    submit(page, confirm.get_by_role("button", name=t(lang, "Confirm and sign the contract")))
-    status_says(page, lang, "You confirmed the contract: it is in force.")
-    arrived(page, lang, "small-order-in-force")
-
-
 def prime_posts_sub_opportunity(page: Any, lang: str) -> None:
     """On its order's page, the supplier posts the transport as a sub-opportunity for MSMEs."""
     page.get_by_role("link", name=t(lang, "Post a sub-opportunity")).first.click()
@@ -421,7 +404,7 @@ def test_a_small_purchase_from_the_plan_to_the_subcontract(
 
     # 5. The order accepted in Portuguese; the transport subcontracted to a micro firm.
     prime = pages[IPANEMA]
-    supplier_accepts_order(prime, "pt-br", order)
+    confirm_from_workspace(prime, "pt-br", order.title, "Luiz Carvalho, sócio-gerente")
     prime_posts_sub_opportunity(prime, "pt-br")
     micro_firm_answers(new_page(locale="es-CL"), base, world)
     prime_chooses(prime, "pt-br")
