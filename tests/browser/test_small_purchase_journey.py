@@ -58,6 +58,7 @@ from tests.browser.test_journey import arrived, label, local_input, small_pdf, t
 from tests.browser.test_sealed_journey import sign_in
 from tests.figures.world import contract as signed_contract
 from tests.figures.world import invoice as paid_invoice
+from tests.organizations.evidence import give_evidence
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -116,6 +117,8 @@ def build_world() -> World:
         people[name] = factories.member(
             organization, "supplier_user", email=f"ventas@{slug}.example", language=lang
         )
+        # Registered once: documents current and scale verified, as an order needs.
+        give_evidence(organization, actor=factories.actor_for(people[name], organization))
     return World(buyer=buyer, official=official, plan=plan, people=people)
 
 

@@ -16,6 +16,7 @@ from pregon.quotes import services
 from pregon.quotes.models import QuickQuote, Quote
 from pregon.quotes.services import ItemData, QuickQuoteData, QuoteData
 from tests import factories
+from tests.organizations.evidence import give_evidence
 
 #: The moment every quick quote of these tests is drafted and published (a Monday, 10:00 in
 #: Santiago).
@@ -67,10 +68,15 @@ def open_quick_quote(actor: Actor, buyer: Organization, **changes: Any) -> Quick
         return services.quick_quote_publish(actor=actor, quick_quote=quick_quote)
 
 
-def supplier_with_actor(**fields: Any) -> tuple[Organization, Actor]:
+def supplier_with_actor(*, evidence: bool = True, **fields: Any) -> tuple[Organization, Actor]:
+    """A supplier and the actor of its person; registered once (documents current, scale
+    verified, as an order needs) unless `evidence` is False."""
     supplier = factories.SupplierFactory(**fields)
     user = factories.member(supplier, "supplier_user")
-    return supplier, factories.actor_for(user, supplier)
+    actor = factories.actor_for(user, supplier)
+    if evidence:
+        give_evidence(supplier, actor=actor)
+    return supplier, actor
 
 
 def quote_on(

@@ -12,6 +12,7 @@ from pregon.demo.quotes import build_open_quick_quote, build_quick_quotes
 from pregon.quotes.choices import QuickQuoteStatus, QuoteStatus
 from pregon.quotes.models import QuickQuote
 from tests import factories
+from tests.organizations.evidence import give_evidence
 
 
 def test_the_demo_builds_an_ordered_and_delivered_quick_quote_and_an_open_one(
@@ -21,6 +22,7 @@ def test_the_demo_builds_an_ordered_and_delivered_quick_quote_and_an_open_one(
     for spec in SUPPLIERS:
         if spec.country == "CL" and spec.scale in {"micro", "small", "medium"}:
             organization = factories.SupplierFactory(scale=spec.scale)
+            give_evidence(organization)
             suppliers[spec.key] = (organization, factories.member(organization, "supplier_user"))
     now = dt.datetime(2026, 12, 7, 15, 0, tzinfo=dt.UTC)
     world = {"buyers": {"valparaiso": buyer}, "officials": {"valparaiso": official}}

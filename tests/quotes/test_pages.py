@@ -168,6 +168,37 @@ def test_the_buyer_picks_and_orders_and_the_supplier_accepts(
     assert mine.status_code == 200
 
 
+def test_an_order_waiting_for_the_winners_evidence_says_what_is_missing(
+    open_qq: QuickQuote, official: Any
+) -> None:
+    bare, bare_actor = supplier_with_actor(evidence=False)
+    quote_on(open_qq, bare_actor, "990000")
+    for _supplier, actor in (supplier_with_actor(), supplier_with_actor()):
+        quote_on(open_qq, actor, "1100000")
+    closed = close(open_qq)
+    client = _client(official)
+    url = reverse("quotes:manage", kwargs={"pk": closed.pk})
+    lowest = closed.quotes.order_by("price").first()
+    assert lowest is not None and lowest.supplier == bare
+    with clock.at(closed.closes_at + dt.timedelta(hours=1)):
+        assert client.post(url, {"action": "pick", "pick-quote": lowest.pk}).status_code == 302
+        page = client.get(url).content.decode()
+        refused = client.post(url, {"action": "order", "order-signatory": "Ana Pérez, jefa"})
+    assert f"{bare.display_name} must first give its evidence" in page
+    assert "Tax compliance certificate" in page
+    assert refused.status_code == 409
+    assert "has not yet given the evidence a contract needs" in refused.content.decode()
+    assert QuickQuote.objects.get(pk=closed.pk).order is None
+
+    # The supplier's documents page says the order waits for it, and what to give.
+    assert bare_actor.user is not None
+    documents = _client(bare_actor.user).get(reverse("supplier:documents"))
+    text = documents.content.decode()
+    assert closed.get_absolute_url() in text
+    assert "your quote is chosen; the order follows" in text
+    assert "Social security compliance certificate" in text
+
+
 # --- the supplier -----------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ from pregon.core import clock
 from pregon.core.actor import Actor
 from pregon.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from pregon.core.models import AuditEvent
+from pregon.organizations.selectors import EvidenceMissing
 from pregon.planning.followers import followers_of
 from pregon.planning.models import PlanLine
 from pregon.publication.models import Record, Release
@@ -36,6 +37,7 @@ from pregon.quotes.models import QuickQuote, Quote
 from pregon.quotes.services import QuoteData
 from tests import factories
 from tests.contracts.world import pdf
+from tests.organizations.evidence import give_evidence
 from tests.quotes.conftest import (
     T0,
     close,
@@ -498,6 +500,42 @@ def test_the_order_needs_a_choice(
         quick_quote=closed_qq,
         signatory="Ana Pérez, jefa de compras",
     )
+
+
+def test_the_order_waits_for_the_chosen_suppliers_evidence(
+    open_qq: QuickQuote, official_actor: Actor, refused: Any
+) -> None:
+    # As before any contract (issue 12: "register once"), the winner's documents must be
+    # current and its scale verified; the self-declaration stood in for them while quoting.
+    bare, bare_actor = supplier_with_actor(evidence=False)
+    quote_on(open_qq, bare_actor, "990000")
+    for _supplier, actor in (supplier_with_actor(), supplier_with_actor()):
+        quote_on(open_qq, actor, "1100000")
+    closed = close(open_qq)
+    day = closed.closes_at + dt.timedelta(hours=2)
+    with clock.at(day):
+        services.quick_quote_pick(
+            actor=official_actor, quick_quote=closed, quote=_quotes(closed)[0]
+        )
+        error = refused(
+            EvidenceMissing,
+            "evidence_missing",
+            services.quick_quote_order,
+            actor=official_actor,
+            quick_quote=QuickQuote.objects.get(pk=closed.pk),
+            signatory="Ana Pérez, jefa de compras",
+        )
+    assert bare.display_name in str(error.message)
+    assert {item.kind for item in error.missing} == {"legal", "tax", "socialSecurity", "scale"}
+    assert QuickQuote.objects.get(pk=closed.pk).status == QuickQuoteStatus.CLOSED
+    assert not Contract.objects.filter(supplier=bare).exists()
+
+    give_evidence(bare, actor=bare_actor)
+    with clock.at(day + dt.timedelta(hours=1)):
+        order = services.quick_quote_order(
+            actor=official_actor, quick_quote=closed, signatory="Ana Pérez, jefa de compras"
+        )
+    assert order.supplier == bare
 
 
 def test_the_order_is_a_contract_the_supplier_accepts_and_that_is_delivered_and_paid(

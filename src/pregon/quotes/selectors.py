@@ -98,3 +98,17 @@ def quote_standing_of(quick_quote: QuickQuote, supplier: Organization) -> Quote 
     return Quote.objects.filter(
         quick_quote=quick_quote, supplier=supplier, status=QuoteStatus.SUBMITTED
     ).first()
+
+
+def quick_quotes_awaiting_order_of(*, supplier: Organization) -> list[QuickQuote]:
+    """The quick quotes whose buyer chose `supplier`'s quote and has not issued the order yet:
+    before it does, the supplier's evidence must be complete (its documents page says so)."""
+    return list(
+        QuickQuote.objects.filter(
+            status=QuickQuoteStatus.CLOSED,
+            chosen__supplier=supplier,
+            chosen__status=QuoteStatus.SUBMITTED,
+        )
+        .select_related("buyer")
+        .order_by("chosen_at", "pk")
+    )

@@ -36,6 +36,7 @@ from pregon.core.pages import form_errors_from
 from pregon.core.transitions import can_transition
 from pregon.organizations.acting import actor_from_request, current_organization, require_workspace
 from pregon.organizations.models import Organization
+from pregon.organizations.selectors import supplier_evidence_missing
 from pregon.planning.models import PlanLine
 from pregon.publication.selectors import releases_of_process
 from pregon.quotes import packs, services
@@ -318,6 +319,12 @@ def quick_quote_manage(request: HttpRequest, pk: int) -> HttpResponse:
         "cancel_form": cancel_form,
         "pick_form": pick_form,
         "order_form": order_form,
+        # What the chosen supplier must still give before the order (as before any contract).
+        "evidence_missing": (
+            supplier_evidence_missing(organization=quick_quote.chosen.supplier)
+            if quick_quote.chosen is not None and can("order")
+            else []
+        ),
         **_rule_context(quick_quote),
     }
     return render(request, "quotes/manage.html", context, status=status)

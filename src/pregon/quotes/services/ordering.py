@@ -4,9 +4,11 @@ The buyer chooses one standing quote of a closed quick quote (`quick_quote_pick`
 reason when it is not the lowest price; the choice is published as the process's award. Then
 it issues the order (`quick_quote_order`): a contract of no tender nor award (ADR 0020), with
 the chosen quote's price, one delivery due on its delivery date, signed by the buyer at once
-(the contracts' `contract_sign`, which publishes it). The supplier's confirmation of that
-contract (`contracts.services.contract_confirm`) is its acceptance; deliveries, invoices and
-payments then follow as in any contract.
+(the contracts' `contract_sign`, which publishes it). As before any contract, the chosen
+supplier's evidence must be complete first (documents current, scale verified: issue 12's
+"register once"; the self-declaration stood in for it while quoting). The supplier's
+confirmation of that contract (`contracts.services.contract_confirm`) is its acceptance;
+deliveries, invoices and payments then follow as in any contract.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pregon.core.errors import InvalidTransition, ValidationFailed
 from pregon.core.procurement import interface_language
 from pregon.core.transitions import transition
 from pregon.core.validation import check_text
+from pregon.organizations.selectors import supplier_evidence_check
 from pregon.publication.choices import ReleaseTag
 from pregon.publication.services import publication_record
 from pregon.quotes.choices import REASON_MAX_LENGTH, TRANSITIONS, QuoteStatus
@@ -98,7 +101,8 @@ def quick_quote_order(*, actor: Actor, quick_quote: QuickQuote, signatory: str) 
     """Issue the purchase order of the chosen quote, signed for the buyer by `signatory` (name
     and position): a contract from today to the delivery date, with the delivery as its one
     milestone. It is published (`contract`, OCDS status `pending`) and awaits the supplier's
-    confirmation in its workspace."""
+    confirmation in its workspace. Refused (`EvidenceMissing`, nothing written) while the
+    chosen supplier's evidence is incomplete."""
     require_official(actor, quick_quote.buyer)
     with transaction.atomic():
         locked = lock(quick_quote)
@@ -114,6 +118,7 @@ def quick_quote_order(*, actor: Actor, quick_quote: QuickQuote, signatory: str) 
             raise InvalidTransition(
                 _("Choose a quote before issuing the order."), code="nothing_chosen"
             )
+        supplier_evidence_check(organization=chosen.supplier)
         today = clock.now().astimezone(ZoneInfo(locked.buyer.effective_time_zone)).date()
         due = max(chosen.delivery_date, today)
         order = contract_order_draft(

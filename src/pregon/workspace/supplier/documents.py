@@ -36,6 +36,7 @@ from pregon.organizations.services_documents import (
     supplier_document_upload,
 )
 from pregon.organizations.services_scale import supplier_scale_declare
+from pregon.quotes.selectors import quick_quotes_awaiting_order_of
 from pregon.rules import pack_for_country
 from pregon.workspace.supplier.forms import DocumentForm, ScaleForm
 
@@ -63,6 +64,7 @@ def _context(
     held = supplier_documents_current(organization=organization)
     today = today_of(organization)
     awards = awards_awaiting_contract_of_supplier(supplier=organization)
+    chosen = quick_quotes_awaiting_order_of(supplier=organization)
     return {
         "workspace": workspace,
         "nav": "documents",
@@ -85,7 +87,10 @@ def _context(
             if document.removed_at is not None
         ][:20],
         "awaiting": awards,
-        "missing": supplier_evidence_missing(organization=organization) if awards else [],
+        "awaiting_orders": chosen,
+        "missing": (
+            supplier_evidence_missing(organization=organization) if awards or chosen else []
+        ),
         "accepted_types": ", ".join(sorted(ALLOWED_TYPES)),
         "rule_pack": _rule_pack_name(str(organization.country)),
     }
