@@ -98,6 +98,18 @@ def close(quick_quote: QuickQuote) -> QuickQuote:
     return QuickQuote.objects.get(pk=quick_quote.pk)
 
 
+def closed_lowest_without_evidence(
+    open_qq: QuickQuote,
+) -> tuple[QuickQuote, tuple[Organization, Actor]]:
+    """Closed with three quotes, the lowest (990,000) from a supplier that has given no
+    evidence yet; returns the quick quote and that supplier with its actor."""
+    bare = supplier_with_actor(evidence=False)
+    quote_on(open_qq, bare[1], "990000")
+    for _supplier, actor in (supplier_with_actor(), supplier_with_actor()):
+        quote_on(open_qq, actor, "1100000")
+    return close(open_qq), bare
+
+
 @pytest.fixture
 def draft_qq(official_actor: Actor, buyer: Organization) -> QuickQuote:
     return draft_quick_quote(official_actor, buyer)

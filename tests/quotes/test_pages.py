@@ -17,7 +17,13 @@ from pregon.quotes import services
 from pregon.quotes.choices import QuickQuoteStatus, QuoteStatus
 from pregon.quotes.models import QuickQuote, Quote
 from tests import factories
-from tests.quotes.conftest import T0, close, quote_on, supplier_with_actor
+from tests.quotes.conftest import (
+    T0,
+    close,
+    closed_lowest_without_evidence,
+    quote_on,
+    supplier_with_actor,
+)
 
 
 def _client(user: Any) -> Client:
@@ -171,11 +177,7 @@ def test_the_buyer_picks_and_orders_and_the_supplier_accepts(
 def test_an_order_waiting_for_the_winners_evidence_says_what_is_missing(
     open_qq: QuickQuote, official: Any
 ) -> None:
-    bare, bare_actor = supplier_with_actor(evidence=False)
-    quote_on(open_qq, bare_actor, "990000")
-    for _supplier, actor in (supplier_with_actor(), supplier_with_actor()):
-        quote_on(open_qq, actor, "1100000")
-    closed = close(open_qq)
+    closed, (bare, bare_actor) = closed_lowest_without_evidence(open_qq)
     client = _client(official)
     url = reverse("quotes:manage", kwargs={"pk": closed.pk})
     lowest = closed.quotes.order_by("price").first()

@@ -41,6 +41,7 @@ from tests.organizations.evidence import give_evidence
 from tests.quotes.conftest import (
     T0,
     close,
+    closed_lowest_without_evidence,
     draft_quick_quote,
     open_quick_quote,
     quick_quote_data,
@@ -507,11 +508,7 @@ def test_the_order_waits_for_the_chosen_suppliers_evidence(
 ) -> None:
     # As before any contract (issue 12: "register once"), the winner's documents must be
     # current and its scale verified; the self-declaration stood in for them while quoting.
-    bare, bare_actor = supplier_with_actor(evidence=False)
-    quote_on(open_qq, bare_actor, "990000")
-    for _supplier, actor in (supplier_with_actor(), supplier_with_actor()):
-        quote_on(open_qq, actor, "1100000")
-    closed = close(open_qq)
+    closed, (bare, bare_actor) = closed_lowest_without_evidence(open_qq)
     day = closed.closes_at + dt.timedelta(hours=2)
     with clock.at(day):
         services.quick_quote_pick(
