@@ -18,7 +18,7 @@ action raises a `DomainError` and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -65,6 +65,8 @@ from pregon.publication.models import Record
 #: The largest amount the columns hold (18 digits, 2 of them decimals).
 _AMOUNT_LIMIT = Decimal(10) ** 16
 _LEAD_TIME_MAX = 3650
+#: Records read between two progress reports of `public_contracts_rebuild`.
+REBUILD_BATCH = 500
 
 
 @dataclass(kw_only=True)
@@ -541,6 +543,20 @@ def public_contracts_update(record: Record) -> list[PublicContract]:
             if key in by_identifier
         }
         return PublicContract.objects.bulk_create(kept.values())
+
+
+def public_contracts_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild every supplier's public contracts from the published records (data published
+    before this app existed, or restored from a backup), one record at a time as the
+    publication does. `progress(done, total)` is called every `REBUILD_BATCH` records and at
+    the end. Returns how many rows there are afterwards."""
+    total = Record.objects.count()
+    records = Record.objects.order_by("pk").iterator(chunk_size=REBUILD_BATCH)
+    for done, record in enumerate(records, start=1):
+        public_contracts_update(record)
+        if progress is not None and (done % REBUILD_BATCH == 0 or done == total):
+            progress(done, total)
+    return PublicContract.objects.count()
 
 
 def _contract_rows(compiled: dict[str, Any]) -> list[tuple[str, tuple[str, str], dict[str, Any]]]:
