@@ -60,6 +60,7 @@ from pregon.sealing import (
     seal_bid,
     share_decrypt,
 )
+from pregon.subcontracting.models import SubOpportunity
 from pregon.tenders import services as tender_services
 from pregon.tenders.models import (
     Amendment,
@@ -91,7 +92,9 @@ EXPECTED_AUDIT = {
     "catalogue.publish": 5,
     "catalogue.update": 6,
     "catalogue_item.add": 12,
-    "subopportunity.post": 1,
+    # One sub-opportunity of a contract, answered, chosen, subcontracted and paid; one of an
+    # open tender, still taking answers.
+    "subopportunity.post": 2,
     "subanswer.submit": 1,
     "subopportunity.pick": 1,
     "subcontract.record": 1,
@@ -758,6 +761,16 @@ def test_every_release_of_the_demo_openings_included_validates(world: str) -> No
     assert len(first_with_bids) == 9  # each opening published the bids, then every release did
     for release in releases:
         assert validator.validate_release(release.as_dict) == [], release.release_id
+
+
+def test_a_visitor_finds_an_open_sub_opportunity(world: str, client: Any) -> None:
+    open_ones = SubOpportunity.objects.filter(status="open", tender__status="active")
+    assert open_ones.count() == 1
+    opportunity = open_ones.get()
+    assert opportunity.reserved == "msme"
+    assert opportunity.organization.scale in {"medium", "large"}
+    page = client.get(reverse("subcontracting:list")).content.decode()
+    assert opportunity.title in page
 
 
 def test_replaced_withdrawn_and_unopened_bids_stay_sealed(world: str) -> None:

@@ -1,7 +1,8 @@
 """Subcontracting in the demo: the prime contractor of a contract in force posts a
 sub-opportunity reserved for MSMEs, a micro firm answers it and is chosen, and the prime
 records a payment to it; the subcontract and the share paid to MSMEs are published with the
-contract.
+contract. A bidder preparing its offer for an open tender posts another, still open for
+answers, so that a visitor finds one on the sub-opportunities' page.
 
 Runs after the tenders (called last from `world.build_demo`), between the demo's latest release
 and now: every release of the demo stays in date order.
@@ -26,6 +27,8 @@ from pregon.organizations.models import Organization
 from pregon.publication.models import Release
 from pregon.subcontracting import services
 from pregon.subcontracting.choices import Reservation
+from pregon.tenders.choices import TenderStatus
+from pregon.tenders.models import Tender
 
 
 def _actor(organization: Organization) -> Actor | None:
@@ -108,4 +111,54 @@ def build_subcontracting(*, now: dt.datetime) -> int:
                 paid_on=today_of(contract.buyer),
             ),
         )
+    _post_for_an_open_tender(now)
     return 1
+
+
+def _post_for_an_open_tender(now: dt.datetime) -> None:
+    """A bidder preparing its bid for an open tender offers part of the work to MSMEs, open
+    for answers: what a visitor finds on the sub-opportunities' page."""
+    tender = (
+        Tender.objects.filter(
+            status=TenderStatus.ACTIVE,
+            language="es",
+            submission_deadline__gt=now + dt.timedelta(days=3),
+        )
+        .select_related("buyer")
+        .order_by("submission_deadline", "pk")
+        .first()
+    )
+    if tender is None:
+        return
+    poster = (
+        Organization.objects.filter(
+            kind=OrganizationKind.SUPPLIER,
+            country=tender.buyer.country,
+            scale__in=[Scale.MEDIUM, Scale.LARGE],
+        )
+        .order_by("pk")
+        .first()
+    )
+    actor = _actor(poster) if poster is not None else None
+    if actor is None:
+        return
+    closes = min(now + dt.timedelta(days=7), tender.submission_deadline - dt.timedelta(days=1))
+    with clock.at(now - dt.timedelta(hours=1)):
+        services.sub_opportunity_post(
+            actor=actor,
+            tender=tender,
+            data=services.SubOpportunityData(
+                title="Parte del suministro para una oferta conjunta",
+                description=(
+                    f"Preparamos nuestra oferta para «{tender.title}». Buscamos una micro o "
+                    "pequeña empresa de la región que provea y entregue parte de lo pedido; "
+                    "indique su precio y plazo. Si ganamos, el subcontrato se registra y se "
+                    "publica con el contrato."
+                ),
+                estimated_value=(tender.estimated_value / 5).quantize(
+                    Decimal("1"), rounding=ROUND_DOWN
+                ),
+                closes_at=closes,
+                reserved=Reservation.MSME,
+            ),
+        )
