@@ -48,6 +48,14 @@ class Result:
     page: ProcessPage
 
 
+def _processes(hits: list[SearchHit]) -> tuple[dict[str, Tender], dict[str, ProcessPage]]:
+    """The tenders of `hits` and each hit's page (its kind and address), by ocid: two queries
+    and one per registered lookup, whatever the number of hits."""
+    ocids = [hit.document.ocid for hit in hits]
+    tenders = Tender.objects.select_related("buyer").in_bulk(ocids, field_name="ocid")
+    return tenders, process_pages(ocids, tenders)
+
+
 def _page_number(raw: str | None) -> int:
     try:
         return max(1, int(raw or 1))
@@ -81,10 +89,7 @@ def tender_search(request: HttpRequest) -> HttpResponse:
     results: SearchResults | None = None
     if form.is_valid():
         results, number = _results(form, _page_number(request.GET.get("page")))
-        tenders = Tender.objects.select_related("buyer").in_bulk(
-            [hit.document.ocid for hit in results.hits], field_name="ocid"
-        )
-        pages = process_pages([hit.document.ocid for hit in results.hits], tenders)
+        tenders, pages = _processes(results.hits)
         rows = [
             Result(hit=hit, tender=tenders.get(hit.document.ocid), page=pages[hit.document.ocid])
             for hit in results.hits
@@ -125,10 +130,7 @@ def tender_search_feed(request: HttpRequest) -> HttpResponse:
         return HttpResponse("\n".join(lines), status=400, content_type="text/plain; charset=utf-8")
     query = replace(form.query(now=clock.now(), offset=0, limit=FEED_ENTRIES), order="newest")
     results = search_run(query, with_facets=False)
-    tenders = Tender.objects.select_related("buyer").in_bulk(
-        [hit.document.ocid for hit in results.hits], field_name="ocid"
-    )
-    pages = process_pages([hit.document.ocid for hit in results.hits], tenders)
+    _tenders, pages = _processes(results.hits)
     entries = []
     for hit in results.hits:
         page = pages[hit.document.ocid]

@@ -100,7 +100,8 @@ def check_moment(value: dt.datetime, name: str) -> dt.datetime:
 
 def validate_fields(data: TenderData | TenderChanges | AmendmentData, *, partial: bool) -> None:
     """Checks that do not depend on the stored tender. With `partial`, fields left as None are
-    not checked (they are not changed)."""
+    not checked (they are not changed). The dates given are replaced by their UTC moment
+    (`check_moment`), the form the database stores."""
 
     def given(name: str) -> bool:
         return hasattr(data, name) and (not partial or getattr(data, name) is not None)
