@@ -16,9 +16,15 @@
 
 Usage: .venv/bin/python benchmarks/pages.py --tenders N --backend sqlite|postgresql
        [--database-url postgres://postgres@127.0.0.1:5432/h_pagesbench] [--seconds 15]
-       [--clients 8] [--workers 2] [--port 8765] [--rebuild]
+       [--clients 8] [--workers 2] [--port 8765] [--rebuild] [--page-cache-seconds 60]
+
+The public pages are kept whole for visitors who are not signed in (ADR 0021), as the clients
+are: the first visit to each address renders it, the next ones are served from the cache until
+it expires. `--page-cache-seconds 0` turns that off, to measure every page rendered (what a
+signed-in person gets).
 
 Prints per page requests per second, p50 and p99 latency, the ratio to the static file's rate,
+the share of answers served from the pages cache ("kept"),
 and ends with the line
 `static_rps=… list_rps=… list_p99_ms=… search_p99_ms=… tender_p99_ms=… home_p99_ms=…`.
 Progress goes to standard error.
@@ -106,6 +112,8 @@ def server_environment(args: argparse.Namespace, work: Path) -> dict[str, str]:
         "PREGON_OCID_PREFIX": "ocds-b3nch1",
         "LOG_LEVEL": "WARNING",
         "WEB_CONCURRENCY": str(args.workers),
+        # The product's default unless asked otherwise: 0 measures every page rendered.
+        "PREGON_PAGE_CACHE_SECONDS": str(args.page_cache_seconds),
     }
     keygen = subprocess.run(
         [
@@ -223,7 +231,7 @@ def server_start(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Po
         if server.poll() is not None:
             raise SystemExit(f"pregon serve stopped (exit {server.returncode}); see {log.name}")
         try:
-            status, _body = fetch(http.client.HTTPConnection("127.0.0.1", args.port), "/es/")
+            status, _body, _kept = fetch(http.client.HTTPConnection("127.0.0.1", args.port), "/es/")
             if status == 200:
                 return server
         except OSError:
@@ -242,13 +250,14 @@ def server_stop(server: subprocess.Popen[bytes]) -> None:
         server.wait()
 
 
-def fetch(connection: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
+def fetch(connection: http.client.HTTPConnection, path: str) -> tuple[int, bytes, str]:
+    """The status, body and `X-Page-Cache` header (hit, miss, pass; "" for a static file)."""
     connection.request("GET", path, headers={"Accept-Encoding": "gzip, br"})
     response = connection.getresponse()
     body = response.read()
     if response.will_close:
         connection.close()
-    return response.status, body
+    return response.status, body, response.getheader("X-Page-Cache", "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,6 +271,16 @@ class Outcome:
     latencies: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    #: The measured answers by their `X-Page-Cache` header: hit, miss, pass.
+    cache: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def hits(self) -> str:
+        """The share of measured answers served from the pages cache ("-" for a static file)."""
+        answered = sum(self.cache.values())
+        if not answered or not any(self.cache):
+            return "-"
+        return f"{100 * self.cache.get('hit', 0) / answered:.0f}%"
 
     @property
     def rps(self) -> float:
@@ -283,13 +302,15 @@ def load(
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         latencies: list[float] = []
         errors: dict[str, int] = {}
+        kept: dict[str, int] = {}
         while True:
             path = rnd.choice(paths)
             began = time.monotonic()
             if began >= stop:
                 break
+            cached = ""
             try:
-                status, _body = fetch(connection, path)
+                status, _body, cached = fetch(connection, path)
                 failure = "" if status == 200 else f"HTTP {status}"
             except (OSError, http.client.HTTPException) as error:
                 connection.close()
@@ -300,8 +321,11 @@ def load(
                     errors[failure] = errors.get(failure, 0) + 1
                 else:
                     latencies.append(ended - began)
+                    kept[cached] = kept.get(cached, 0) + 1
         with lock:
             outcome.latencies.extend(latencies)
+            for key, value in kept.items():
+                outcome.cache[key] = outcome.cache.get(key, 0) + value
             for key, value in errors.items():
                 outcome.errors[key] = outcome.errors.get(key, 0) + value
 
@@ -325,6 +349,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--page-cache-seconds",
+        type=int,
+        default=60,
+        help="PREGON_PAGE_CACHE_SECONDS of the server (0: every page rendered, as signed in)",
+    )
     args = parser.parse_args()
 
     work, env, facts = prepare(args)
@@ -347,7 +377,8 @@ def main() -> None:
     )
     print(
         f"server: pregon serve in production mode (PREGON_ENV=production, DEBUG off, static"
-        f" files collected, cache on Redis), {args.workers} gunicorn workers, --no-worker;"
+        f" files collected, cache on Redis, public pages kept {args.page_cache_seconds} s),"
+        f" {args.workers} gunicorn workers, --no-worker;"
         f" {args.clients} concurrent clients (threads), {args.seconds:g} s a page after"
         f" {args.warmup:g} s of warm-up"
     )
@@ -371,7 +402,7 @@ def main() -> None:
     print()
     print(
         f"  {'page':<8} {'example':<58} {'requests':>8} {'rps':>8} {'p50 ms':>8} {'p99 ms':>8}"
-        f" {'/static':>8}  errors"
+        f" {'/static':>8} {'kept':>5}  errors"
     )
     for kind in PAGES:
         outcome = outcomes[kind]
@@ -381,7 +412,7 @@ def main() -> None:
         errors = ", ".join(f"{key} x{value}" for key, value in outcome.errors.items()) or "-"
         print(
             f"  {kind:<8} {kinds[kind][0]:<58} {len(outcome.latencies):>8,} {outcome.rps:>8.1f}"
-            f" {p50:>8.1f} {p99:>8.1f} {ratio:>7.2f}x  {errors}"
+            f" {p50:>8.1f} {p99:>8.1f} {ratio:>7.2f}x {outcome.hits:>5}  {errors}"
         )
     print()
     met = []

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 from django.utils import translation
@@ -85,7 +85,8 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
 def _isolated(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PREGON_REQUIRE_MFA_FOR_OFFICIALS = False
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -201,24 +202,45 @@ if REDIS_URL and PREGON_ENV == "test" and os.environ.get("PYTEST_XDIST_WORKER"):
     # gets a Redis database of its own (1, 2, ...), so one worker never empties another's.
     _worker = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw"))
     REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{1 + _worker % 15}").geturl()
+# The "pages" cache keeps whole public pages for visitors who are not signed in
+# (core/page_cache.py, ADR 0021): apart from "default", so a full cache pushing pages out never
+# takes a rate-limit counter with them. PAGES_REDIS_URL may put it on a Redis of its own.
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
+    _CACHE_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "pregon")
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "pregon"),
-        }
+            "KEY_PREFIX": _CACHE_PREFIX,
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("PAGES_REDIS_URL", REDIS_URL),
+            "KEY_PREFIX": f"{_CACHE_PREFIX}-pages",
+        },
     }
 elif PREGON_ENV == "test":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    }
 else:
-    # A database table shared by every process: rate limits hold across gunicorn workers.
+    # Database tables shared by every process: rate limits hold across gunicorn workers, and a
+    # publication's new generation reaches each of them.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "pregon_cache",
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "pregon_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     }
+#: How long a public page is kept whole at most (core/page_cache.py); 0 turns the cache off.
+PREGON_PAGE_CACHE_SECONDS = int(os.environ.get("PREGON_PAGE_CACHE_SECONDS", "60"))
 
 TASKS = {
     "default": {

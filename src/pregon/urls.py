@@ -3,7 +3,8 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
-from django.views.i18n import JavaScriptCatalog
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import JavaScriptCatalog, set_language
 
 from pregon.api import api
 from pregon.core.problems import route_not_found
@@ -15,7 +16,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     re_path(r"^api/", route_not_found, name="api-not-found"),
     path("data/", include("pregon.publication.urls")),
     path("log/", include("pregon.ledger.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Choosing a language needs no CSRF token (ADR 0021): the switcher on every page has none,
+    # so the public pages are the same for every visitor and can be kept whole.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
 ]
 
 urlpatterns += i18n_patterns(

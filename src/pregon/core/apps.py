@@ -11,7 +11,7 @@ def _create_cache_table(**kwargs: Any) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+    if any(cache["BACKEND"].endswith("DatabaseCache") for cache in settings.CACHES.values()):
         call_command("createcachetable", database=kwargs.get("using", "default"), verbosity=0)
 
 

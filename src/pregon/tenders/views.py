@@ -26,6 +26,7 @@ from pregon import rules
 from pregon.accounts.choices import SUPPLIER_ROLES, OrganizationKind
 from pregon.core import clock
 from pregon.core.errors import DomainError, NotFound
+from pregon.core.page_cache import page_cached, page_fresh_until
 from pregon.core.pages import form_errors_from
 from pregon.organizations.acting import (
     WorkspaceOrganization,
@@ -171,6 +172,7 @@ def _render_tender(
     if can_ask and question_form is None:
         question_form = QuestionForm(lots=lots)
     questions: list[Question] = list(selectors.questions_public(tender=tender))
+    timeline = tender_timeline(tender, amendments)
     context = {
         "tender": tender,
         "lots": lots,
@@ -180,7 +182,7 @@ def _render_tender(
         ],
         "questions": questions,
         "amendments": [(amendment, amendment_changes(amendment)) for amendment in amendments],
-        "timeline": tender_timeline(tender, amendments),
+        "timeline": timeline,
         "supplier": supplier,
         "can_ask": can_ask,
         "question_form": question_form if can_ask else None,
@@ -189,11 +191,19 @@ def _render_tender(
         # The open data behind the page: its OCDS releases and their transparency-log proofs.
         "releases": releases_of_process(ocid=tender.ocid) if tender.ocid else [],
     }
-    return render(request, "tenders/public/detail.html", context, status=status)
+    response = render(request, "tenders/public/detail.html", context, status=status)
+    # Its timeline shows what has passed: a kept page is not kept past the next moment.
+    coming = [event.moment for event in timeline if not event.past]
+    page_fresh_until(response, min(coming, default=None))
+    return response
 
 
+@page_cached(lambda pk: f"tender:{pk}")
 def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Everything public about one tender. Drafts do not exist for the public (404)."""
+    """Everything public about one tender. Drafts do not exist for the public (404).
+
+    Kept whole for visitors who are not signed in until the tender's next publication or the
+    next moment of its timeline (`page_cached`)."""
     return _render_tender(request, _public_tender(pk))
 
 

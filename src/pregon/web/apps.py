@@ -8,6 +8,6 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         from pregon.publication.observers import record_observer_register
-        from pregon.web.views import home_opportunities_forget
+        from pregon.web.views import public_pages_forget
 
-        record_observer_register(home_opportunities_forget)
+        record_observer_register(public_pages_forget)

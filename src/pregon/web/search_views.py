@@ -27,6 +27,7 @@ from pregon.alerts.feeds import FEED_ENTRIES, FeedEntry, search_feed
 from pregon.alerts.processes import ProcessPage, process_pages
 from pregon.core import clock
 from pregon.core.errors import NotFound, ValidationFailed
+from pregon.core.page_cache import page_cached
 from pregon.search.selectors import SearchHit, SearchResults, saved_searches_of, search_run
 from pregon.search.services import saved_search_create, saved_search_delete
 from pregon.tenders.models import Tender
@@ -82,8 +83,11 @@ def search_query_string(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+@page_cached()
 def tender_search(request: HttpRequest) -> HttpResponse:
-    """Published tenders found by words and facets. An HTMX request gets the results only."""
+    """Published tenders found by words and facets. An HTMX request gets the results only.
+
+    Kept whole for visitors who are not signed in until the next publication (`page_cached`)."""
     form = SearchForm(request.GET)
     page: Page[Result] | None = None
     results: SearchResults | None = None

@@ -17,6 +17,7 @@ from pregon.accounts.choices import BUYER_WORKSPACE_ROLES, OrganizationKind, Rol
 from pregon.accounts.http import user_of
 from pregon.accounts.models import Membership
 from pregon.core.errors import NotFound
+from pregon.core.page_cache import page_cached, page_generations_bump
 from pregon.evaluation.selectors import complaint_figures_of_buyer
 from pregon.organizations.models import Organization
 from pregon.organizations.selectors import (
@@ -27,6 +28,7 @@ from pregon.organizations.selectors import (
     organizations_public,
 )
 from pregon.publication.models import Record
+from pregon.tenders.models import Tender
 from pregon.tenders.selectors import TenderFilters, tenders_open, tenders_public
 from pregon.web.forms import OrganizationFilterForm
 
@@ -37,13 +39,15 @@ BUYER_TENDERS_SHOWN = 20
 ORGANIZATIONS_PER_PAGE = 50
 
 
+@page_cached(seconds=HOME_CACHE_SECONDS)
 def home(request: HttpRequest) -> HttpResponse:
     """What Pregón is, the open opportunities closing soonest, and where to start.
 
-    The opportunities are read (the query set is lazy) and rendered only when the site's cache
-    has not kept them, per language, for the last `HOME_CACHE_SECONDS` (the template's
-    `{% cache %}`; they are the same for every visitor). A publication drops them
-    (`home_opportunities_forget`); only "closes in …" may lag the clock by that long.
+    A visitor who is not signed in gets the whole page as kept for `HOME_CACHE_SECONDS`
+    (`page_cached`). For everyone else the opportunities are read (the query set is lazy) and
+    rendered only when the site's cache has not kept them, per language, for as long (the
+    template's `{% cache %}`; they are the same for every visitor). A publication drops both
+    (`public_pages_forget`); only "closes in …" may lag the clock by that long.
     """
     return render(
         request,
@@ -55,14 +59,24 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def home_opportunities_forget(record: Record) -> None:
-    """Drop the home page's cached opportunities once a publication commits (a record
-    observer, registered in `apps.py`): a new, amended or closed tender shows at once."""
+def public_pages_forget(record: Record) -> None:
+    """A record changed (a record observer, registered in `apps.py`): the kept public pages are
+    rendered again at their next visit (every list, search and home page, and the process's
+    own tender page), and the home page's opportunities are dropped once the publication
+    commits. A new, amended or closed tender shows at once."""
+    tender = Tender.objects.filter(ocid=record.ocid).values_list("pk", flat=True).first()
+    scopes = [f"tender:{tender}"] if tender is not None else []
     keys = [
         make_template_fragment_key("home_opportunities", [code])
         for code, _name in settings.LANGUAGES
     ]
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    page_generations_bump(*scopes)
+
+    def committed() -> None:
+        page_generations_bump(*scopes)
+        cache.delete_many(keys)
+
+    transaction.on_commit(committed)
 
 
 def organization_list(request: HttpRequest) -> HttpResponse:
