@@ -9,6 +9,7 @@ but a plain 200 are never served from it or kept in it.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 from typing import Any
 
 import pytest
@@ -210,3 +211,24 @@ def test_the_tender_page_s_moment_is_read_on_the_platform_s_clock(
     assert client.get(address)[HEADER] == "miss"
     with clock.at(timezone.now() + dt.timedelta(days=60)):
         assert client.get(address)[HEADER] != "hit"
+
+
+def test_a_kept_page_goes_out_as_a_rendered_one_would_compressed_or_not(
+    client: Client, tender: Tender
+) -> None:
+    """Kept compressed, so a hit is not compressed again; a visitor who takes no gzip gets it
+    plain. Either way it varies as a rendered page does (by cookie and by encoding)."""
+    address = url("tenders:detail", pk=tender.pk)
+    rendered = client.get(address)
+    plain = client.get(address)
+    compressed = client.get(address, headers={"Accept-Encoding": "gzip, br"})
+    assert (plain[HEADER], compressed[HEADER]) == ("hit", "hit")
+    assert plain.content == rendered.content
+    assert "Content-Encoding" not in plain
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == rendered.content
+    assert int(compressed["Content-Length"]) == len(compressed.content)
+    vary = {value.strip() for value in rendered["Vary"].split(",")}
+    assert {"Cookie", "Accept-Encoding"} <= vary
+    for kept in (plain, compressed):
+        assert {value.strip() for value in kept["Vary"].split(",")} == vary

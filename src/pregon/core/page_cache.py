@@ -18,8 +18,10 @@ shows has changed:
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import math
+import re
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -29,6 +31,9 @@ from typing import Any, Concatenate, ParamSpec
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 from django.utils.translation import get_language
 
 from pregon.core import clock
@@ -46,6 +51,7 @@ _GENERATION = "generation"
 #: Headers a view sets that a cached page keeps; the middleware adds the rest on each answer.
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
 _FRESH_UNTIL = "_page_fresh_until"
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as GZipMiddleware reads Accept-Encoding
 
 
 def page_cached(
@@ -73,7 +79,7 @@ def page_cached(
             generation = found.get(generation_key, 0)
             entry = found.get(key)
             if entry is not None and entry[0] == generation and _fresh(entry[1]):
-                return _told(_response(entry), "hit")
+                return _told(_response(request, entry), "hit")
             response = view(request, *args, **kwargs)
             if not _storable(request, response):
                 return _told(response, "pass")
@@ -82,7 +88,11 @@ def page_cached(
             if until is not None and not _fresh(until):
                 return _told(response, "pass")
             headers = [(name, response[name]) for name in _KEPT_HEADERS if name in response]
-            entry = (generation, until, response.status_code, headers, response.content)
+            # Kept compressed as GZipMiddleware would send it: a hit is not compressed again.
+            body = compress_string(
+                response.content, max_random_bytes=GZipMiddleware.max_random_bytes
+            )
+            entry = (generation, until, response.status_code, headers, body)
             cache.set(key, entry, _timeout(until, limit))
             return _told(response, "miss")
 
@@ -179,12 +189,19 @@ def _generation_key(scope: str | None) -> str:
 
 
 def _response(
-    entry: tuple[Any, datetime | None, int, list[tuple[str, str]], bytes],
+    request: HttpRequest, entry: tuple[Any, datetime | None, int, list[tuple[str, str]], bytes]
 ) -> HttpResponse:
-    _generation, _until, status, headers, content = entry
-    response = HttpResponse(content, status=status)
+    """The kept page, compressed when the visitor takes gzip, with the `Vary` of a page
+    rendered for them (it differs for a signed-in visitor, and by encoding)."""
+    _generation, _until, status, headers, compressed = entry
+    if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(compressed, status=status)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(compressed), status=status)
     for name, value in headers:
         response[name] = value
+    patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
     return response
 
 
