@@ -232,3 +232,28 @@ def test_a_kept_page_goes_out_as_a_rendered_one_would_compressed_or_not(
     assert {"Cookie", "Accept-Encoding"} <= vary
     for kept in (plain, compressed):
         assert {value.strip() for value in kept["Vary"].split(",")} == vary
+
+
+def test_pages_are_rendered_when_the_cache_cannot_be_reached(
+    client: Client,
+    tender: Tender,
+    settings: Any,
+    official_actor: Actor,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A help, not a dependency: with its Redis down the pages render, and publishing works."""
+    settings.CACHES = settings.CACHES | {
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    address = url("tenders:detail", pk=tender.pk)
+    for _visit in range(2):
+        response = client.get(address)
+        assert (response.status_code, response[HEADER]) == (200, "pass")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.tender_cancel(
+            actor=official_actor, tender=tender, reason="El presupuesto fue reasignado por ley."
+        )
+    assert "El presupuesto fue reasignado por ley." in client.get(address).content.decode()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import math
 import re
 import time
@@ -38,6 +39,7 @@ from django.utils.translation import get_language
 
 from pregon.core import clock
 
+logger = logging.getLogger(__name__)
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponseBase]
 
@@ -62,8 +64,11 @@ def page_cached(
     """Keep the view's anonymous answers whole (see the module's docstring).
 
     `scope(**kwargs)`, given the view's URL arguments, names the generation the page follows
-    besides the global one (`"tender:42"`); `seconds` caps how long it is kept (at most
-    `PREGON_PAGE_CACHE_SECONDS`).
+    instead of the global one (`"tender:42"`: only that tender's publications render it
+    again); `seconds` caps how long it is kept (at most `PREGON_PAGE_CACHE_SECONDS`).
+
+    The cache is a help, not a dependency: when it cannot be reached the page is rendered
+    (`pass`) and the failure logged.
     """
 
     def decorate(view: View[P]) -> View[P]:
@@ -75,7 +80,11 @@ def page_cached(
             cache = caches[ALIAS]
             generation_key = _generation_key(scope(**kwargs) if scope is not None else None)
             key = _page_key(request)
-            found = cache.get_many([generation_key, key])
+            try:
+                found = cache.get_many([generation_key, key])
+            except Exception:  # the cache is down: render, as without it
+                logger.warning("the pages cache cannot be read", exc_info=True)
+                return _told(view(request, *args, **kwargs), "pass")
             generation = found.get(generation_key, 0)
             entry = found.get(key)
             if entry is not None and entry[0] == generation and _fresh(entry[1]):
@@ -93,7 +102,11 @@ def page_cached(
                 response.content, max_random_bytes=GZipMiddleware.max_random_bytes
             )
             entry = (generation, until, response.status_code, headers, body)
-            cache.set(key, entry, _timeout(until, limit))
+            try:
+                cache.set(key, entry, _timeout(until, limit))
+            except Exception:
+                logger.warning("the pages cache cannot be written", exc_info=True)
+                return _told(response, "pass")
             return _told(response, "miss")
 
         return wrapper
@@ -119,7 +132,11 @@ def page_generations_bump(*scopes: str) -> None:
     before the commit (which could not see the change) is not kept under the new one.
     """
     keys = [_generation_key(None), *(_generation_key(scope) for scope in scopes)]
-    caches[ALIAS].set_many(dict.fromkeys(keys, time.time_ns()), timeout=None)
+    # A publication never fails for the cache: pages kept meanwhile expire by themselves.
+    try:
+        caches[ALIAS].set_many(dict.fromkeys(keys, time.time_ns()), timeout=None)
+    except Exception:
+        logger.warning("the pages cache cannot be told of a publication", exc_info=True)
 
 
 # ---------------------------------------------------------------------------------------------
