@@ -61,6 +61,7 @@ def test_each_public_page_is_kept_whole_and_served_again_without_a_query(
         assert again["Content-Type"] == first["Content-Type"], name
         # What the middleware adds to every answer, it adds to a kept one too.
         assert again["Content-Security-Policy"] == first["Content-Security-Policy"], name
+        assert again["Content-Language"] == first["Content-Language"], name
         assert again["X-Frame-Options"] == "DENY", name
 
 

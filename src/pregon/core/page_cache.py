@@ -50,8 +50,9 @@ ALIAS = "pages"
 #: ("miss"), or neither ("pass": a visitor the cache does not serve, or a page it does not keep).
 HEADER = "X-Page-Cache"
 _GENERATION = "generation"
-#: Headers a view sets that a cached page keeps; the middleware adds the rest on each answer.
-_KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
+#: Headers a view sets that a cached page keeps; the middleware adds the rest on each answer
+#: (Content-Language, the security headers, Content-Length).
+_KEPT_HEADERS = ("Content-Type", "Vary")
 _FRESH_UNTIL = "_page_fresh_until"
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as GZipMiddleware reads Accept-Encoding
 
@@ -159,9 +160,8 @@ def _servable(request: HttpRequest) -> bool:
 def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
     if not isinstance(response, HttpResponse) or response.status_code != 200:
         return False
-    if response.cookies or "private" in response.get("Cache-Control", ""):
-        return False
-    if "no-store" in response.get("Cache-Control", ""):
+    control = response.get("Cache-Control", "")
+    if response.cookies or "private" in control or "no-store" in control:
         return False
     # The page holds a CSRF token (a form for this visitor), or changed the session or the
     # messages: it belongs to this visitor alone.
